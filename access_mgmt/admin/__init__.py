@@ -1,0 +1,1 @@
+from access_mgmt.admin import users  # noqa: F401

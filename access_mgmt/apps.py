@@ -1,0 +1,7 @@
+from gatimitra.apps import DomainConfig
+
+
+class AccessMgmtConfig(DomainConfig):
+    name = "access_mgmt"
+    verbose_name = "Access management"
+    db_schema = "access_mgmt"

@@ -1,0 +1,3 @@
+from access_mgmt.factories.users import SystemUserFactory
+
+__all__ = ["SystemUserFactory"]

@@ -1,0 +1,3 @@
+from access_mgmt.models.users import SystemUser
+
+__all__ = ["SystemUser"]

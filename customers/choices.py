@@ -1,0 +1,3 @@
+"""Enums owned by the customers domain (CATALOG.md section 7)."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.core import checks
+
+
+class GatimitraConfig(AppConfig):
+    """The project package as an app: house-rule checks, project-wide
+    management commands and the migration that installs PostgreSQL extensions."""
+
+    name = "gatimitra"
+    verbose_name = "GatiMitra platform"
+
+    def ready(self):
+        from gatimitra import checks as house_rules
+
+        checks.register(house_rules.check_models_in_domain_schema, checks.Tags.models)
+        checks.register(house_rules.check_schema_created_by_migrations, checks.Tags.models)
+        checks.register(house_rules.check_index_and_constraint_names, checks.Tags.models)
+
+
+class DomainConfig(AppConfig):
+    """An app that owns one PostgreSQL schema: all its tables live in ``db_schema``."""
+
+    db_schema = None
+    default_auto_field = "django.db.models.BigAutoField"

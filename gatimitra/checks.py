@@ -1,0 +1,122 @@
+"""House rules as system checks (``manage.py check`` runs them; so does CI)."""
+
+from django.apps import apps as global_apps
+from django.core import checks
+
+from gatimitra.db.tables import (
+    MAX_IDENTIFIER_LENGTH,
+    canonical_table,
+    display_table,
+    schema_table,
+    split_table,
+)
+
+
+def _domain_app_configs(app_configs):
+    from gatimitra.apps import DomainConfig
+
+    configs = app_configs if app_configs is not None else global_apps.get_app_configs()
+    return [config for config in configs if isinstance(config, DomainConfig)]
+
+
+def check_models_in_domain_schema(app_configs=None, **kwargs):
+    """Every model of a domain app has its table in that app's schema, spelled
+    with ``schema_table()``."""
+    errors = []
+    for app_config in _domain_app_configs(app_configs):
+        for model in app_config.get_models():
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            db_table = model._meta.db_table
+            schema, name = split_table(db_table)
+            if schema != app_config.db_schema:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} has db_table {display_table(db_table)!r}, "
+                        f"outside the {app_config.db_schema!r} schema of app "
+                        f"{app_config.label!r}.",
+                        hint=(
+                            f'Set Meta.db_table = schema_table("{app_config.db_schema}", '
+                            f'"{name}") (from gatimitra.db.tables).'
+                        ),
+                        obj=model,
+                        id="gatimitra.E001",
+                    )
+                )
+            elif db_table != canonical_table(db_table) or db_table != schema_table(schema, name):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} spells its table {db_table!r}.",
+                        hint=f'Use schema_table("{schema}", "{name}").',
+                        obj=model,
+                        id="gatimitra.E002",
+                    )
+                )
+    return errors
+
+
+def check_schema_created_by_migrations(app_configs=None, **kwargs):
+    """A domain app's migrations create its schema (``CreateSchema``), so
+    ``migrate`` builds it and ``migrate <app> zero`` removes it."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from gatimitra.db.operations import CreateSchema
+
+    configs = _domain_app_configs(app_configs)
+    if not configs:
+        return []
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    errors = []
+    for app_config in configs:
+        migrations = [
+            m for (label, _), m in loader.disk_migrations.items() if label == app_config.label
+        ]
+        if not migrations:
+            # makemigrations writes the first one, starting with CreateSchema.
+            continue
+        creates = any(
+            isinstance(operation, CreateSchema) and operation.name == app_config.db_schema
+            for migration in migrations
+            for operation in migration.operations
+        )
+        if not creates:
+            errors.append(
+                checks.Error(
+                    f"No migration of app {app_config.label!r} creates its schema "
+                    f"{app_config.db_schema!r}.",
+                    hint=(
+                        "Start the app's first migration with "
+                        f'gatimitra.db.operations.CreateSchema("{app_config.db_schema}").'
+                    ),
+                    obj=app_config,
+                    id="gatimitra.E003",
+                )
+            )
+    return errors
+
+
+def check_index_and_constraint_names(app_configs=None, **kwargs):
+    """Every ``Meta`` index and constraint of a domain model is named
+    ``<table>_<purpose>`` within PostgreSQL's 63 characters: index names are
+    unique per schema, and a name PostgreSQL silently truncates could collide."""
+    errors = []
+    for app_config in _domain_app_configs(app_configs):
+        for model in app_config.get_models():
+            _, table = split_table(model._meta.db_table)
+            for item in [*model._meta.indexes, *model._meta.constraints]:
+                name = item.name or ""
+                problem = None
+                if len(name) > MAX_IDENTIFIER_LENGTH:
+                    problem = f"is longer than {MAX_IDENTIFIER_LENGTH} characters"
+                elif not name.startswith(f"{table}_"):
+                    problem = f"does not start with the table name {table!r}"
+                if problem:
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label}: {type(item).__name__} {name!r} {problem}.",
+                            hint="Name it explicitly as <table>_<purpose>.",
+                            obj=model,
+                            id="gatimitra.E004",
+                        )
+                    )
+    return errors

@@ -1,0 +1,48 @@
+from django.db.backends.postgresql import base as postgresql
+from django.db.utils import OperationalError
+
+from gatimitra.db.backend.client import DatabaseClient
+from gatimitra.db.backend.creation import DatabaseCreation
+from gatimitra.db.backend.introspection import DatabaseIntrospection
+from gatimitra.db.backend.schema import DatabaseSchemaEditor
+
+#: Django's own connections only ever see ``public``: every domain table is
+#: referenced schema-qualified, so unqualified DDL (``django_migrations``,
+#: ``auth_permission``...) can only land in ``public``, whatever search_path
+#: an operator configures for the database or role.
+DJANGO_SEARCH_PATH = "public"
+
+
+class DatabaseUnreachable(OperationalError):
+    """The configured server could not be reached or refused the login."""
+
+
+class DatabaseWrapper(postgresql.DatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor
+    client_class = DatabaseClient
+    creation_class = DatabaseCreation
+    introspection_class = DatabaseIntrospection
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        options = params.get("options") or ""
+        if "search_path" not in options:
+            params["options"] = f"{options} -c search_path={DJANGO_SEARCH_PATH}".strip()
+        return params
+
+    def get_new_connection(self, conn_params):
+        try:
+            return super().get_new_connection(conn_params)
+        except self.Database.OperationalError as exc:
+            raise DatabaseUnreachable(self._describe_unreachable(conn_params, exc)) from exc
+
+    def _describe_unreachable(self, conn_params, exc):
+        host = conn_params.get("host") or "localhost"
+        port = conn_params.get("port") or 5432
+        name = conn_params.get("dbname") or conn_params.get("service") or "?"
+        user = conn_params.get("user") or "?"
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return (
+            f"cannot connect to PostgreSQL database {name!r} as {user!r} at {host}:{port} "
+            f"(database alias {self.alias!r}): {reason}"
+        )

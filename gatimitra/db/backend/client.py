@@ -1,0 +1,17 @@
+from django.db.backends.postgresql.client import DatabaseClient as PostgreSQLClient
+
+from gatimitra.db.tables import DOMAIN_SCHEMAS
+
+#: ``manage.py dbshell`` puts the domain schemas on psql's search path so that
+#: people can type ``select * from riders`` while ``public`` stays first: an
+#: unqualified CREATE still lands in ``public``, never in a domain schema.
+PSQL_SEARCH_PATH = ",".join(("public", *DOMAIN_SCHEMAS))
+
+
+class DatabaseClient(PostgreSQLClient):
+    @classmethod
+    def settings_to_cmd_args_env(cls, settings_dict, parameters):
+        args, env = super().settings_to_cmd_args_env(settings_dict, parameters)
+        env = dict(env or {})
+        env.setdefault("PGOPTIONS", f"-c search_path={PSQL_SEARCH_PATH}")
+        return args, env

@@ -1,0 +1,5 @@
+from django.db.backends.postgresql.creation import DatabaseCreation as PostgreSQLCreation
+
+
+class DatabaseCreation(PostgreSQLCreation):
+    pass

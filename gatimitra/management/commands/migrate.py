@@ -1,0 +1,7 @@
+from django.core.management.commands.migrate import Command as MigrateCommand
+
+from gatimitra.db.autodetector import SchemaAwareAutodetector
+
+
+class Command(MigrateCommand):
+    autodetector = SchemaAwareAutodetector

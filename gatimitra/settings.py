@@ -1,0 +1,127 @@
+"""Settings, read from the environment (and ``.env``) with django-environ.
+
+Database: ``DATABASE_URL`` (``postgres://user:pass@host:port/name``) selects a
+server; without it the project runs on an embedded PostgreSQL kept under
+``.local/postgres`` (``GATIMITRA_EMBEDDED_DIR`` moves it).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY",
+    default="dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production",
+)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "gatimitra.apps.GatimitraConfig",
+    "access_mgmt.apps.AccessMgmtConfig",
+    "customers.apps.CustomersConfig",
+    "merchants.apps.MerchantsConfig",
+    "riders.apps.RidersConfig",
+    "orders.apps.OrdersConfig",
+    "audit.apps.AuditConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gatimitra.urls"
+WSGI_APPLICATION = "gatimitra.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database ------------------------------------------------------------------
+
+EMBEDDED_POSTGRES_DIR = Path(
+    env("GATIMITRA_EMBEDDED_DIR", default=str(BASE_DIR / ".local" / "postgres"))
+)
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+if env.str("DATABASE_URL", default=""):
+    _url = env.str("DATABASE_URL")
+    _scheme = _url.split(":", 1)[0]
+    if _scheme not in _POSTGRES_SCHEMES or "://" not in _url:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be a postgres:// URL (got scheme {_scheme!r}); "
+            "unset it to use the embedded PostgreSQL"
+        )
+    _default_db = env.db_url("DATABASE_URL")
+    _default_db["ENGINE"] = "gatimitra.db.backend"
+else:
+    from gatimitra.db.embedded import database_settings
+
+    _default_db = database_settings(EMBEDDED_POSTGRES_DIR)
+
+_default_db.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+_default_db.setdefault("TEST", {})
+DATABASES = {"default": _default_db}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Auth ----------------------------------------------------------------------
+
+AUTH_USER_MODEL = "access_mgmt.SystemUser"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# Internationalisation ------------------------------------------------------
+
+LANGUAGE_CODE = "en-in"
+TIME_ZONE = "Asia/Kolkata"
+USE_I18N = True
+USE_TZ = True
+
+# Static files ----------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / ".local" / "static"
+
+# Project -------------------------------------------------------------------
+
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]

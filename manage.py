@@ -1,0 +1,25 @@
+#!/usr/bin/env python
+"""Django's command-line utility for GatiMitra."""
+
+import os
+import sys
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    from gatimitra.db.backend.base import DatabaseUnreachable
+    from gatimitra.db.embedded import EmbeddedPostgresError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except (DatabaseUnreachable, EmbeddedPostgresError, ImproperlyConfigured) as exc:
+        # One line a person can act on, not a traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

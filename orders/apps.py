@@ -1,0 +1,7 @@
+from gatimitra.apps import DomainConfig
+
+
+class OrdersConfig(DomainConfig):
+    name = "orders"
+    verbose_name = "Orders"
+    db_schema = "orders"
