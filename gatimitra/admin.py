@@ -18,6 +18,7 @@ from django.db import connections, models
 from django.utils.functional import cached_property
 
 from gatimitra.db.fields import EnumArrayField, EnumField
+from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import quote_table
 
 #: Below this many rows (by the planner's estimate) an exact count is cheap.
@@ -50,6 +51,20 @@ class GatimitraModelAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     timestamp_fields = ("created_at", "updated_at")
+
+    def _append_only(self):
+        return issubclass(self.model, AppendOnlyModel)
+
+    # Append-only tables (ledgers, event logs) are viewable, never edited here:
+    # the database refuses UPDATE/DELETE, corrections are compensating rows.
+    def has_add_permission(self, request, *args):
+        return not self._append_only() and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._append_only() and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._append_only() and super().has_delete_permission(request, obj)
 
     def _concrete_field_names(self):
         return {field.name for field in self.model._meta.concrete_fields}

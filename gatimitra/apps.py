@@ -15,6 +15,7 @@ class GatimitraConfig(AppConfig):
         checks.register(house_rules.check_models_in_domain_schema, checks.Tags.models)
         checks.register(house_rules.check_schema_created_by_migrations, checks.Tags.models)
         checks.register(house_rules.check_index_and_constraint_names, checks.Tags.models)
+        checks.register(house_rules.check_append_only_models_have_trigger, checks.Tags.models)
 
 
 class DomainConfig(AppConfig):

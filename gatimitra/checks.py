@@ -120,3 +120,48 @@ def check_index_and_constraint_names(app_configs=None, **kwargs):
                         )
                     )
     return errors
+
+
+def check_append_only_models_have_trigger(app_configs=None, **kwargs):
+    """Every ``AppendOnlyModel`` (and ``LedgerEntryModel``) has the
+    ``AppendOnly`` trigger in its app's migrations; ledgers also ``LedgerChain``.
+    A new append-only table cannot silently accept UPDATE or DELETE."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from gatimitra.db.models import AppendOnlyModel, LedgerEntryModel
+    from gatimitra.db.operations import AppendOnly, LedgerChain
+
+    configs = _domain_app_configs(app_configs)
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    operations = {}
+    for (label, _), migration in loader.disk_migrations.items():
+        for operation in migration.operations:
+            if isinstance(operation, AppendOnly | LedgerChain):
+                operations.setdefault((label, operation.model_name.lower()), set()).add(
+                    type(operation)
+                )
+    errors = []
+    for app_config in configs:
+        for model in app_config.get_models():
+            required = []
+            if issubclass(model, AppendOnlyModel):
+                required.append(AppendOnly)
+            if issubclass(model, LedgerEntryModel):
+                required.append(LedgerChain)
+            present = operations.get((app_config.label, model._meta.model_name), set())
+            for operation in required:
+                if operation not in present:
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label} is append-only"
+                            f"{' (a ledger)' if operation is LedgerChain else ''} "
+                            f"but no migration applies {operation.__name__} to it.",
+                            hint=(
+                                f"Add gatimitra.db.operations.{operation.__name__}"
+                                f'(model_name="{model.__name__}", ...) to a migration.'
+                            ),
+                            obj=model,
+                            id="gatimitra.E005",
+                        )
+                    )
+    return errors

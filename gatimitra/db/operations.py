@@ -41,3 +41,154 @@ class CreateSchema(Operation):
     @property
     def migration_name_fragment(self):
         return f"create_schema_{self.name}"
+
+
+def _table_of(state, app_label, model_name):
+    return state.apps.get_model(app_label, model_name)._meta.db_table
+
+
+class _TableTrigger(Operation):
+    """Base for operations that install trigger SQL on one model's table.
+
+    The SQL is generated from the operation's arguments by ``gatimitra.db.sql``
+    when the migration runs, like Django's own operations generate theirs.
+    """
+
+    reduces_to_sql = True
+    reversible = True
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _allowed(self, schema_editor, app_label):
+        return router.allow_migrate(schema_editor.connection.alias, app_label)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if self._allowed(schema_editor, app_label):
+            model = to_state.apps.get_model(app_label, self.model_name)
+            for statement in self.forward_sql(model):
+                schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self._allowed(schema_editor, app_label):
+            model = from_state.apps.get_model(app_label, self.model_name)
+            for statement in self.backward_sql(model):
+                schema_editor.execute(statement, params=None)
+
+
+class AppendOnly(_TableTrigger):
+    """Make a table append-only: UPDATE and DELETE raise, naming the table.
+
+    Corrections are compensating rows. TRUNCATE stays possible for the table
+    owner (``flush`` in tests, partition maintenance).
+    """
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [], {"model_name": self.model_name}
+
+    def forward_sql(self, model):
+        from gatimitra.db import sql
+
+        return [sql.append_only_trigger(model._meta.db_table)]
+
+    def backward_sql(self, model):
+        from gatimitra.db import sql
+
+        return [sql.drop_trigger(model._meta.db_table, sql.APPEND_ONLY_TRIGGER)]
+
+    def describe(self):
+        return f"Make {self.model_name} append-only"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_append_only"
+
+
+class LedgerChain(_TableTrigger):
+    """Chain a ledger table per owner: each new row gets the next gap-free
+    ``seq_no`` and ``balance_after = previous balance_after ± amount``.
+
+    Writers to one owner are serialised by locking the owner row, so
+    concurrent inserts cannot fork the chain. A row that supplies a wrong
+    ``seq_no`` or ``balance_after`` is refused; a balance below
+    ``min_balance`` is refused. With ``owner_balance_field`` the owner's cached
+    balance is kept equal to the ledger, and changing it any other way is
+    refused. Use together with :class:`AppendOnly`.
+    """
+
+    def __init__(
+        self,
+        model_name,
+        owner_field,
+        amount_field="amount",
+        direction_field="direction",
+        seq_field="seq_no",
+        balance_field="balance_after",
+        min_balance=None,
+        owner_balance_field=None,
+    ):
+        self.model_name = model_name
+        self.owner_field = owner_field
+        self.amount_field = amount_field
+        self.direction_field = direction_field
+        self.seq_field = seq_field
+        self.balance_field = balance_field
+        self.min_balance = min_balance
+        self.owner_balance_field = owner_balance_field
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "owner_field": self.owner_field}
+        defaults = {
+            "amount_field": "amount",
+            "direction_field": "direction",
+            "seq_field": "seq_no",
+            "balance_field": "balance_after",
+            "min_balance": None,
+            "owner_balance_field": None,
+        }
+        for name, default in defaults.items():
+            if getattr(self, name) != default:
+                kwargs[name] = getattr(self, name)
+        return self.__class__.__qualname__, [], kwargs
+
+    def _spec(self, model):
+        from gatimitra.db import sql
+
+        owner = model._meta.get_field(self.owner_field)
+        owner_model = owner.remote_field.model
+        return sql.LedgerSpec(
+            table=model._meta.db_table,
+            owner_column=owner.column,
+            owner_table=owner_model._meta.db_table,
+            owner_pk=owner.target_field.column,
+            amount_column=model._meta.get_field(self.amount_field).column,
+            direction_column=model._meta.get_field(self.direction_field).column,
+            seq_column=model._meta.get_field(self.seq_field).column,
+            balance_column=model._meta.get_field(self.balance_field).column,
+            min_balance=self.min_balance,
+            owner_balance_column=(
+                owner_model._meta.get_field(self.owner_balance_field).column
+                if self.owner_balance_field
+                else None
+            ),
+        )
+
+    def forward_sql(self, model):
+        from gatimitra.db import sql
+
+        return sql.ledger_chain(self._spec(model))
+
+    def backward_sql(self, model):
+        from gatimitra.db import sql
+
+        return sql.drop_ledger_chain(self._spec(model))
+
+    def describe(self):
+        return f"Chain {self.model_name} per {self.owner_field} (seq_no, balance_after)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_ledger_chain"
