@@ -125,3 +125,4 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 # Project -------------------------------------------------------------------
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")

@@ -1,14 +1,12 @@
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.core.validators import RegexValidator
 from django.db import models
 
 from access_mgmt.choices import SystemUserStatus
 from gatimitra.db.fields import CIEmailField, EnumField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
-
-E164_INDIA = r"^\+91[6-9][0-9]{9}$"
+from gatimitra.db.validators import E164_INDIA, validate_mobile
 
 
 class SystemUserManager(BaseUserManager):
@@ -53,7 +51,7 @@ class SystemUser(AbstractBaseUser, TimestampedModel):
         blank=True,
         null=True,
         unique=True,
-        validators=[RegexValidator(E164_INDIA, "Enter an Indian mobile number as +91XXXXXXXXXX.")],
+        validators=[validate_mobile],
     )
     employee_id = models.CharField(max_length=32, blank=True, null=True, unique=True)
     status = EnumField(SystemUserStatus, default=SystemUserStatus.ACTIVE)

@@ -38,12 +38,12 @@ class EnumField(models.CharField):
     def enum_values(self):
         return [value for value, _label in self.flatchoices]
 
-    def enum_check_sql(self, quoted_column):
+    def db_check_sql(self, quoted_column):
         values = ", ".join(_sql_literal(value) for value in self.enum_values)
         return f"{quoted_column} IN ({values})"
 
     def db_check(self, connection):
-        return self.enum_check_sql(connection.ops.quote_name(self.column))
+        return self.db_check_sql(connection.ops.quote_name(self.column))
 
     def check(self, **kwargs):
         errors = super().check(**kwargs)
@@ -69,12 +69,78 @@ class EnumArrayField(ArrayField):
             base_field = EnumField(enum)
         super().__init__(base_field, **kwargs)
 
-    def enum_check_sql(self, quoted_column):
+    def db_check_sql(self, quoted_column):
         values = ", ".join(_sql_literal(value) for value in self.base_field.enum_values)
         return f"{quoted_column} <@ ARRAY[{values}]::varchar({self.base_field.max_length})[]"
 
     def db_check(self, connection):
-        return self.enum_check_sql(connection.ops.quote_name(self.column))
+        return self.db_check_sql(connection.ops.quote_name(self.column))
+
+
+class MoneyField(models.DecimalField):
+    """An amount in INR: ``numeric(12,2)``, never negative (CHECK >= 0).
+
+    The sign of a movement comes from a direction or charge type column, never
+    from the amount (CATALOG section 8, item 6)."""
+
+    description = "Amount in INR (numeric(12,2), >= 0)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def db_check_sql(self, quoted_column):
+        return f"{quoted_column} >= 0"
+
+    def db_check(self, connection):
+        return self.db_check_sql(connection.ops.quote_name(self.column))
+
+
+class _RangeDecimalField(models.DecimalField):
+    minimum = maximum = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 6)
+        super().__init__(*args, **kwargs)
+
+    def db_check_sql(self, quoted_column):
+        return f"{quoted_column} BETWEEN {self.minimum} AND {self.maximum}"
+
+    def db_check(self, connection):
+        return self.db_check_sql(connection.ops.quote_name(self.column))
+
+
+class LatitudeField(_RangeDecimalField):
+    """Latitude in degrees, ``numeric(9,6)``, CHECK between -90 and 90."""
+
+    minimum, maximum = -90, 90
+
+
+class LongitudeField(_RangeDecimalField):
+    """Longitude in degrees, ``numeric(9,6)``, CHECK between -180 and 180."""
+
+    minimum, maximum = -180, 180
+
+
+class HashField(models.CharField):
+    """A secret's keyed hash (hex HMAC-SHA256, see ``gatimitra.db.secrets``).
+
+    The CHECK accepts only 64 lowercase hex digits, so no plain OTP, token,
+    key or document number can be stored in it."""
+
+    description = "HMAC-SHA256 digest (64 hex digits)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 64
+        super().__init__(*args, **kwargs)
+
+    def db_check_sql(self, quoted_column):
+        return f"{quoted_column} ~ '^[0-9a-f]{{64}}$'"
+
+    def db_check(self, connection):
+        return self.db_check_sql(connection.ops.quote_name(self.column))
 
 
 class CIEmailField(models.EmailField):

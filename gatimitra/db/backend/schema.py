@@ -159,14 +159,15 @@ class DatabaseSchemaEditor(PostgreSQLSchemaEditor):
             cursor.execute("SELECT current_schema()")
             return cursor.fetchone()[0]
 
-    # Enum checks -------------------------------------------------------------
+    # Field checks (enums, money, coordinates, hashes) ---------------------------
 
     def _field_db_check(self, field, field_db_params):
-        enum_check_sql = getattr(field, "enum_check_sql", None)
-        if enum_check_sql is not None:
-            # The same placeholder column as Django uses, so a column rename
-            # alone never recreates the constraint.
-            return enum_check_sql('"__column_name__"')
+        db_check_sql = getattr(field, "db_check_sql", None)
+        if db_check_sql is not None:
+            # Fields of gatimitra.db.fields state their own CHECK. The same
+            # placeholder column as Django's, so a rename alone never
+            # recreates the constraint.
+            return db_check_sql('"__column_name__"')
         return super()._field_db_check(field, field_db_params)
 
     def _create_index_name(self, table_name, column_names, suffix=""):
