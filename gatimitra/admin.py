@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import quote_table
+from gatimitra.models import MigrationHistory
 
 #: Below this many rows (by the planner's estimate) an exact count is cheap.
 EXACT_COUNT_LIMIT = 20_000
@@ -160,3 +161,23 @@ class ReadOnlyTabularInline(GatimitraTabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MigrationHistory)
+class MigrationHistoryAdmin(ReadOnlyModelAdmin):
+    """What ``migrate`` recorded (gatimitra/db/deploy.py); written only by migrate."""
+
+    list_display = (
+        "recorded_at",
+        "app",
+        "name",
+        "direction",
+        "success",
+        "duration_ms",
+        "db_user",
+        "host",
+        "project_version",
+    )
+    list_filter = ("direction", "success", "app")
+    search_fields = ("app", "name", "project_version")
+    ordering = ("-id",)

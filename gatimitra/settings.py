@@ -6,6 +6,7 @@ server; without it the project runs on an embedded PostgreSQL kept under
 """
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -84,6 +85,8 @@ if env.str("DATABASE_URL", default=""):
         )
     _default_db = env.db_url("DATABASE_URL")
     _default_db["ENGINE"] = "gatimitra.db.backend"
+    # A Unix-socket directory given URL-encoded as the host (%2Fvar%2Frun...).
+    _default_db["HOST"] = unquote(str(_default_db.get("HOST") or ""))
 else:
     from gatimitra.db.embedded import database_settings
 
@@ -126,3 +129,8 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")
+
+# Migrations (gatimitra/db/deploy.py) -------------------------------------------
+MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)
+MIGRATION_LOCK_TIMEOUT = env("MIGRATION_LOCK_TIMEOUT", default="5s")
+MIGRATION_STATEMENT_TIMEOUT = env("MIGRATION_STATEMENT_TIMEOUT", default="15min")

@@ -8,16 +8,18 @@ from django.db.migrations.loader import MigrationLoader
 
 from gatimitra.apps import DomainConfig
 from gatimitra.db.catalog import snapshot
+from gatimitra.db.deploy import HISTORY_TABLE
 
 DOMAIN_SCHEMAS = [c.db_schema for c in apps.get_app_configs() if isinstance(c, DomainConfig)]
 
 
 def _leftovers():
+    # Like django_migrations, the migration history outlives the migrations.
+    kept = ("django_migrations", HISTORY_TABLE)
     snap = snapshot(connection, ["public", *DOMAIN_SCHEMAS])
-    snap.tables.pop(("public", "django_migrations"), None)
-    for section in ("columns", "constraints", "indexes", "sequences"):
+    for section in ("tables", "columns", "constraints", "indexes", "sequences"):
         store = getattr(snap, section)
-        for key in [k for k in store if "django_migrations" in str(k)]:
+        for key in [k for k in store if any(table in str(k) for table in kept)]:
             del store[key]
     with connection.cursor() as cursor:
         cursor.execute(
