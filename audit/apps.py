@@ -1,3 +1,5 @@
+from django.core import checks
+
 from gatimitra.apps import DomainConfig
 
 
@@ -5,3 +7,9 @@ class AuditConfig(DomainConfig):
     name = "audit"
     verbose_name = "Audit"
     db_schema = "audit"
+
+    def ready(self):
+        from audit import checks as audit_checks
+
+        checks.register(audit_checks.check_tracked_tables_have_triggers, checks.Tags.models)
+        checks.register(audit_checks.check_every_domain_model_is_decided, checks.Tags.models)

@@ -67,6 +67,15 @@ class GatimitraModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return not self._append_only() and super().has_delete_permission(request, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from audit.tracked import history_url
+
+        extra_context = {
+            **(extra_context or {}),
+            "audit_history_url": history_url(self.model, object_id),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def _concrete_field_names(self):
         return {field.name for field in self.model._meta.concrete_fields}
 

@@ -1,1 +1,21 @@
-__all__ = []
+from audit.models.logs import (
+    AccessAuditLog,
+    ChangeLogEntry,
+    CustomerAuditLog,
+    MerchantAuditLog,
+    OrderAuditLog,
+    PiiAccessLog,
+    RiderAuditLog,
+    SystemAuditLog,
+)
+
+__all__ = [
+    "AccessAuditLog",
+    "ChangeLogEntry",
+    "CustomerAuditLog",
+    "MerchantAuditLog",
+    "OrderAuditLog",
+    "PiiAccessLog",
+    "RiderAuditLog",
+    "SystemAuditLog",
+]

@@ -23,6 +23,7 @@ Django's ``migrate`` has no lock and keeps only (app, name, applied). Here:
   names the blocking query.
 """
 
+import ast
 import hashlib
 import inspect
 import os
@@ -147,9 +148,12 @@ def ensure_history_table(connection):
 
 
 def file_checksum(migration):
+    """Checksum of what the migration file says, not how it is laid out: the
+    digest of its parsed syntax tree, so reformatting (ruff format, line
+    endings, comments) is not an edit while any change to code is."""
     path = Path(inspect.getfile(type(migration)))
-    # Line endings are a checkout detail, not a change.
-    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    tree = ast.parse(path.read_bytes())
+    return hashlib.sha256(ast.dump(tree, annotate_fields=False).encode()).hexdigest()
 
 
 def project_version():

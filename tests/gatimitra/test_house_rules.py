@@ -65,34 +65,43 @@ def test_model_outside_its_domain_schema_is_an_error():
 
 
 @isolate_apps("riders")
-def test_unnamed_or_badly_named_index_is_an_error():
+def test_badly_named_constraint_is_an_error():
     class Thing(models.Model):
         code = models.CharField(max_length=5)
 
         class Meta:
             app_label = "riders"
             db_table = schema_table("riders", "things")
-            indexes = [
-                models.Index(fields=["code"], name="things_code_idx"),
-                models.Index(fields=["id", "code"], name="code_and_id_idx"),
-            ]
             constraints = [
-                models.CheckConstraint(condition=models.Q(code__gt=""), name="things_" + "x" * 60)
+                models.CheckConstraint(condition=models.Q(code__gt=""), name="things_code_set"),
+                models.CheckConstraint(condition=models.Q(code__gt="a"), name="code_after_a"),
+                models.CheckConstraint(condition=models.Q(code__gt="b"), name="things_" + "x" * 60),
             ]
 
     errors = checks.check_index_and_constraint_names([_StubDomain([Thing])])
     assert [error.id for error in errors] == ["gatimitra.E004", "gatimitra.E004"]
-    assert "code_and_id_idx" in errors[0].msg
+    assert "code_after_a" in errors[0].msg
     assert "longer than 63" in errors[1].msg
 
 
 @isolate_apps("riders")
-def test_append_only_model_without_trigger_is_an_error():
+def test_append_only_model_without_trigger_is_an_error(monkeypatch):
+    from django.db import migrations as m
+    from django.db.migrations import loader as loader_module
+
     class Journal(AppendOnlyModel):
         class Meta:
             app_label = "riders"
             db_table = schema_table("riders", "journal")
 
+    class OneMigration:
+        def __init__(self, *args, **kwargs):
+            create = m.CreateModel("Journal", [("id", models.BigAutoField(primary_key=True))])
+            self.disk_migrations = {("riders", "0002_x"): type("M", (), {"operations": [create]})()}
+
+    # Before any migration creates it, makemigrations must be able to run.
+    assert checks.check_append_only_models_have_trigger([_StubDomain([Journal])]) == []
+    monkeypatch.setattr(loader_module, "MigrationLoader", OneMigration)
     errors = checks.check_append_only_models_have_trigger([_StubDomain([Journal])])
     assert [error.id for error in errors] == ["gatimitra.E005"]
     assert "AppendOnly" in errors[0].msg

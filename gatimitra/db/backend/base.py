@@ -4,6 +4,7 @@ from django.db.utils import OperationalError
 from gatimitra.db.backend.client import DatabaseClient
 from gatimitra.db.backend.creation import DatabaseCreation
 from gatimitra.db.backend.introspection import DatabaseIntrospection
+from gatimitra.db.backend.operations import DatabaseOperations
 from gatimitra.db.backend.schema import DatabaseSchemaEditor
 
 #: Django's own connections only ever see ``public``: every domain table is
@@ -22,6 +23,7 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
     client_class = DatabaseClient
     creation_class = DatabaseCreation
     introspection_class = DatabaseIntrospection
+    ops_class = DatabaseOperations
 
     def get_connection_params(self):
         params = super().get_connection_params()

@@ -1,0 +1,95 @@
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from audit.models import (
+    AccessAuditLog,
+    CustomerAuditLog,
+    MerchantAuditLog,
+    OrderAuditLog,
+    PiiAccessLog,
+    RiderAuditLog,
+    SystemAuditLog,
+)
+from audit.tracked import TRACKED
+from gatimitra.admin import ReadOnlyModelAdmin
+
+
+class TrackedTableFilter(admin.SimpleListFilter):
+    """Tables from the tracked list, not a DISTINCT over millions of rows."""
+
+    title = "table"
+    parameter_name = "table_name"
+
+    def lookups(self, request, model_admin):
+        log_table = model_admin.model._meta.db_table.split('"."')[-1]
+        names = set()
+        for track in TRACKED:
+            if track.log_table == log_table:
+                from django.apps import apps
+
+                names.add(apps.get_model(track.model)._meta.db_table.split('"."')[-1])
+        return [(name, name) for name in sorted(names)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(table_name=self.value())
+        return queryset
+
+
+class ChangeLogAdmin(ReadOnlyModelAdmin):
+    """Read-only browsing of one audit log."""
+
+    list_display = ("created_at", "action", "table_name", "row_pk", "actor_column", "db_role")
+    list_filter = ("action", TrackedTableFilter, "actor_type", "created_at")
+    search_fields = ("=row_pk", "=actor_label", "=request_id")
+    ordering = ("-id",)
+    readonly_fields = ("changes_table",)
+    fieldsets = (
+        (None, {"fields": ("created_at", "action", "table_schema", "table_name", "row_pk")}),
+        ("Who", {"fields": ("actor_type", "actor_id", "actor_label", "db_role")}),
+        ("Where", {"fields": ("application_name", "request_id", "client_ip", "transaction_id")}),
+        ("What changed", {"fields": ("changes_table",)}),
+    )
+
+    @admin.display(description="actor")
+    def actor_column(self, obj):
+        return obj.actor
+
+    @admin.display(description="changes")
+    def changes_table(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    column,
+                    json.dumps(before, ensure_ascii=False),
+                    json.dumps(after, ensure_ascii=False),
+                )
+                for column, (before, after) in sorted(obj.changes.items())
+            ),
+        )
+        return format_html(
+            "<table><tr><th>column</th><th>before</th><th>after</th></tr>{}</table>", rows
+        )
+
+
+for log_model in (
+    SystemAuditLog,
+    MerchantAuditLog,
+    CustomerAuditLog,
+    RiderAuditLog,
+    OrderAuditLog,
+    AccessAuditLog,
+):
+    admin.site.register(log_model, ChangeLogAdmin)
+
+
+@admin.register(PiiAccessLog)
+class PiiAccessLogAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "action", "subject_type", "subject_id", "actor_label", "purpose")
+    list_filter = ("action", "subject_type", "created_at")
+    search_fields = ("=subject_id", "=actor_label")
+    ordering = ("-id",)

@@ -1,0 +1,19 @@
+from audit.factories.logs import (
+    AccessAuditLogFactory,
+    CustomerAuditLogFactory,
+    MerchantAuditLogFactory,
+    OrderAuditLogFactory,
+    PiiAccessLogFactory,
+    RiderAuditLogFactory,
+    SystemAuditLogFactory,
+)
+
+__all__ = [
+    "AccessAuditLogFactory",
+    "CustomerAuditLogFactory",
+    "MerchantAuditLogFactory",
+    "OrderAuditLogFactory",
+    "PiiAccessLogFactory",
+    "RiderAuditLogFactory",
+    "SystemAuditLogFactory",
+]

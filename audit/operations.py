@@ -1,0 +1,124 @@
+"""Migration operations of the audit trail."""
+
+from django.db import router
+from django.db.migrations.operations.base import Operation
+
+from audit import sql
+from gatimitra.db.tables import quote_table, split_table
+
+
+class TrackChanges(Operation):
+    """Install the audit trigger on ``model``'s table (reverse: remove it).
+
+    ``log_table`` is the audit table that receives the entries,
+    ``subject_field`` the field naming the row's owner (``rider``, ``store``,
+    or ``id`` for the owner table itself), ``personal_fields`` the columns
+    whose values are masked and hashed in diffs."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model, log_table, subject_field=None, personal_fields=()):
+        self.model = model
+        self.log_table = log_table
+        self.subject_field = subject_field
+        self.personal_fields = tuple(personal_fields)
+
+    def deconstruct(self):
+        kwargs = {"model": self.model, "log_table": self.log_table}
+        if self.subject_field:
+            kwargs["subject_field"] = self.subject_field
+        if self.personal_fields:
+            kwargs["personal_fields"] = list(self.personal_fields)
+        return self.__class__.__qualname__, [], kwargs
+
+    @property
+    def key(self):
+        return (self.model, self.log_table, self.subject_field, tuple(self.personal_fields))
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _model(self, state):
+        app_label, model_name = self.model.split(".")
+        return state.apps.get_model(app_label, model_name)
+
+    def _column(self, model, name):
+        return model._meta.get_field(name).column if name else None
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if not router.allow_migrate(schema_editor.connection.alias, app_label):
+            return
+        model = self._model(to_state)
+        schema_editor.execute(
+            sql.track_table(
+                quote_table(model._meta.db_table),
+                self.log_table,
+                self._column(model, self.subject_field),
+                [self._column(model, name) for name in self.personal_fields],
+                model._meta.pk.column,
+            ),
+            params=None,
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            model = self._model(from_state)
+            schema_editor.execute(sql.untrack_table(quote_table(model._meta.db_table)), params=None)
+
+    def describe(self):
+        return f"Audit changes of {self.model} into audit.{self.log_table}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"track_{self.model.split('.')[1].lower()}"
+
+
+class RefuseTruncate(Operation):
+    """TRUNCATE on an audit table is refused outside maintenance transactions."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [], {"model_name": self.model_name}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
+            schema_editor.execute(
+                sql.refuse_truncate(quote_table(table), split_table(table)[1]), params=None
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
+            schema_editor.execute(
+                sql.allow_truncate(quote_table(table), split_table(table)[1]), params=None
+            )
+
+    def describe(self):
+        return f"Refuse TRUNCATE on {self.model_name}"
+
+
+class UntrackChanges(TrackChanges):
+    """Remove the audit trigger of ``model`` (reverse: reinstall it)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, to_state, from_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, to_state, from_state)
+
+    def describe(self):
+        return f"Stop auditing {self.model}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"untrack_{self.model.split('.')[1].lower()}"
