@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -16,6 +18,7 @@ from access_mgmt.validators import (
 )
 from gatimitra.db.fields import EnumField, HashField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import IntegrationStatus
 
@@ -107,6 +110,14 @@ class ApiKey(TimestampedModel):
 
     def __str__(self):
         return self.key_prefix
+
+    def set_new_key(self, live=True):
+        """Give this row a new key and return it. The caller shows it once;
+        only the prefix and the keyed hash of the whole key are stored."""
+        self.key_prefix = f"gm_{'live' if live else 'test'}_{secrets.token_hex(4)}"
+        key = f"{self.key_prefix}.{secrets.token_urlsafe(32)}"
+        self.key_hash = keyed_hash(key)
+        return key
 
 
 class ApiClientPermission(TimestampedModel):

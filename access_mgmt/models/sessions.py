@@ -11,6 +11,7 @@ from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import SECRET_REF, validate_secret_ref
 from gatimitra.db.fields import EnumField, HashField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
+from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import DevicePlatform, NotificationChannel
 
@@ -483,3 +484,9 @@ class BlockedIdentifier(TimestampedModel):
 
     def __str__(self):
         return f"{self.kind} {self.identifier_masked}"
+
+    def set_identifier(self, value):
+        """Block ``value`` (an IP, device id, mobile, email or VPA): keep its
+        keyed hash for lookups and a masked copy for people."""
+        self.identifier_hash = keyed_hash(value)
+        self.identifier_masked = mask(value)

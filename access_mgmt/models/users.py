@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -11,6 +13,7 @@ from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
 from gatimitra.db.fields import CIEmailField, EnumField, HashField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
 
@@ -315,3 +318,10 @@ class UserInvitation(TimestampedModel):
 
     def __str__(self):
         return f"{self.email} ({self.invitee_type})"
+
+    def set_new_token(self):
+        """Give the invitation a new token and return it: it goes into the
+        invitation link and is never stored, only its keyed hash."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = keyed_hash(token)
+        return token
