@@ -103,6 +103,16 @@ class Access:
         named = {code for code in self.roles.allow | self.overrides.allow if "*" not in code}
         return installed_permissions() | named
 
+    def patterns_for(self, app_label):
+        """The ALLOW codes that can match a permission of ``app_label``, with
+        their app part set to it: ``*.view_*`` -> ``customers.view_*``."""
+        patterns = set()
+        for code in self.roles.allow | self.overrides.allow:
+            app_part, _, codename = code.partition(".")
+            if app_part in ("*", app_label):
+                patterns.add(f"{app_label}.{codename}")
+        return patterns
+
 
 NO_ACCESS = Access()
 
@@ -242,7 +252,12 @@ class RoleBackend(ModelBackend):
             return True
         access = self._access(user_obj)
         prefix = f"{app_label}."
-        return any(access.allows(perm) for perm in access.candidates() if perm.startswith(prefix))
+        candidates = [perm for perm in access.candidates() if perm.startswith(prefix)]
+        if not any(perm.startswith(prefix) for perm in installed_permissions()):
+            # An app with no models installed (yet) has no permission to ask
+            # about; ask about the rules' own patterns narrowed to the app.
+            candidates += access.patterns_for(app_label)
+        return any(access.allows(perm) for perm in candidates)
 
     def with_perm(self, perm, is_active=True, include_superusers=True, obj=None):
         """Users who have ``perm``. Rules are patterns, so each candidate (a

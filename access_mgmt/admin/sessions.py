@@ -155,6 +155,15 @@ class BlockedIdentifierForm(forms.ModelForm):
             self.instance.set_identifier(value)
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        duplicate = BlockedIdentifier.objects.filter(
+            kind=cleaned.get("kind"), identifier_hash=self.instance.identifier_hash
+        ).exclude(pk=self.instance.pk)
+        if self.instance.identifier_hash and duplicate.exists():
+            raise forms.ValidationError("This identifier is already blocked.")
+        return cleaned
+
 
 @admin.register(BlockedIdentifier)
 class BlockedIdentifierAdmin(ExactSearchMixin, GatimitraModelAdmin):
