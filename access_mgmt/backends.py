@@ -90,7 +90,7 @@ class Access:
         return bool(decision)
 
     def source(self, perm):
-        """ "override" or "role": which layer grants ``perm`` (None if none does)."""
+        """Which layer grants ``perm``: "override", "role", or None."""
         decision = self.overrides.decide(perm)
         if decision is not None:
             return "override" if decision else None

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import ApiClient, ApiClientPermission, ApiKey, IpAllowlist, RateLimitPolicy
 from gatimitra.admin import GatimitraModelAdmin, ReadOnlyTabularInline
 from gatimitra.enums import IntegrationStatus
@@ -21,7 +22,7 @@ class ApiClientAdmin(GatimitraModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(GatimitraModelAdmin):
+class ApiKeyAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     """Adding a key generates it and shows it once; only its prefix and hash are kept."""
 
     list_display = (
@@ -36,13 +37,11 @@ class ApiKeyAdmin(GatimitraModelAdmin):
     ordering = ("-id",)
     autocomplete_fields = ("api_client", "revoked_by", "created_by")
     exclude = ("key_hash",)
+    request_user_field = "created_by"
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         return [*readonly, "key_prefix", "last_used_at"]
-
-    def get_changeform_initial_data(self, request):
-        return {"created_by": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
         key = None

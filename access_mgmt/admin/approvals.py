@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import (
     ApprovalAction,
     ApprovalRequest,
@@ -47,7 +48,7 @@ class ApprovalActionInline(ReadOnlyTabularInline):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(GatimitraModelAdmin):
+class ApprovalRequestAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     list_display = (
         "id",
         "workflow",
@@ -63,9 +64,7 @@ class ApprovalRequestAdmin(GatimitraModelAdmin):
     ordering = ("-id",)
     autocomplete_fields = ("workflow", "requested_by")
     inlines = (ApprovalActionInline,)
-
-    def get_changeform_initial_data(self, request):
-        return {"requested_by": request.user.pk, **super().get_changeform_initial_data(request)}
+    request_user_field = "requested_by"
 
 
 @admin.register(ApprovalAction)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import (
     RoleHierarchy,
     RolePermission,
@@ -77,16 +78,14 @@ class UserAccessScopeInline(GatimitraTabularInline):
 
 
 @admin.register(UserRole)
-class UserRoleAdmin(GatimitraModelAdmin):
+class UserRoleAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     list_display = ("user", "role", "valid_from", "valid_to", "revoked_at", "granted_by")
     list_filter = ("role",)
     search_fields = ("user__email", "role__code")
     ordering = ("-id",)
     autocomplete_fields = ("user", "role", "granted_by", "revoked_by")
     inlines = (UserAccessScopeInline,)
-
-    def get_changeform_initial_data(self, request):
-        return {"granted_by": request.user.pk, **super().get_changeform_initial_data(request)}
+    request_user_field = "granted_by"
 
 
 @admin.register(UserAccessScope)
@@ -99,11 +98,9 @@ class UserAccessScopeAdmin(GatimitraModelAdmin):
 
 
 @admin.register(UserPermissionOverride)
-class UserPermissionOverrideAdmin(GatimitraModelAdmin):
+class UserPermissionOverrideAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     list_display = ("user", "permission", "effect", "valid_from", "valid_to", "revoked_at")
     search_fields = ("user__email", "permission__code")
     ordering = ("-id",)
     autocomplete_fields = ("user", "permission", "granted_by")
-
-    def get_changeform_initial_data(self, request):
-        return {"granted_by": request.user.pk, **super().get_changeform_initial_data(request)}
+    request_user_field = "granted_by"

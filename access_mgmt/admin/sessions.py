@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from access_mgmt.admin.search import ExactSearchMixin
+from access_mgmt.admin.mixins import ExactSearchMixin, PrefillRequestUserMixin
 from access_mgmt.models import (
     AccountLockout,
     AuthSession,
@@ -166,7 +166,7 @@ class BlockedIdentifierForm(forms.ModelForm):
 
 
 @admin.register(BlockedIdentifier)
-class BlockedIdentifierAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class BlockedIdentifierAdmin(ExactSearchMixin, PrefillRequestUserMixin, GatimitraModelAdmin):
     """Search by the plain identifier (it is hashed before the lookup)."""
 
     form = BlockedIdentifierForm
@@ -176,6 +176,4 @@ class BlockedIdentifierAdmin(ExactSearchMixin, GatimitraModelAdmin):
     hashed_search_fields = ("identifier_hash",)
     ordering = ("-id",)
     autocomplete_fields = ("created_by",)
-
-    def get_changeform_initial_data(self, request):
-        return {"created_by": request.user.pk, **super().get_changeform_initial_data(request)}
+    request_user_field = "created_by"

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.admin.roles import UserRoleInline
 from access_mgmt.models import SystemUser, Team, TeamMember, UserInvitation
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
@@ -55,7 +56,7 @@ class TeamMemberAdmin(GatimitraModelAdmin):
 
 
 @admin.register(UserInvitation)
-class UserInvitationAdmin(GatimitraModelAdmin):
+class UserInvitationAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     list_display = (
         "email",
         "invitee_type",
@@ -70,9 +71,7 @@ class UserInvitationAdmin(GatimitraModelAdmin):
     ordering = ("-id",)
     autocomplete_fields = ("role", "team", "invited_by", "accepted_user")
     exclude = ("token_hash",)
-
-    def get_changeform_initial_data(self, request):
-        return {"invited_by": request.user.pk, **super().get_changeform_initial_data(request)}
+    request_user_field = "invited_by"
 
     def save_model(self, request, obj, form, change):
         token = None if change else obj.set_new_token()

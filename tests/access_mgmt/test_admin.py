@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access_mgmt import factories
-from access_mgmt.models import ApiKey, BlockedIdentifier, UserInvitation
+from access_mgmt.models import ApiKey, ApprovalRequest, BlockedIdentifier, UserInvitation, UserRole
 from gatimitra.db.fields import HashField
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.testing import factory_for
@@ -161,3 +161,19 @@ def test_invitation_token_is_generated_and_shown_once(admin_client, superuser):
     )
     assert token
     assert UserInvitation.objects.get().token_hash == keyed_hash(token.group(1))
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (UserInvitation, "invited_by"),
+        (ApiKey, "created_by"),
+        (BlockedIdentifier, "created_by"),
+        (UserRole, "granted_by"),
+        (ApprovalRequest, "requested_by"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_add_forms_name_the_signed_in_user_as_actor(admin_client, superuser, model, field):
+    form = admin_client.get(_url(model, "add")).context["adminform"].form
+    assert form.initial[field] == superuser.pk

@@ -1,4 +1,6 @@
-"""Search for the big authentication tables (sessions, OTPs, login attempts).
+"""Behaviour shared by several access_mgmt admins.
+
+*Search for the big authentication tables* (sessions, OTPs, login attempts).
 
 Django's admin search is ``icontains`` on text: a sequential scan on tables of
 10^7 rows, and useless on columns that hold keyed hashes. Admins that mix in
@@ -33,3 +35,15 @@ class ExactSearchMixin:
                 continue  # "abc" is no IP address, id or enum value: skip the column
             query |= Q(**{name: value})
         return (queryset.filter(query) if query else queryset.none()), False
+
+
+class PrefillRequestUserMixin:
+    """Prefills ``request_user_field`` (who grants, invites, requests or
+    creates) with the signed-in user on the add form."""
+
+    request_user_field = None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault(self.request_user_field, request.user.pk)
+        return initial
