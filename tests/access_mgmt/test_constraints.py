@@ -1,8 +1,11 @@
 """Each access_mgmt invariant: the violating write is refused by PostgreSQL,
 with a message naming the table or constraint."""
 
+import threading
+import time
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -66,6 +69,57 @@ def test_diamond_is_not_a_cycle():
     # Re-pointing an edge without creating a cycle is fine too.
     RoleHierarchy.objects.filter(parent_role=top, child_role=right).update(child_role=bottom)
     assert RoleHierarchy.objects.count() == 4
+
+
+def _connect():
+    params = connection.get_connection_params()
+    keys = ("dbname", "user", "password", "host", "port", "options")
+    return psycopg.connect(**{key: params[key] for key in keys if params.get(key)})
+
+
+def _writers_waiting_for_a_lock():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edges_cannot_close_a_cycle_together():
+    """A -> B and B -> A written at the same time by two transactions: the
+    second waits for the first and then sees its edge."""
+    a, b = _role("RACE_A"), _role("RACE_B")
+    insert = (
+        'INSERT INTO "access_mgmt"."role_hierarchy" (parent_role_id, child_role_id) VALUES (%s, %s)'
+    )
+    first, second = _connect(), _connect()
+    outcome = {}
+
+    def write_reverse_edge():
+        try:
+            second.execute(insert, (b.pk, a.pk))
+            second.commit()
+            outcome["error"] = None
+        except psycopg.Error as exc:
+            second.rollback()
+            outcome["error"] = str(exc)
+
+    try:
+        first.execute(insert, (a.pk, b.pk))  # uncommitted, holds the lock
+        thread = threading.Thread(target=write_reverse_edge)
+        thread.start()
+        for _ in range(1000):
+            if _writers_waiting_for_a_lock():
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the second writer never waited for the first")
+        first.commit()
+        thread.join()
+    finally:
+        first.close()
+        second.close()
+    assert "RACE_B -> RACE_A would close a cycle" in outcome["error"]
+    assert RoleHierarchy.objects.count() == 1
 
 
 # -- maker-checker -----------------------------------------------------------
