@@ -103,6 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Auth ----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "access_mgmt.SystemUser"
+AUTHENTICATION_BACKENDS = ["access_mgmt.backends.RoleBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

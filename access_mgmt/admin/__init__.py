@@ -1,1 +1,10 @@
-from access_mgmt.admin import users  # noqa: F401
+from access_mgmt.admin import (  # noqa: F401
+    api_clients,
+    approvals,
+    credentials,
+    flags,
+    permissions,
+    roles,
+    sessions,
+    users,
+)

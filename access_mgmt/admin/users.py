@@ -1,17 +1,82 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from access_mgmt.models import SystemUser
-from gatimitra.admin import GatimitraModelAdmin
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
+from access_mgmt.admin.roles import UserRoleInline
+from access_mgmt.models import SystemUser, Team, TeamMember, UserInvitation
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 
 
 @admin.register(SystemUser)
 class SystemUserAdmin(GatimitraModelAdmin):
-    list_display = ("email", "full_name", "employee_id", "status", "is_staff", "is_superuser")
+    list_display = (
+        "email",
+        "full_name",
+        "employee_id",
+        "primary_team",
+        "status",
+        "is_staff",
+        "is_superuser",
+    )
     search_fields = ("email", "full_name", "mobile", "employee_id")
     ordering = ("email",)
+    autocomplete_fields = ("primary_team",)
     readonly_fields = ("last_login",)
     fieldsets = (
         (None, {"fields": ("email", "full_name", "mobile", "employee_id", "status")}),
-        ("Access", {"fields": ("is_staff", "is_superuser", "last_login")}),
+        ("Access", {"fields": ("is_staff", "is_superuser", "primary_team", "last_login")}),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
+    inlines = (UserRoleInline,)
+
+
+class TeamMemberInline(GatimitraTabularInline):
+    model = TeamMember
+    fields = ("user", "is_lead", "queues", "skills", "joined_at", "left_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("team", "user")
+
+
+@admin.register(Team)
+class TeamAdmin(GatimitraModelAdmin):
+    list_display = ("code", "name", "team_type", "vendor_name", "is_active")
+    list_filter = ("team_type", "is_active")
+    search_fields = ("code", "name", "vendor_name")
+    ordering = ("code",)
+    inlines = (TeamMemberInline,)
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(GatimitraModelAdmin):
+    list_display = ("team", "user", "is_lead", "joined_at", "left_at")
+    list_filter = ("is_lead", "team__team_type")
+    search_fields = ("user__email", "team__code")
+    ordering = ("-id",)
+    autocomplete_fields = ("team", "user")
+
+
+@admin.register(UserInvitation)
+class UserInvitationAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
+    list_display = (
+        "email",
+        "invitee_type",
+        "role",
+        "scope_type",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    search_fields = ("email",)
+    ordering = ("-id",)
+    autocomplete_fields = ("role", "team", "invited_by", "accepted_user")
+    exclude = ("token_hash",)
+    request_user_field = "invited_by"
+
+    def save_model(self, request, obj, form, change):
+        token = None if change else obj.set_new_token()
+        super().save_model(request, obj, form, change)
+        if token:
+            messages.warning(
+                request, f"Invitation token (shown once, send it to {obj.email}): {token}"
+            )

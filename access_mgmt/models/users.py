@@ -1,10 +1,19 @@
+import secrets
+
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
-from access_mgmt.choices import SystemUserStatus
-from gatimitra.db.fields import CIEmailField, EnumField
+from access_mgmt.choices import ScopeType, SystemUserStatus
+from access_mgmt.managers import NaturalKeyManager
+from access_mgmt.validators import UPPER_CODE, validate_upper_code
+from gatimitra.db.fields import CIEmailField, EnumField, HashField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
 
@@ -60,6 +69,14 @@ class SystemUser(AbstractBaseUser, TimestampedModel):
     )
     is_superuser = models.BooleanField(
         default=False, help_text="Has every permission without roles granting it."
+    )
+    primary_team = models.ForeignKey(
+        "access_mgmt.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_members",
+        help_text="The team whose queues the user works by default.",
     )
 
     objects = SystemUserManager()
@@ -135,3 +152,176 @@ def _backend_permissions(user, obj, from_name):
         if hasattr(backend, name):
             permissions.update(getattr(backend, name)(user, obj))
     return permissions
+
+
+TEAM_TYPES = [
+    ("CITY_OPS", "City operations"),
+    ("SUPPORT_L1", "Support L1"),
+    ("SUPPORT_L2", "Support L2"),
+    ("KYC_REVIEW", "KYC review"),
+    ("FINANCE", "Finance"),
+    ("MERCHANT_ONBOARDING", "Merchant onboarding"),
+    ("ENGINEERING", "Engineering"),
+]
+
+
+class Team(TimestampedModel):
+    """An operational team (a city's ops, L1/L2 support including a BPO
+    vendor's agents, KYC review, finance) whose members share work queues.
+    The team's city (``city_id``) arrives with the orders domain."""
+
+    code = models.CharField(max_length=64, unique=True, validators=[validate_upper_code])
+    name = models.CharField(max_length=150)
+    team_type = models.CharField(max_length=32, choices=TEAM_TYPES)
+    vendor_name = models.CharField(
+        max_length=150,
+        blank=True,
+        default="",
+        help_text="The BPO vendor staffing the team; blank for in-house teams.",
+    )
+    description = models.TextField(blank=True, default="")
+    is_active = models.BooleanField(default=True)
+
+    objects = NaturalKeyManager("code")
+
+    class Meta:
+        db_table = schema_table("access_mgmt", "teams")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=UPPER_CODE), name="teams_code_format"),
+            models.CheckConstraint(
+                condition=Q(team_type__in=[value for value, _ in TEAM_TYPES]),
+                name="teams_team_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class TeamMember(TimestampedModel):
+    """One user's membership of one team, from ``joined_at`` until
+    ``left_at``, with the queues and skills they work on."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships"
+    )
+    is_lead = models.BooleanField(default=False)
+    queues = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    skills = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = schema_table("access_mgmt", "team_members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=Q(left_at__isnull=True),
+                name="team_members_one_current_membership",
+                violation_error_message="The user is already a member of this team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(joined_at__lt=F("left_at")),
+                name="team_members_left_after_joining",
+                violation_error_message="A member leaves after joining.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+
+INVITEE_TYPES = [("SYSTEM_USER", "Staff user"), ("MERCHANT_USER", "Merchant user")]
+
+
+class UserInvitation(TimestampedModel):
+    """An invitation for a new staff user (with the role and scope they will
+    get) or merchant user. The invitation link carries a token; only its
+    keyed hash is stored. Pending until accepted, revoked or expired. The
+    merchant parent of a merchant-user invitation (``parent_id``) arrives
+    with the merchants domain."""
+
+    email = CIEmailField()
+    mobile = models.CharField(max_length=16, null=True, blank=True, validators=[validate_mobile])
+    invitee_type = models.CharField(max_length=16, choices=INVITEE_TYPES, default="SYSTEM_USER")
+    role = models.ForeignKey(
+        "access_mgmt.SystemRole",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    scope_type = EnumField(ScopeType, default=ScopeType.GLOBAL)
+    token_hash = HashField(unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = schema_table("access_mgmt", "user_invitations")
+        indexes = [models.Index(fields=["email"], name="user_invitations_email")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mobile__regex=E164_INDIA), name="user_invitations_mobile_e164"
+            ),
+            models.CheckConstraint(
+                condition=Q(invitee_type__in=[value for value, _ in INVITEE_TYPES]),
+                name="user_invitations_invitee_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="user_invitations_expires_after_creation",
+                violation_error_message="An invitation expires after it is created.",
+            ),
+            # Staff invitations say which role the user gets; merchant users'
+            # roles are the merchants domain's, not a system role.
+            models.CheckConstraint(
+                condition=Q(invitee_type="SYSTEM_USER", role__isnull=False)
+                | Q(invitee_type="MERCHANT_USER", role__isnull=True),
+                name="user_invitations_role_for_staff_only",
+                violation_error_message="A staff invitation names a role; a merchant one does not.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope_type=ScopeType.TEAM) | Q(team__isnull=False),
+                name="user_invitations_team_scope_names_team",
+                violation_error_message="A TEAM-scoped invitation names the team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_user__isnull=True)
+                | Q(accepted_at__isnull=False, accepted_user__isnull=False),
+                name="user_invitations_acceptance_complete",
+                violation_error_message="An accepted invitation records who accepted it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="user_invitations_accepted_or_revoked",
+                violation_error_message="An invitation is either accepted or revoked, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.invitee_type})"
+
+    def set_new_token(self):
+        """Give the invitation a new token and return it: it goes into the
+        invitation link and is never stored, only its keyed hash."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = keyed_hash(token)
+        return token

@@ -1,0 +1,47 @@
+"""Model fields and expressions only access_mgmt needs (so far)."""
+
+import ipaddress
+
+from django import forms
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Func
+
+
+class CidrField(models.Field):
+    """An IPv4 or IPv6 network, PostgreSQL ``cidr`` (which refuses host bits
+    set outside the mask, e.g. ``10.0.0.1/8``). Values are strings in
+    canonical form: ``10.20.0.0/16``, ``203.0.113.7/32``."""
+
+    description = "IP network (PostgreSQL cidr)"
+    empty_strings_allowed = False
+
+    def db_type(self, connection):
+        return "cidr"
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return None
+        try:
+            return str(ipaddress.ip_network(str(value).strip(), strict=True))
+        except ValueError as exc:
+            raise ValidationError(
+                "Enter a network like 10.20.0.0/16 (no host bits outside the mask).",
+                code="invalid",
+            ) from exc
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else self.to_python(value)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.CharField, "max_length": 43, **kwargs})
+
+
+class TsTzRange(Func):
+    """``tstzrange(lower, upper)`` for EXCLUDE constraints over validity
+    windows (a NULL upper bound is open-ended)."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
