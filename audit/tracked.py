@@ -24,13 +24,58 @@ class Track:
 
 ACCESS = "access_audit_logs"
 
+
+def _access(model, subject=None, personal=()):
+    return Track(f"access_mgmt.{model}", ACCESS, subject, tuple(personal))
+
+
 TRACKED = [
-    Track("access_mgmt.SystemUser", ACCESS, subject="id", personal=("email", "mobile")),
+    # access_mgmt: identity, access rights, secrets' lifecycle, approvals, settings.
+    _access("SystemUser", "id", ("email", "mobile", "password")),
+    _access("SystemRole"),
+    _access("SystemPermission"),
+    _access("RolePermission"),
+    _access("RoleHierarchy"),
+    _access("UserRole", "user"),
+    _access("UserAccessScope"),
+    _access("UserPermissionOverride", "user"),
+    _access("UserCredential", "user"),
+    _access("MfaFactor", "user", ("secret_ref", "public_key")),
+    _access("UserInvitation", "accepted_user", ("email", "mobile")),
+    _access("TeamMember", "user"),
+    _access("ApiClient", None, ("contact_email",)),
+    _access("ApiKey"),
+    _access("ApiClientPermission"),
+    _access("IpAllowlist"),
+    _access("JwtSigningKey", None, ("private_key_ref",)),
+    _access("AccessPolicy"),
+    _access("PiiAccessGrant", "user"),
+    _access("ImpersonationSession", "user"),
+    _access("AccountLockout", "principal_id"),
+    _access("BlockedIdentifier", None, ("identifier_masked",)),
+    _access("ApprovalWorkflow"),
+    _access("ApprovalWorkflowStep"),
+    _access("ApprovalRequest", "requested_by"),
+    _access("FeatureFlag"),
+    _access("FeatureFlagRule"),
+    _access("SystemSetting"),
 ]
 
 UNTRACKED = {
     # Audit tables do not audit themselves.
     "audit.*": "the audit trail itself",
+    # access_mgmt
+    "access_mgmt.LoginAttempt": "append-only itself: every attempt is already a record",
+    "access_mgmt.ApprovalAction": "append-only itself: every decision is already a record",
+    "access_mgmt.AuthSession": "volume (10^6-10^7 live); sessions are logged by login_attempts",
+    "access_mgmt.RefreshToken": "volume; rotation is recorded in the table itself",
+    "access_mgmt.OtpRequest": "volume (2x10^7/yr), 90-day TTL; attempts are counted in the row",
+    "access_mgmt.PasswordHistory": "append-only record of hashes; credentials are tracked",
+    "access_mgmt.PasswordResetToken": "single-use tokens; the credential change is tracked",
+    "access_mgmt.TrustedDevice": "device remembrance, no rights attached",
+    "access_mgmt.PermissionGroup": "admin menu grouping only",
+    "access_mgmt.Team": "organisation labels; memberships are tracked",
+    "access_mgmt.RateLimitPolicy": "throttling configuration, no rights or money",
 }
 
 

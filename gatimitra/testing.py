@@ -40,3 +40,33 @@ def factory_for(model):
         ):
             return value
     return None
+
+
+def admin_form_data(response):
+    """POST data that resubmits an admin change page as rendered: the main
+    form's initial values and every inline formset with its management form."""
+    data = {}
+
+    def add_form(form):
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if callable(value):
+                value = value()
+            key = form.add_prefix(name)
+            widget_value = field.widget.format_value(value) if value is not None else None
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(getattr(v, "pk", v)) for v in value]
+            elif widget_value not in (None, ""):
+                data[key] = getattr(value, "pk", widget_value)
+
+    add_form(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for form in formset.initial_forms:
+            add_form(form)
+    return data

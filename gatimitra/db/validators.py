@@ -10,7 +10,8 @@ GSTIN = r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$"
 FSSAI = r"^[0-9]{14}$"
 IFSC = r"^[A-Z]{4}0[A-Z0-9]{6}$"
 PIN_CODE = r"^[1-9][0-9]{5}$"
-UPI_VPA = r"^[a-zA-Z0-9._-]{2,256}@[a-zA-Z][a-zA-Z0-9]{2,64}$"
+# PostgreSQL regexes allow repetition counts up to 255.
+UPI_VPA = r"^[a-zA-Z0-9._-]{2,255}@[a-zA-Z][a-zA-Z0-9]{2,64}$"
 VEHICLE_REGISTRATION = r"^[A-Z]{2}[0-9]{1,2}[A-Z]{0,3}[0-9]{4}$"
 
 validate_mobile = RegexValidator(E164_INDIA, "Enter an Indian mobile number as +91XXXXXXXXXX.")

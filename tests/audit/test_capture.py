@@ -9,6 +9,7 @@ from access_mgmt.models import SystemUser
 from audit.context import acting_as
 from audit.models import AccessAuditLog
 from gatimitra.enums import ActorType
+from gatimitra.testing import admin_form_data
 
 
 def entries(user):
@@ -92,17 +93,9 @@ def test_admin_edit_is_captured_with_the_admin_user(client, subject):
     admin_user = SystemUserFactory(email="admin.edit@gatimitra.test", is_superuser=True)
     client.force_login(admin_user)
     url = reverse("admin:access_mgmt_systemuser_change", args=[subject.pk])
-    response = client.post(
-        url,
-        {
-            "email": subject.email,
-            "full_name": "Asha via Admin",
-            "mobile": subject.mobile,
-            "employee_id": subject.employee_id,
-            "status": "ACTIVE",
-            "is_staff": "on",
-        },
-    )
+    data = admin_form_data(client.get(url))
+    data["full_name"] = "Asha via Admin"
+    response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = entries(subject)[-1]
     assert entry.changes["full_name"] == ["Asha Rao", "Asha via Admin"]
