@@ -17,7 +17,8 @@ def _objects_in_schema():
                   WHERE n.nspname = 'access_mgmt'),
                 (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                   JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = 'access_mgmt' AND NOT t.tgisinternal),
+                  WHERE n.nspname = 'access_mgmt' AND NOT t.tgisinternal
+                    AND t.tgname <> 'audit_changes'),
                 (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                   WHERE n.nspname = 'public' AND p.proname LIKE '%%role_hierarchy%%')
             """
