@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import VEHICLE_REGISTRATION
 from gatimitra.enums import ServiceType, VehicleType, VerificationStatus
@@ -206,6 +207,19 @@ class RiderDocument(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_document_type_display()} {self.number_masked}".strip()
+
+    def set_number(self, number):
+        """Keep ``number`` only as its masked form and keyed hash.
+
+        An Aadhaar number is never hashed either: only its last four digits
+        are kept, and ``number_hash`` identifies the person by the keyed hash
+        of the DigiLocker/OKYC reference (``kyc_reference``) instead.
+        """
+        self.number_masked = mask(number)
+        if self.document_type == RiderDocumentType.AADHAAR:
+            self.number_hash = keyed_hash(self.kyc_reference) if self.kyc_reference else None
+        else:
+            self.number_hash = keyed_hash(number)
 
 
 class RiderKycVerification(TimestampedModel):

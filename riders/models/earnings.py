@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, LedgerEntryModel, TimestampedModel
+from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
 from gatimitra.enums import (
@@ -117,6 +118,11 @@ class RiderBankAccount(TimestampedModel):
         if self.account_type == PayoutAccountType.UPI_VPA:
             return self.upi_vpa or ""
         return f"{self.ifsc} {self.account_number_masked}"
+
+    def set_account_number(self, number):
+        """Keep a bank account number only masked and as a keyed hash."""
+        self.account_number_masked = mask(number)
+        self.account_number_hash = keyed_hash(number)
 
 
 class RiderPayout(TimestampedModel):

@@ -89,31 +89,51 @@ class Rider(TimestampedModel):
     def natural_key(self):
         return (self.mobile,)
 
-    def move_to_stage(self, stage, *, actor=None, reason="", status=None):
-        """Move the onboarding stage, writing ``rider_status_history`` first.
+    def record_change(self, *, from_stage, from_status, actor=None, reason=""):
+        """Write the ``rider_status_history`` row for a move from
+        (``from_stage``, ``from_status``) to this instance's current, not yet
+        saved, stage and status; nothing if neither changed.
 
-        Forward moves need no actor. A backward move (an admin rollback) needs
-        ``actor``: the database refuses it unless this same transaction wrote
-        a history row with ``to_stage=stage`` and an actor.
+        Call it inside the transaction that then saves the rider: the database
+        accepts a backward stage move only after such a row, with an actor.
         """
-        stage = OnboardingStage(stage)
-        fields = ["onboarding_stage", "updated_at"]
+        stage_moved = from_stage != self.onboarding_stage
+        status_moved = from_status != self.status
+        if not (stage_moved or status_moved):
+            return None
+        return RiderStatusHistory.objects.using(self._state.db).create(
+            rider=self,
+            from_stage=from_stage if stage_moved else None,
+            to_stage=self.onboarding_stage if stage_moved else None,
+            from_status=from_status if status_moved else None,
+            to_status=self.status if status_moved else None,
+            actor=actor,
+            reason=reason,
+        )
+
+    def move_to_stage(self, stage, *, status=None, actor=None, reason=""):
+        """Move the onboarding stage (and optionally the status), recording it.
+
+        Forward moves need no actor. A backward move is an admin rollback and
+        needs ``actor``, or the database refuses it.
+        """
         with transaction.atomic(using=self._state.db):
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            RiderStatusHistory.objects.create(
-                rider=self,
-                from_stage=current.onboarding_stage,
-                to_stage=stage,
-                from_status=current.status if status else None,
-                to_status=status,
-                reason=reason,
-                actor=actor,
+            current = (
+                type(self)
+                .objects.select_for_update()
+                .values("onboarding_stage", "status")
+                .get(pk=self.pk)
             )
-            self.onboarding_stage = stage
+            self.onboarding_stage = OnboardingStage(stage)
             if status:
                 self.status = status
-                fields.append("status")
-            self.save(update_fields=fields)
+            self.record_change(
+                from_stage=current["onboarding_stage"],
+                from_status=current["status"],
+                actor=actor,
+                reason=reason,
+            )
+            self.save(update_fields=["onboarding_stage", "status", "updated_at"])
         return self
 
 
