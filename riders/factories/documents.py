@@ -46,38 +46,59 @@ class RiderVehicleFactory(DjangoModelFactory):
         model = RiderVehicle
 
 
+def typed_number(document, n):
+    """The number a rider would type for this document (never saved as is)."""
+    if document.number:
+        return document.number
+    if document.document_type == RiderDocumentType.AADHAAR:
+        return f"9{n:011d}"
+    if document.document_type == RiderDocumentType.PAN:
+        return f"ABCDE{n % 10_000:04d}{chr(65 + n // 10_000 % 26)}"
+    if document.document_type == RiderDocumentType.DRIVING_LICENCE:
+        return f"KA01{2015 + n % 10}{n:07d}"
+    registration = getattr(getattr(document, "vehicle", None), "registration_number", None)
+    if registration:
+        # The RC number is the registration; other papers carry their own.
+        if document.document_type == RiderDocumentType.VEHICLE_RC:
+            return registration
+        return f"{registration}-{document.document_type}"
+    return f"DOC{n:09d}"
+
+
+def number_hash(document, n):
+    if document.document_type == RiderDocumentType.AADHAAR:
+        return keyed_hash(document.kyc_reference) if document.kyc_reference else None
+    return keyed_hash(typed_number(document, n))
+
+
 class RiderDocumentFactory(DjangoModelFactory):
     """A PAN card by default. Traits: ``aadhaar``, ``driving_licence``,
     ``vehicle_rc`` (with its vehicle), ``verified``. ``number`` is the
-    document number as typed; only its masked form and keyed hash are saved."""
+    document number as typed; only its masked form and keyed hash are saved
+    (for Aadhaar, the last four digits and the hash of the reference)."""
 
     rider = factory.SubFactory(RiderFactory)
     document_type = RiderDocumentType.PAN
     verification_status = VerificationStatus.PENDING
-    number_masked = factory.LazyAttribute(lambda o: mask(o.number))
-    number_hash = factory.LazyAttribute(lambda o: keyed_hash(o.number))
+    number_masked = factory.LazyAttributeSequence(lambda o, n: mask(typed_number(o, n)))
+    number_hash = factory.LazyAttributeSequence(number_hash)
     file_key = factory.Sequence(lambda n: f"riders/documents/{n}.jpg")
 
     class Params:
-        number = factory.Sequence(lambda n: f"ABCDE{n % 10_000:04d}{chr(65 + n // 10_000 % 26)}")
+        number = None
         aadhaar = factory.Trait(
             document_type=RiderDocumentType.AADHAAR,
-            # Twelve digits are typed in the app; only the last four are kept.
-            number=factory.Sequence(lambda n: f"9{n:011d}"),
             kyc_reference=factory.Sequence(lambda n: f"in.gov.uidai-ADHAR-R{n:08d}"),
-            number_hash=factory.LazyAttribute(lambda o: keyed_hash(o.kyc_reference)),
             file_key="",
         )
         driving_licence = factory.Trait(
             document_type=RiderDocumentType.DRIVING_LICENCE,
-            number=factory.Sequence(lambda n: f"KA01{2015 + n % 10}{n:07d}"),
             issued_on=datetime.date(2019, 4, 1),
             expires_on=datetime.date(2039, 3, 31),
         )
         vehicle_rc = factory.Trait(
             document_type=RiderDocumentType.VEHICLE_RC,
             vehicle=factory.SubFactory(RiderVehicleFactory, rider=factory.SelfAttribute("..rider")),
-            number=factory.LazyAttribute(lambda o: o.vehicle.registration_number),
         )
         verified = factory.Trait(
             verification_status=VerificationStatus.VERIFIED,

@@ -28,6 +28,7 @@ class RiderFactory(DjangoModelFactory):
 
     class Meta:
         model = Rider
+        skip_postgeneration_save = True
 
 
 class MobileVerifiedRiderFactory(RiderFactory):

@@ -9,7 +9,7 @@ from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, LedgerEntryModel, TimestampedModel
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
-from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
+from gatimitra.db.validators import IFSC, validate_ifsc
 from gatimitra.enums import (
     LedgerEntryDirection,
     PaymentMethod,
@@ -28,6 +28,7 @@ from riders.lists import (
     ONBOARDING_PAYMENT_PURPOSES,
     PAYOUT_KINDS,
     PAYOUT_MODES,
+    UPI_VPA,
     choices,
 )
 from riders.models.riders import Rider

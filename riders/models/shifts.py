@@ -157,6 +157,16 @@ class DutyLog(TimestampedModel):
         return f"Rider {self.rider_id} {self.get_status_display()} from {self.started_at}"
 
 
+class LocationLogQuerySet(models.QuerySet):
+    def trail(self, rider, start, end):
+        """Where ``rider`` was from ``start`` (inclusive) to ``end``
+        (exclusive), in time order: one range scan of
+        ``location_logs_rider_time``."""
+        return self.filter(rider=rider, recorded_at__gte=start, recorded_at__lt=end).order_by(
+            "recorded_at"
+        )
+
+
 class LocationLog(models.Model):
     """One GPS ping from a rider's app: where, when, how precise and fast,
     and which order (and which leg of it) the rider was on.
@@ -185,6 +195,8 @@ class LocationLog(models.Model):
     latitude = LatitudeField()
     longitude = LongitudeField()
     order_status = EnumField(OrderStatus, null=True, blank=True, help_text="The order's leg.")
+
+    objects = LocationLogQuerySet.as_manager()
 
     class Meta:
         db_table = schema_table("riders", "location_logs")
