@@ -16,8 +16,9 @@ def choices(values):
 
 # Formats ---------------------------------------------------------------------
 
-#: A masked document or account number: only the last four characters shown.
-MASKED_NUMBER = r"^X*[0-9A-Z]{0,4}$"
+#: A masked document or account number (``gatimitra.db.secrets.mask``): at
+#: most the last four characters shown, whatever they are ("/000" included).
+MASKED_NUMBER = r"^X*.{0,4}$"
 #: The only Aadhaar form ever stored: eight X and the last four digits.
 AADHAAR_MASKED = r"^X{8}[0-9]{4}$"
 #: What a full Aadhaar number looks like inside free text: twelve digits,
