@@ -145,21 +145,43 @@ SAME_RIDER_LINKS = {
 }
 
 
-def _same_rider_trigger(table, links):
-    columns = ", ".join(f'"{column}"' for _, column in links)
+#: Append-only tables only ever INSERT; the others also check UPDATEs that
+#: change one of the columns (a WHEN clause, so the rider app's frequent
+#: ``rider_live_status`` saves call nothing when the vehicle stays the same).
+_INSERT_ONLY = {"wallet_ledger"}
+
+
+def _same_rider_triggers(table, links):
+    columns = ["rider_id"] + [column for _, column in links]
     arguments = ", ".join(f"'{parent}', '{column}'" for parent, column in links)
-    return (
-        f'CREATE TRIGGER "{table}_same_rider" '
-        f'BEFORE INSERT OR UPDATE OF "rider_id", {columns} ON "riders"."{table}" '
-        f'FOR EACH ROW EXECUTE FUNCTION "riders"."same_rider"({arguments})'
-    )
+    execute = f'FOR EACH ROW EXECUTE FUNCTION "riders"."same_rider"({arguments})'
+    statements = [
+        f'CREATE TRIGGER "{table}_same_rider_insert" BEFORE INSERT ON "riders"."{table}" {execute}'
+    ]
+    if table not in _INSERT_ONLY:
+        changed = " OR ".join(f'OLD."{c}" IS DISTINCT FROM NEW."{c}"' for c in columns)
+        listed = ", ".join(f'"{c}"' for c in columns)
+        statements.append(
+            f'CREATE TRIGGER "{table}_same_rider_update" '
+            f'BEFORE UPDATE OF {listed} ON "riders"."{table}" '
+            f"FOR EACH ROW WHEN ({changed}) "
+            f'EXECUTE FUNCTION "riders"."same_rider"({arguments})'
+        )
+    return statements
+
+
+def _drop_same_rider_triggers(table):
+    kinds = ["insert"] if table in _INSERT_ONLY else ["insert", "update"]
+    return [f'DROP TRIGGER "{table}_same_rider_{kind}" ON "riders"."{table}"' for kind in kinds]
 
 
 SAME_RIDER = [SAME_RIDER_FUNCTION] + [
-    _same_rider_trigger(table, links) for table, links in SAME_RIDER_LINKS.items()
+    statement
+    for table, links in SAME_RIDER_LINKS.items()
+    for statement in _same_rider_triggers(table, links)
 ]
 DROP_SAME_RIDER = [
-    f'DROP TRIGGER "{table}_same_rider" ON "riders"."{table}"' for table in SAME_RIDER_LINKS
+    statement for table in SAME_RIDER_LINKS for statement in _drop_same_rider_triggers(table)
 ] + [DROP_SAME_RIDER_FUNCTION]
 
 # Payouts go to verified accounts (CATALOG section 8, item 15) --------------------

@@ -213,6 +213,13 @@ def test_document_cannot_point_at_another_riders_vehicle(refused):
         RiderDocumentFactory(document_type=RiderDocumentType.VEHICLE_RC, vehicle=someone_elses)
 
 
+def test_document_cannot_be_moved_to_another_riders_vehicle(refused):
+    document = RiderDocumentFactory(vehicle_rc=True)
+    document.vehicle = RiderVehicleFactory()
+    with refused("rider_documents", error=IntegrityError):
+        document.save()
+
+
 # Item 10: vehicle registration unique among active vehicles.
 
 
