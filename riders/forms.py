@@ -9,7 +9,8 @@ from riders.models import RiderBankAccount, RiderDocument
 
 class _WriteOnlyNumberForm(forms.ModelForm):
     """Adds a write-only ``number`` field; ``store_number(instance, number)``
-    turns it into the masked/hashed columns before model validation."""
+    (number None when left empty) turns it into the masked/hashed columns
+    before model validation."""
 
     number = forms.CharField(
         required=False,
@@ -22,11 +23,10 @@ class _WriteOnlyNumberForm(forms.ModelForm):
         raise NotImplementedError
 
     def _post_clean(self):
-        number = self.cleaned_data.get("number")
-        if number:
+        if not self.errors:
             # The model method reads the other fields (document type, reference).
             construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-            self.store_number(self.instance, number)
+            self.store_number(self.instance, self.cleaned_data.get("number") or None)
         super()._post_clean()
 
 

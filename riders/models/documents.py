@@ -195,6 +195,14 @@ class RiderDocument(TimestampedModel):
                 name="rider_documents_decision_has_time",
                 violation_error_message="A verified or rejected document has reviewed_at.",
             ),
+            # Without a hash a verified document would escape the rule above.
+            models.CheckConstraint(
+                condition=~Q(verification_status=VerificationStatus.VERIFIED)
+                | Q(number_hash__isnull=False)
+                | Q(document_type=RiderDocumentType.SELFIE),
+                name="rider_documents_verified_has_number",
+                violation_error_message="A verified document (other than a selfie) has its number.",
+            ),
             models.CheckConstraint(
                 condition=Q(expires_on__gt=models.F("issued_on")),
                 name="rider_documents_expiry_after_issue",
@@ -208,17 +216,19 @@ class RiderDocument(TimestampedModel):
     def __str__(self):
         return f"{self.get_document_type_display()} {self.number_masked}".strip()
 
-    def set_number(self, number):
+    def set_number(self, number=None):
         """Keep ``number`` only as its masked form and keyed hash.
 
         An Aadhaar number is never hashed either: only its last four digits
         are kept, and ``number_hash`` identifies the person by the keyed hash
-        of the DigiLocker/OKYC reference (``kyc_reference``) instead.
+        of the DigiLocker/OKYC reference (``kyc_reference``) instead, so for
+        Aadhaar this also (re)computes the hash when no number is given.
         """
-        self.number_masked = mask(number)
+        if number:
+            self.number_masked = mask(number)
         if self.document_type == RiderDocumentType.AADHAAR:
             self.number_hash = keyed_hash(self.kyc_reference) if self.kyc_reference else None
-        else:
+        elif number:
             self.number_hash = keyed_hash(number)
 
 

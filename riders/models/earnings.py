@@ -120,10 +120,11 @@ class RiderBankAccount(TimestampedModel):
             return self.upi_vpa or ""
         return f"{self.ifsc} {self.account_number_masked}"
 
-    def set_account_number(self, number):
+    def set_account_number(self, number=None):
         """Keep a bank account number only masked and as a keyed hash."""
-        self.account_number_masked = mask(number)
-        self.account_number_hash = keyed_hash(number)
+        if number:
+            self.account_number_masked = mask(number)
+            self.account_number_hash = keyed_hash(number)
 
 
 class RiderPayout(TimestampedModel):

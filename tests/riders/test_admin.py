@@ -150,6 +150,28 @@ def test_aadhaar_typed_in_the_admin_keeps_only_the_last_four_digits(admin_client
     assert document.number_hash == keyed_hash("in.gov.uidai-ADHAR-R00000099")
 
 
+def test_aadhaar_reference_alone_gives_the_hash(admin_client, rider):
+    document = RiderDocument.objects.create(
+        rider=rider, document_type="AADHAAR", number_masked="XXXXXXXX0123", kyc_reference="old"
+    )
+    response = admin_client.post(
+        reverse("admin:riders_riderdocument_change", args=[document.pk]),
+        {
+            "rider": rider.pk,
+            "document_type": "AADHAAR",
+            "kyc_reference": "in.gov.uidai-ADHAR-R00000100",
+            "verification_status": "VERIFIED",
+            "reviewed_at_0": "2025-01-06",
+            "reviewed_at_1": "10:00:00",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    document.refresh_from_db()
+    assert document.number_masked == "XXXXXXXX0123"
+    assert document.number_hash == keyed_hash("in.gov.uidai-ADHAR-R00000100")
+
+
 def test_bank_account_number_is_kept_masked_and_hashed(admin_client, rider):
     response = admin_client.post(
         reverse("admin:riders_riderbankaccount_add"),

@@ -116,6 +116,13 @@ def test_verified_aadhaar_reference_backs_one_rider(refused):
         RiderDocumentFactory(aadhaar=True, verified=True, kyc_reference=first.kyc_reference)
 
 
+def test_verified_document_has_its_number_hash(refused):
+    """Otherwise a verified document would escape the one-rider rule."""
+    with refused("rider_documents_verified_has_number", error=IntegrityError):
+        RiderDocumentFactory(verified=True, number_hash=None)
+    assert RiderDocumentFactory(document_type="SELFIE", verified=True, number_hash=None).pk
+
+
 def test_unverified_duplicates_may_wait_for_review():
     """Two riders may submit the same number; only one can be verified."""
     verified = RiderDocumentFactory(number="ABCDE1234F", verified=True)
