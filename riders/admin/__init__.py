@@ -1,0 +1,1 @@
+from riders.admin import documents, earnings, incentives, riders, shifts  # noqa: F401

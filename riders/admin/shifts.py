@@ -1,0 +1,114 @@
+from django.contrib import admin
+from django.utils.functional import cached_property
+
+from gatimitra.admin import EstimatedCountPaginator, GatimitraModelAdmin, ReadOnlyModelAdmin
+from riders.models import (
+    DutyLog,
+    LocationLog,
+    RiderLiveStatus,
+    RiderShift,
+    RiderShiftBooking,
+    RiderSosAlert,
+)
+
+#: Most rows a filtered log list counts: 200 pages of 50.
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(EstimatedCountPaginator):
+    """Like the base paginator, but a filtered list (one day of pings is
+    ~26M rows) is counted only up to ``COUNT_CAP``:
+    ``SELECT COUNT(*) FROM (... LIMIT 10000)``."""
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is not None and query.where:
+            return self.object_list[:COUNT_CAP].count()
+        return super().count
+
+
+@admin.register(RiderShift)
+class RiderShiftAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "service_type",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "min_guarantee",
+        "is_published",
+    )
+    ordering = ("-starts_at",)
+
+
+@admin.register(RiderShiftBooking)
+class RiderShiftBookingAdmin(GatimitraModelAdmin):
+    list_display = ("id", "shift", "rider", "status", "checked_in_at", "checked_out_at")
+    search_fields = ("=rider__mobile",)
+    ordering = ("-id",)
+    autocomplete_fields = ("rider",)
+
+
+@admin.register(DutyLog)
+class DutyLogAdmin(ReadOnlyModelAdmin):
+    paginator = CappedCountPaginator
+    list_display = ("id", "rider", "status", "started_at", "ended_at", "login_minutes", "vehicle")
+    search_fields = ("=rider__mobile",)
+    ordering = ("-id",)
+
+
+@admin.register(LocationLog)
+class LocationLogAdmin(ReadOnlyModelAdmin):
+    """Millions of rows: ordered by the primary key (newest first), filtered
+    by a date range the BRIN index serves; no date_hierarchy (a DISTINCT over
+    the whole table), no search (a scan) and filtered counts capped. A
+    rider's pings are reached from the rider's page (``?rider__id__exact=``),
+    listed off the (rider_id, recorded_at) index."""
+
+    list_display = (
+        "id",
+        "rider",
+        "recorded_at",
+        "latitude",
+        "longitude",
+        "accuracy_m",
+        "speed_kmph",
+        "battery_pct",
+        "order_id",
+        "order_status",
+    )
+    list_filter = (("recorded_at", admin.DateFieldListFilter), "order_status")
+    ordering = ("-id",)
+    paginator = CappedCountPaginator
+
+    def get_ordering(self, request):
+        # One rider's pings: newest first straight off the (rider_id,
+        # recorded_at) index, instead of sorting all of them by id.
+        if "rider__id__exact" in request.GET:
+            return ("-recorded_at",)
+        return super().get_ordering(request)
+
+
+@admin.register(RiderLiveStatus)
+class RiderLiveStatusAdmin(GatimitraModelAdmin):
+    list_display = (
+        "rider",
+        "duty_status",
+        "vehicle_type",
+        "active_order_count",
+        "cash_in_hand",
+        "location_updated_at",
+    )
+    search_fields = ("=rider__mobile",)
+    ordering = ("-pk",)
+    autocomplete_fields = ("rider",)
+
+
+@admin.register(RiderSosAlert)
+class RiderSosAlertAdmin(GatimitraModelAdmin):
+    list_display = ("id", "rider", "kind", "status", "raised_at", "handled_by", "resolved_at")
+    list_filter = ("status", "kind")
+    search_fields = ("=rider__mobile",)
+    ordering = ("-id",)
+    autocomplete_fields = ("rider",)
