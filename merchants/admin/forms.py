@@ -1,0 +1,44 @@
+"""Admin forms that take a sensitive number once and keep only its keyed
+hash and masked form (the number itself is never stored or shown again)."""
+
+from django import forms
+
+from gatimitra.db.secrets import keyed_hash, mask
+
+
+class SecretNumberForm(forms.ModelForm):
+    """Adds a write-only ``number`` field; subclasses name the hash and mask
+    fields it fills."""
+
+    hash_field = mask_field = None
+
+    number = forms.CharField(
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Typed once: only a keyed hash and the last 4 characters are kept. "
+        "Leave empty to keep the current number.",
+    )
+
+    def save(self, commit=True):
+        number = self.cleaned_data.get("number")
+        if number:
+            setattr(self.instance, self.hash_field, keyed_hash(number))
+            setattr(self.instance, self.mask_field, mask(number))
+        return super().save(commit)
+
+
+class MerchantDocumentForm(SecretNumberForm):
+    hash_field, mask_field = "number_hash", "number_masked"
+
+
+class MerchantBankAccountForm(SecretNumberForm):
+    hash_field, mask_field = "account_number_hash", "account_number_masked"
+
+    def _post_clean(self):
+        # The shape CHECK needs the hash before full_clean validates it.
+        number = self.cleaned_data.get("number")
+        if number:
+            self.instance.account_number_hash = keyed_hash(number)
+            self.instance.account_number_masked = mask(number)
+        super()._post_clean()
