@@ -4,6 +4,7 @@ hash and masked form (the number itself is never stored or shown again)."""
 from django import forms
 
 from gatimitra.db.secrets import keyed_hash, mask
+from merchants.models import MerchantBankAccount, MerchantDocument
 
 
 class SecretNumberForm(forms.ModelForm):
@@ -31,9 +32,43 @@ class SecretNumberForm(forms.ModelForm):
 class MerchantDocumentForm(SecretNumberForm):
     hash_field, mask_field = "number_hash", "number_masked"
 
+    class Meta:
+        model = MerchantDocument
+        fields = (
+            "parent",
+            "store",
+            "document_type",
+            "status",
+            "issued_on",
+            "expires_on",
+            "file_url",
+            "reviewed_by",
+            "reviewed_at",
+            "rejection_reason",
+        )
+
 
 class MerchantBankAccountForm(SecretNumberForm):
     hash_field, mask_field = "account_number_hash", "account_number_masked"
+
+    class Meta:
+        model = MerchantBankAccount
+        fields = (
+            "parent",
+            "store",
+            "account_type",
+            "account_holder_name",
+            "ifsc",
+            "bank_name",
+            "upi_vpa",
+            "verification_status",
+            "penny_drop_reference",
+            "penny_drop_name_matched",
+            "verified_at",
+            "fund_account_id",
+            "is_default",
+            "is_active",
+        )
 
     def _post_clean(self):
         # The shape CHECK needs the hash before full_clean validates it.

@@ -46,12 +46,12 @@ class MerchantDocumentFactory(DjangoModelFactory):
         model = MerchantDocument
 
     class Params:
-        number = factory.LazyAttribute(lambda o: o.parent.pan)
+        # The document's number: the store's FSSAI number or the parent's PAN.
+        number = factory.LazyAttribute(lambda o: o.store.fssai_number if o.store else o.parent.pan)
         fssai = factory.Trait(
             parent=None,
             store=factory.SubFactory("merchants.factories.stores.MerchantStoreFactory"),
             document_type=MerchantDocumentType.FSSAI_LICENCE,
-            number=factory.LazyAttribute(lambda o: o.store.fssai_number),
             issued_on=factory.LazyFunction(
                 lambda: timezone.localdate() - datetime.timedelta(days=30)
             ),

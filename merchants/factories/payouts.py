@@ -47,10 +47,8 @@ class MerchantBankAccountFactory(DjangoModelFactory):
     account_holder_name = factory.LazyAttribute(
         lambda o: o.parent.legal_name if o.parent else o.store.name
     )
-    account_number_masked = factory.LazyAttribute(lambda o: mask(o.number) if o.number else "")
-    account_number_hash = factory.LazyAttribute(
-        lambda o: keyed_hash(o.number) if o.number else None
-    )
+    account_number_masked = factory.LazyAttribute(lambda o: mask(o.number))
+    account_number_hash = factory.LazyAttribute(lambda o: keyed_hash(o.number))
     ifsc = "HDFC0001234"
     bank_name = "HDFC Bank"
     verified_at = factory.LazyAttribute(
@@ -68,7 +66,8 @@ class MerchantBankAccountFactory(DjangoModelFactory):
         number = factory.Sequence(lambda n: f"50200{n:09d}")
         upi = factory.Trait(
             account_type=PayoutAccountType.UPI_VPA,
-            number=None,
+            account_number_masked="",
+            account_number_hash=None,
             ifsc=None,
             bank_name="",
             upi_vpa=factory.Sequence(lambda n: f"merchant{n}@okhdfcbank"),

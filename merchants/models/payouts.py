@@ -4,13 +4,14 @@ contracts, payouts with their adjustments and disputes, platform invoices."""
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
-from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
+from gatimitra.db.validators import IFSC, validate_ifsc
 from gatimitra.enums import (
     DisputeStatus,
     InvoiceType,
@@ -39,6 +40,12 @@ ADJUSTMENT_TYPES = [
     ("TAX_CORRECTION", "Tax correction"),
     ("OTHER", "Other"),
 ]
+
+#: ``gatimitra.db.validators.UPI_VPA`` repeats ``{2,256}``, but PostgreSQL's
+#: regex engine caps repetition counts at 255 (any value then fails with
+#: "invalid repetition count"); until the shared pattern changes, this one is used.
+UPI_VPA = r"^[a-zA-Z0-9._-]{2,255}@[a-zA-Z][a-zA-Z0-9]{2,64}$"
+validate_upi_vpa = RegexValidator(UPI_VPA, "Enter a UPI id like name@bank.")
 
 #: Payouts still open to adjustments (money has not left yet).
 ADJUSTABLE_PAYOUT_STATUSES = [PayoutStatus.SCHEDULED, PayoutStatus.ON_HOLD]
@@ -85,7 +92,9 @@ class MerchantBankAccount(TimestampedModel):
         "IFSC", max_length=11, blank=True, null=True, validators=[validate_ifsc]
     )
     bank_name = models.CharField(max_length=100, blank=True)
-    upi_vpa = models.CharField("UPI VPA", max_length=320, blank=True, null=True)
+    upi_vpa = models.CharField(
+        "UPI VPA", max_length=320, blank=True, null=True, validators=[validate_upi_vpa]
+    )
     penny_drop_reference = models.CharField(max_length=100, blank=True)
     penny_drop_name_matched = models.BooleanField(null=True, blank=True)
     fund_account_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -483,7 +492,14 @@ class MerchantPayoutDispute(TimestampedModel):
                 violation_error_message="The accepted amount cannot exceed the disputed amount.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[DisputeStatus.OPEN, DisputeStatus.UNDER_REVIEW])
+                condition=~Q(
+                    status__in=[
+                        DisputeStatus.ACCEPTED,
+                        DisputeStatus.PARTIALLY_ACCEPTED,
+                        DisputeStatus.REJECTED,
+                        DisputeStatus.CLOSED,
+                    ]
+                )
                 | Q(resolved_at__isnull=False),
                 name="merchant_payout_disputes_resolved_at",
                 violation_error_message="A decided dispute needs resolved_at.",
