@@ -10,7 +10,7 @@ from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import GSTIN, validate_gstin
 from gatimitra.enums import GstRegistrationType, VerificationStatus
 from merchants.choices import MerchantDocumentType
-from merchants.indexes import Index
+from merchants.db import Index
 
 #: Kinds of external check (CHECK text: vendors add new ones).
 VERIFICATION_CHECK_TYPES = [

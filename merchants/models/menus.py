@@ -12,7 +12,7 @@ from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ActorType, ApprovalStatus, FoodType
 from merchants.choices import ItemAvailability
-from merchants.indexes import GinIndex, Index
+from merchants.db import GinIndex, Index
 
 MENU_KINDS = [
     ("DELIVERY", "Delivery"),

@@ -8,7 +8,7 @@ from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import CampaignStatus, OfferType
-from merchants.indexes import Index
+from merchants.db import Index
 
 AD_PLACEMENTS = [
     ("SEARCH", "Search results"),

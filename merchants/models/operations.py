@@ -10,7 +10,7 @@ from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ActorType, DevicePlatform, IntegrationStatus
 from merchants.choices import StoreStatus
-from merchants.indexes import Index
+from merchants.db import Index
 
 CLOSURE_REASONS = [
     ("HOLIDAY", "Holiday / festival"),

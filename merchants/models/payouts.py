@@ -6,7 +6,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Q, Value
 
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import TimestampedModel
@@ -22,7 +22,7 @@ from gatimitra.enums import (
     VerificationStatus,
 )
 from merchants.choices import SettlementCycle
-from merchants.indexes import Index
+from merchants.db import DateRange, Index
 
 CONTRACT_STATUSES = [
     ("DRAFT", "Draft"),
@@ -55,13 +55,6 @@ CLOSED_PAYOUT_STATUSES = [PayoutStatus.FAILED, PayoutStatus.REVERSED, PayoutStat
 
 def _values(choices):
     return [value for value, _label in choices]
-
-
-class DateRange(Func):
-    """``daterange(lower, upper, bounds)`` for the contract EXCLUDE constraint."""
-
-    function = "DATERANGE"
-    output_field = models.Field()
 
 
 class MerchantBankAccount(TimestampedModel):

@@ -25,7 +25,7 @@ from gatimitra.db.validators import (
 )
 from gatimitra.enums import ServiceType, VerificationStatus
 from merchants.choices import FssaiLicenceType, MerchantUserRole, StoreStatus
-from merchants.indexes import Index
+from merchants.db import Index
 
 #: CHECK-text lists (they change more often than an enum should).
 STORE_KINDS = [
