@@ -519,6 +519,12 @@ def test_offer_covers_only_its_own_menus(refused):
         MerchantOfferItemFactory(offer=offer, menu_item=foreign_item)
 
 
+def test_brand_offer_covers_its_stores_menus():
+    item = MerchantMenuItemFactory()
+    offer = MerchantOfferFactory(store=None, parent=item.store.parent)
+    assert MerchantOfferItemFactory(offer=offer, menu_item=item).pk
+
+
 def test_store_gst_registration_is_its_parents(refused):
     foreign_registration = MerchantTaxRegistrationFactory()
     with refused("merchants.merchant_stores", "GST registration"):

@@ -53,6 +53,7 @@ def test_live_food_stores_in_the_seed_pass_the_gate_again():
         store.save()
         store.status = StoreStatus.LIVE
         store.save()  # refused if the seed's licence, account or contract were missing
+    assert live_food.count() == 2
 
 
 def test_new_rows_after_the_seed_get_fresh_ids():
