@@ -52,22 +52,19 @@ def _concern(*parts):
 
 # Go-live gate (CATALOG section 8, item 14) ---------------------------------------
 
-GO_LIVE_GATE, DROP_GO_LIVE_GATE = _concern(
-    _function(
-        "merchant_stores_go_live_gate",
-        declare=f"""    today date := {TODAY_IN_INDIA};
-    missing text[] := '{{}}';""",
-        body="""    IF NEW.status <> 'LIVE' OR NOT ('FOOD' = ANY (NEW.service_types)) THEN
-        RETURN NEW;
-    END IF;
-    -- A FOOD store already LIVE passed the gate when it went live; a licence
-    -- that lapses since is handled by pause_expired_fssai_stores().
-    IF TG_OP = 'UPDATE' AND OLD.status = 'LIVE' AND 'FOOD' = ANY (OLD.service_types) THEN
-        RETURN NEW;
-    END IF;
+#: What a FOOD store still lacks to go LIVE (empty when nothing). Shared by the
+#: trigger and by ``MerchantStore.clean()``, so forms explain the refusal.
+GO_LIVE_MISSING_FUNCTION = (
+    f"""
+CREATE FUNCTION merchants.merchant_store_go_live_missing(p_store bigint, p_parent bigint)
+RETURNS text[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    today date := {TODAY_IN_INDIA};
+    missing text[] := '{{}}';
+BEGIN
     IF NOT EXISTS (
         SELECT 1 FROM merchants.merchant_documents d
-         WHERE d.store_id = NEW.id
+         WHERE d.store_id = p_store
            AND d.document_type = 'FSSAI_LICENCE'
            AND d.status = 'VERIFIED'
            AND d.expires_on >= today
@@ -79,20 +76,40 @@ GO_LIVE_GATE, DROP_GO_LIVE_GATE = _concern(
          WHERE a.verification_status = 'VERIFIED'
            AND a.is_active
            AND a.is_default
-           AND (a.store_id = NEW.id OR a.parent_id = NEW.parent_id)
+           AND (a.store_id = p_store OR a.parent_id = p_parent)
     ) THEN
         missing := missing
             || 'a VERIFIED default bank account of the store or its parent (merchant_bank_accounts)'::text;
     END IF;
     IF NOT EXISTS (
         SELECT 1 FROM merchants.merchant_contracts c
-         WHERE c.store_id = NEW.id
+         WHERE c.store_id = p_store
            AND c.status = 'ACTIVE'
            AND c.valid_from <= today
            AND (c.valid_to IS NULL OR c.valid_to >= today)
     ) THEN
         missing := missing || 'an ACTIVE contract covering today (merchant_contracts)'::text;
     END IF;
+    RETURN missing;
+END
+$$""",
+    "DROP FUNCTION merchants.merchant_store_go_live_missing(bigint, bigint)",
+)
+
+GO_LIVE_GATE, DROP_GO_LIVE_GATE = _concern(
+    GO_LIVE_MISSING_FUNCTION,
+    _function(
+        "merchant_stores_go_live_gate",
+        declare="    missing text[];",
+        body="""    IF NEW.status <> 'LIVE' OR NOT ('FOOD' = ANY (NEW.service_types)) THEN
+        RETURN NEW;
+    END IF;
+    -- A FOOD store already LIVE passed the gate when it went live; a licence
+    -- that lapses since is handled by pause_expired_fssai_stores().
+    IF TG_OP = 'UPDATE' AND OLD.status = 'LIVE' AND 'FOOD' = ANY (OLD.service_types) THEN
+        RETURN NEW;
+    END IF;
+    missing := merchants.merchant_store_go_live_missing(NEW.id, NEW.parent_id);
     IF cardinality(missing) > 0 THEN
         RAISE EXCEPTION 'merchants.merchant_stores: FOOD store % (%) cannot go LIVE: missing %',
             NEW.id, NEW.code, array_to_string(missing, '; ')

@@ -4,6 +4,7 @@ hash and masked form (the number itself is never stored or shown again)."""
 from django import forms
 
 from gatimitra.db.secrets import keyed_hash, mask
+from gatimitra.enums import PayoutAccountType
 from merchants.models import MerchantBankAccount, MerchantDocument
 
 
@@ -70,10 +71,23 @@ class MerchantBankAccountForm(SecretNumberForm):
             "is_active",
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("account_type") == PayoutAccountType.BANK_ACCOUNT
+            and not cleaned.get("number")
+            and not self.instance.account_number_hash
+        ):
+            self.add_error("number", "A bank account needs its account number.")
+        return cleaned
+
     def _post_clean(self):
-        # The shape CHECK needs the hash before full_clean validates it.
+        # The account's shape CHECK reads the hash: set it before validation.
         number = self.cleaned_data.get("number")
-        if number:
+        if self.cleaned_data.get("account_type") == PayoutAccountType.UPI_VPA:
+            self.instance.account_number_hash = None
+            self.instance.account_number_masked = ""
+        elif number:
             self.instance.account_number_hash = keyed_hash(number)
             self.instance.account_number_masked = mask(number)
         super()._post_clean()

@@ -4,6 +4,7 @@ contracts, payouts with their adjustments and disputes, platform invoices."""
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -437,6 +438,15 @@ class MerchantPayoutAdjustment(TimestampedModel):
     def __str__(self):
         sign = "+" if self.direction == LedgerEntryDirection.CREDIT else "-"
         return f"{sign}{self.amount} {self.get_adjustment_type_display()}"
+
+    def clean(self):
+        super().clean()
+        # Also refused by merchant_payout_adjustments_apply; said here for forms.
+        if self.payout_id and self.payout.status not in ADJUSTABLE_PAYOUT_STATUSES:
+            raise ValidationError(
+                f"Payout {self.payout_id} is {self.payout.status}; only SCHEDULED or ON_HOLD "
+                "payouts can be adjusted. Adjust the next cycle's payout instead."
+            )
 
     @property
     def signed_amount(self):

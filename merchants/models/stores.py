@@ -2,7 +2,8 @@
 links between stores, who may operate them, service areas, media, cuisines."""
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.db.models import F, Q
 
 from gatimitra.db.fields import (
@@ -174,6 +175,34 @@ class MerchantStore(TimestampedModel):
     @property
     def is_food(self):
         return ServiceType.FOOD in (self.service_types or [])
+
+    def clean(self):
+        super().clean()
+        # The database refuses it anyway (merchant_stores_go_live_gate); asking
+        # it first lets a form say what is missing instead of failing.
+        if self.status == StoreStatus.LIVE and self.is_food and not self._was_live_food():
+            missing = self.go_live_missing()
+            if missing:
+                raise ValidationError(
+                    {"status": f"A FOOD store cannot go LIVE without {'; '.join(missing)}."}
+                )
+
+    def go_live_missing(self):
+        """What the go-live gate still needs for this store (the database's answer)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT merchants.merchant_store_go_live_missing(%s, %s)",
+                [self.pk, self.parent_id],
+            )
+            return cursor.fetchone()[0]
+
+    def _was_live_food(self):
+        if self.pk is None:
+            return False
+        stored = type(self)._default_manager.filter(
+            pk=self.pk, status=StoreStatus.LIVE, service_types__contains=[ServiceType.FOOD]
+        )
+        return stored.exists()
 
 
 class MerchantStoreLink(TimestampedModel):

@@ -82,6 +82,21 @@ def test_bank_account_number_is_kept_only_hashed_and_masked():
     assert "50100012345678" not in str(type(account).objects.filter(pk=account.pk).values().get())
 
 
+def test_bank_account_form_needs_a_number():
+    parent = MerchantParentFactory()
+    form = MerchantBankAccountForm(
+        data={
+            "parent": parent.pk,
+            "account_type": "BANK_ACCOUNT",
+            "account_holder_name": parent.legal_name,
+            "ifsc": "HDFC0001234",
+            "verification_status": "PENDING",
+        }
+    )
+    assert not form.is_valid()
+    assert "number" in form.errors
+
+
 def _merchant_admin_models():
     return [
         pytest.param(model, id=model.__name__)

@@ -4,7 +4,9 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from gatimitra.enums import ActorType, ServiceType, VerificationStatus
@@ -145,3 +147,40 @@ def test_paused_store_returns_live_only_with_a_renewed_licence(refused):
     store.save()
     store.refresh_from_db()
     assert store.status == StoreStatus.LIVE
+
+
+def test_form_validation_explains_the_gate(store_under_review):
+    MerchantContractFactory(store=store_under_review)
+    store_under_review.status = StoreStatus.LIVE
+    with pytest.raises(ValidationError) as info:
+        store_under_review.full_clean()
+    message = " ".join(info.value.message_dict["status"])
+    assert "FSSAI licence" in message
+    assert "bank account" in message
+    assert "contract" not in message
+
+
+def test_admin_refuses_go_live_with_a_message(client, superuser, store_under_review):
+    client.force_login(superuser)
+    url = reverse("admin:merchants_merchantstore_change", args=[store_under_review.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"created_at", "updated_at", "went_live_at"}
+    }
+    data.update(
+        {
+            "status": StoreStatus.LIVE,
+            "service_types": ",".join(store_under_review.service_types),
+            "parent": store_under_review.parent_id,
+            "pin_code": store_under_review.pin_code,
+        }
+    )
+    for prefix in ("hours", "cuisines", "menus"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, not a server error
+    assert "cannot go LIVE without" in response.content.decode()
+    store_under_review.refresh_from_db()
+    assert store_under_review.status == StoreStatus.UNDER_REVIEW

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from gatimitra.enums import LedgerEntryDirection, PayoutStatus, VerificationStatus
 from merchants.factories import (
@@ -72,3 +74,12 @@ def test_a_failed_payout_frees_its_cycle_for_a_retry():
         cycle_end=failed.cycle_end,
     )
     assert retry.idempotency_key != failed.idempotency_key
+
+
+def test_adjusting_a_processed_payout_is_explained_to_forms():
+    payout = MerchantStorePayoutFactory(
+        status=PayoutStatus.PROCESSED, utr="UTIBR52025040100042", processed_at=timezone.now()
+    )
+    adjustment = MerchantPayoutAdjustmentFactory.build(payout=payout, created_by=None)
+    with pytest.raises(ValidationError, match="only SCHEDULED or ON_HOLD"):
+        adjustment.full_clean()
