@@ -1,0 +1,9 @@
+from merchants.admin import (  # noqa: F401
+    documents,
+    menus,
+    offers,
+    operations,
+    parents,
+    payouts,
+    stores,
+)

@@ -1,1 +1,87 @@
-__all__ = []
+from merchants.models.documents import (
+    MerchantDocument,
+    MerchantTaxRegistration,
+    MerchantVerificationCheck,
+)
+from merchants.models.menus import (
+    MerchantItemStockEvent,
+    MerchantMenu,
+    MerchantMenuAddon,
+    MerchantMenuAddonGroup,
+    MerchantMenuCategory,
+    MerchantMenuChangeRequest,
+    MerchantMenuItem,
+    MerchantMenuItemAddonGroup,
+    MerchantMenuItemTag,
+    MerchantMenuItemVariant,
+)
+from merchants.models.offers import MerchantAdCampaign, MerchantOffer, MerchantOfferItem
+from merchants.models.operations import (
+    MerchantDevice,
+    MerchantPosIntegration,
+    MerchantStoreAvailabilityLog,
+    MerchantStoreClosure,
+    MerchantStoreDailyMetric,
+    MerchantStoreHours,
+)
+from merchants.models.parents import MerchantOnboardingApplication, MerchantParent, MerchantUser
+from merchants.models.payouts import (
+    MerchantBankAccount,
+    MerchantCommissionPlan,
+    MerchantContract,
+    MerchantInvoice,
+    MerchantPayoutAdjustment,
+    MerchantPayoutDispute,
+    MerchantStorePayout,
+)
+from merchants.models.stores import (
+    MerchantCuisine,
+    MerchantStore,
+    MerchantStoreCuisine,
+    MerchantStoreLink,
+    MerchantStoreMedia,
+    MerchantStoreServiceArea,
+    MerchantUserStoreAccess,
+)
+
+__all__ = [
+    "MerchantAdCampaign",
+    "MerchantBankAccount",
+    "MerchantCommissionPlan",
+    "MerchantContract",
+    "MerchantCuisine",
+    "MerchantDevice",
+    "MerchantDocument",
+    "MerchantInvoice",
+    "MerchantItemStockEvent",
+    "MerchantMenu",
+    "MerchantMenuAddon",
+    "MerchantMenuAddonGroup",
+    "MerchantMenuCategory",
+    "MerchantMenuChangeRequest",
+    "MerchantMenuItem",
+    "MerchantMenuItemAddonGroup",
+    "MerchantMenuItemTag",
+    "MerchantMenuItemVariant",
+    "MerchantOffer",
+    "MerchantOfferItem",
+    "MerchantOnboardingApplication",
+    "MerchantParent",
+    "MerchantPayoutAdjustment",
+    "MerchantPayoutDispute",
+    "MerchantPosIntegration",
+    "MerchantStore",
+    "MerchantStoreAvailabilityLog",
+    "MerchantStoreClosure",
+    "MerchantStoreCuisine",
+    "MerchantStoreDailyMetric",
+    "MerchantStoreHours",
+    "MerchantStoreLink",
+    "MerchantStoreMedia",
+    "MerchantStorePayout",
+    "MerchantStoreServiceArea",
+    "MerchantTaxRegistration",
+    "MerchantUser",
+    "MerchantUserStoreAccess",
+    "MerchantVerificationCheck",
+]
