@@ -9,9 +9,10 @@ a rider holds the order. Any part can be left out with ``with_<part>=False``
 (child factories do, to add that part themselves).
 
 The rules checked at commit (totals, service shape, composite FKs) run when
-the outermost transaction commits. Inside a test's rolled-back transaction
-they never run by themselves: tests call ``SET CONSTRAINTS ALL IMMEDIATE``
-(fixture ``run_deferred_checks``) to run them.
+the outermost transaction commits. In a ``db`` test (a transaction rolled
+back) they run at ``SET CONSTRAINTS ALL IMMEDIATE``: Django's TestCase
+teardown issues it, and tests call it earlier through the
+``run_deferred_checks`` fixture (tests/fixtures/orders.py).
 """
 
 import random
