@@ -45,22 +45,27 @@ def status_actor(
 ):
     """Status changes made inside the block are recorded with this actor.
 
-    Opens a transaction (or savepoint): the settings are transaction-local
-    and are cleared again when the block ends."""
+    Opens a transaction (or savepoint); the settings are transaction-local.
+    Blocks nest: the outer actor applies again after an inner block."""
     user_id = getattr(user, "pk", user)
-    values = (actor_type, user_id, actor_ref_id, note, latitude, longitude)
+    values = [_text(v) for v in (actor_type, user_id, actor_ref_id, note, latitude, longitude)]
     with transaction.atomic(using=using):
-        cursor = connections[using].cursor()
-        with cursor:
-            cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(SETTINGS)),
-                [item for pair in zip(SETTINGS, map(_text, values), strict=True) for item in pair],
-            )
-        yield
-        # On an exception the savepoint/transaction rollback reverts the
-        # settings; on success they are cleared for the rest of the transaction.
         with connections[using].cursor() as cursor:
             cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, '', true)"] * len(SETTINGS)),
+                "SELECT " + ", ".join(["coalesce(current_setting(%s, true), '')"] * len(SETTINGS)),
                 list(SETTINGS),
             )
+            previous = list(cursor.fetchone())
+            _set(cursor, values)
+        yield
+        # On an exception the rollback of the savepoint or transaction
+        # restores the settings; on success the outer values come back.
+        with connections[using].cursor() as cursor:
+            _set(cursor, previous)
+
+
+def _set(cursor, values):
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(SETTINGS)),
+        [item for pair in zip(SETTINGS, values, strict=True) for item in pair],
+    )

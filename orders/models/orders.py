@@ -198,11 +198,11 @@ class Order(TimestampedModel):
             self.save(update_fields=[*sums, "updated_at"])
         return sums
 
-    def move_to(
-        self, status, *, actor_type=ActorType.SYSTEM, user=None, actor_ref_id=None, note=""
-    ):
-        """Change the status; the database checks the transition and writes
-        the timeline row (with this actor) in the same transaction."""
+    def move_to(self, status, *, actor_type=None, user=None, actor_ref_id=None, note=""):
+        """Change the status (stamping completed_at/cancelled_at); the
+        database checks the transition and writes the timeline row in the
+        same transaction. Without an actor, the one set by an enclosing
+        ``orders.timeline.status_actor`` block is recorded (else SYSTEM)."""
         from orders.timeline import status_actor
 
         now = timezone.now()
@@ -214,7 +214,15 @@ class Order(TimestampedModel):
         elif status == OrderStatus.CANCELLED:
             self.cancelled_at = now
             fields.append("cancelled_at")
-        with status_actor(actor_type=actor_type, user=user, actor_ref_id=actor_ref_id, note=note):
+        if actor_type is None and user is None and actor_ref_id is None and not note:
+            self.save(update_fields=fields)
+            return
+        with status_actor(
+            actor_type=actor_type or ActorType.SYSTEM,
+            user=user,
+            actor_ref_id=actor_ref_id,
+            note=note,
+        ):
             self.save(update_fields=fields)
 
 
