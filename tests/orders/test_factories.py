@@ -5,10 +5,16 @@ immediate ones."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gatimitra.enums import OrderStatus, ServiceType
 from gatimitra.testing import domain_models, factory_for
-from orders.factories import FoodOrderFactory, ParcelOrderFactory, RideOrderFactory
+from orders.factories import (
+    FoodOrderFactory,
+    ParcelOrderFactory,
+    RideFarePolicyFactory,
+    RideOrderFactory,
+)
 from orders.models import OrderRiderAssignment, OrderTimeline
 
 ORDERS_MODELS = [model for model in domain_models() if model._meta.app_label == "orders"]
@@ -45,3 +51,21 @@ def test_service_factory_builds_a_complete_order(factory, service, detail, run_d
     # The database wrote the first timeline row when the order was inserted.
     entry = OrderTimeline.objects.get(order=order)
     assert (entry.event, entry.from_status, entry.status) == ("STATUS_CHANGE", None, "accepted")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ORDERS_MODELS, ids=lambda model: model.__name__)
+def test_factory_rows_pass_full_clean(model):
+    """The admin validates with full_clean(): every constraint (CHECK, UNIQUE,
+    EXCLUDE, JSON key lookups) can be evaluated in Python too."""
+    factory_for(model)().full_clean()
+
+
+@pytest.mark.django_db
+def test_full_clean_reports_an_overlapping_fare_policy():
+    first = RideFarePolicyFactory()
+    second = RideFarePolicyFactory.build(
+        city=first.city, vehicle_type=first.vehicle_type, version=2, created_by=None
+    )
+    with pytest.raises(ValidationError, match="already covers part of this validity window"):
+        second.full_clean()
