@@ -22,8 +22,8 @@ class ExternalDeliveryProviderAdmin(GatimitraModelAdmin):
     list_display = ("code", "name", "kind", "status", "priority", "sla_delivery_minutes")
     search_fields = ("code", "name")
     ordering = ("code",)
-    formfield_overrides = URL_FORMFIELDS
     inlines = [ExternalProviderRateCardInline]
+    formfield_overrides = URL_FORMFIELDS
 
 
 @admin.register(ExternalProviderRateCard)
@@ -45,8 +45,8 @@ class ExternalProviderRateCardAdmin(GatimitraModelAdmin):
 class OrderExternalDeliveryAdmin(GatimitraModelAdmin):
     list_display = ("id", "order", "provider", "provider_task_id", "status", "quoted_cost")
     ordering = ("-id",)
-    formfield_overrides = URL_FORMFIELDS
     autocomplete_fields = ("provider",)
+    formfield_overrides = URL_FORMFIELDS
 
 
 @admin.register(ExternalProviderCallback)
