@@ -1,3 +1,132 @@
-"""Enums owned by the orders domain (CATALOG.md section 7)."""
+"""Enums owned by the orders domain (CATALOG.md section 7, items 30-40).
 
-from django.db import models  # noqa: F401
+Shared enums (service_type, order_status_type, vehicle_type, payment_method,
+payment_status, actor_type, ...) come from ``gatimitra.enums``.
+"""
+
+from django.db import models
+
+
+class FoodPrepStatus(models.TextChoices):
+    """``food_prep_status``: the kitchen's side of a FOOD order."""
+
+    AWAITING_ACCEPTANCE = "AWAITING_ACCEPTANCE", "Awaiting acceptance"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    PREPARING = "PREPARING", "Preparing"
+    READY = "READY", "Ready"
+    HANDED_OVER = "HANDED_OVER", "Handed over"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class ParcelPackageType(models.TextChoices):
+    DOCUMENTS = "DOCUMENTS", "Documents"
+    FOOD = "FOOD", "Food"
+    GROCERIES = "GROCERIES", "Groceries"
+    MEDICINES = "MEDICINES", "Medicines"
+    ELECTRONICS = "ELECTRONICS", "Electronics"
+    CLOTHING = "CLOTHING", "Clothing"
+    FRAGILE = "FRAGILE", "Fragile"
+    OTHER = "OTHER", "Other"
+
+
+class StopType(models.TextChoices):
+    PICKUP = "PICKUP", "Pickup"
+    DROP = "DROP", "Drop"
+    WAYPOINT = "WAYPOINT", "Waypoint"
+    RETURN = "RETURN", "Return"
+
+
+class ChargeType(models.TextChoices):
+    """``charge_type``: one line of an order's bill. Which lines add to and
+    which subtract from the total is defined in ``orders.charges``."""
+
+    ITEM_TOTAL = "ITEM_TOTAL", "Item total"
+    DELIVERY_FEE = "DELIVERY_FEE", "Delivery fee / trip fare"
+    PACKAGING_FEE = "PACKAGING_FEE", "Packaging fee"
+    PLATFORM_FEE = "PLATFORM_FEE", "Platform fee"
+    SMALL_CART_FEE = "SMALL_CART_FEE", "Small cart fee"
+    SURGE_FEE = "SURGE_FEE", "Surge fee"
+    LONG_DISTANCE_FEE = "LONG_DISTANCE_FEE", "Long distance fee"
+    WAITING_CHARGE = "WAITING_CHARGE", "Waiting charge"
+    NIGHT_CHARGE = "NIGHT_CHARGE", "Night charge"
+    TOLL = "TOLL", "Toll"
+    PARKING = "PARKING", "Parking"
+    GST = "GST", "GST"
+    TIP = "TIP", "Tip"
+    DISCOUNT = "DISCOUNT", "Discount"
+    CANCELLATION_FEE = "CANCELLATION_FEE", "Cancellation fee"
+    ROUND_OFF = "ROUND_OFF", "Round off"
+
+
+class PaymentEventType(models.TextChoices):
+    INITIATED = "INITIATED", "Initiated"
+    AUTHORIZED = "AUTHORIZED", "Authorized"
+    CAPTURED = "CAPTURED", "Captured"
+    FAILED = "FAILED", "Failed"
+    VOIDED = "VOIDED", "Voided"
+    REFUND_INITIATED = "REFUND_INITIATED", "Refund initiated"
+    REFUNDED = "REFUNDED", "Refunded"
+    REFUND_FAILED = "REFUND_FAILED", "Refund failed"
+    CHARGEBACK_OPENED = "CHARGEBACK_OPENED", "Chargeback opened"
+    CHARGEBACK_CLOSED = "CHARGEBACK_CLOSED", "Chargeback closed"
+
+
+class RefundStatus(models.TextChoices):
+    REQUESTED = "REQUESTED", "Requested"
+    APPROVED = "APPROVED", "Approved"
+    PROCESSING = "PROCESSING", "Processing"
+    SUCCEEDED = "SUCCEEDED", "Succeeded"
+    FAILED = "FAILED", "Failed"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class CancellationActor(models.TextChoices):
+    CUSTOMER = "CUSTOMER", "Customer"
+    MERCHANT = "MERCHANT", "Merchant"
+    RIDER = "RIDER", "Rider"
+    PLATFORM = "PLATFORM", "Platform"
+    SYSTEM = "SYSTEM", "System"
+    EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER", "External provider"
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "ASSIGNED", "Assigned"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    REJECTED = "REJECTED", "Rejected"
+    TIMED_OUT = "TIMED_OUT", "Timed out"
+    UNASSIGNED = "UNASSIGNED", "Unassigned"
+    COMPLETED = "COMPLETED", "Completed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class DispatchOfferStatus(models.TextChoices):
+    SENT = "SENT", "Sent"
+    SEEN = "SEEN", "Seen"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    DECLINED = "DECLINED", "Declined"
+    EXPIRED = "EXPIRED", "Expired"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+
+
+class SettlementStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    ON_HOLD = "ON_HOLD", "On hold"
+    READY = "READY", "Ready"
+    SETTLED = "SETTLED", "Settled"
+    REVERSED = "REVERSED", "Reversed"
+
+
+class ExternalDeliveryStatus(models.TextChoices):
+    """``external_delivery_status``: mirrors ONDC logistics fulfilment states."""
+
+    SEARCHING_AGENT = "SEARCHING_AGENT", "Searching agent"
+    AGENT_ASSIGNED = "AGENT_ASSIGNED", "Agent assigned"
+    AT_PICKUP = "AT_PICKUP", "At pickup"
+    PICKED_UP = "PICKED_UP", "Picked up"
+    OUT_FOR_DELIVERY = "OUT_FOR_DELIVERY", "Out for delivery"
+    AT_DELIVERY = "AT_DELIVERY", "At delivery"
+    DELIVERED = "DELIVERED", "Delivered"
+    CANCELLED = "CANCELLED", "Cancelled"
+    RTO_INITIATED = "RTO_INITIATED", "RTO initiated"
+    RTO_DELIVERED = "RTO_DELIVERED", "RTO delivered"
+    FAILED = "FAILED", "Failed"

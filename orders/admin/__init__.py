@@ -1,0 +1,8 @@
+from orders.admin import (  # noqa: F401
+    assignments,
+    cities,
+    orders,
+    payments,
+    providers,
+    settlements,
+)

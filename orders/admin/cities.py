@@ -1,0 +1,80 @@
+from django.contrib import admin
+
+from gatimitra.admin import GatimitraModelAdmin
+from orders.models import (
+    DeliveryFeeRule,
+    RideFarePolicy,
+    ServiceCity,
+    ServiceZone,
+    SurgePricingRule,
+)
+
+
+@admin.register(ServiceCity)
+class ServiceCityAdmin(GatimitraModelAdmin):
+    list_display = ("code", "name", "state_name", "state_code", "launch_status", "launched_on")
+    list_filter = ("launch_status",)
+    search_fields = ("code", "name", "state_name")
+    ordering = ("code",)
+
+
+@admin.register(ServiceZone)
+class ServiceZoneAdmin(GatimitraModelAdmin):
+    list_display = ("code", "name", "city", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name")
+    ordering = ("city", "code")
+    autocomplete_fields = ("city",)
+
+
+@admin.register(RideFarePolicy)
+class RideFarePolicyAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "city",
+        "vehicle_type",
+        "version",
+        "base_fare",
+        "per_km_rate",
+        "minimum_fare",
+        "valid_from",
+        "valid_to",
+        "active",
+    )
+    ordering = ("-id",)
+    autocomplete_fields = ("city",)
+
+
+@admin.register(DeliveryFeeRule)
+class DeliveryFeeRuleAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "zone",
+        "service_type",
+        "min_distance_m",
+        "max_distance_m",
+        "base_fee",
+        "per_km_fee",
+        "valid_from",
+        "active",
+    )
+    ordering = ("-id",)
+    autocomplete_fields = ("zone",)
+
+
+@admin.register(SurgePricingRule)
+class SurgePricingRuleAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "zone",
+        "service_type",
+        "trigger",
+        "multiplier",
+        "max_multiplier",
+        "valid_from",
+        "valid_to",
+        "active",
+    )
+    list_filter = ("service_type", "trigger", "active")
+    ordering = ("-id",)
+    autocomplete_fields = ("zone",)

@@ -1,0 +1,214 @@
+from django.contrib import admin
+
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
+from gatimitra.enums import ServiceType
+from orders.admin.base import DetailInline, ExactSearchMixin, ReadOnlyInline
+from orders.models import (
+    Order,
+    OrderCharge,
+    OrderFoodDetails,
+    OrderItem,
+    OrderItemAddon,
+    OrderParcelDetails,
+    OrderPayment,
+    OrderQuote,
+    OrderRefund,
+    OrderRideDetails,
+    OrderRiderAssignment,
+    OrderStop,
+    OrderTimeline,
+)
+
+
+class OrderFoodDetailsInline(DetailInline):
+    model = OrderFoodDetails
+
+
+class OrderParcelDetailsInline(DetailInline):
+    model = OrderParcelDetails
+
+
+class OrderRideDetailsInline(DetailInline):
+    model = OrderRideDetails
+    raw_id_fields = ("quote", "fare_policy", "surge_rule")
+
+
+class OrderItemInline(GatimitraTabularInline):
+    model = OrderItem
+    fields = ("name", "variant_name", "food_type", "quantity", "unit_price", "packaging_charge")
+
+
+class OrderStopInline(GatimitraTabularInline):
+    model = OrderStop
+    fields = ("sequence", "stop_type", "address_line", "pin_code", "latitude", "longitude")
+
+
+class OrderChargeInline(GatimitraTabularInline):
+    model = OrderCharge
+    fields = ("charge_type", "direction", "amount", "payer", "beneficiary", "description")
+
+
+class OrderPaymentInline(ReadOnlyInline):
+    model = OrderPayment
+    fields = ("method", "gateway", "amount", "status", "captured_at", "failure_reason")
+
+
+class OrderRefundInline(ReadOnlyInline):
+    model = OrderRefund
+    fk_name = "order"
+    fields = ("payment", "amount", "status", "destination", "reason_code", "processed_at")
+
+
+class OrderRiderAssignmentInline(ReadOnlyInline):
+    model = OrderRiderAssignment
+    fields = ("status", "batch_ref", "assigned_at", "accepted_at", "picked_up_at", "dropped_at")
+
+
+class OrderTimelineInline(ReadOnlyInline):
+    model = OrderTimeline
+    fields = ("created_at", "event", "from_status", "status", "actor_type", "actor_user", "note")
+    ordering = ("id",)
+
+
+_DETAIL_INLINES = {
+    ServiceType.FOOD: OrderFoodDetailsInline,
+    ServiceType.PARCEL: OrderParcelDetailsInline,
+    ServiceType.RIDE: OrderRideDetailsInline,
+}
+
+
+@admin.register(Order)
+class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
+    """An order with everything that hangs off it. Links to its customer,
+    store and rider arrive with the cross-schema FKs (DEFERRED_FKS.md).
+
+    The money columns are read-only: they are recomputed from the charges
+    after the inlines are saved, and the database checks them at commit."""
+
+    list_display = (
+        "order_number",
+        "service_type",
+        "status",
+        "city",
+        "zone",
+        "payment_method",
+        "total",
+        "placed_at",
+    )
+    list_filter = ("service_type", "status", "payment_method", "channel")
+    search_fields = ("=order_number",)
+    ordering = ("-id",)
+    autocomplete_fields = ("city", "zone")
+    readonly_fields = ("subtotal", "fees", "tax", "discount", "total")
+    fieldsets = (
+        (None, {"fields": ("order_number", "service_type", "status", "channel")}),
+        ("Where", {"fields": ("city", "zone", "distance_m")}),
+        ("When", {"fields": ("placed_at", "scheduled_for", "promised_by", "completed_at")}),
+        ("Cancellation", {"fields": ("cancelled_at",)}),
+        ("Bill", {"fields": ("payment_method", "subtotal", "fees", "tax", "discount", "total")}),
+        ("Notes", {"fields": ("customer_note",)}),
+        ("Timestamps", {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = [
+        OrderFoodDetailsInline,
+        OrderParcelDetailsInline,
+        OrderRideDetailsInline,
+        OrderItemInline,
+        OrderStopInline,
+        OrderChargeInline,
+        OrderPaymentInline,
+        OrderRefundInline,
+        OrderRiderAssignmentInline,
+        OrderTimelineInline,
+    ]
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None:
+            return instances
+        # An existing order shows only its own service's detail, and items
+        # only when it is a FOOD order.
+        hidden = {cls for service, cls in _DETAIL_INLINES.items() if service != obj.service_type}
+        if obj.service_type != ServiceType.FOOD:
+            hidden.add(OrderItemInline)
+        return [inline for inline in instances if type(inline) not in hidden]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.apply_charge_totals()
+
+
+@admin.register(OrderFoodDetails)
+class OrderFoodDetailsAdmin(GatimitraModelAdmin):
+    list_display = ("order", "prep_status", "kot_number", "prep_eta_minutes", "ready_at")
+    ordering = ("-order",)
+
+
+@admin.register(OrderParcelDetails)
+class OrderParcelDetailsAdmin(GatimitraModelAdmin):
+    list_display = ("order", "package_type", "weight_g", "declared_value", "is_rto")
+    ordering = ("-order",)
+
+
+@admin.register(OrderRideDetails)
+class OrderRideDetailsAdmin(GatimitraModelAdmin):
+    list_display = (
+        "order",
+        "vehicle_type",
+        "quoted_distance_m",
+        "actual_distance_m",
+        "surge_multiplier",
+    )
+    ordering = ("-order",)
+
+
+class OrderItemAddonInline(GatimitraTabularInline):
+    model = OrderItemAddon
+    fields = ("name", "group_name", "quantity", "unit_price")
+
+
+@admin.register(OrderItem)
+class OrderItemAdmin(GatimitraModelAdmin):
+    list_display = ("id", "order", "name", "food_type", "quantity", "unit_price")
+    ordering = ("-id",)
+    inlines = [OrderItemAddonInline]
+
+
+@admin.register(OrderItemAddon)
+class OrderItemAddonAdmin(GatimitraModelAdmin):
+    list_display = ("id", "order_item", "name", "quantity", "unit_price")
+    ordering = ("-id",)
+
+
+@admin.register(OrderStop)
+class OrderStopAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "order",
+        "sequence",
+        "stop_type",
+        "pin_code",
+        "arrived_at",
+        "completed_at",
+    )
+    ordering = ("-id",)
+
+
+@admin.register(OrderTimeline)
+class OrderTimelineAdmin(GatimitraModelAdmin):
+    list_display = ("id", "order", "event", "from_status", "status", "actor_type", "created_at")
+    ordering = ("-id",)
+
+
+@admin.register(OrderQuote)
+class OrderQuoteAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "service_type",
+        "vehicle_type",
+        "zone",
+        "estimated_total",
+        "expires_at",
+        "order",
+    )
+    ordering = ("-id",)

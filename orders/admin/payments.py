@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from gatimitra.admin import GatimitraModelAdmin
+from orders.admin.base import ExactSearchMixin, ReadOnlyInline
+from orders.models import OrderCharge, OrderDiscount, OrderPayment, OrderPaymentEvent, OrderRefund
+
+
+@admin.register(OrderCharge)
+class OrderChargeAdmin(GatimitraModelAdmin):
+    list_display = ("id", "order", "charge_type", "direction", "amount", "payer", "beneficiary")
+    ordering = ("-id",)
+
+
+@admin.register(OrderDiscount)
+class OrderDiscountAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "order",
+        "offer_type",
+        "code",
+        "amount",
+        "merchant_share",
+        "platform_share",
+    )
+    ordering = ("-id",)
+
+
+class OrderPaymentEventInline(ReadOnlyInline):
+    model = OrderPaymentEvent
+    fields = ("created_at", "event_type", "gateway_event_id", "amount", "signature_verified")
+    ordering = ("id",)
+
+
+class OrderRefundInline(ReadOnlyInline):
+    model = OrderRefund
+    fk_name = "payment"
+    fields = ("amount", "status", "destination", "reason_code", "processed_at")
+
+
+@admin.register(OrderPayment)
+class OrderPaymentAdmin(ExactSearchMixin, GatimitraModelAdmin):
+    list_display = ("id", "order", "method", "gateway", "amount", "status", "captured_at")
+    list_filter = ("method", "gateway", "status")
+    search_fields = ("=idempotency_key",)
+    ordering = ("-id",)
+    inlines = [OrderPaymentEventInline, OrderRefundInline]
+
+
+@admin.register(OrderPaymentEvent)
+class OrderPaymentEventAdmin(ExactSearchMixin, GatimitraModelAdmin):
+    list_display = ("id", "payment", "event_type", "gateway_event_id", "amount", "created_at")
+    search_fields = ("=gateway_event_id",)
+    ordering = ("-id",)
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(ExactSearchMixin, GatimitraModelAdmin):
+    list_display = ("id", "order", "payment", "amount", "status", "destination", "processed_at")
+    list_filter = ("status", "destination")
+    search_fields = ("=idempotency_key",)
+    ordering = ("-id",)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from gatimitra.admin import GatimitraModelAdmin
+from orders.admin.base import URL_FORMFIELDS
+from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
+
+
+@admin.register(CancellationReason)
+class CancellationReasonAdmin(GatimitraModelAdmin):
+    list_display = (
+        "code",
+        "service_type",
+        "actor",
+        "title",
+        "fee_percent",
+        "fee_flat",
+        "is_active",
+    )
+    search_fields = ("code", "title")
+    ordering = ("code",)
+
+
+@admin.register(OrderCancellation)
+class OrderCancellationAdmin(GatimitraModelAdmin):
+    list_display = ("id", "order", "reason", "actor", "status_at_cancel", "fee", "cancelled_at")
+    ordering = ("-id",)
+    autocomplete_fields = ("reason",)
+
+
+@admin.register(OrderInvoice)
+class OrderInvoiceAdmin(GatimitraModelAdmin):
+    list_display = ("id", "series", "invoice_number", "order", "invoice_type", "issuer", "total")
+    list_filter = ("invoice_type", "issuer")
+    ordering = ("-id",)
+    formfield_overrides = URL_FORMFIELDS
+
+
+@admin.register(OrderSettlement)
+class OrderSettlementAdmin(GatimitraModelAdmin):
+    list_display = (
+        "id",
+        "order",
+        "status",
+        "collected_amount",
+        "merchant_receivable",
+        "rider_earning",
+        "platform_commission",
+        "settled_at",
+    )
+    ordering = ("-id",)

@@ -1,0 +1,42 @@
+"""Constraint builders shared by several orders tables (each returns a named
+``CheckConstraint``; names follow ``<table>_<purpose>``)."""
+
+from django.db.models import CheckConstraint, F, Q
+
+
+def valid_window(table, start="valid_from", end="valid_to"):
+    """``start < end`` or an open end (CATALOG section 8, item 16)."""
+    return CheckConstraint(
+        condition=Q(**{f"{start}__lt": F(end)}) | Q(**{f"{end}__isnull": True}),
+        name=f"{table}_valid_window",
+        violation_error_message=f"{end} must be later than {start}.",
+    )
+
+
+def both_or_neither(table, first, second, purpose):
+    """Two columns that are set together (a point's latitude and longitude,
+    a time band's start and end)."""
+    return CheckConstraint(
+        condition=Q(**{f"{first}__isnull": True}, **{f"{second}__isnull": True})
+        | Q(**{f"{first}__isnull": False}, **{f"{second}__isnull": False}),
+        name=f"{table}_{purpose}",
+        violation_error_message=f"Set both {first} and {second}, or neither.",
+    )
+
+
+def range_order(table, low, high, purpose):
+    """``low < high`` when ``high`` is set (distance or value slabs)."""
+    return CheckConstraint(
+        condition=Q(**{f"{high}__isnull": True}) | Q(**{f"{low}__lt": F(high)}),
+        name=f"{table}_{purpose}",
+        violation_error_message=f"{high} must be greater than {low}.",
+    )
+
+
+def in_list(table, column, values, purpose=None):
+    """A 'CHECK text' column (CATALOG: lists that change often)."""
+    return CheckConstraint(
+        condition=Q(**{f"{column}__in": list(values)}),
+        name=f"{table}_{purpose or column + '_valid'}",
+        violation_error_message=f"{column} must be one of: {', '.join(values)}.",
+    )

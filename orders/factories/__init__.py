@@ -1,0 +1,81 @@
+from orders.factories.assignments import (
+    OrderDeliveryProofFactory,
+    OrderDispatchOfferFactory,
+    OrderRiderAssignmentFactory,
+)
+from orders.factories.cities import (
+    DeliveryFeeRuleFactory,
+    RideFarePolicyFactory,
+    ServiceCityFactory,
+    ServiceZoneFactory,
+    SurgePricingRuleFactory,
+)
+from orders.factories.orders import (
+    FoodOrderFactory,
+    OrderFactory,
+    OrderFoodDetailsFactory,
+    OrderItemAddonFactory,
+    OrderItemFactory,
+    OrderParcelDetailsFactory,
+    OrderQuoteFactory,
+    OrderRideDetailsFactory,
+    OrderStopFactory,
+    OrderTimelineFactory,
+    ParcelOrderFactory,
+    RideOrderFactory,
+)
+from orders.factories.payments import (
+    OrderChargeFactory,
+    OrderDiscountFactory,
+    OrderPaymentEventFactory,
+    OrderPaymentFactory,
+    OrderRefundFactory,
+)
+from orders.factories.providers import (
+    ExternalDeliveryProviderFactory,
+    ExternalProviderCallbackFactory,
+    ExternalProviderRateCardFactory,
+    OrderExternalDeliveryFactory,
+)
+from orders.factories.settlements import (
+    CancellationReasonFactory,
+    OrderCancellationFactory,
+    OrderInvoiceFactory,
+    OrderSettlementFactory,
+)
+
+__all__ = [
+    "CancellationReasonFactory",
+    "DeliveryFeeRuleFactory",
+    "ExternalDeliveryProviderFactory",
+    "ExternalProviderCallbackFactory",
+    "ExternalProviderRateCardFactory",
+    "FoodOrderFactory",
+    "OrderCancellationFactory",
+    "OrderChargeFactory",
+    "OrderDeliveryProofFactory",
+    "OrderDiscountFactory",
+    "OrderDispatchOfferFactory",
+    "OrderExternalDeliveryFactory",
+    "OrderFactory",
+    "OrderFoodDetailsFactory",
+    "OrderInvoiceFactory",
+    "OrderItemAddonFactory",
+    "OrderItemFactory",
+    "OrderParcelDetailsFactory",
+    "OrderPaymentEventFactory",
+    "OrderPaymentFactory",
+    "OrderQuoteFactory",
+    "OrderRefundFactory",
+    "OrderRideDetailsFactory",
+    "OrderRiderAssignmentFactory",
+    "OrderSettlementFactory",
+    "OrderStopFactory",
+    "OrderTimelineFactory",
+    "ParcelOrderFactory",
+    "RideFarePolicyFactory",
+    "RideOrderFactory",
+    "ServiceCityFactory",
+    "ServiceZoneFactory",
+    "SurgePricingRuleFactory",
+]

@@ -1,0 +1,254 @@
+"""How an order ends: cancelled (with a reason from the reason master), or
+invoiced (GST documents) and settled (the split of its money between
+merchant, rider, platform and taxes)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.utils import timezone
+
+from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
+from gatimitra.db.models import TimestampedModel
+from gatimitra.db.tables import schema_table
+from gatimitra.db.validators import GSTIN
+from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
+from orders import charges, transitions
+from orders.choices import CancellationActor, SettlementStatus
+from orders.constraints import in_list
+from orders.managers import CodeManager
+
+#: Who bears the cost of a cancellation (CHECK text).
+COST_BEARERS = [
+    ("CUSTOMER", "Customer"),
+    ("MERCHANT", "Merchant"),
+    ("RIDER", "Rider"),
+    ("PLATFORM", "GatiMitra"),
+    ("EXTERNAL_PROVIDER", "External provider"),
+]
+#: ``order_invoices.issuer`` (CHECK text).
+INVOICE_ISSUERS = [
+    ("PLATFORM_ECO", "GatiMitra as e-commerce operator (CGST s.9(5))"),
+    ("PLATFORM_SERVICE", "GatiMitra for its own fees"),
+    ("MERCHANT", "Merchant"),
+    ("EXTERNAL_PROVIDER", "External provider"),
+]
+#: Invoice types that amend an earlier invoice.
+NOTE_TYPES = [InvoiceType.CREDIT_NOTE, InvoiceType.DEBIT_NOTE]
+
+_SYSTEM_USER = settings.AUTH_USER_MODEL
+
+
+def _values(pairs):
+    return [value for value, _label in pairs]
+
+
+class CancellationReason(TimestampedModel):
+    """One reason code of the cancellation master for a service and actor
+    (changed mind, store closed, no rider found, RTO...), with the fee rule
+    that applies when an order is cancelled for it."""
+
+    code = models.CharField(max_length=40, unique=True)
+    service_type = EnumField(ServiceType)
+    actor = EnumField(CancellationActor)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    fee_statuses = EnumArrayField(
+        OrderStatus,
+        default=list,
+        blank=True,
+        help_text="Cancelling in one of these statuses charges the fee.",
+    )
+    fee_flat = MoneyField(default=charges.ZERO)
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    fee_cap = MoneyField(null=True, blank=True)
+    cost_borne_by = models.CharField(max_length=20, choices=COST_BEARERS, default="PLATFORM")
+    is_active = models.BooleanField(default=True)
+    display_order = models.PositiveSmallIntegerField(default=100)
+
+    objects = CodeManager()
+
+    class Meta:
+        db_table = schema_table("orders", "cancellation_reasons")
+        constraints = [
+            CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z][A-Z0-9_]{2,39}$"),
+                name="cancellation_reasons_code_format",
+            ),
+            CheckConstraint(
+                condition=Q(fee_percent__gte=0, fee_percent__lte=100),
+                name="cancellation_reasons_fee_percent_range",
+            ),
+            in_list("cancellation_reasons", "cost_borne_by", _values(COST_BEARERS)),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.service_type}, {self.actor})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class OrderCancellation(TimestampedModel):
+    """The cancellation of one order: who cancelled, the reason code, the
+    status it was in, the fee charged and which party bears the cost."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="cancellation"
+    )
+    reason = models.ForeignKey(
+        CancellationReason, on_delete=models.PROTECT, related_name="cancellations"
+    )
+    actor = EnumField(CancellationActor)
+    actor_user = models.ForeignKey(
+        _SYSTEM_USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_cancellations",
+    )
+    status_at_cancel = EnumField(OrderStatus)
+    fee = MoneyField(default=charges.ZERO)
+    cost_borne_by = models.CharField(max_length=20, choices=COST_BEARERS)
+    note = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = schema_table("orders", "order_cancellations")
+        constraints = [
+            CheckConstraint(
+                condition=~Q(status_at_cancel__in=sorted(transitions.TERMINAL_STATUSES)),
+                name="order_cancellations_not_from_terminal",
+                violation_error_message="A finished order cannot be cancelled.",
+            ),
+            in_list("order_cancellations", "cost_borne_by", _values(COST_BEARERS)),
+        ]
+
+    def __str__(self):
+        return f"cancellation of order {self.order_id} ({self.reason_id})"
+
+
+class OrderInvoice(TimestampedModel):
+    """One GST document for an order: a platform invoice where GatiMitra is
+    the e-commerce operator under CGST s.9(5) (restaurant service, passenger
+    transport), a merchant or service invoice, or a credit/debit note, with
+    series and number, HSN/SAC and the tax split."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
+    invoice_type = EnumField(InvoiceType)
+    issuer = models.CharField(max_length=20, choices=INVOICE_ISSUERS)
+    series = models.CharField(max_length=10)
+    invoice_number = models.CharField(max_length=16)
+    issued_at = models.DateTimeField(default=timezone.now)
+    original_invoice = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="notes"
+    )
+    supplier_gstin = models.CharField("supplier GSTIN", max_length=15, null=True, blank=True)
+    recipient_gstin = models.CharField("recipient GSTIN", max_length=15, null=True, blank=True)
+    place_of_supply = models.CharField(max_length=2, help_text="GST state code.")
+    hsn_sac = models.CharField("HSN/SAC", max_length=8)
+    taxable_value = MoneyField()
+    cgst = MoneyField("CGST", default=charges.ZERO)
+    sgst = MoneyField("SGST", default=charges.ZERO)
+    igst = MoneyField("IGST", default=charges.ZERO)
+    cess = MoneyField(default=charges.ZERO)
+    total = MoneyField()
+    document_url = models.URLField(blank=True)
+
+    class Meta:
+        db_table = schema_table("orders", "order_invoices")
+        constraints = [
+            UniqueConstraint(fields=["series", "invoice_number"], name="order_invoices_number_key"),
+            in_list("order_invoices", "issuer", _values(INVOICE_ISSUERS)),
+            CheckConstraint(
+                condition=Q(invoice_number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
+                name="order_invoices_number_format",
+                violation_error_message="GST invoice numbers are up to 16 letters, digits, / or -.",
+            ),
+            # NULL passes a CHECK: both GSTINs are optional.
+            CheckConstraint(
+                condition=Q(supplier_gstin__regex=GSTIN),
+                name="order_invoices_supplier_gstin_format",
+                violation_error_message="Enter the supplier's 15-character GSTIN.",
+            ),
+            CheckConstraint(
+                condition=Q(recipient_gstin__regex=GSTIN),
+                name="order_invoices_recipient_gstin_format",
+                violation_error_message="Enter the recipient's 15-character GSTIN.",
+            ),
+            CheckConstraint(
+                condition=Q(place_of_supply__regex=r"^[0-9]{2}$"),
+                name="order_invoices_place_of_supply_format",
+            ),
+            CheckConstraint(
+                condition=Q(hsn_sac__regex=r"^[0-9]{4,8}$"),
+                name="order_invoices_hsn_sac_format",
+            ),
+            CheckConstraint(
+                condition=Q(
+                    total=F("taxable_value") + F("cgst") + F("sgst") + F("igst") + F("cess")
+                ),
+                name="order_invoices_total_adds_up",
+                violation_error_message="Total is taxable value + CGST + SGST + IGST + cess.",
+            ),
+            CheckConstraint(
+                condition=Q(igst=0) | Q(cgst=0, sgst=0),
+                name="order_invoices_igst_or_cgst_sgst",
+                violation_error_message="An invoice charges IGST or CGST+SGST, not both.",
+            ),
+            CheckConstraint(
+                condition=Q(cgst=F("sgst")),
+                name="order_invoices_cgst_equals_sgst",
+            ),
+            CheckConstraint(
+                condition=Q(invoice_type__in=NOTE_TYPES, original_invoice__isnull=False)
+                | (~Q(invoice_type__in=NOTE_TYPES) & Q(original_invoice__isnull=True)),
+                name="order_invoices_notes_amend_an_invoice",
+                violation_error_message="Only credit/debit notes refer to an original invoice.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.series}/{self.invoice_number}"
+
+
+class OrderSettlement(TimestampedModel):
+    """How one order's money splits: what the customer paid, the merchant's
+    receivable, the rider's earning, platform commission and fees, GST and
+    TCS/TDS, and its settlement status (the payout links come with the
+    cross-schema FKs)."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="settlement"
+    )
+    status = EnumField(SettlementStatus, default=SettlementStatus.PENDING)
+    collected_amount = MoneyField(help_text="What the customer paid for the order.")
+    merchant_receivable = MoneyField(default=charges.ZERO)
+    rider_earning = MoneyField(default=charges.ZERO)
+    platform_commission = MoneyField(default=charges.ZERO)
+    platform_fees = MoneyField(default=charges.ZERO)
+    gst_on_commission = MoneyField(default=charges.ZERO)
+    gst_payable_by_platform = MoneyField(
+        default=charges.ZERO, help_text="GST the platform pays as ECO under CGST s.9(5)."
+    )
+    tcs = MoneyField("TCS", default=charges.ZERO, help_text="TCS under CGST s.52.")
+    tds = MoneyField("TDS", default=charges.ZERO, help_text="TDS under Income-tax s.194-O.")
+    hold_reason = models.CharField(max_length=200, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = schema_table("orders", "order_settlements")
+        constraints = [
+            CheckConstraint(
+                condition=~Q(status=SettlementStatus.SETTLED) | Q(settled_at__isnull=False),
+                name="order_settlements_settled_at_set",
+                violation_error_message="A settled order records when it was settled.",
+            ),
+            CheckConstraint(
+                condition=~Q(status=SettlementStatus.ON_HOLD) | ~Q(hold_reason=""),
+                name="order_settlements_hold_explained",
+                violation_error_message="A settlement on hold needs a reason.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"settlement of order {self.order_id} ({self.status})"

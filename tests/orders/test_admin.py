@@ -1,0 +1,140 @@
+"""The order's admin page shows what hangs off the order, inline."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from gatimitra.enums import OrderStatus
+from orders.factories import (
+    FoodOrderFactory,
+    OrderPaymentFactory,
+    OrderRefundFactory,
+    RideOrderFactory,
+    ServiceZoneFactory,
+)
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+INLINES = [
+    "items",
+    "stops",
+    "charges",
+    "payments",
+    "refunds",
+    "rider_assignments",
+    "timeline",
+]
+
+
+def change_page(client, superuser, order):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_order_page_shows_its_parts_inline(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    OrderRefundFactory(payment=order.payments.get(), order=order)
+    page = change_page(client, superuser, order)
+    for prefix in [*INLINES, "food_details"]:
+        assert f'id="{prefix}-group"' in page, prefix
+    assert "parcel_details-group" not in page and "ride_details-group" not in page
+    assert order.charges.first().get_charge_type_display() in page
+
+
+def test_ride_page_shows_its_ride_detail_and_no_items(client, superuser):
+    page = change_page(client, superuser, RideOrderFactory())
+    assert 'id="ride_details-group"' in page
+    assert 'id="items-group"' not in page
+
+
+def test_search_finds_an_order_by_its_number(client, superuser):
+    order, other = FoodOrderFactory(), FoodOrderFactory()
+    client.force_login(superuser)
+    response = client.get(
+        reverse("admin:orders_order_changelist"), {"q": order.order_number.lower()}
+    )
+    page = response.content.decode()
+    assert order.order_number in page and other.order_number not in page
+
+
+def test_payment_page_shows_its_events_and_refunds(client, superuser):
+    payment = OrderPaymentFactory()
+    OrderRefundFactory(payment=payment)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:orders_orderpayment_change", args=[payment.pk])).content
+    assert b'id="events-group"' in page and b'id="refunds-group"' in page
+
+
+def test_a_complete_order_can_be_created_in_one_admin_submit(
+    client, superuser, run_deferred_checks
+):
+    zone = ServiceZoneFactory()
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_add")
+    page = client.get(url)
+    data = {
+        "order_number": "FD2512310001",
+        "service_type": "FOOD",
+        "status": "created",
+        "channel": "APP",
+        "city": zone.city_id,
+        "zone": zone.pk,
+        "payment_method": "UPI",
+        "placed_at_0": "2025-12-31",
+        "placed_at_1": "20:30:00",
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update({"food_details-TOTAL_FORMS": 1, "food_details-0-prep_status": "ACCEPTED"})
+    data["items-TOTAL_FORMS"] = 1
+    data.update(
+        {
+            "items-0-name": "Veg Thali",
+            "items-0-food_type": "VEG",
+            "items-0-quantity": 2,
+            "items-0-unit_price": "180.00",
+            "items-0-packaging_charge": "0.00",
+        }
+    )
+    data["stops-TOTAL_FORMS"] = 2
+    for index, stop_type in enumerate(["PICKUP", "DROP"]):
+        data.update(
+            {
+                f"stops-{index}-sequence": index + 1,
+                f"stops-{index}-stop_type": stop_type,
+                f"stops-{index}-address_line": "12, 80 Feet Road, Koramangala",
+                f"stops-{index}-pin_code": "560034",
+                f"stops-{index}-latitude": "12.935000",
+                f"stops-{index}-longitude": "77.624000",
+            }
+        )
+    charges = [("ITEM_TOTAL", "DEBIT", "360.00"), ("GST", "DEBIT", "18.00")]
+    charges.append(("DISCOUNT", "CREDIT", "30.00"))
+    data["charges-TOTAL_FORMS"] = len(charges)
+    for index, (charge_type, direction, amount) in enumerate(charges):
+        data.update(
+            {
+                f"charges-{index}-charge_type": charge_type,
+                f"charges-{index}-direction": direction,
+                f"charges-{index}-amount": amount,
+                f"charges-{index}-payer": "CUSTOMER",
+                f"charges-{index}-beneficiary": "PLATFORM",
+            }
+        )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    order = Order.objects.get(order_number="FD2512310001")
+    assert (order.subtotal, order.tax, order.discount, order.total) == (
+        Decimal("360.00"),
+        Decimal("18.00"),
+        Decimal("30.00"),
+        Decimal("348.00"),
+    )
+    run_deferred_checks()  # detail, items, stops and totals hold as at commit
