@@ -61,7 +61,7 @@ class CustomerCart(TimestampedModel):
                 fields=["customer", "service_type"],
                 condition=Q(status="ACTIVE"),
                 name="customer_carts_one_active_per_service",
-                violation_error_message="This customer already has an active cart for this service.",
+                violation_error_message="This customer has an active cart for this service.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="CHECKED_OUT") | Q(checked_out_at__isnull=False),
@@ -102,7 +102,7 @@ class CustomerCartItem(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.quantity} × {self.item_name}"
+        return f"{self.quantity} x {self.item_name}"
 
 
 class CustomerFavourite(TimestampedModel):

@@ -260,7 +260,7 @@ class CustomerNotification(TimestampedModel):
                 condition=Q(channel=NotificationChannel.SMS, dlt_template_id__isnull=False)
                 | (~Q(channel=NotificationChannel.SMS) & Q(dlt_template_id__isnull=True)),
                 name="customer_notifications_dlt_for_sms",
-                violation_error_message="An SMS needs its DLT template id; other channels have none.",
+                violation_error_message="SMS (only) carries a DLT template id.",
             ),
             models.CheckConstraint(
                 condition=~Q(category="PROMOTIONAL", channel=NotificationChannel.VOICE),

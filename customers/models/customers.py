@@ -118,7 +118,7 @@ class Customer(TimestampedModel):
                     date_of_birth__isnull=True,
                 ),
                 name="customers_anonymised_without_pii",
-                violation_error_message="An anonymised customer keeps no mobile, email, name or birth date.",
+                violation_error_message="An anonymised customer keeps no personal data.",
             ),
         ]
         indexes = [

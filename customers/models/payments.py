@@ -112,7 +112,7 @@ class CustomerPaymentMethod(TimestampedModel):
                     )
                 ),
                 name="customer_payment_methods_card_details",
-                violation_error_message="Cards need network, last 4 digits and expiry; other methods none.",
+                violation_error_message="Cards (only) carry network, last 4 and expiry.",
             ),
             models.CheckConstraint(
                 condition=Q(upi_autopay_mandate_ref__isnull=True)
@@ -197,7 +197,7 @@ class CustomerBusinessProfile(TimestampedModel):
                     & Q(gstin__isnull=False)
                 ),
                 name="customer_business_profiles_gstin_iff_registered",
-                violation_error_message="A GST-registered business needs its GSTIN; an unregistered one has none.",
+                violation_error_message="GST-registered businesses (only) have a GSTIN.",
             ),
             models.CheckConstraint(
                 # The GSTIN's first two digits are the state it is registered in.

@@ -96,7 +96,7 @@ class CustomerRating(TimestampedModel):
                 condition=Q(target_type=RatingTargetType.CUSTOMER, rated_by_type=ActorType.RIDER)
                 | (~Q(target_type=RatingTargetType.CUSTOMER) & Q(rated_by_type=ActorType.CUSTOMER)),
                 name="customer_ratings_rater_of_target",
-                violation_error_message="Customers rate orders, stores, items and riders; riders rate customers.",
+                violation_error_message="Only riders rate customers; customers rate the rest.",
             ),
             models.CheckConstraint(
                 condition=Q(moderated_by__isnull=True) | Q(moderated_at__isnull=False),

@@ -142,7 +142,7 @@ class CustomerSosAlert(TimestampedModel):
                 condition=Q(status=SosStatus.RAISED)
                 | Q(acknowledged_at__isnull=False, handled_by__isnull=False),
                 name="customer_sos_alerts_acknowledged",
-                violation_error_message="Once handled, an SOS names its handler and acknowledged_at.",
+                violation_error_message="A handled SOS names its handler and acknowledged_at.",
             ),
             models.CheckConstraint(
                 condition=~Q(status=SosStatus.ESCALATED) | Q(escalated_at__isnull=False),

@@ -90,7 +90,7 @@ class CustomerTicket(TimestampedModel):
                 condition=~Q(status__in=RESOLVED_STATUSES)
                 | Q(resolved_at__isnull=False, resolution_code__isnull=False),
                 name="customer_tickets_resolution",
-                violation_error_message="A resolved ticket needs resolved_at and a resolution code.",
+                violation_error_message="A resolved ticket needs resolved_at and a resolution.",
             ),
             models.CheckConstraint(
                 condition=~Q(status=TicketStatus.CLOSED) | Q(closed_at__isnull=False),

@@ -190,7 +190,7 @@ class CustomerWalletTransaction(_CustomerLedgerEntry):
                 | Q(txn_type__in=WALLET_DEBIT_TYPES, direction=DEBIT)
                 | Q(txn_type=CustomerWalletTxnType.REVERSAL),
                 name="customer_wallet_transactions_direction_of_type",
-                violation_error_message="Credits are credited, order payments and expiries debited.",
+                violation_error_message="Credits are credits; order payments and expiries debits.",
             ),
             models.CheckConstraint(
                 condition=Q(credit_expires_at__isnull=True) | Q(direction=CREDIT),
