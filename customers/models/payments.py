@@ -96,8 +96,12 @@ class CustomerPaymentMethod(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(
+                    # isnull=False first: a comparison with NULL would let the CHECK pass.
                     method_type__in=CARD_METHODS,
                     card_network__isnull=False,
+                    card_last4__isnull=False,
+                    card_expiry_month__isnull=False,
+                    card_expiry_year__isnull=False,
                     card_last4__regex=r"^[0-9]{4}$",
                     card_expiry_month__range=(1, 12),
                     card_expiry_year__range=(2000, 2100),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from customers.choices import ReferralStatus
+from customers.managers import CodeManager
 from customers.vocabularies import (
     COUPON_ASSIGNMENT_SOURCES,
     REWARD_SOURCE_TYPES,
@@ -44,6 +45,8 @@ class CustomerSegment(TimestampedModel):
         blank=True,
         related_name="created_customer_segments",
     )
+
+    objects = CodeManager()
 
     class Meta:
         db_table = schema_table("customers", "customer_segments")
@@ -124,6 +127,8 @@ class CustomerCoupon(TimestampedModel):
         related_name="created_customer_coupons",
     )
 
+    objects = CodeManager()
+
     class Meta:
         db_table = schema_table("customers", "customer_coupons")
         constraints = [
@@ -142,12 +147,16 @@ class CustomerCoupon(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(offer_type=OfferType.PERCENT_OFF)
-                | Q(discount_percent__gt=0, discount_percent__lte=100),
+                | Q(
+                    discount_percent__isnull=False,
+                    discount_percent__gt=0,
+                    discount_percent__lte=100,
+                ),
                 name="customer_coupons_percent_off_has_percent",
             ),
             models.CheckConstraint(
                 condition=~Q(offer_type__in=[OfferType.FLAT_OFF, OfferType.CASHBACK])
-                | Q(flat_amount__gt=0),
+                | Q(flat_amount__isnull=False, flat_amount__gt=0),
                 name="customer_coupons_flat_off_has_amount",
             ),
             models.CheckConstraint(
@@ -323,7 +332,9 @@ class CustomerReward(TimestampedModel):
                 violation_error_message="This reward was already issued.",
             ),
             models.CheckConstraint(
-                condition=Q(cash_value__gt=0) | Q(points__gt=0) | Q(coupon__isnull=False),
+                condition=Q(cash_value__isnull=False, cash_value__gt=0)
+                | Q(points__isnull=False, points__gt=0)
+                | Q(coupon__isnull=False),
                 name="customer_rewards_has_value",
                 violation_error_message="A reward is worth cash, points or a coupon.",
             ),

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from customers.choices import SubscriptionStatus
+from customers.managers import CodeManager
 from customers.vocabularies import PAYMENT_GATEWAYS, one_of
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
 from gatimitra.db.models import TimestampedModel
@@ -37,6 +38,8 @@ class CustomerSubscriptionPlan(TimestampedModel):
     is_active = models.BooleanField(default=True)
     valid_from = models.DateTimeField(default=timezone.now)
     valid_to = models.DateTimeField(null=True, blank=True)
+
+    objects = CodeManager()
 
     class Meta:
         db_table = schema_table("customers", "customer_subscription_plans")

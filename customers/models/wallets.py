@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from customers.choices import CustomerWalletTxnType, LoyaltyTxnType
+from customers.managers import CodeManager
 from customers.vocabularies import LEDGER_SOURCE_TYPES, WALLET_STATUSES, one_of
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, LedgerEntryModel, TimestampedModel
@@ -214,6 +215,8 @@ class CustomerLoyaltyTier(TimestampedModel):
     validity_days = models.PositiveSmallIntegerField(default=365)
     benefits = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
+
+    objects = CodeManager()
 
     class Meta:
         db_table = schema_table("customers", "customer_loyalty_tiers")
