@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerCart,
     CustomerCartItem,
     CustomerFavourite,
     CustomerSearchHistory,
 )
-from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
+from gatimitra.admin import GatimitraTabularInline
 
 
 class CustomerCartItemInline(GatimitraTabularInline):
@@ -17,7 +17,7 @@ class CustomerCartItemInline(GatimitraTabularInline):
 
 
 @admin.register(CustomerCart)
-class CustomerCartAdmin(GatimitraModelAdmin):
+class CustomerCartAdmin(CustomersModelAdmin):
     list_display = ("customer", "service_type", "status", "item_total", "expires_at")
     list_filter = ("service_type", "status")
     search_fields = CUSTOMER_SEARCH
@@ -27,7 +27,7 @@ class CustomerCartAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerCartItem)
-class CustomerCartItemAdmin(GatimitraModelAdmin):
+class CustomerCartItemAdmin(CustomersModelAdmin):
     list_display = ("cart", "item_name", "quantity", "unit_price", "line_total")
     search_fields = ("cart__customer__mobile",)
     ordering = ("-id",)
@@ -35,7 +35,7 @@ class CustomerCartItemAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerFavourite)
-class CustomerFavouriteAdmin(GatimitraModelAdmin):
+class CustomerFavouriteAdmin(CustomersModelAdmin):
     list_display = ("customer", "target_type", "created_at")
     list_filter = ("target_type",)
     search_fields = CUSTOMER_SEARCH
@@ -44,7 +44,7 @@ class CustomerFavouriteAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerSearchHistory)
-class CustomerSearchHistoryAdmin(GatimitraModelAdmin):
+class CustomerSearchHistoryAdmin(CustomersModelAdmin):
     list_display = ("customer", "query", "service_type", "result_count", "created_at")
     list_filter = ("service_type",)
     search_fields = CUSTOMER_SEARCH

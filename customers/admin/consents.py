@@ -1,17 +1,16 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerConsent,
     CustomerDataRequest,
     CustomerNotification,
     CustomerNotificationPreference,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerConsent)
-class CustomerConsentAdmin(GatimitraModelAdmin):
+class CustomerConsentAdmin(CustomersModelAdmin):
     list_display = ("customer", "purpose", "status", "notice_version", "channel", "created_at")
     list_filter = ("purpose", "status", "channel")
     search_fields = CUSTOMER_SEARCH
@@ -19,7 +18,7 @@ class CustomerConsentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerDataRequest)
-class CustomerDataRequestAdmin(GatimitraModelAdmin):
+class CustomerDataRequestAdmin(CustomersModelAdmin):
     list_display = (
         "request_number",
         "customer",
@@ -35,7 +34,7 @@ class CustomerDataRequestAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerNotificationPreference)
-class CustomerNotificationPreferenceAdmin(GatimitraModelAdmin):
+class CustomerNotificationPreferenceAdmin(CustomersModelAdmin):
     list_display = ("customer", "channel", "category", "is_opted_in", "updated_at")
     list_filter = ("channel", "category", "is_opted_in")
     search_fields = CUSTOMER_SEARCH
@@ -44,7 +43,7 @@ class CustomerNotificationPreferenceAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerNotification)
-class CustomerNotificationAdmin(GatimitraModelAdmin):
+class CustomerNotificationAdmin(CustomersModelAdmin):
     list_display = ("customer", "channel", "category", "template_code", "status", "sent_at")
     list_filter = ("channel", "category", "status")
     search_fields = ("=provider_message_id", *CUSTOMER_SEARCH)

@@ -1,17 +1,16 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerLifetimeStats,
     CustomerMonthlyMetric,
     CustomerScore,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerAcquisitionAttribution)
-class CustomerAcquisitionAttributionAdmin(GatimitraModelAdmin):
+class CustomerAcquisitionAttributionAdmin(CustomersModelAdmin):
     list_display = ("customer", "source", "campaign", "first_service_type", "signup_at")
     list_filter = ("source", "first_service_type", "device_platform")
     search_fields = CUSTOMER_SEARCH
@@ -20,7 +19,7 @@ class CustomerAcquisitionAttributionAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerLifetimeStats)
-class CustomerLifetimeStatsAdmin(GatimitraModelAdmin):
+class CustomerLifetimeStatsAdmin(CustomersModelAdmin):
     list_display = ("customer", "total_orders", "total_gmv", "average_order_value", "computed_at")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-pk",)
@@ -28,7 +27,7 @@ class CustomerLifetimeStatsAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerMonthlyMetric)
-class CustomerMonthlyMetricAdmin(GatimitraModelAdmin):
+class CustomerMonthlyMetricAdmin(CustomersModelAdmin):
     list_display = ("customer", "month", "service_type", "orders_count", "gmv")
     list_filter = ("service_type",)
     search_fields = CUSTOMER_SEARCH
@@ -37,7 +36,7 @@ class CustomerMonthlyMetricAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerScore)
-class CustomerScoreAdmin(GatimitraModelAdmin):
+class CustomerScoreAdmin(CustomersModelAdmin):
     list_display = ("customer", "rfm_segment", "churn_risk", "fraud_score", "cod_eligible")
     list_filter = ("rfm_segment", "cod_eligible")
     search_fields = CUSTOMER_SEARCH

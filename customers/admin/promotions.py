@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerCoupon,
     CustomerCouponAssignment,
@@ -9,11 +9,10 @@ from customers.models import (
     CustomerSegment,
     CustomerSegmentMember,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerSegment)
-class CustomerSegmentAdmin(GatimitraModelAdmin):
+class CustomerSegmentAdmin(CustomersModelAdmin):
     list_display = ("code", "name", "refresh_cadence", "member_count", "last_refreshed_at")
     list_filter = ("refresh_cadence", "is_active")
     search_fields = ("code", "name")
@@ -22,7 +21,7 @@ class CustomerSegmentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerSegmentMember)
-class CustomerSegmentMemberAdmin(GatimitraModelAdmin):
+class CustomerSegmentMemberAdmin(CustomersModelAdmin):
     list_display = ("segment", "customer", "created_at")
     list_filter = ("segment",)
     search_fields = CUSTOMER_SEARCH
@@ -31,7 +30,7 @@ class CustomerSegmentMemberAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerCoupon)
-class CustomerCouponAdmin(GatimitraModelAdmin):
+class CustomerCouponAdmin(CustomersModelAdmin):
     list_display = ("code", "title", "offer_type", "status", "valid_from", "valid_to")
     search_fields = ("code", "title")
     ordering = ("-id",)
@@ -39,7 +38,7 @@ class CustomerCouponAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerCouponAssignment)
-class CustomerCouponAssignmentAdmin(GatimitraModelAdmin):
+class CustomerCouponAssignmentAdmin(CustomersModelAdmin):
     list_display = ("coupon", "customer", "source", "uses_remaining", "expires_at")
     list_filter = ("source",)
     search_fields = ("coupon__code", *CUSTOMER_SEARCH)
@@ -48,15 +47,20 @@ class CustomerCouponAssignmentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerReferral)
-class CustomerReferralAdmin(GatimitraModelAdmin):
+class CustomerReferralAdmin(CustomersModelAdmin):
     list_display = ("referrer", "referee", "code_used", "status", "signed_up_at", "rewarded_at")
-    search_fields = ("code_used", "referrer__mobile", "referee__mobile", "=invitee_mobile")
+    search_fields = (
+        "referrer__mobile",
+        "referee__mobile",
+        "referrer__referral_code",
+        "=invitee_mobile",
+    )
     ordering = ("-id",)
     autocomplete_fields = ("referrer", "referee")
 
 
 @admin.register(CustomerReward)
-class CustomerRewardAdmin(GatimitraModelAdmin):
+class CustomerRewardAdmin(CustomersModelAdmin):
     list_display = ("customer", "reward_type", "state", "cash_value", "points", "expires_at")
     list_filter = ("reward_type", "state", "source_type")
     search_fields = CUSTOMER_SEARCH

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import CustomerRating, CustomerRatingTag, CustomerReviewMedia
-from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
+from gatimitra.admin import GatimitraTabularInline
 
 
 @admin.register(CustomerRatingTag)
-class CustomerRatingTagAdmin(GatimitraModelAdmin):
+class CustomerRatingTagAdmin(CustomersModelAdmin):
     list_display = ("label", "code", "target_type", "sentiment", "display_order", "is_active")
     list_filter = ("target_type", "sentiment", "is_active")
     search_fields = ("code", "label")
@@ -19,7 +19,7 @@ class CustomerReviewMediaInline(GatimitraTabularInline):
 
 
 @admin.register(CustomerRating)
-class CustomerRatingAdmin(GatimitraModelAdmin):
+class CustomerRatingAdmin(CustomersModelAdmin):
     list_display = ("customer", "target_type", "stars", "moderation_status", "created_at")
     list_filter = ("target_type", "rated_by_type", "moderation_status", "stars")
     search_fields = CUSTOMER_SEARCH
@@ -29,7 +29,7 @@ class CustomerRatingAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerReviewMedia)
-class CustomerReviewMediaAdmin(GatimitraModelAdmin):
+class CustomerReviewMediaAdmin(CustomersModelAdmin):
     list_display = ("rating", "media_type", "moderation_status", "moderated_at")
     search_fields = ("rating__customer__mobile",)
     ordering = ("-id",)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerBlockedRider,
     CustomerEmergencyContact,
@@ -9,11 +9,10 @@ from customers.models import (
     CustomerSosAlert,
     CustomerTripShare,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerEmergencyContact)
-class CustomerEmergencyContactAdmin(GatimitraModelAdmin):
+class CustomerEmergencyContactAdmin(CustomersModelAdmin):
     list_display = ("name", "mobile", "relationship", "customer", "auto_share_rides")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
@@ -21,7 +20,7 @@ class CustomerEmergencyContactAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerTripShare)
-class CustomerTripShareAdmin(GatimitraModelAdmin):
+class CustomerTripShareAdmin(CustomersModelAdmin):
     list_display = ("customer", "contact", "shared_via", "expires_at", "revoked_at", "view_count")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
@@ -35,7 +34,7 @@ class CustomerTripShareAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerSosAlert)
-class CustomerSosAlertAdmin(GatimitraModelAdmin):
+class CustomerSosAlertAdmin(CustomersModelAdmin):
     list_display = ("id", "customer", "status", "triggered_via", "handled_by", "created_at")
     list_filter = ("status", "triggered_via", "police_notified")
     search_fields = CUSTOMER_SEARCH
@@ -44,7 +43,7 @@ class CustomerSosAlertAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerMaskedCall)
-class CustomerMaskedCallAdmin(GatimitraModelAdmin):
+class CustomerMaskedCallAdmin(CustomersModelAdmin):
     list_display = (
         "customer",
         "counterparty_type",
@@ -60,7 +59,7 @@ class CustomerMaskedCallAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerBlockedRider)
-class CustomerBlockedRiderAdmin(GatimitraModelAdmin):
+class CustomerBlockedRiderAdmin(CustomersModelAdmin):
     list_display = ("customer", "reason", "blocked_until", "created_at")
     list_filter = ("reason",)
     search_fields = CUSTOMER_SEARCH
@@ -69,7 +68,7 @@ class CustomerBlockedRiderAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerRiskFlag)
-class CustomerRiskFlagAdmin(GatimitraModelAdmin):
+class CustomerRiskFlagAdmin(CustomersModelAdmin):
     list_display = ("customer", "flag_type", "severity", "action_taken", "is_active", "created_at")
     list_filter = ("flag_type", "severity", "source", "action_taken", "is_active")
     search_fields = CUSTOMER_SEARCH

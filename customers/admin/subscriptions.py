@@ -1,23 +1,22 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerSubscription,
     CustomerSubscriptionPayment,
     CustomerSubscriptionPlan,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerSubscriptionPlan)
-class CustomerSubscriptionPlanAdmin(GatimitraModelAdmin):
+class CustomerSubscriptionPlanAdmin(CustomersModelAdmin):
     list_display = ("code", "name", "price", "duration_days", "free_delivery", "is_active")
     search_fields = ("code", "name")
     ordering = ("-id",)
 
 
 @admin.register(CustomerSubscription)
-class CustomerSubscriptionAdmin(GatimitraModelAdmin):
+class CustomerSubscriptionAdmin(CustomersModelAdmin):
     list_display = ("customer", "plan", "status", "starts_at", "ends_at", "auto_renew")
     list_filter = ("status", "plan", "auto_renew")
     search_fields = CUSTOMER_SEARCH
@@ -26,7 +25,7 @@ class CustomerSubscriptionAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerSubscriptionPayment)
-class CustomerSubscriptionPaymentAdmin(GatimitraModelAdmin):
+class CustomerSubscriptionPaymentAdmin(CustomersModelAdmin):
     list_display = (
         "subscription",
         "amount",
@@ -37,3 +36,4 @@ class CustomerSubscriptionPaymentAdmin(GatimitraModelAdmin):
     )
     search_fields = ("=gateway_payment_id", "subscription__customer__mobile")
     ordering = ("-id",)
+    list_select_related = ("subscription__plan", "subscription__customer")

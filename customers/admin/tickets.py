@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerNpsResponse,
     CustomerTicket,
     CustomerTicketEvent,
     CustomerTicketMessage,
 )
-from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline, ReadOnlyTabularInline
+from gatimitra.admin import GatimitraTabularInline, ReadOnlyTabularInline
 
 
 class CustomerTicketMessageInline(GatimitraTabularInline):
@@ -23,7 +23,7 @@ class CustomerTicketEventInline(ReadOnlyTabularInline):
 
 
 @admin.register(CustomerTicket)
-class CustomerTicketAdmin(GatimitraModelAdmin):
+class CustomerTicketAdmin(CustomersModelAdmin):
     list_display = (
         "ticket_number",
         "customer",
@@ -70,7 +70,7 @@ class CustomerTicketAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerTicketMessage)
-class CustomerTicketMessageAdmin(GatimitraModelAdmin):
+class CustomerTicketMessageAdmin(CustomersModelAdmin):
     list_display = ("ticket", "sender_type", "sender_user", "is_internal_note", "created_at")
     list_filter = ("sender_type", "is_internal_note")
     search_fields = ("ticket__ticket_number",)
@@ -79,7 +79,7 @@ class CustomerTicketMessageAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerTicketEvent)
-class CustomerTicketEventAdmin(GatimitraModelAdmin):
+class CustomerTicketEventAdmin(CustomersModelAdmin):
     list_display = ("ticket", "event_type", "from_status", "to_status", "actor_type", "created_at")
     list_filter = ("event_type", "to_status", "actor_type")
     search_fields = ("ticket__ticket_number",)
@@ -87,7 +87,7 @@ class CustomerTicketEventAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerNpsResponse)
-class CustomerNpsResponseAdmin(GatimitraModelAdmin):
+class CustomerNpsResponseAdmin(CustomersModelAdmin):
     list_display = ("customer", "survey_type", "score", "touchpoint", "service_type", "created_at")
     list_filter = ("survey_type", "touchpoint", "service_type")
     search_fields = CUSTOMER_SEARCH

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
 from customers.models import (
     CustomerLoyalty,
     CustomerLoyaltyTier,
@@ -8,14 +8,13 @@ from customers.models import (
     CustomerWallet,
     CustomerWalletTransaction,
 )
-from gatimitra.admin import GatimitraModelAdmin
 
 # Balances move only through the ledgers: the ledger admins are read-only
 # (append-only models), and the balance columns are not editable.
 
 
 @admin.register(CustomerWallet)
-class CustomerWalletAdmin(GatimitraModelAdmin):
+class CustomerWalletAdmin(CustomersModelAdmin):
     list_display = ("customer", "balance", "status", "updated_at")
     list_filter = ("status",)
     search_fields = CUSTOMER_SEARCH
@@ -25,7 +24,7 @@ class CustomerWalletAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerWalletTransaction)
-class CustomerWalletTransactionAdmin(GatimitraModelAdmin):
+class CustomerWalletTransactionAdmin(CustomersModelAdmin):
     list_display = (
         "wallet",
         "seq_no",
@@ -44,14 +43,14 @@ class CustomerWalletTransactionAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerLoyaltyTier)
-class CustomerLoyaltyTierAdmin(GatimitraModelAdmin):
+class CustomerLoyaltyTierAdmin(CustomersModelAdmin):
     list_display = ("code", "name", "rank", "min_lifetime_points", "earn_multiplier", "is_active")
     search_fields = ("code", "name")
     ordering = ("rank",)
 
 
 @admin.register(CustomerLoyalty)
-class CustomerLoyaltyAdmin(GatimitraModelAdmin):
+class CustomerLoyaltyAdmin(CustomersModelAdmin):
     list_display = ("customer", "tier", "points_balance", "lifetime_points", "tier_valid_until")
     list_filter = ("tier",)
     search_fields = CUSTOMER_SEARCH
@@ -61,7 +60,7 @@ class CustomerLoyaltyAdmin(GatimitraModelAdmin):
 
 
 @admin.register(CustomerLoyaltyTransaction)
-class CustomerLoyaltyTransactionAdmin(GatimitraModelAdmin):
+class CustomerLoyaltyTransactionAdmin(CustomersModelAdmin):
     list_display = (
         "loyalty",
         "seq_no",

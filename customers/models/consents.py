@@ -279,7 +279,7 @@ class CustomerNotification(TimestampedModel):
                 name="customer_notifications_sent_at",
             ),
             models.UniqueConstraint(
-                fields=["provider", "provider_message_id"],
+                fields=["provider_message_id", "provider"],
                 condition=Q(provider_message_id__isnull=False),
                 name="customer_notifications_provider_message_uniq",
             ),

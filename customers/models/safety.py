@@ -216,7 +216,7 @@ class CustomerMaskedCall(TimestampedModel):
                 name="customer_masked_calls_ends_after_start",
             ),
             models.UniqueConstraint(
-                fields=["provider", "provider_call_id"],
+                fields=["provider_call_id", "provider"],
                 name="customer_masked_calls_provider_call_uniq",
             ),
         ]

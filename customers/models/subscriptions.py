@@ -161,7 +161,7 @@ class CustomerSubscriptionPayment(TimestampedModel):
                 name="customer_subscription_payments_captured_paid_at",
             ),
             models.UniqueConstraint(
-                fields=["gateway", "gateway_payment_id"],
+                fields=["gateway_payment_id", "gateway"],
                 condition=Q(gateway_payment_id__isnull=False),
                 name="customer_subscription_payments_gateway_payment_uniq",
                 violation_error_message="This gateway payment is already recorded.",

@@ -178,7 +178,7 @@ class CustomerWalletTransaction(_CustomerLedgerEntry):
                 fields=["wallet", "seq_no"], name="customer_wallet_transactions_wallet_seq_uniq"
             ),
             models.UniqueConstraint(
-                fields=["source_type", "source_id", "txn_type"],
+                fields=["source_id", "source_type", "txn_type"],
                 name="customer_wallet_transactions_source_uniq",
                 violation_error_message="This source was already posted to a wallet.",
             ),
@@ -328,7 +328,7 @@ class CustomerLoyaltyTransaction(_CustomerLedgerEntry):
                 fields=["loyalty", "seq_no"], name="customer_loyalty_transactions_loyalty_seq_uniq"
             ),
             models.UniqueConstraint(
-                fields=["source_type", "source_id", "txn_type"],
+                fields=["source_id", "source_type", "txn_type"],
                 name="customer_loyalty_transactions_source_uniq",
                 violation_error_message="This source was already posted to a loyalty account.",
             ),
