@@ -179,7 +179,8 @@ class CustomerDataRequest(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.request_number} {self.get_request_type_display()}"
+        number = self.request_number if self.pk else "new request"
+        return f"{number} {self.get_request_type_display()}"
 
 
 class CustomerNotificationPreference(TimestampedModel):

@@ -107,7 +107,7 @@ class CustomerTicket(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.ticket_number if isinstance(self.ticket_number, str) else "new ticket"
+        return self.ticket_number if self.pk else "new ticket"
 
 
 class CustomerTicketMessage(TimestampedModel):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.factories import (
+    CustomerAddressFactory,
     CustomerConsentFactory,
     CustomerDeviceFactory,
     CustomerPaymentMethodFactory,
@@ -149,3 +150,81 @@ def test_ledgers_are_read_only_in_the_admin(rf, superuser):
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request)
         assert not model_admin.has_delete_permission(request)
+
+
+def management_forms(*prefixes):
+    data = {}
+    for prefix in prefixes:
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
+def test_staff_can_add_a_customer_and_the_database_assigns_the_referral_code(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:customers_customer_add"),
+        {
+            "mobile": "+919812345678",
+            "full_name": "Meera Nair",
+            "email": "",
+            "status": "ACTIVE",
+            "preferred_language": "ml",
+            "signup_source": "SUPPORT",
+            "cod_enabled": "on",
+            **management_forms("addresses", "devices", "consents"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer = Customer.objects.get(mobile="+919812345678")
+    assert customer.email is None
+    assert len(customer.referral_code) == 8
+
+
+def test_staff_can_open_a_ticket_and_the_database_numbers_it(client, superuser):
+    client.force_login(superuser)
+    customer = CustomerDeviceFactory().customer
+    response = client.post(
+        reverse("admin:customers_customerticket_add"),
+        {
+            "customer": customer.pk,
+            "category": "PAYMENT",
+            "sub_category_code": "PMT01",
+            "channel": "PHONE",
+            "priority": "2",
+            "status": "OPEN",
+            "subject": "Charged twice for one order",
+            "first_response_due_at_0": "2030-01-01",
+            "first_response_due_at_1": "10:00:00",
+            "resolution_due_at_0": "2030-01-02",
+            "resolution_due_at_1": "10:00:00",
+            "reopen_count": "0",
+            **management_forms("messages", "events"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ticket = CustomerTicket.objects.get(customer=customer)
+    assert ticket.ticket_number == f"TKT{ticket.pk:08d}"
+
+
+def test_admin_form_reports_a_second_default_address(client, superuser):
+    """The partial unique index is also checked by the form (full_clean)."""
+    client.force_login(superuser)
+    address = CustomerAddressFactory(is_default=True)
+    other = CustomerAddressFactory(customer=address.customer)
+    url = reverse("admin:customers_customeraddress_change", args=[other.pk])
+    data = {
+        field: getattr(other, field)
+        for field in (
+            "label",
+            "house_number",
+            "locality",
+            "city",
+            "state",
+            "pincode",
+            "latitude",
+            "longitude",
+        )
+    }
+    response = client.post(url, {**data, "customer": other.customer_id, "is_default": "on"})
+    assert response.status_code == 200
+    assert "already has a default address" in response.content.decode()
