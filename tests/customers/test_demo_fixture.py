@@ -53,3 +53,20 @@ def test_demo_wallets_take_credits_through_the_ledger():
     wallet = CustomerWallet.objects.get(customer__mobile="+919845012345")
     wallet.credit("GOODWILL_CREDIT", Decimal("75.00"), source_type="TICKET", source_id="1")
     assert wallet.balance == Decimal("75.00")
+
+
+def test_reloading_after_postings_keeps_the_ledger_balances():
+    """``manage.py start`` reloads every seed: a demo wallet credited since
+    keeps its ledger balance instead of failing on the seed's zero."""
+    call_command("loaddata", FIXTURE, verbosity=0)
+    wallet = CustomerWallet.objects.get(customer__mobile="+919876543210")
+    wallet.credit("CASHBACK", Decimal("40.00"), source_type="ORDER", source_id="demo-1")
+    loyalty = CustomerLoyalty.objects.get(customer=wallet.customer)
+    loyalty.earn(300, source_type="ORDER", source_id="demo-1")
+
+    call_command("loaddata", FIXTURE, verbosity=0)
+
+    wallet.refresh_from_db()
+    loyalty.refresh_from_db()
+    assert wallet.balance == Decimal("40.00")
+    assert (loyalty.points_balance, loyalty.lifetime_points) == (300, 300)
