@@ -146,7 +146,7 @@ class _CustomerLedgerEntry(LedgerEntryModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="posted_%(class)ss",
         help_text="The staff member who posted it by hand, if any.",
     )
 
