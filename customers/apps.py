@@ -1,3 +1,5 @@
+from django.db.models.signals import pre_save
+
 from gatimitra.apps import DomainConfig
 
 
@@ -5,3 +7,12 @@ class CustomersConfig(DomainConfig):
     name = "customers"
     verbose_name = "Customers"
     db_schema = "customers"
+
+    def ready(self):
+        from customers.models import CustomerLoyalty, CustomerWallet
+        from customers.signals import keep_ledger_balances
+
+        for model in (CustomerWallet, CustomerLoyalty):
+            pre_save.connect(
+                keep_ledger_balances, sender=model, dispatch_uid=f"keep_ledger_balances_{model}"
+            )

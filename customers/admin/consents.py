@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.models import (
+    CustomerConsent,
+    CustomerDataRequest,
+    CustomerNotification,
+    CustomerNotificationPreference,
+)
+
+
+@admin.register(CustomerConsent)
+class CustomerConsentAdmin(CustomersModelAdmin):
+    list_display = ("customer", "purpose", "status", "notice_version", "channel", "created_at")
+    list_filter = ("purpose", "status", "channel")
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+
+
+@admin.register(CustomerDataRequest)
+class CustomerDataRequestAdmin(CustomersModelAdmin):
+    list_display = (
+        "request_number",
+        "customer",
+        "request_type",
+        "status",
+        "sla_due_at",
+        "handled_by",
+    )
+    search_fields = ("request_number", *CUSTOMER_SEARCH)
+    ordering = ("-id",)
+    autocomplete_fields = ("customer", "handled_by")
+    readonly_fields = ("request_number",)
+
+
+@admin.register(CustomerNotificationPreference)
+class CustomerNotificationPreferenceAdmin(CustomersModelAdmin):
+    list_display = ("customer", "channel", "category", "is_opted_in", "updated_at")
+    list_filter = ("channel", "category", "is_opted_in")
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+    autocomplete_fields = ("customer",)
+
+
+@admin.register(CustomerNotification)
+class CustomerNotificationAdmin(CustomersModelAdmin):
+    list_display = ("customer", "channel", "category", "template_code", "status", "sent_at")
+    list_filter = ("channel", "category", "status")
+    search_fields = ("=provider_message_id", *CUSTOMER_SEARCH)
+    ordering = ("-id",)
+    autocomplete_fields = ("customer",)

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.models import (
+    CustomerCoupon,
+    CustomerCouponAssignment,
+    CustomerReferral,
+    CustomerReward,
+    CustomerSegment,
+    CustomerSegmentMember,
+)
+
+
+@admin.register(CustomerSegment)
+class CustomerSegmentAdmin(CustomersModelAdmin):
+    list_display = ("code", "name", "refresh_cadence", "member_count", "last_refreshed_at")
+    list_filter = ("refresh_cadence", "is_active")
+    search_fields = ("code", "name")
+    ordering = ("-id",)
+    autocomplete_fields = ("created_by",)
+
+
+@admin.register(CustomerSegmentMember)
+class CustomerSegmentMemberAdmin(CustomersModelAdmin):
+    list_display = ("segment", "customer", "created_at")
+    list_filter = ("segment",)
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+    autocomplete_fields = ("segment", "customer")
+
+
+@admin.register(CustomerCoupon)
+class CustomerCouponAdmin(CustomersModelAdmin):
+    list_display = ("code", "title", "offer_type", "status", "valid_from", "valid_to")
+    search_fields = ("code", "title")
+    ordering = ("-id",)
+    autocomplete_fields = ("segment", "created_by")
+
+
+@admin.register(CustomerCouponAssignment)
+class CustomerCouponAssignmentAdmin(CustomersModelAdmin):
+    list_display = ("coupon", "customer", "source", "uses_remaining", "expires_at")
+    list_filter = ("source",)
+    search_fields = ("coupon__code", *CUSTOMER_SEARCH)
+    ordering = ("-id",)
+    autocomplete_fields = ("coupon", "customer", "assigned_by")
+
+
+@admin.register(CustomerReferral)
+class CustomerReferralAdmin(CustomersModelAdmin):
+    list_display = ("referrer", "referee", "code_used", "status", "signed_up_at", "rewarded_at")
+    search_fields = (
+        "referrer__mobile",
+        "referee__mobile",
+        "referrer__referral_code",
+        "=invitee_mobile",
+    )
+    ordering = ("-id",)
+    autocomplete_fields = ("referrer", "referee")
+
+
+@admin.register(CustomerReward)
+class CustomerRewardAdmin(CustomersModelAdmin):
+    list_display = ("customer", "reward_type", "state", "cash_value", "points", "expires_at")
+    list_filter = ("reward_type", "state", "source_type")
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+    autocomplete_fields = ("customer", "coupon")

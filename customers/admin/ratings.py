@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.models import CustomerRating, CustomerRatingTag, CustomerReviewMedia
+from gatimitra.admin import GatimitraTabularInline
+
+
+@admin.register(CustomerRatingTag)
+class CustomerRatingTagAdmin(CustomersModelAdmin):
+    list_display = ("label", "code", "target_type", "sentiment", "display_order", "is_active")
+    list_filter = ("target_type", "sentiment", "is_active")
+    search_fields = ("code", "label")
+    ordering = ("target_type", "display_order", "id")
+
+
+class CustomerReviewMediaInline(GatimitraTabularInline):
+    model = CustomerReviewMedia
+    fields = ("media_type", "storage_key", "moderation_status", "rejection_reason")
+
+
+@admin.register(CustomerRating)
+class CustomerRatingAdmin(CustomersModelAdmin):
+    list_display = ("customer", "target_type", "stars", "moderation_status", "created_at")
+    list_filter = ("target_type", "rated_by_type", "moderation_status", "stars")
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+    autocomplete_fields = ("customer", "moderated_by")
+    inlines = (CustomerReviewMediaInline,)
+
+
+@admin.register(CustomerReviewMedia)
+class CustomerReviewMediaAdmin(CustomersModelAdmin):
+    list_display = ("rating", "media_type", "moderation_status", "moderated_at")
+    search_fields = ("rating__customer__mobile",)
+    ordering = ("-id",)
+    autocomplete_fields = ("moderated_by",)
