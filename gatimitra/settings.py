@@ -137,3 +137,6 @@ GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")
 MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)
 MIGRATION_LOCK_TIMEOUT = env("MIGRATION_LOCK_TIMEOUT", default="5s")
 MIGRATION_STATEMENT_TIMEOUT = env("MIGRATION_STATEMENT_TIMEOUT", default="15min")
+MIGRATION_SNAPSHOT_ENABLED = env.bool("MIGRATION_SNAPSHOT_ENABLED", default=True)
+# Where the migration snapshot lives (gatimitra/db/snapshot.py); tests point it elsewhere.
+MIGRATION_SNAPSHOT_PATH = env("MIGRATION_SNAPSHOT_PATH", default=None)

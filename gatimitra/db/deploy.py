@@ -127,7 +127,9 @@ def ensure_history_table(connection):
                 app varchar(255) NOT NULL,
                 name varchar(255) NOT NULL,
                 direction varchar(8) NOT NULL
-                    CHECK (direction IN ('APPLY', 'UNAPPLY', 'FAKE', 'ACCEPT', 'BASELINE')),
+                    CHECK (direction IN (
+                        'APPLY', 'SNAPSHOT', 'UNAPPLY', 'FAKE', 'ACCEPT', 'BASELINE'
+                    )),
                 success boolean NOT NULL,
                 file_checksum char(64),
                 sql_checksum char(64),
@@ -207,7 +209,7 @@ def recorded_checksums(connection):
             f"""
             SELECT DISTINCT ON (app, name) app, name, file_checksum
             FROM {HISTORY_TABLE}
-            WHERE success AND direction IN ('APPLY', 'FAKE', 'ACCEPT', 'BASELINE')
+            WHERE success AND direction IN ('APPLY', 'SNAPSHOT', 'FAKE', 'ACCEPT', 'BASELINE')
             ORDER BY app, name, id DESC
             """
         )

@@ -30,7 +30,8 @@ def _probe_sql(schema, table, key, operation):
     target = f'"{schema}"."{table}"'
     return {
         "SELECT": f"SELECT 1 FROM {target} LIMIT 0",
-        "INSERT": f"INSERT INTO {target} SELECT * FROM {target} WHERE false",
+        # Only the key column: generated columns refuse explicit values.
+        "INSERT": f'INSERT INTO {target} ("{key}") SELECT "{key}" FROM {target} WHERE false',
         "UPDATE": f'UPDATE {target} SET "{key}" = "{key}" WHERE false',
         "DELETE": f"DELETE FROM {target} WHERE false",
         "CREATE": f'CREATE TABLE "{schema}".gm_probe_new_table (i int)',

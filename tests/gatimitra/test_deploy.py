@@ -142,7 +142,7 @@ def test_history_records_each_applied_migration(django_db_setup):
         cursor.execute(
             f"SELECT app, name, file_checksum, sql_checksum, duration_ms, db_user, host, "
             f"project_version FROM {deploy.HISTORY_TABLE} "
-            "WHERE app = 'access_mgmt' AND direction = 'APPLY' AND success"
+            "WHERE app = 'access_mgmt' AND direction IN ('APPLY', 'SNAPSHOT') AND success"
         )
         rows = cursor.fetchall()
     assert rows

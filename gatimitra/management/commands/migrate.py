@@ -5,13 +5,16 @@ See ``gatimitra/db/deploy.py`` for the reasons. Options added here:
 ``--no-verify`` (skip the edited-migration check, for emergencies).
 """
 
+import argparse
 import time
+from pathlib import Path
 
 from django.core.management import CommandError
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import OperationalError, connections
+from django.db.migrations.loader import MigrationLoader
 
-from gatimitra.db import deploy
+from gatimitra.db import deploy, snapshot
 from gatimitra.db.autodetector import SchemaAwareAutodetector
 
 
@@ -31,8 +34,16 @@ class Command(MigrateCommand):
             action="store_true",
             help="Do not refuse to run when an applied migration's file was edited.",
         )
+        parser.add_argument(
+            "--no-snapshot",
+            action="store_true",
+            help="On an empty database, apply every migration one by one instead of "
+            "replaying gatimitra/migration_snapshot.json.",
+        )
+        parser.add_argument("--record-snapshot", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         connection = connections[options["database"]]
         self._connection = connection
         self._recorder = deploy.StatementRecorder()
@@ -45,14 +56,25 @@ class Command(MigrateCommand):
                 if not options["no_verify"]:
                     self._verify(connection)
                 self._apply_session_timeouts(connection)
+                if self._may_replay(options):
+                    self._replay_snapshot(connection)
+                self._snapshot_recorder = None
+                if options["record_snapshot"]:
+                    self._snapshot_recorder = snapshot.Recorder(connection)
                 with (
+                    connection.execute_wrapper(self._snapshot_recorder or (lambda e, *a: e(*a))),
                     connection.execute_wrapper(self._recorder),
                     deploy.BlockerWatcher(
                         options["database"], self._backend_pid(connection)
                     ) as self._watcher,
                 ):
                     try:
-                        return super().handle(*args, **options)
+                        result = super().handle(*args, **options)
+                        if self._snapshot_recorder is not None:
+                            snapshot.write(
+                                self._snapshot_recorder.migrations, Path(options["record_snapshot"])
+                            )
+                        return result
                     except Exception as exc:
                         self._record_failure(exc)
                         if self._is_lock_timeout(exc):
@@ -66,6 +88,45 @@ class Command(MigrateCommand):
             raise CommandError(str(exc)) from exc
 
     # Steps -------------------------------------------------------------------------
+
+    def _may_replay(self, options):
+        return (
+            snapshot.enabled()
+            and not options["no_snapshot"]
+            and not options["record_snapshot"]
+            and not options["app_label"]
+            and not options["fake"]
+            and not options["fake_initial"]
+            and not options["plan"]
+            and not options["prune"]
+        )
+
+    def _replay_snapshot(self, connection):
+        if not snapshot.database_is_empty(connection):
+            return
+        document = snapshot.load()
+        if document is None:
+            return
+        stale = snapshot.stale_entries(document)
+        if stale:
+            if self.verbosity >= 1:
+                app, name, why = stale[0]
+                self.stderr.write(
+                    f"Migration snapshot not used: {app}.{name} is {why} "
+                    "(run 'manage.py migration_snapshot'); migrating one by one."
+                )
+            return
+        started = time.monotonic()
+        count = snapshot.replay(connection, document)
+        elapsed = time.monotonic() - started
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        for entry in document["migrations"]:
+            migration = loader.disk_migrations[(entry["app"], entry["name"])]
+            deploy.record(connection, migration, "SNAPSHOT", True, statements=entry["statements"])
+        if self.verbosity >= 1:
+            self.stdout.write(
+                f"  Replayed {count} migrations from the migration snapshot in {elapsed:.2f}s."
+            )
 
     def _verify(self, connection):
         from django.db.migrations.loader import MigrationLoader
@@ -107,6 +168,11 @@ class Command(MigrateCommand):
 
     def migration_progress_callback(self, action, migration=None, fake=False):
         super().migration_progress_callback(action, migration, fake)
+        recorder = getattr(self, "_snapshot_recorder", None)
+        if recorder is not None and action == "apply_start":
+            recorder.start(migration)
+        elif recorder is not None and action == "apply_success":
+            recorder.finish()
         if action in ("apply_start", "unapply_start"):
             self._current = migration
             self._recorder.statements.clear()

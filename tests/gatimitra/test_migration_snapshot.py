@@ -1,0 +1,144 @@
+"""migrate on an empty database replays the migration snapshot; the result is
+identical, object for object, to applying every migration one by one."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from gatimitra.db import deploy
+from gatimitra.db.backup import table_facts
+from gatimitra.db.catalog import snapshot
+from gatimitra.db.reference import database_url
+from gatimitra.db.tables import DOMAIN_SCHEMAS
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Rows that differ between any two runs by design.
+RUN_SPECIFIC = {
+    ("public", "django_migrations"),
+    ("public", deploy.HISTORY_TABLE),
+    ("audit", "hash_pepper"),
+}
+
+
+def test_snapshot_covers_every_migration_unchanged():
+    call_command("migration_snapshot", "--check")
+
+
+@pytest.fixture
+def databases(db):
+    names = []
+
+    def make():
+        name = f"{connection.settings_dict['NAME'][:30]}_mig_{uuid.uuid4().hex[:8]}"
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return name
+
+    yield make
+    with connection._nodb_cursor() as cursor:
+        for name in names:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+            )
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _migrate(name, *args, settings="gatimitra.settings", **env):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings,
+            "DATABASE_URL": database_url(connection, name),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _connect(name):
+    settings_dict = connection.settings_dict
+    info = {"dbname": name, "user": settings_dict["USER"], "autocommit": True}
+    for key, setting in (("host", "HOST"), ("port", "PORT"), ("password", "PASSWORD")):
+        if settings_dict.get(setting):
+            info[key] = settings_dict[setting]
+    return psycopg.connect(**info)
+
+
+def _everything(name):
+    with _connect(name) as conn, conn.cursor() as cursor:
+        catalog = snapshot(conn, ["public", *DOMAIN_SCHEMAS])
+        data = {
+            (schema, table): facts
+            for schema in ["public", *DOMAIN_SCHEMAS]
+            for table, facts in table_facts(cursor, schema).items()
+            if (schema, table) not in RUN_SPECIFIC
+        }
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        applied = cursor.fetchall()
+    return catalog, data, applied
+
+
+@pytest.mark.slow
+def test_replayed_database_is_identical_to_one_by_one(databases):
+    slow, fast = databases(), databases()
+    _migrate(slow, "--no-snapshot")
+    result = _migrate(fast)
+    assert "Replayed" in result.stdout
+    slow_catalog, slow_data, slow_applied = _everything(slow)
+    fast_catalog, fast_data, fast_applied = _everything(fast)
+    assert slow_catalog.differences(fast_catalog, "one by one", "replayed") == []
+    assert slow_data == fast_data
+    assert slow_applied == fast_applied
+    with _connect(fast) as conn:
+        directions = dict(
+            conn.execute(
+                f"SELECT direction, count(*) FROM {deploy.HISTORY_TABLE} GROUP BY direction"
+            ).fetchall()
+        )
+    assert directions == {"SNAPSHOT": len(fast_applied)}
+
+
+@pytest.mark.slow
+def test_migrations_newer_than_the_snapshot_apply_after_it(databases):
+    name = databases()
+    result = _migrate(name, settings="tests.migrationlab.settings")
+    assert "Replayed" in result.stdout
+    with _connect(name) as conn:
+        assert conn.execute("SELECT count(*) FROM lab_data_runs").fetchone()[0] == 1
+        lab = conn.execute(
+            f"SELECT direction FROM {deploy.HISTORY_TABLE} WHERE app = 'migrationlab'"
+        ).fetchall()
+    assert lab == [("APPLY",), ("APPLY",), ("APPLY",)]
+
+
+@pytest.mark.slow
+def test_a_stale_snapshot_is_not_used(databases, tmp_path):
+    document = json.loads((ROOT / "gatimitra" / "migration_snapshot.json").read_text())
+    document["migrations"][-1]["file_checksum"] = "0" * 64
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(document))
+    name = databases()
+    result = _migrate(name, MIGRATION_SNAPSHOT_PATH=str(stale))
+    assert "Replayed" not in result.stdout
+    assert "Migration snapshot not used" in result.stderr
+    with _connect(name) as conn:
+        directions = {
+            row[0]
+            for row in conn.execute(f"SELECT direction FROM {deploy.HISTORY_TABLE}").fetchall()
+        }
+    assert directions == {"APPLY"}
