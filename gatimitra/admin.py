@@ -47,7 +47,12 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+#: URLs typed without a scheme mean https (Django 6.0's default, chosen now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class GatimitraModelAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_per_page = 50
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -145,6 +150,7 @@ class ReadOnlyModelAdmin(GatimitraModelAdmin):
 
 
 class GatimitraTabularInline(admin.TabularInline):
+    formfield_overrides = URL_FIELDS
     extra = 0
     show_change_link = True
 
