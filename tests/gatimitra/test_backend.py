@@ -172,3 +172,24 @@ def test_fake_initial_detects_existing_schema_tables():
         )
         assert cursor.fetchone()[0] == 1
     assert SystemUserFactory().pk is not None
+
+
+@pytest.mark.django_db
+def test_createsuperuser_and_admin_login(client):
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        email="Boss@GatiMitra.test",
+        full_name="Boss",
+        verbosity=0,
+    )
+    user = SystemUser.objects.get(email="boss@gatimitra.test")  # citext: case-insensitive
+    assert user.is_superuser and user.is_staff and user.is_active
+    user.set_password("a-long-passphrase")
+    user.save()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "BOSS@gatimitra.test", "password": "a-long-passphrase"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

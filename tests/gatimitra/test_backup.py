@@ -73,7 +73,11 @@ def test_riders_backup_restores_into_a_database_with_the_other_schemas(
     assert sum(facts["rows"] for facts in seeded.values()) > 0
     dump = tmp_path / "riders.dump"
     result = _manage(
-        "backup_schema", "riders", "-o", str(dump), "--with-referenced-rows",
+        "backup_schema",
+        "riders",
+        "-o",
+        str(dump),
+        "--with-referenced-rows",
         database=connection.settings_dict["NAME"],
     )
     assert result.returncode == 0, result.stderr
@@ -102,8 +106,12 @@ def test_restoring_without_the_schemas_it_references_names_them(
     seeded, scratch_databases, tmp_path
 ):
     dump = tmp_path / "riders.dump"
-    assert _manage("backup_schema", "riders", "-o", str(dump),
-                   database=connection.settings_dict["NAME"]).returncode == 0
+    assert (
+        _manage(
+            "backup_schema", "riders", "-o", str(dump), database=connection.settings_dict["NAME"]
+        ).returncode
+        == 0
+    )
     empty = scratch_databases()
     refused = _manage("restore_schema", str(dump), database=empty)
     assert refused.returncode != 0
