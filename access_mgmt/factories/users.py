@@ -30,7 +30,9 @@ class TeamFactory(DjangoModelFactory):
     L1 support team with no city."""
 
     code = factory.Sequence(lambda n: f"TEAM_{n:03d}")
-    name = factory.LazyAttribute(lambda o: f"{o.city.name} city operations")
+    name = factory.LazyAttribute(
+        lambda o: f"{o.city.name} city operations" if o.city else "Central operations"
+    )
     team_type = "CITY_OPS"
     city = factory.SubFactory("orders.factories.ServiceCityFactory")
 
