@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from access_mgmt.admin.mixins import PrefillRequestUserMixin
+from access_mgmt.admin.mixins import CityScopedAdminMixin, PrefillRequestUserMixin
 from access_mgmt.admin.roles import UserRoleInline
 from access_mgmt.models import SystemUser, Team, TeamMember, UserInvitation
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
@@ -38,7 +38,9 @@ class TeamMemberInline(GatimitraTabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(GatimitraModelAdmin):
+class TeamAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    """City-scoped staff see and manage their cities' teams only."""
+
     list_display = ("code", "name", "team_type", "city", "vendor_name", "is_active")
     list_filter = ("team_type", "is_active", "city")
     search_fields = ("code", "name", "vendor_name")
@@ -48,12 +50,15 @@ class TeamAdmin(GatimitraModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(GatimitraModelAdmin):
+class TeamMemberAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    """City-scoped staff see and manage the members of their cities' teams only."""
+
     list_display = ("team", "user", "is_lead", "joined_at", "left_at")
     list_filter = ("is_lead", "team__team_type")
     search_fields = ("user__email", "team__code")
     ordering = ("-id",)
     autocomplete_fields = ("team", "user")
+    city_scope_field = "team__city"
 
 
 @admin.register(UserInvitation)
