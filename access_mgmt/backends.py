@@ -41,6 +41,8 @@ from gatimitra.db.tables import quote_table
 
 #: Where the computed access is kept on the user object.
 CACHE_ATTRIBUTE = "_gatimitra_access"
+#: Where ``access_mgmt.scopes`` keeps the assignments' scopes on it.
+SCOPES_CACHE_ATTRIBUTE = "_gatimitra_city_scopes"
 
 
 def code_regex(code):
@@ -197,9 +199,22 @@ def load_access(user_id, now=None):
     )
 
 
+def access_for(user_obj):
+    """What ``user_obj`` may do (read the first time, then kept on the object)."""
+    if user_obj.is_anonymous or not user_obj.is_active:
+        return NO_ACCESS
+    access = getattr(user_obj, CACHE_ATTRIBUTE, None)
+    if access is None:
+        access = load_access(user_obj.pk)
+        setattr(user_obj, CACHE_ATTRIBUTE, access)
+    return access
+
+
 def forget_access(user_obj):
-    """Drop the rules kept on ``user_obj`` (after changing its roles)."""
+    """Drop the rules (and the scopes, ``access_mgmt.scopes``) kept on
+    ``user_obj``, after changing its roles."""
     user_obj.__dict__.pop(CACHE_ATTRIBUTE, None)
+    user_obj.__dict__.pop(SCOPES_CACHE_ATTRIBUTE, None)
 
 
 class RoleBackend(ModelBackend):
@@ -208,13 +223,7 @@ class RoleBackend(ModelBackend):
     this backend (``obj`` given: nothing), like ``ModelBackend``."""
 
     def _access(self, user_obj):
-        if user_obj.is_anonymous or not user_obj.is_active:
-            return NO_ACCESS
-        access = getattr(user_obj, CACHE_ATTRIBUTE, None)
-        if access is None:
-            access = load_access(user_obj.pk)
-            setattr(user_obj, CACHE_ATTRIBUTE, access)
-        return access
+        return access_for(user_obj)
 
     def get_all_permissions(self, user_obj, obj=None):
         if obj is not None or user_obj.is_anonymous or not user_obj.is_active:

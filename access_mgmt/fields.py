@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Func
+from django.db.models import Func, Value
 
 
 class CidrField(models.Field):
@@ -45,3 +45,18 @@ class TsTzRange(Func):
 
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
+
+
+class JsonPathMatch(Func):
+    """``jsonb_path_match(expression, 'predicate'::jsonpath)``: whether a
+    JSON value satisfies a jsonpath predicate, for CHECK constraints on JSON
+    columns. Write predicates that are false (not unknown) for values of the
+    wrong type (``$.type() == "number" && $ >= 1``): a CHECK passes on NULL."""
+
+    function = "JSONB_PATH_MATCH"
+    output_field = models.BooleanField()
+
+    def __init__(self, expression, predicate, **extra):
+        super().__init__(
+            expression, Func(Value(predicate), template="(%(expressions)s)::jsonpath"), **extra
+        )

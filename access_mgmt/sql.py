@@ -176,3 +176,31 @@ DROP TRIGGER user_roles_revoke_sessions_on_revoke ON {USER_ROLES};
 DROP FUNCTION "access_mgmt".user_roles_revoke_sessions();
 DROP FUNCTION "access_mgmt".revoke_system_user_sessions(bigint, text);
 """
+
+# -- the value of a setting in effect (system_settings) -----------------------
+#
+# For SQL readers (triggers of other domains): the version of ``setting_key``
+# in effect at ``at``, the city's own before the platform-wide one; NULL when
+# neither exists. EXCLUDE system_settings_no_overlapping_versions makes each
+# candidate unique. Windows are [effective_from, effective_to).
+# SystemSetting.objects.current() is the same rule in Python.
+
+SYSTEM_SETTINGS = '"access_mgmt"."system_settings"'
+
+SETTING_VALUE = f"""
+CREATE FUNCTION "access_mgmt".setting_value(
+    setting_key text, for_city_id bigint DEFAULT NULL, at timestamptz DEFAULT now()
+) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT setting.value
+      FROM {SYSTEM_SETTINGS} setting
+     WHERE setting.key = setting_key
+       AND (setting.city_id IS NULL OR setting.city_id = for_city_id)
+       AND setting.effective_from <= at
+       AND (setting.effective_to IS NULL OR setting.effective_to > at)
+     ORDER BY setting.city_id IS NULL  -- false (the city's own) sorts first
+     LIMIT 1
+$$;
+"""
+DROP_SETTING_VALUE = """
+DROP FUNCTION "access_mgmt".setting_value(text, bigint, timestamptz);
+"""

@@ -14,9 +14,10 @@ class ApiKeyInline(ReadOnlyTabularInline):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(GatimitraModelAdmin):
-    list_display = ("name", "client_id", "client_type", "status", "contact_email")
+    list_display = ("name", "client_id", "client_type", "status", "parent", "contact_email")
     search_fields = ("name", "client_id")
     ordering = ("client_id",)
+    autocomplete_fields = ("parent",)
     inlines = (ApiKeyInline,)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -8,6 +8,7 @@ class FeatureFlagRuleInline(GatimitraTabularInline):
     model = FeatureFlagRule
     fields = (
         "priority",
+        "city",
         "service_type",
         "principal_type",
         "platform",
@@ -18,9 +19,10 @@ class FeatureFlagRuleInline(GatimitraTabularInline):
         "is_active",
     )
     ordering = ("priority",)
+    autocomplete_fields = ("city",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("flag")
+        return super().get_queryset(request).select_related("flag", "city")
 
 
 @admin.register(FeatureFlag)
@@ -38,6 +40,7 @@ class FeatureFlagRuleAdmin(GatimitraModelAdmin):
     list_display = (
         "flag",
         "priority",
+        "city",
         "service_type",
         "principal_type",
         "platform",
@@ -47,15 +50,24 @@ class FeatureFlagRuleAdmin(GatimitraModelAdmin):
     )
     search_fields = ("flag__key", "variant")
     ordering = ("flag", "priority")
-    autocomplete_fields = ("flag",)
+    autocomplete_fields = ("flag", "city")
 
 
 @admin.register(SystemSetting)
 class SystemSettingAdmin(GatimitraModelAdmin):
-    list_display = ("key", "version", "value", "effective_from", "effective_to", "updated_by")
+    list_display = (
+        "key",
+        "city",
+        "version",
+        "value",
+        "effective_from",
+        "effective_to",
+        "updated_by",
+    )
+    list_filter = ("city",)
     search_fields = ("key",)
-    ordering = ("key", "version")
-    autocomplete_fields = ("updated_by",)
+    ordering = ("key", "city", "version")
+    autocomplete_fields = ("city", "updated_by")
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

@@ -68,13 +68,16 @@ class UserRoleInline(GatimitraTabularInline):
         return super().get_queryset(request).select_related("user", "role")
 
 
+SCOPE_TARGET_FIELDS = ("city", "zone", "parent", "store", "team")
+
+
 class UserAccessScopeInline(GatimitraTabularInline):
     model = UserAccessScope
-    fields = ("scope_type", "team")
-    autocomplete_fields = ("team",)
+    fields = ("scope_type", *SCOPE_TARGET_FIELDS)
+    autocomplete_fields = SCOPE_TARGET_FIELDS
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("team")
+        return super().get_queryset(request).select_related(*SCOPE_TARGET_FIELDS)
 
 
 @admin.register(UserRole)
@@ -90,11 +93,18 @@ class UserRoleAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
 
 @admin.register(UserAccessScope)
 class UserAccessScopeAdmin(GatimitraModelAdmin):
-    list_display = ("user_role", "scope_type", "team")
-    search_fields = ("user_role__user__email", "team__code")
+    list_display = ("user_role", "scope_type", "target")
+    search_fields = (
+        "user_role__user__email",
+        "city__code",
+        "zone__code",
+        "parent__code",
+        "store__code",
+        "team__code",
+    )
     ordering = ("-id",)
-    list_select_related = ("user_role__user", "user_role__role", "team")
-    autocomplete_fields = ("team",)
+    list_select_related = ("user_role__user", "user_role__role", *SCOPE_TARGET_FIELDS)
+    autocomplete_fields = ("user_role", *SCOPE_TARGET_FIELDS)
 
 
 @admin.register(UserPermissionOverride)

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from access_mgmt.admin.mixins import PrefillRequestUserMixin
+from access_mgmt.admin.mixins import CityScopedAdminMixin, PrefillRequestUserMixin
 from access_mgmt.admin.roles import UserRoleInline
 from access_mgmt.models import SystemUser, Team, TeamMember, UserInvitation
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
@@ -38,21 +38,27 @@ class TeamMemberInline(GatimitraTabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(GatimitraModelAdmin):
-    list_display = ("code", "name", "team_type", "vendor_name", "is_active")
-    list_filter = ("team_type", "is_active")
+class TeamAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    """City-scoped staff see and manage their cities' teams only."""
+
+    list_display = ("code", "name", "team_type", "city", "vendor_name", "is_active")
+    list_filter = ("team_type", "is_active", "city")
     search_fields = ("code", "name", "vendor_name")
     ordering = ("code",)
+    autocomplete_fields = ("city",)
     inlines = (TeamMemberInline,)
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(GatimitraModelAdmin):
+class TeamMemberAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    """City-scoped staff see and manage the members of their cities' teams only."""
+
     list_display = ("team", "user", "is_lead", "joined_at", "left_at")
     list_filter = ("is_lead", "team__team_type")
     search_fields = ("user__email", "team__code")
     ordering = ("-id",)
     autocomplete_fields = ("team", "user")
+    city_scope_field = "team__city"
 
 
 @admin.register(UserInvitation)
@@ -61,7 +67,9 @@ class UserInvitationAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
         "email",
         "invitee_type",
         "role",
+        "merchant_role",
         "scope_type",
+        "parent",
         "invited_by",
         "expires_at",
         "accepted_at",
@@ -69,8 +77,42 @@ class UserInvitationAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     )
     search_fields = ("email",)
     ordering = ("-id",)
-    autocomplete_fields = ("role", "team", "invited_by", "accepted_user")
+    autocomplete_fields = (
+        "role",
+        "city",
+        "zone",
+        "parent",
+        "store",
+        "team",
+        "invited_by",
+        "accepted_user",
+    )
     exclude = ("token_hash",)
+    fieldsets = (
+        (None, {"fields": ("email", "mobile", "invitee_type", "invited_by", "expires_at")}),
+        (
+            "What the invitee gets",
+            {
+                "fields": (
+                    "role",
+                    "merchant_role",
+                    "scope_type",
+                    "city",
+                    "zone",
+                    "team",
+                    "parent",
+                    "store",
+                ),
+                "description": (
+                    "Staff: a role and a scope; fill only the target the scope type names "
+                    "(none for GLOBAL). Merchant user: a merchant role, scope MERCHANT_PARENT "
+                    "and the merchant parent they join."
+                ),
+            },
+        ),
+        ("Outcome", {"fields": ("accepted_at", "accepted_user", "revoked_at")}),
+        ("Timestamps", {"fields": ("created_at", "updated_at")}),
+    )
     request_user_field = "invited_by"
 
     def save_model(self, request, obj, form, change):

@@ -9,6 +9,9 @@ from gatimitra.enums import IntegrationStatus
 
 
 class ApiClientFactory(DjangoModelFactory):
+    """A logistics provider's client; ``merchant_pos=True`` for a merchant's
+    POS client (with its merchant parent)."""
+
     client_id = factory.Sequence(lambda n: f"gmc_{n:016d}")
     name = factory.Faker("company", locale="en_IN")
     client_type = ApiClientType.LOGISTICS_PROVIDER
@@ -18,6 +21,12 @@ class ApiClientFactory(DjangoModelFactory):
     class Meta:
         model = ApiClient
         django_get_or_create = ("client_id",)
+
+    class Params:
+        merchant_pos = factory.Trait(
+            client_type=ApiClientType.MERCHANT_POS,
+            parent=factory.SubFactory("merchants.factories.MerchantParentFactory"),
+        )
 
 
 class ApiKeyFactory(DjangoModelFactory):

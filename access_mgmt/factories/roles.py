@@ -55,11 +55,37 @@ class UserRoleFactory(DjangoModelFactory):
 
 
 class UserAccessScopeFactory(DjangoModelFactory):
+    """A GLOBAL scope; the traits ``city_scope``, ``zone_scope``,
+    ``parent_scope``, ``store_scope`` and ``team_scope`` make one of that
+    type with its target."""
+
     user_role = factory.SubFactory(UserRoleFactory)
     scope_type = ScopeType.GLOBAL
 
     class Meta:
         model = UserAccessScope
+
+    class Params:
+        city_scope = factory.Trait(
+            scope_type=ScopeType.CITY,
+            city=factory.SubFactory("orders.factories.ServiceCityFactory"),
+        )
+        zone_scope = factory.Trait(
+            scope_type=ScopeType.ZONE,
+            zone=factory.SubFactory("orders.factories.ServiceZoneFactory"),
+        )
+        parent_scope = factory.Trait(
+            scope_type=ScopeType.MERCHANT_PARENT,
+            parent=factory.SubFactory("merchants.factories.MerchantParentFactory"),
+        )
+        store_scope = factory.Trait(
+            scope_type=ScopeType.MERCHANT_STORE,
+            store=factory.SubFactory("merchants.factories.MerchantStoreFactory"),
+        )
+        team_scope = factory.Trait(
+            scope_type=ScopeType.TEAM,
+            team=factory.SubFactory("access_mgmt.factories.users.TeamFactory"),
+        )
 
 
 class UserPermissionOverrideFactory(DjangoModelFactory):

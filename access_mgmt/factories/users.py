@@ -4,9 +4,10 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.choices import SystemUserStatus
+from access_mgmt.choices import ScopeType, SystemUserStatus
 from access_mgmt.models import SystemUser, Team, TeamMember, UserInvitation
 from gatimitra.db.secrets import keyed_hash
+from merchants.choices import MerchantUserRole
 
 
 class SystemUserFactory(DjangoModelFactory):
@@ -25,16 +26,24 @@ class SystemUserFactory(DjangoModelFactory):
 
 
 class TeamFactory(DjangoModelFactory):
+    """A city operations team (of a city); ``central=True`` for a central
+    L1 support team with no city."""
+
     code = factory.Sequence(lambda n: f"TEAM_{n:03d}")
-    name = factory.LazyAttribute(lambda o: f"{o.city} city operations")
+    name = factory.LazyAttribute(
+        lambda o: f"{o.city.name} city operations" if o.city else "Central operations"
+    )
     team_type = "CITY_OPS"
+    city = factory.SubFactory("orders.factories.ServiceCityFactory")
 
     class Meta:
         model = Team
         django_get_or_create = ("code",)
 
     class Params:
-        city = factory.Faker("city", locale="en_IN")
+        central = factory.Trait(
+            team_type="SUPPORT_L1", city=None, name="Central support L1", vendor_name="Teleperf BPO"
+        )
 
 
 class TeamMemberFactory(DjangoModelFactory):
@@ -48,6 +57,9 @@ class TeamMemberFactory(DjangoModelFactory):
 
 
 class UserInvitationFactory(DjangoModelFactory):
+    """A staff invitation with a GLOBAL scope; ``city_scope=True`` scopes it
+    to a city, ``merchant_user=True`` makes it a merchant owner's invitation."""
+
     email = factory.Sequence(lambda n: f"invitee{n}@gatimitra.test")
     role = factory.SubFactory("access_mgmt.factories.roles.SystemRoleFactory")
     token_hash = factory.Sequence(lambda n: keyed_hash(f"invitation-token-{n}"))
@@ -56,3 +68,16 @@ class UserInvitationFactory(DjangoModelFactory):
 
     class Meta:
         model = UserInvitation
+
+    class Params:
+        city_scope = factory.Trait(
+            scope_type=ScopeType.CITY,
+            city=factory.SubFactory("orders.factories.ServiceCityFactory"),
+        )
+        merchant_user = factory.Trait(
+            invitee_type="MERCHANT_USER",
+            role=None,
+            merchant_role=MerchantUserRole.OWNER,
+            scope_type=ScopeType.MERCHANT_PARENT,
+            parent=factory.SubFactory("merchants.factories.MerchantParentFactory"),
+        )

@@ -26,13 +26,21 @@ from gatimitra.enums import IntegrationStatus
 class ApiClient(TimestampedModel):
     """A machine client of the platform's APIs: an internal service, a
     merchant's POS, a logistics provider, a payment gateway, an ONDC
-    participant or a partner. A merchant POS client's merchant parent
-    (``parent_id``) arrives with the merchants domain."""
+    participant or a partner. A merchant's POS client names the merchant
+    parent that owns it."""
 
     client_id = models.CharField(max_length=20, unique=True, validators=[validate_api_client_id])
     name = models.CharField(max_length=150)
     client_type = EnumField(ApiClientType)
     status = EnumField(IntegrationStatus, default=IntegrationStatus.SANDBOX)
+    parent = models.ForeignKey(
+        "merchants.MerchantParent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_clients",
+        help_text="The merchant owning a MERCHANT_POS client.",
+    )
     description = models.TextField(blank=True, default="")
     contact_email = models.EmailField(blank=True, default="")
     webhook_url = models.URLField(blank=True, default="")
@@ -51,6 +59,11 @@ class ApiClient(TimestampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(client_id__regex=API_CLIENT_ID), name="api_clients_client_id_format"
+            ),
+            models.CheckConstraint(
+                condition=~Q(client_type=ApiClientType.MERCHANT_POS) | Q(parent__isnull=False),
+                name="api_clients_pos_names_parent",
+                violation_error_message="A merchant POS client names the merchant that owns it.",
             ),
         ]
 

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from access_mgmt.choices import PrincipalType
-from access_mgmt.fields import TsTzRange
+from access_mgmt.fields import JsonPathMatch, TsTzRange
 from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import (
     APP_VERSION,
@@ -71,11 +72,19 @@ class FeatureFlag(TimestampedModel):
 class FeatureFlagRule(TimestampedModel):
     """A targeting rule of a flag, tried in ``priority`` order: for requests
     matching the service, principal type, platform and app-version range,
-    serve ``variant`` to ``rollout_percent`` % of principals. The rule's city
-    (``city_id``) arrives with the orders domain."""
+    serve ``variant`` to ``rollout_percent`` % of principals, in one city
+    (``city``) or in every city (empty)."""
 
     flag = models.ForeignKey(FeatureFlag, on_delete=models.CASCADE, related_name="rules")
     priority = models.PositiveSmallIntegerField()
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feature_flag_rules",
+        help_text="Target one city; empty: every city.",
+    )
     service_type = EnumField(ServiceType, null=True, blank=True)
     principal_type = EnumField(PrincipalType, null=True, blank=True)
     platform = EnumField(DevicePlatform, null=True, blank=True)
@@ -109,13 +118,80 @@ class FeatureFlagRule(TimestampedModel):
         return f"{self.flag} rule {self.priority}"
 
 
+#: Settings that triggers read, and the jsonpath predicate their value must
+#: satisfy (CHECK ``system_settings_<name>_value``): a wrong type there would
+#: make every write that reads the setting fail.
+TYPED_SETTINGS = {
+    "dispatch.max_batch_size": (
+        "max_batch_size",
+        '$.type() == "number" && $ >= 1 && $.floor() == $',
+        "dispatch.max_batch_size is a whole number of orders, at least 1.",
+    ),
+    "cod.cash_in_hand_cap": (
+        "cash_in_hand_cap",
+        '$.type() == "number" && $ >= 0',
+        "cod.cash_in_hand_cap is an amount in rupees (a JSON number), at least 0.",
+    ),
+}
+
+
+def _typed_setting_constraints():
+    return [
+        models.CheckConstraint(
+            condition=~Q(key=key) | Q(JsonPathMatch("value", predicate)),
+            name=f"system_settings_{name}_value",
+            violation_error_message=message,
+        )
+        for key, (name, predicate, message) in TYPED_SETTINGS.items()
+    ]
+
+
+class SystemSettingQuerySet(models.QuerySet):
+    def in_effect(self, at=None):
+        """The versions in effect at ``at`` (default: now)."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=at), effective_from__lte=at
+        )
+
+    def current(self, key, city=None, at=None, default=None):
+        """The value of ``key`` in effect at ``at`` (default: now) in
+        ``city`` (a ServiceCity or its id; None: platform-wide): the city's
+        own version when there is one, else the platform-wide one, else
+        ``default``. The same rule as ``"access_mgmt".setting_value()``."""
+        city_id = getattr(city, "pk", city)
+        where = Q(city__isnull=True) if city_id is None else Q(city=city_id) | Q(city__isnull=True)
+        row = (
+            self.in_effect(at)
+            .filter(where, key=key)
+            .order_by(F("city").asc(nulls_last=True))
+            .values_list("value", flat=True)
+            .first()
+        )
+        return default if row is None else row
+
+
+SystemSettingManager = NaturalKeyManager.from_queryset(SystemSettingQuerySet)
+
+
 class SystemSetting(TimestampedModel):
     """One version of a platform setting (COD limit, OTP TTL, max batch size,
-    cash-in-hand cap): its value and the period it is in effect. Versions of
-    a key never overlap in time. Per-city values (``city_id``) arrive with
-    the orders domain."""
+    cash-in-hand cap): its value (JSON) and the period it is in effect,
+    platform-wide (no city) or a city's own value, which wins over the
+    platform-wide one in that city. The versions of one key in one city (or
+    platform-wide) never overlap in time. Readers pick the version in effect
+    now, the city's before the platform's (``SystemSetting.objects.current``,
+    ``"access_mgmt".setting_value()`` in SQL)."""
 
     key = models.CharField(max_length=100, validators=[validate_dotted_key])
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="system_settings",
+        help_text="The city this value is for; empty: platform-wide.",
+    )
     version = models.PositiveIntegerField(default=1)
     value = models.JSONField()
     description = models.TextField(blank=True, default="")
@@ -129,6 +205,8 @@ class SystemSetting(TimestampedModel):
         related_name="settings_updated",
     )
 
+    objects = SystemSettingManager("key", "city__code", "version")
+
     class Meta:
         db_table = schema_table("access_mgmt", "system_settings")
         constraints = [
@@ -136,7 +214,10 @@ class SystemSetting(TimestampedModel):
                 condition=Q(key__regex=DOTTED_KEY), name="system_settings_key_format"
             ),
             models.UniqueConstraint(
-                fields=["key", "version"], name="system_settings_unique_version"
+                fields=["key", "city", "version"],
+                nulls_distinct=False,
+                name="system_settings_unique_version",
+                violation_error_message="This setting already has that version (in that city).",
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="system_settings_version_positive"
@@ -148,13 +229,24 @@ class SystemSetting(TimestampedModel):
             ),
             ExclusionConstraint(
                 name="system_settings_no_overlapping_versions",
+                # "=" never matches NULLs: platform-wide rows compare as city 0.
                 expressions=[
                     ("key", RangeOperators.EQUAL),
+                    (Coalesce("city", Value(0)), RangeOperators.EQUAL),
                     (TsTzRange("effective_from", "effective_to"), RangeOperators.OVERLAPS),
                 ],
-                violation_error_message="Another version of this setting is in effect then.",
+                violation_error_message=(
+                    "Another version of this setting (in that city) is in effect then."
+                ),
             ),
+            *_typed_setting_constraints(),
         ]
 
     def __str__(self):
-        return f"{self.key} v{self.version}"
+        scope = self.city.code if self.city_id else "platform-wide"
+        return f"{self.key} v{self.version} ({scope})"
+
+    def natural_key(self):
+        return (self.key, self.city.code if self.city_id else None, self.version)
+
+    natural_key.dependencies = ["orders.servicecity"]

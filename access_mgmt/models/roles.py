@@ -188,11 +188,35 @@ class UserRole(TimestampedModel):
         )
 
 
+#: The target column each scope type names (GLOBAL names none).
+SCOPE_TARGETS = {
+    ScopeType.CITY: "city",
+    ScopeType.ZONE: "zone",
+    ScopeType.MERCHANT_PARENT: "parent",
+    ScopeType.MERCHANT_STORE: "store",
+    ScopeType.TEAM: "team",
+}
+
+
+def scope_target_matches_type():
+    """The condition "exactly the target column named by ``scope_type`` is
+    set, the others are null" (GLOBAL: none is set), shared by access
+    scopes and staff invitations."""
+
+    def only(column):
+        return Q(**{f"{name}__isnull": name != column for name in SCOPE_TARGETS.values()})
+
+    condition = Q(scope_type=ScopeType.GLOBAL) & only(None)
+    for scope_type, column in SCOPE_TARGETS.items():
+        condition |= Q(scope_type=scope_type) & only(column)
+    return condition
+
+
 class UserAccessScope(TimestampedModel):
     """The data a role assignment applies to: everything (GLOBAL), or one
-    city, zone, merchant parent, merchant store or team. The city, zone and
-    merchant columns arrive with the orders and merchants domains; until
-    then only GLOBAL and TEAM scopes can be written."""
+    city, zone, merchant parent, merchant store or team. Exactly the target
+    column the scope type names is set. An assignment without scope rows
+    covers everything, as a GLOBAL one does."""
 
     user_role = models.ForeignKey(UserRole, on_delete=models.CASCADE, related_name="scopes")
     scope_type = EnumField(ScopeType, default=ScopeType.GLOBAL)
@@ -203,27 +227,60 @@ class UserAccessScope(TimestampedModel):
         blank=True,
         related_name="access_scopes",
     )
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_scopes",
+    )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_scopes",
+    )
+    parent = models.ForeignKey(
+        "merchants.MerchantParent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_scopes",
+    )
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_scopes",
+    )
 
     class Meta:
         db_table = schema_table("access_mgmt", "user_access_scopes")
         constraints = [
-            # Extended with city/zone/parent/store when those columns land
-            # (access_mgmt/DEFERRED_FKS.md).
             models.CheckConstraint(
-                condition=Q(scope_type=ScopeType.GLOBAL, team__isnull=True)
-                | Q(scope_type=ScopeType.TEAM, team__isnull=False),
+                condition=scope_target_matches_type(),
                 name="user_access_scopes_target_matches_type",
                 violation_error_message="The scope's target must match its type.",
             ),
             models.UniqueConstraint(
-                fields=["user_role", "scope_type", "team"],
+                fields=["user_role", "scope_type", "team", "city", "zone", "parent", "store"],
                 nulls_distinct=False,
                 name="user_access_scopes_unique_target",
+                violation_error_message="The assignment already has this scope.",
             ),
         ]
 
     def __str__(self):
-        return f"{self.scope_type} {self.team}" if self.team_id else self.scope_type
+        target = self.target
+        return f"{self.scope_type} {target}" if target is not None else self.scope_type
+
+    @property
+    def target(self):
+        """The city, zone, merchant parent, store or team scoped to (None: GLOBAL)."""
+        column = SCOPE_TARGETS.get(self.scope_type)
+        return getattr(self, column) if column else None
 
 
 class UserPermissionOverride(TimestampedModel):

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from access_mgmt.choices import ScopeType, SystemUserStatus
 from access_mgmt.managers import NaturalKeyManager
+from access_mgmt.models.roles import scope_target_matches_type
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
 from gatimitra.db.fields import CIEmailField, EnumField, HashField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
+from merchants.choices import MerchantUserRole
 
 
 class SystemUserManager(BaseUserManager):
@@ -167,8 +169,9 @@ TEAM_TYPES = [
 
 class Team(TimestampedModel):
     """An operational team (a city's ops, L1/L2 support including a BPO
-    vendor's agents, KYC review, finance) whose members share work queues.
-    The team's city (``city_id``) arrives with the orders domain."""
+    vendor's agents, KYC review, finance) whose members share work queues,
+    and the city it works for (central teams have none; a city ops team
+    always has one)."""
 
     code = models.CharField(max_length=64, unique=True, validators=[validate_upper_code])
     name = models.CharField(max_length=150)
@@ -178,6 +181,14 @@ class Team(TimestampedModel):
         blank=True,
         default="",
         help_text="The BPO vendor staffing the team; blank for in-house teams.",
+    )
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        help_text="The city the team works for; empty for a central team.",
     )
     description = models.TextField(blank=True, default="")
     is_active = models.BooleanField(default=True)
@@ -191,6 +202,11 @@ class Team(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(team_type__in=[value for value, _ in TEAM_TYPES]),
                 name="teams_team_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(team_type="CITY_OPS") | Q(city__isnull=False),
+                name="teams_city_ops_names_city",
+                violation_error_message="A city operations team names its city.",
             ),
         ]
 
@@ -239,11 +255,11 @@ INVITEE_TYPES = [("SYSTEM_USER", "Staff user"), ("MERCHANT_USER", "Merchant user
 
 
 class UserInvitation(TimestampedModel):
-    """An invitation for a new staff user (with the role and scope they will
-    get) or merchant user. The invitation link carries a token; only its
-    keyed hash is stored. Pending until accepted, revoked or expired. The
-    merchant parent of a merchant-user invitation (``parent_id``) arrives
-    with the merchants domain."""
+    """An invitation for a new staff user (with the role and the scope they
+    will get: its type and target, as in ``user_access_scopes``) or for a
+    merchant user (with their merchant parent and merchant role). The
+    invitation link carries a token; only its keyed hash is stored. Pending
+    until accepted, revoked or expired."""
 
     email = CIEmailField()
     mobile = models.CharField(max_length=16, null=True, blank=True, validators=[validate_mobile])
@@ -255,10 +271,45 @@ class UserInvitation(TimestampedModel):
         blank=True,
         related_name="invitations",
     )
+    merchant_role = EnumField(
+        MerchantUserRole,
+        null=True,
+        blank=True,
+        help_text="The merchant user's role (merchant-user invitations only).",
+    )
+    scope_type = EnumField(ScopeType, default=ScopeType.GLOBAL)
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
     )
-    scope_type = EnumField(ScopeType, default=ScopeType.GLOBAL)
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_invitations",
+    )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_invitations",
+    )
+    parent = models.ForeignKey(
+        "merchants.MerchantParent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_invitations",
+        help_text="The merchant a merchant user joins, or a MERCHANT_PARENT scope's merchant.",
+    )
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_invitations",
+    )
     token_hash = HashField(unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
@@ -299,9 +350,25 @@ class UserInvitation(TimestampedModel):
                 violation_error_message="A staff invitation names a role; a merchant one does not.",
             ),
             models.CheckConstraint(
-                condition=~Q(scope_type=ScopeType.TEAM) | Q(team__isnull=False),
-                name="user_invitations_team_scope_names_team",
-                violation_error_message="A TEAM-scoped invitation names the team.",
+                condition=scope_target_matches_type(),
+                name="user_invitations_target_matches_scope",
+                violation_error_message="The invitation's scope target must match its type.",
+            ),
+            # A merchant user joins one merchant parent with a merchant role:
+            # their scope is that merchant.
+            models.CheckConstraint(
+                condition=Q(invitee_type="SYSTEM_USER", merchant_role__isnull=True)
+                | Q(
+                    invitee_type="MERCHANT_USER",
+                    merchant_role__isnull=False,
+                    scope_type=ScopeType.MERCHANT_PARENT,
+                    parent__isnull=False,
+                ),
+                name="user_invitations_merchant_names_parent",
+                violation_error_message=(
+                    "A merchant-user invitation names its merchant parent and merchant role; "
+                    "a staff one has no merchant role."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(accepted_at__isnull=True, accepted_user__isnull=True)

@@ -10,10 +10,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access_mgmt import factories
-from access_mgmt.models import ApiKey, ApprovalRequest, BlockedIdentifier, UserInvitation, UserRole
+from access_mgmt.models import (
+    ApiClient,
+    ApiKey,
+    ApprovalRequest,
+    BlockedIdentifier,
+    FeatureFlagRule,
+    SystemSetting,
+    Team,
+    UserAccessScope,
+    UserInvitation,
+    UserRole,
+)
 from gatimitra.db.fields import HashField
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.testing import factory_for
+from merchants.factories import MerchantParentFactory, MerchantStoreFactory
+from orders.factories import ServiceCityFactory, ServiceZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +190,108 @@ def test_invitation_token_is_generated_and_shown_once(admin_client, superuser):
 def test_add_forms_name_the_signed_in_user_as_actor(admin_client, superuser, model, field):
     form = admin_client.get(_url(model, "add")).context["adminform"].form
     assert form.initial[field] == superuser.pk
+
+
+# -- links into orders and merchants -------------------------------------------
+
+
+def _invitation_form(superuser, **values):
+    return {
+        "email": "ops.lead@gatimitra.test",
+        "mobile": "",
+        "invitee_type": "SYSTEM_USER",
+        "invited_by": superuser.pk,
+        "expires_at_0": "2099-01-01",
+        "expires_at_1": "10:00:00",
+        "role": "",
+        "merchant_role": "",
+        "scope_type": "GLOBAL",
+        **dict.fromkeys(("city", "zone", "team", "parent", "store"), ""),
+        "accepted_user": "",
+        "accepted_at_0": "",
+        "accepted_at_1": "",
+        "revoked_at_0": "",
+        "revoked_at_1": "",
+        **values,
+    }
+
+
+def test_city_scoped_staff_invitation_is_added(admin_client, superuser):
+    city = ServiceCityFactory()
+    role = factories.SystemRoleFactory()
+    response = admin_client.post(
+        _url(UserInvitation, "add"),
+        _invitation_form(superuser, role=role.pk, scope_type="CITY", city=city.pk),
+    )
+    assert response.status_code == 302
+    assert UserInvitation.objects.get().city == city
+
+
+def test_invitation_with_a_scope_missing_its_target_is_explained(admin_client, superuser):
+    role = factories.SystemRoleFactory()
+    response = admin_client.post(
+        _url(UserInvitation, "add"),
+        _invitation_form(superuser, role=role.pk, scope_type="CITY"),
+    )
+    assert response.status_code == 200
+    assert "scope target must match its type" in response.content.decode()
+    assert not UserInvitation.objects.exists()
+
+
+def test_merchant_user_invitation_is_added(admin_client, superuser):
+    parent = MerchantParentFactory()
+    response = admin_client.post(
+        _url(UserInvitation, "add"),
+        _invitation_form(
+            superuser,
+            invitee_type="MERCHANT_USER",
+            merchant_role="MANAGER",
+            scope_type="MERCHANT_PARENT",
+            parent=parent.pk,
+        ),
+    )
+    assert response.status_code == 302
+    assert UserInvitation.objects.get().parent == parent
+
+
+def test_scopes_are_edited_with_the_role_assignment(admin_client):
+    assignment = factories.UserRoleFactory()
+    zone = ServiceZoneFactory()
+    factories.UserAccessScopeFactory(user_role=assignment, zone=zone, scope_type="ZONE")
+    page = admin_client.get(_url(UserRole, "change", assignment.pk)).content.decode()
+    for column in ("city", "zone", "parent", "store", "team"):
+        assert f'name="scopes-0-{column}"' in page
+    assert f"/{zone.code})" in page  # the selected zone, as str(zone) shows it
+    listing = admin_client.get(_url(UserAccessScope, "changelist")).content.decode()
+    assert f"/{zone.code})" in listing  # the target column
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "target_factory"),
+    [
+        (UserAccessScope, "city", ServiceCityFactory),
+        (UserAccessScope, "store", MerchantStoreFactory),
+        (Team, "city", ServiceCityFactory),
+        (ApiClient, "parent", MerchantParentFactory),
+        (SystemSetting, "city", ServiceCityFactory),
+        (FeatureFlagRule, "city", ServiceCityFactory),
+        (UserInvitation, "zone", ServiceZoneFactory),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_links_to_other_domains_are_autocompleted(admin_client, model, field, target_factory):
+    """The target admins have search fields, so the links autocomplete:
+    no select over a big table, and a search by the target's code."""
+    target = target_factory()
+    form = admin_client.get(_url(model, "add")).context["adminform"].form
+    assert type(form.fields[field].widget.widget).__name__ == "AutocompleteSelect"
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": model._meta.app_label,
+            "model_name": model._meta.model_name,
+            "field_name": field,
+            "term": target.code,
+        },
+    )
+    assert [result["id"] for result in found.json()["results"]] == [str(target.pk)]

@@ -18,7 +18,12 @@ from access_mgmt.models import (
     LoginAttempt,
     OtpRequest,
     RoleHierarchy,
+    SystemSetting,
+    UserAccessScope,
 )
+from gatimitra.db.tables import quote_table
+from merchants.factories import MerchantParentFactory, MerchantStoreFactory
+from orders.factories import ServiceCityFactory, ServiceZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -408,8 +413,6 @@ def test_scope_target_matches_its_type(refused):
         factories.UserAccessScopeFactory(scope_type="TEAM")
     with refused("user_access_scopes_target_matches_type"):
         factories.UserAccessScopeFactory(team=factories.TeamFactory())
-    # City/zone/merchant scopes need their columns (deferred to the orders
-    # and merchants integration); until then they cannot be written.
     with refused("user_access_scopes_target_matches_type"):
         factories.UserAccessScopeFactory(scope_type="CITY")
 
@@ -449,3 +452,170 @@ def test_tables_live_in_the_access_mgmt_schema():
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'access_mgmt'")
         assert cursor.fetchone()[0] == 39
     assert LoginAttempt._meta.db_table == 'access_mgmt"."login_attempts'
+
+
+# -- links into orders and merchants -------------------------------------------
+
+SCOPE_TARGETS = {
+    "CITY": ("city", ServiceCityFactory),
+    "ZONE": ("zone", ServiceZoneFactory),
+    "MERCHANT_PARENT": ("parent", MerchantParentFactory),
+    "MERCHANT_STORE": ("store", MerchantStoreFactory),
+    "TEAM": ("team", factories.TeamFactory),
+}
+
+
+@pytest.mark.parametrize("scope_type", SCOPE_TARGETS)
+def test_each_scope_type_names_exactly_its_target(refused, scope_type):
+    column, target_factory = SCOPE_TARGETS[scope_type]
+    target = target_factory()
+    scope = factories.UserAccessScopeFactory(scope_type=scope_type, **{column: target})
+    assert scope.target == target
+    with refused("user_access_scopes_target_matches_type"):
+        factories.UserAccessScopeFactory(scope_type=scope_type)  # no target
+    with refused("user_access_scopes_target_matches_type"):
+        factories.UserAccessScopeFactory(**{column: target})  # GLOBAL with a target
+    other_column, other_factory = next(
+        value for key, value in SCOPE_TARGETS.items() if key != scope_type
+    )
+    with refused("user_access_scopes_target_matches_type"):
+        factories.UserAccessScopeFactory(
+            scope_type=scope_type, **{column: target, other_column: other_factory()}
+        )
+
+
+def test_an_assignment_holds_each_scope_once(refused):
+    scope = factories.UserAccessScopeFactory(city_scope=True)
+    with refused("user_access_scopes_unique_target"):
+        UserAccessScope.objects.create(
+            user_role=scope.user_role, scope_type="CITY", city=scope.city
+        )
+    # Another city, and GLOBAL once (NULL targets are not distinct).
+    factories.UserAccessScopeFactory(user_role=scope.user_role, city_scope=True)
+    factories.UserAccessScopeFactory(user_role=scope.user_role)
+    with refused("user_access_scopes_unique_target"):
+        factories.UserAccessScopeFactory(user_role=scope.user_role)
+
+
+def test_city_ops_team_names_its_city(refused):
+    with refused("teams_city_ops_names_city"):
+        factories.TeamFactory(city=None)
+    assert factories.TeamFactory(central=True).city is None
+
+
+def test_merchant_pos_client_names_its_merchant(refused):
+    with refused("api_clients_pos_names_parent"):
+        factories.ApiClientFactory(client_type="MERCHANT_POS")
+    assert factories.ApiClientFactory(merchant_pos=True).parent is not None
+
+
+def test_merchant_user_invitation_names_merchant_and_merchant_role(refused):
+    invitation = factories.UserInvitationFactory(merchant_user=True)
+    assert (invitation.parent, invitation.merchant_role) != (None, None)
+    with refused("user_invitations_merchant_names_parent"):
+        factories.UserInvitationFactory(merchant_user=True, merchant_role=None)
+    with refused("user_invitations_merchant_names_parent"):
+        # A merchant user's scope is their merchant, not a city.
+        factories.UserInvitationFactory(
+            merchant_user=True, scope_type="CITY", parent=None, city=ServiceCityFactory()
+        )
+    with refused("user_invitations_merchant_names_parent"):
+        factories.UserInvitationFactory(merchant_user=True, parent=None)
+    with refused("user_invitations_merchant_names_parent"):
+        factories.UserInvitationFactory(merchant_role="OWNER")  # staff with a merchant role
+    with refused("user_invitations_merchant_names_parent"):
+        factories.UserInvitationFactory(invitee_type="MERCHANT_USER", role=None)
+    with refused("user_invitations_merchant_names_parent"):
+        factories.UserInvitationFactory(merchant_role="CASHIER")
+
+
+def test_staff_invitation_scope_names_its_target(refused):
+    assert factories.UserInvitationFactory(city_scope=True).city is not None
+    factories.UserInvitationFactory(scope_type="MERCHANT_STORE", store=MerchantStoreFactory())
+    with refused("user_invitations_target_matches_scope"):
+        factories.UserInvitationFactory(scope_type="CITY")
+    with refused("user_invitations_target_matches_scope"):
+        factories.UserInvitationFactory(scope_type="TEAM")
+    with refused("user_invitations_target_matches_scope"):
+        factories.UserInvitationFactory(city=ServiceCityFactory())  # GLOBAL with a city
+
+
+def test_setting_versions_are_per_city(refused):
+    blr, hyd = ServiceCityFactory(), ServiceCityFactory()
+    factories.SystemSettingFactory(key="dispatch.max_batch_size", value=2)
+    # A city's own value may be in effect alongside the platform-wide one...
+    factories.SystemSettingFactory(key="dispatch.max_batch_size", city=blr, value=3)
+    factories.SystemSettingFactory(key="dispatch.max_batch_size", city=hyd, value=1)
+    # ...but two of the same city never overlap.
+    with refused("system_settings_no_overlapping_versions"):
+        factories.SystemSettingFactory(
+            key="dispatch.max_batch_size",
+            city=blr,
+            version=2,
+            value=4,
+            effective_from=NOW + timedelta(days=1),
+        )
+
+
+def test_setting_version_numbers_are_unique_per_city(refused):
+    city = ServiceCityFactory()
+    earlier = {"effective_from": NOW - timedelta(days=9), "effective_to": NOW - timedelta(days=8)}
+    factories.SystemSettingFactory(key="otp.ttl_seconds", value=300)
+    factories.SystemSettingFactory(key="otp.ttl_seconds", city=city, value=240)
+    with refused("system_settings_unique_version"):
+        factories.SystemSettingFactory(key="otp.ttl_seconds", value=120, **earlier)
+    with refused("system_settings_unique_version"):
+        factories.SystemSettingFactory(key="otp.ttl_seconds", city=city, value=120, **earlier)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "constraint"),
+    [
+        ("dispatch.max_batch_size", "2", "system_settings_max_batch_size_value"),
+        ("dispatch.max_batch_size", 2.5, "system_settings_max_batch_size_value"),
+        ("dispatch.max_batch_size", 0, "system_settings_max_batch_size_value"),
+        ("dispatch.max_batch_size", {"FOOD": 2}, "system_settings_max_batch_size_value"),
+        ("cod.cash_in_hand_cap", "5000", "system_settings_cash_in_hand_cap_value"),
+        ("cod.cash_in_hand_cap", -1, "system_settings_cash_in_hand_cap_value"),
+        ("cod.cash_in_hand_cap", [5000], "system_settings_cash_in_hand_cap_value"),
+    ],
+)
+def test_settings_read_by_triggers_hold_numbers(refused, key, value, constraint):
+    with refused(constraint):
+        factories.SystemSettingFactory(key=key, value=value)
+
+
+def test_settings_read_by_triggers_accept_numbers():
+    factories.SystemSettingFactory(key="dispatch.max_batch_size", value=3)
+    factories.SystemSettingFactory(key="cod.cash_in_hand_cap", value=7500.50)
+    factories.SystemSettingFactory(key="orders.anything_else", value="free text")
+    assert SystemSetting.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("factory", "target", "table"),
+    [
+        (lambda: factories.TeamFactory(), "city", "service_cities"),
+        (lambda: factories.UserAccessScopeFactory(zone_scope=True), "zone", "service_zones"),
+        (lambda: factories.ApiClientFactory(merchant_pos=True), "parent", "merchant_parents"),
+        (lambda: factories.UserAccessScopeFactory(store_scope=True), "store", "merchant_stores"),
+    ],
+    ids=["teams.city", "user_access_scopes.zone", "api_clients.parent", "user_access_scopes.store"],
+)
+def test_referenced_rows_of_other_schemas_cannot_be_deleted(refused, factory, target, table):
+    """ON DELETE RESTRICT in the database, not only Django's PROTECT."""
+    row = factory()
+    referenced = getattr(row, target)
+    with refused(table, "still referenced"), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote_table(referenced._meta.db_table)} WHERE id = %s",
+            [referenced.pk],
+        )
+
+
+def test_a_link_to_a_missing_row_is_refused_at_commit(refused):
+    scope = factories.UserAccessScopeFactory(city_scope=True)
+    with refused("user_access_scopes", "service_cities"):
+        UserAccessScope.objects.filter(pk=scope.pk).update(city_id=2**40)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
