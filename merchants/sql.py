@@ -1,7 +1,8 @@
 """Database-enforced rules of the merchants domain that a CHECK, UNIQUE or
 EXCLUDE constraint cannot express: one pair of (create, drop) statement
-lists per concern, applied by the ``0003_add_merchant_rules`` migration with
-``RunSQL``.
+lists per concern, applied with ``RunSQL`` by the migrations
+``0003_add_merchant_rules`` (rules within the schema) and
+``0005_enforce_zone_in_store_city`` (the rule that reads ``orders`` zones).
 
 Every function lives in the ``merchants`` schema and names every table it
 reads schema-qualified (Django's connections only see ``public``). Errors use
