@@ -1,7 +1,8 @@
 """Database-enforced rules of the merchants domain that a CHECK, UNIQUE or
 EXCLUDE constraint cannot express: one pair of (create, drop) statement
-lists per concern, applied by the ``0003_add_merchant_rules`` migration with
-``RunSQL``.
+lists per concern, applied with ``RunSQL`` by the migrations
+``0003_add_merchant_rules`` (rules within the schema) and
+``0005_enforce_zone_in_store_city`` (the rule that reads ``orders`` zones).
 
 Every function lives in the ``merchants`` schema and names every table it
 reads schema-qualified (Django's connections only see ``public``). Errors use
@@ -480,4 +481,109 @@ MENU_CONSISTENCY, DROP_MENU_CONSISTENCY = _concern(
         "BEFORE INSERT OR UPDATE",
         "merchant_offer_items_scope",
     ),
+)
+
+# Targeted zones lie in the city of the store's zone (cross-schema, checked at commit) ----
+
+#: A service area or ad campaign naming a zone must name one in the city of
+#: its store's own zone (``orders.service_zones.city_id``); a store with no
+#: zone yet cannot target zones. Checked at commit by constraint triggers, as
+#: the foreign keys are: ``loaddata`` may write a campaign before its zone or
+#: store, and a store may move to another zone and its targets in one
+#: transaction. The check reads the current rows of the store, so a row fixed
+#: later in the transaction passes, and it locks the store row (FOR SHARE) so
+#: a concurrent change of the store's zone waits or is seen.
+_ZONE_TARGETS = [
+    ("merchant_store_service_areas", "service area"),
+    ("merchant_ad_campaigns", "ad campaign"),
+]
+
+
+def _zone_target_check(table, label):
+    return f"""
+    SELECT t.id, t.zone_id, z.city_id INTO target
+      FROM merchants.{table} t
+      JOIN orders.service_zones z ON z.id = t.zone_id
+     WHERE t.store_id = p_store
+       AND z.city_id IS DISTINCT FROM store.city_id
+     ORDER BY t.id
+     LIMIT 1;
+    IF FOUND THEN
+        IF store.zone_id IS NULL THEN
+            RAISE EXCEPTION 'merchants.%: {label} % of store % targets zone % (city %), but the '
+                            'store has no service zone (merchant_stores.zone_id)',
+                p_written, target.id, store.code, target.zone_id, target.city_id
+                USING ERRCODE = 'check_violation',
+                      CONSTRAINT = '{table}_zone_in_store_city',
+                      HINT = 'Set the store''s zone first.';
+        END IF;
+        RAISE EXCEPTION 'merchants.%: {label} % of store % targets zone % in city %, outside '
+                        'city % of the store''s zone %',
+            p_written, target.id, store.code, target.zone_id, target.city_id,
+            store.city_id, store.zone_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = '{table}_zone_in_store_city';
+    END IF;"""
+
+
+ZONE_IN_STORE_CITY_FUNCTION = (
+    f"""
+CREATE FUNCTION merchants.check_store_zone_targets(p_store bigint, p_written text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    store record;
+    target record;
+BEGIN
+    SELECT s.id, s.code, s.zone_id, z.city_id INTO store
+      FROM merchants.merchant_stores s
+      LEFT JOIN orders.service_zones z ON z.id = s.zone_id
+     WHERE s.id = p_store
+       FOR SHARE OF s;
+    IF NOT FOUND THEN
+        RETURN;  -- deleted in the same transaction (or left to its foreign key)
+    END IF;{"".join(_zone_target_check(table, label) for table, label in _ZONE_TARGETS)}
+END
+$$""",
+    "DROP FUNCTION merchants.check_store_zone_targets(bigint, text)",
+)
+
+
+def _zone_in_store_city_trigger(table, events, condition, suffix=""):
+    name = f"{table}_zone_in_store_city{suffix}"
+    return (
+        f"CREATE CONSTRAINT TRIGGER {name} AFTER {events} ON merchants.{table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({condition}) "
+        f"EXECUTE FUNCTION merchants.merchant_zone_in_store_city()",
+        f"DROP TRIGGER {name} ON merchants.{table}",
+    )
+
+
+def _zone_target_triggers(table):
+    # UPDATEs that rewrite identical values (as loaddata does) queue no check.
+    changed = (
+        "OLD.zone_id IS DISTINCT FROM NEW.zone_id OR OLD.store_id IS DISTINCT FROM NEW.store_id"
+    )
+    return (
+        _zone_in_store_city_trigger(table, "INSERT", "NEW.zone_id IS NOT NULL"),
+        _zone_in_store_city_trigger(
+            table, "UPDATE", f"NEW.zone_id IS NOT NULL AND ({changed})", suffix="_upd"
+        ),
+    )
+
+
+ZONE_IN_STORE_CITY, DROP_ZONE_IN_STORE_CITY = _concern(
+    ZONE_IN_STORE_CITY_FUNCTION,
+    _function(
+        "merchant_zone_in_store_city",
+        body="""    IF TG_TABLE_NAME = 'merchant_stores' THEN
+        PERFORM merchants.check_store_zone_targets(NEW.id, TG_TABLE_NAME);
+    ELSE
+        PERFORM merchants.check_store_zone_targets(NEW.store_id, TG_TABLE_NAME);
+    END IF;
+    RETURN NULL;""",
+    ),
+    # A store's targets are checked again when its zone changes (a new store has none).
+    _zone_in_store_city_trigger(
+        "merchant_stores", "UPDATE", "OLD.zone_id IS DISTINCT FROM NEW.zone_id"
+    ),
+    *(trigger for table, _label in _ZONE_TARGETS for trigger in _zone_target_triggers(table)),
 )

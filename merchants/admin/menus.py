@@ -103,9 +103,18 @@ class MerchantMenuItemTagAdmin(GatimitraModelAdmin):
 
 @admin.register(MerchantMenuChangeRequest)
 class MerchantMenuChangeRequestAdmin(GatimitraModelAdmin):
-    list_display = ("id", "store", "change_kind", "status", "merchant_user", "created_at")
+    list_display = (
+        "id",
+        "store",
+        "change_kind",
+        "status",
+        "merchant_user",
+        "approval",
+        "created_at",
+    )
     list_filter = ("status", "change_kind")
     ordering = ("-id",)
+    autocomplete_fields = ("approval",)
 
 
 @admin.register(MerchantItemStockEvent)

@@ -25,7 +25,8 @@ class MerchantOfferItemAdmin(GatimitraModelAdmin):
 
 @admin.register(MerchantAdCampaign)
 class MerchantAdCampaignAdmin(GatimitraModelAdmin):
-    list_display = ("name", "store", "status", "placement", "budget", "spend", "valid_to")
+    list_display = ("name", "store", "zone", "status", "placement", "budget", "spend", "valid_to")
     list_filter = ("status", "placement")
     search_fields = ("name",)
     ordering = ("-id",)
+    autocomplete_fields = ("zone",)

@@ -51,10 +51,11 @@ class MerchantDeviceAdmin(GatimitraModelAdmin):
 
 @admin.register(MerchantPosIntegration)
 class MerchantPosIntegrationAdmin(GatimitraModelAdmin):
-    list_display = ("id", "store", "provider", "external_store_id", "status")
+    list_display = ("id", "store", "provider", "external_store_id", "api_client", "status")
     list_filter = ("provider", "status")
     search_fields = ("external_store_id",)
     ordering = ("-id",)
+    autocomplete_fields = ("api_client",)
 
 
 @admin.register(MerchantStoreDailyMetric)

@@ -71,7 +71,15 @@ class MerchantContractAdmin(GatimitraModelAdmin):
 
 class MerchantPayoutAdjustmentInline(GatimitraTabularInline):
     model = MerchantPayoutAdjustment
-    fields = ("adjustment_type", "direction", "amount", "reason", "reference", "created_by")
+    fields = (
+        "adjustment_type",
+        "direction",
+        "amount",
+        "order",
+        "reason",
+        "reference",
+        "created_by",
+    )
 
 
 @admin.register(MerchantStorePayout)
@@ -128,16 +136,26 @@ class MerchantStorePayoutAdmin(GatimitraModelAdmin):
 
 @admin.register(MerchantPayoutAdjustment)
 class MerchantPayoutAdjustmentAdmin(GatimitraModelAdmin):
-    list_display = ("id", "payout", "adjustment_type", "direction", "amount", "created_at")
+    list_display = ("id", "payout", "order", "adjustment_type", "direction", "amount", "created_at")
     list_filter = ("adjustment_type", "direction")
     search_fields = ("reference",)
     ordering = ("-id",)
+    autocomplete_fields = ("order",)
 
 
 @admin.register(MerchantPayoutDispute)
 class MerchantPayoutDisputeAdmin(GatimitraModelAdmin):
-    list_display = ("id", "payout", "status", "disputed_amount", "accepted_amount", "raised_by")
+    list_display = (
+        "id",
+        "payout",
+        "order",
+        "status",
+        "disputed_amount",
+        "accepted_amount",
+        "raised_by",
+    )
     ordering = ("-id",)
+    autocomplete_fields = ("order",)
 
 
 @admin.register(MerchantInvoice)

@@ -32,11 +32,11 @@ class MerchantMenuInline(GatimitraTabularInline):
 
 @admin.register(MerchantStore)
 class MerchantStoreAdmin(GatimitraModelAdmin):
-    list_display = ("code", "name", "parent", "status", "city", "is_accepting_orders")
+    list_display = ("code", "name", "parent", "status", "city", "zone", "is_accepting_orders")
     list_filter = ("status", "store_kind", "delivery_mode", "fssai_licence_type")
     search_fields = ("code", "name", "fssai_number")
     ordering = ("-id",)
-    autocomplete_fields = ("parent",)
+    autocomplete_fields = ("parent", "zone")
     readonly_fields = ("went_live_at",)
     fieldsets = (
         (None, {"fields": ("code", "name", "parent", "store_kind", "service_types", "status")}),
@@ -50,6 +50,7 @@ class MerchantStoreAdmin(GatimitraModelAdmin):
                     "city",
                     "state",
                     "pin_code",
+                    "zone",
                     "latitude",
                     "longitude",
                     "contact_mobile",
@@ -92,8 +93,9 @@ class MerchantUserStoreAccessAdmin(GatimitraModelAdmin):
 
 @admin.register(MerchantStoreServiceArea)
 class MerchantStoreServiceAreaAdmin(GatimitraModelAdmin):
-    list_display = ("id", "store", "name", "radius_m", "is_serviceable", "priority")
+    list_display = ("id", "store", "name", "radius_m", "zone", "is_serviceable", "priority")
     ordering = ("-id",)
+    autocomplete_fields = ("zone",)
 
 
 @admin.register(MerchantStoreMedia)

@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from gatimitra.enums import CampaignStatus, OfferType
 from merchants.factories.menus import MerchantMenuItemFactory
-from merchants.factories.stores import MerchantStoreFactory
+from merchants.factories.stores import LiveMerchantStoreFactory, MerchantStoreFactory
 from merchants.models import MerchantAdCampaign, MerchantOffer, MerchantOfferItem
 
 
@@ -43,7 +43,10 @@ class MerchantOfferItemFactory(DjangoModelFactory):
 
 
 class MerchantAdCampaignFactory(DjangoModelFactory):
-    store = factory.SubFactory(MerchantStoreFactory)
+    """A campaign of a LIVE store, shown in the store's own zone."""
+
+    store = factory.SubFactory(LiveMerchantStoreFactory)
+    zone = factory.SelfAttribute("store.zone")
     name = factory.Sequence(lambda n: f"Weekend search boost {n}")
     status = CampaignStatus.SCHEDULED
     placement = "SEARCH"

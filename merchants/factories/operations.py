@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from access_mgmt.choices import ApiClientType
 from gatimitra.enums import ActorType, DevicePlatform, IntegrationStatus
 from merchants.choices import StoreStatus
 from merchants.factories.stores import MerchantStoreFactory
@@ -66,6 +67,12 @@ class MerchantDeviceFactory(DjangoModelFactory):
 
 class MerchantPosIntegrationFactory(DjangoModelFactory):
     store = factory.SubFactory(MerchantStoreFactory)
+    # By dotted path: access_mgmt's factories may import ours (see stores.py).
+    api_client = factory.SubFactory(
+        "access_mgmt.factories.ApiClientFactory",
+        name=factory.LazyAttribute(lambda o: f"{o.factory_parent.provider.title()} POS"),
+        client_type=ApiClientType.MERCHANT_POS,
+    )
     provider = "PETPOOJA"
     external_store_id = factory.Sequence(lambda n: f"PP{n:07d}")
     status = IntegrationStatus.ACTIVE

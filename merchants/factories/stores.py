@@ -17,13 +17,37 @@ from merchants.models import (
     MerchantUserStoreAccess,
 )
 
+#: Other apps' factories are named by dotted path and imported when first
+#: used: theirs may import ours (a FOOD order needs a store), and module-level
+#: imports both ways would be circular.
+SERVICE_ZONE_FACTORY = "orders.factories.ServiceZoneFactory"
+SERVICE_CITY_FACTORY = "orders.factories.ServiceCityFactory"
+
+
+def bengaluru_zone(code="INDIRANAGAR", name="Indiranagar"):
+    """A SubFactory for a zone of Bengaluru (city BLR), reused when it exists."""
+    return factory.SubFactory(
+        SERVICE_ZONE_FACTORY,
+        city=factory.SubFactory(
+            SERVICE_CITY_FACTORY,
+            code="BLR",
+            name="Bengaluru",
+            state_name="Karnataka",
+            state_code="29",
+        ),
+        code=code,
+        name=name,
+    )
+
 
 class MerchantStoreFactory(DjangoModelFactory):
-    """A FOOD restaurant in Bengaluru, in DRAFT. For a LIVE one use
-    :class:`LiveMerchantStoreFactory`, which builds what the go-live gate asks."""
+    """A FOOD restaurant in the Indiranagar zone of Bengaluru, in DRAFT. For a
+    LIVE one use :class:`LiveMerchantStoreFactory`, which builds what the
+    go-live gate asks."""
 
     code = factory.Sequence(lambda n: f"MS{n:05d}")
     parent = factory.SubFactory(MerchantParentFactory)
+    zone = bengaluru_zone()
     status = StoreStatus.DRAFT
     service_types = factory.LazyFunction(lambda: [ServiceType.FOOD])
     store_kind = "RESTAURANT"

@@ -385,6 +385,14 @@ class MerchantMenuChangeRequest(TimestampedModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
+    approval = models.ForeignKey(
+        "access_mgmt.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_menu_change_requests",
+        help_text="The maker-checker request that approves this change, when one is needed.",
+    )
 
     class Meta:
         db_table = schema_table("merchants", "merchant_menu_change_requests")

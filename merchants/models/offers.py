@@ -1,6 +1,7 @@
 """Promotions a merchant runs: offers, what they cover, sponsored listings."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -9,6 +10,7 @@ from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import CampaignStatus, OfferType
 from merchants.db import Index
+from merchants.models.stores import zone_outside_store_city
 
 AD_PLACEMENTS = [
     ("SEARCH", "Search results"),
@@ -168,11 +170,21 @@ class MerchantOfferItem(TimestampedModel):
 
 
 class MerchantAdCampaign(TimestampedModel):
-    """A sponsored-listing campaign of a store: placement, budget, bid,
-    dates and spend so far."""
+    """A sponsored-listing campaign of a store: placement, target zone,
+    budget, bid, dates and spend so far. A campaign without a zone targets
+    every zone the store serves; a targeted zone lies in the city of the
+    store's zone (checked at commit)."""
 
     store = models.ForeignKey(
         "merchants.MerchantStore", on_delete=models.PROTECT, related_name="ad_campaigns"
+    )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_ad_campaigns",
+        help_text="The zone the listing is shown in; empty for every zone the store serves.",
     )
     name = models.CharField(max_length=100)
     status = EnumField(CampaignStatus, default=CampaignStatus.DRAFT)
@@ -219,3 +231,11 @@ class MerchantAdCampaign(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # Also refused at commit (merchant_ad_campaigns_zone_in_store_city).
+        if self.store_id and self.zone_id:
+            error = zone_outside_store_city(self.store, self.zone)
+            if error:
+                raise ValidationError({"zone": error})

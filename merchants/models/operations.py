@@ -226,6 +226,14 @@ class MerchantPosIntegration(TimestampedModel):
     store = models.ForeignKey(
         "merchants.MerchantStore", on_delete=models.CASCADE, related_name="pos_integrations"
     )
+    api_client = models.ForeignKey(
+        "access_mgmt.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_pos_integrations",
+        help_text="The API client whose keys the POS uses to push orders and pull menus.",
+    )
     provider = models.CharField(max_length=20, choices=POS_PROVIDERS)
     external_store_id = models.CharField(max_length=100)
     status = EnumField(IntegrationStatus, default=IntegrationStatus.SANDBOX)

@@ -406,6 +406,14 @@ class MerchantPayoutAdjustment(TimestampedModel):
     payout = models.ForeignKey(
         MerchantStorePayout, on_delete=models.PROTECT, related_name="adjustments"
     )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_payout_adjustments",
+        help_text="The order a penalty, claim credit or refund recovery is about.",
+    )
     adjustment_type = models.CharField(max_length=32, choices=ADJUSTMENT_TYPES)
     direction = EnumField(LedgerEntryDirection)
     amount = MoneyField()
@@ -466,6 +474,14 @@ class MerchantPayoutDispute(TimestampedModel):
         null=True,
         blank=True,
         related_name="disputes",
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_payout_disputes",
+        help_text="The order whose deduction or refund debit is disputed.",
     )
     raised_by = models.ForeignKey(
         "merchants.MerchantUser", on_delete=models.PROTECT, related_name="payout_disputes"

@@ -59,6 +59,19 @@ def _values(choices):
     return [value for value, _label in choices]
 
 
+def zone_outside_store_city(store, zone):
+    """Why ``store``'s service area or ad campaign cannot target ``zone``
+    (None when it can). The database refuses the same at commit
+    (``merchants.check_store_zone_targets``); this lets forms say it."""
+    if store is None or zone is None:
+        return None
+    if store.zone_id is None:
+        return f"Store {store.code} has no service zone yet; set it before targeting zones."
+    if zone.city_id != store.zone.city_id:
+        return f"Zone {zone} is outside the city of the store's zone {store.zone}."
+    return None
+
+
 class MerchantStoreManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -70,7 +83,8 @@ class MerchantStore(TimestampedModel):
     A FOOD store becomes LIVE only through the go-live gate (a trigger):
     a VERIFIED unexpired FSSAI licence in ``merchant_documents``, a VERIFIED
     default bank account (the store's or its parent's) and an ACTIVE contract
-    covering today."""
+    covering today. Any LIVE store has a service zone (a CHECK); the zones its
+    service areas and ad campaigns target lie in that zone's city."""
 
     code = models.CharField(max_length=16, unique=True, help_text="Public store id, e.g. MS00042.")
     parent = models.ForeignKey(
@@ -82,6 +96,14 @@ class MerchantStore(TimestampedModel):
         null=True,
         blank=True,
         related_name="stores",
+    )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_stores",
+        help_text="The service zone the store is served and priced in; required once LIVE.",
     )
     status = EnumField(StoreStatus, default=StoreStatus.DRAFT)
     service_types = EnumArrayField(ServiceType, default=list)
@@ -150,6 +172,11 @@ class MerchantStore(TimestampedModel):
                 violation_error_message="Mobile must be an Indian E.164 number (+91XXXXXXXXXX).",
             ),
             models.CheckConstraint(
+                condition=~Q(status=StoreStatus.LIVE) | Q(zone__isnull=False),
+                name="merchant_stores_live_has_zone",
+                violation_error_message="A LIVE store needs its service zone.",
+            ),
+            models.CheckConstraint(
                 condition=Q(avg_prep_time_minutes__gte=1, avg_prep_time_minutes__lte=180),
                 name="merchant_stores_prep_time_range",
                 violation_error_message="Average preparation time is 1 to 180 minutes.",
@@ -178,14 +205,22 @@ class MerchantStore(TimestampedModel):
 
     def clean(self):
         super().clean()
-        # The database refuses it anyway (merchant_stores_go_live_gate); asking
-        # it first lets a form say what is missing instead of failing.
+        # The database refuses these anyway (merchant_stores_go_live_gate,
+        # merchant_stores_zone_in_store_city); asking it first lets a form say
+        # what is wrong instead of failing.
+        errors = {}
         if self.status == StoreStatus.LIVE and self.is_food and not self._was_live_food():
             missing = self.go_live_missing()
             if missing:
-                raise ValidationError(
-                    {"status": f"A FOOD store cannot go LIVE without {'; '.join(missing)}."}
-                )
+                errors["status"] = f"A FOOD store cannot go LIVE without {'; '.join(missing)}."
+        stranded = self.zone_targets_outside_city()
+        if stranded:
+            errors["zone"] = (
+                "Its service areas or ad campaigns target zones outside this zone's city: "
+                f"{', '.join(str(zone) for zone in stranded)}."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def go_live_missing(self):
         """What the go-live gate still needs for this store (the database's answer)."""
@@ -195,6 +230,19 @@ class MerchantStore(TimestampedModel):
                 [self.pk, self.parent_id],
             )
             return cursor.fetchone()[0]
+
+    def zone_targets_outside_city(self):
+        """Zones this store's service areas and ad campaigns target that lie
+        outside the city of its (possibly new, unsaved) zone."""
+        if self.pk is None:
+            return []
+        zones = self._meta.get_field("zone").related_model._default_manager
+        targeted = zones.filter(
+            Q(merchant_service_areas__store=self.pk) | Q(merchant_ad_campaigns__store=self.pk)
+        )
+        if self.zone_id is not None:
+            targeted = targeted.exclude(city_id=self.zone.city_id)
+        return list(targeted.distinct().order_by("pk"))
 
     def _was_live_food(self):
         if self.pk is None:
@@ -265,10 +313,19 @@ class MerchantUserStoreAccess(TimestampedModel):
 
 
 class MerchantStoreServiceArea(TimestampedModel):
-    """A store's delivery area (a radius or a GeoJSON polygon), possibly only
-    for a time band, or an override marking it unserviceable then."""
+    """A store's delivery area (a radius, a GeoJSON polygon or a whole service
+    zone of the store's city), possibly only for a time band, or an override
+    marking it unserviceable then."""
 
     store = models.ForeignKey(MerchantStore, on_delete=models.CASCADE, related_name="service_areas")
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merchant_service_areas",
+        help_text="A whole zone as the area; it must lie in the city of the store's zone.",
+    )
     name = models.CharField(max_length=100, blank=True)
     radius_m = models.PositiveIntegerField(null=True, blank=True)
     polygon_geojson = models.JSONField(null=True, blank=True)
@@ -284,9 +341,11 @@ class MerchantStoreServiceArea(TimestampedModel):
         verbose_name = "merchant store service area"
         constraints = [
             models.CheckConstraint(
-                condition=Q(radius_m__isnull=False) | Q(polygon_geojson__isnull=False),
+                condition=Q(radius_m__isnull=False)
+                | Q(polygon_geojson__isnull=False)
+                | Q(zone__isnull=False),
                 name="merchant_store_service_areas_has_shape",
-                violation_error_message="Give a radius or a polygon.",
+                violation_error_message="Give a radius, a polygon or a zone.",
             ),
             models.CheckConstraint(
                 condition=Q(radius_m__gt=0, radius_m__lte=50_000),
@@ -302,7 +361,19 @@ class MerchantStoreServiceArea(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.name or (f"{self.radius_m} m" if self.radius_m else "Polygon")
+        if self.name:
+            return self.name
+        if self.radius_m:
+            return f"{self.radius_m} m"
+        return "Polygon" if self.polygon_geojson is not None else f"Zone {self.zone_id}"
+
+    def clean(self):
+        super().clean()
+        # Also refused at commit (merchant_store_service_areas_zone_in_store_city).
+        if self.store_id and self.zone_id:
+            error = zone_outside_store_city(self.store, self.zone)
+            if error:
+                raise ValidationError({"zone": error})
 
 
 class MerchantStoreMedia(TimestampedModel):

@@ -3,6 +3,8 @@ PostgreSQL must refuse (CATALOG section 8, items 1, 3, 6, 10, 11, 13, 14, 15, 16
 
 Writes go through ``QuerySet.update`` or explicit values where model code
 would otherwise fix the value first: the point is what the database allows.
+Rules checked at commit (foreign keys, zones in the store's city) are tried
+with ``refused_at_commit``, which runs the queued checks as a commit would.
 """
 
 import datetime
@@ -24,6 +26,8 @@ from gatimitra.enums import (
 from gatimitra.testing import factory_for
 from merchants.choices import MerchantDocumentType, StoreStatus
 from merchants.factories import (
+    LiveMerchantStoreFactory,
+    MerchantAdCampaignFactory,
     MerchantBankAccountFactory,
     MerchantCommissionPlanFactory,
     MerchantContractFactory,
@@ -40,20 +44,24 @@ from merchants.factories import (
     MerchantStoreAvailabilityLogFactory,
     MerchantStoreFactory,
     MerchantStorePayoutFactory,
+    MerchantStoreServiceAreaFactory,
     MerchantTaxRegistrationFactory,
 )
 from merchants.models import (
+    MerchantAdCampaign,
     MerchantBankAccount,
     MerchantDocument,
     MerchantItemStockEvent,
     MerchantMenuCategory,
     MerchantParent,
+    MerchantPayoutAdjustment,
     MerchantStore,
     MerchantStoreAvailabilityLog,
     MerchantStoreHours,
     MerchantStorePayout,
     MerchantTaxRegistration,
 )
+from orders.factories import ServiceCityFactory, ServiceZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -546,3 +554,155 @@ def test_upi_vpa_format(refused):
     account = MerchantBankAccountFactory(upi=True)
     with refused("merchant_bank_accounts_upi_vpa_format"):
         MerchantBankAccount.objects.filter(pk=account.pk).update(upi_vpa="merchant at okhdfc")
+
+
+# Cross-schema references: zones, orders, approvals, API clients ------------------------------
+
+CROSS_SCHEMA_FKS = [
+    ("merchant_stores", "zone_id", "orders.service_zones"),
+    ("merchant_store_service_areas", "zone_id", "orders.service_zones"),
+    ("merchant_ad_campaigns", "zone_id", "orders.service_zones"),
+    ("merchant_payout_adjustments", "order_id", "orders.orders"),
+    ("merchant_payout_disputes", "order_id", "orders.orders"),
+    ("merchant_menu_change_requests", "approval_id", "access_mgmt.approval_requests"),
+    ("merchant_pos_integrations", "api_client_id", "access_mgmt.api_clients"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "target"), CROSS_SCHEMA_FKS)
+def test_cross_schema_column_is_a_restricting_deferred_foreign_key(table, column, target):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.confrelid::regclass::text, c.confdeltype, c.condeferrable, c.condeferred
+              FROM pg_constraint c
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+             WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND a.attname = %s
+            """,
+            [f"merchants.{table}", column],
+        )
+        assert cursor.fetchall() == [(target, "r", True, True)]
+
+
+def test_referenced_zone_cannot_be_deleted(refused):
+    store = MerchantStoreFactory()
+    with refused("merchant_stores"), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM orders.service_zones WHERE id = %s", [store.zone_id])
+
+
+def test_adjustment_cannot_name_a_missing_order(refused_at_commit):
+    adjustment = MerchantPayoutAdjustmentFactory()
+    with refused_at_commit("merchant_payout_adjustments", "order_id"):
+        MerchantPayoutAdjustment.objects.filter(pk=adjustment.pk).update(order_id=10**12)
+
+
+# A LIVE store has a zone (go-live gate, item 14) -------------------------------------------------
+
+
+def test_live_store_needs_a_zone(refused):
+    with refused("merchant_stores_live_has_zone"):
+        LiveMerchantStoreFactory(zone=None)
+
+
+def test_live_store_cannot_drop_its_zone(refused, live_store):
+    with refused("merchant_stores_live_has_zone"):
+        MerchantStore.objects.filter(pk=live_store.pk).update(zone=None)
+
+
+def test_live_parcel_point_needs_a_zone_too(refused):
+    with refused("merchant_stores_live_has_zone"):
+        MerchantStoreFactory(status=StoreStatus.LIVE, service_types=[ServiceType.PARCEL], zone=None)
+
+
+def test_draft_store_may_wait_for_its_zone():
+    assert MerchantStoreFactory(zone=None).zone_id is None
+
+
+# Service areas and ad campaigns target zones of the store's city -------------------------------
+
+
+def _zone_elsewhere():
+    """A zone of another city than the factories' Bengaluru stores."""
+    return ServiceZoneFactory(city=ServiceCityFactory(code="HYD", name="Hyderabad"))
+
+
+def test_service_area_needs_a_shape(refused):
+    with refused("merchant_store_service_areas_has_shape"):
+        MerchantStoreServiceAreaFactory(radius_m=None, polygon_geojson=None, zone=None)
+
+
+def test_service_area_may_be_a_whole_zone_of_the_stores_city(run_deferred_checks):
+    store = MerchantStoreFactory()
+    neighbour = ServiceZoneFactory(city=store.zone.city)
+    area = MerchantStoreServiceAreaFactory(store=store, radius_m=None, zone=neighbour)
+    run_deferred_checks()
+    assert area.zone.city_id == store.zone.city_id
+
+
+def test_service_area_zone_must_be_in_the_stores_city(refused_at_commit):
+    store = MerchantStoreFactory()
+    with refused_at_commit(
+        "merchants.merchant_store_service_areas", store.code, "outside city"
+    ) as info:
+        MerchantStoreServiceAreaFactory(store=store, radius_m=None, zone=_zone_elsewhere())
+    assert info.value.__cause__.diag.constraint_name == (
+        "merchant_store_service_areas_zone_in_store_city"
+    )
+
+
+def test_service_area_zone_needs_the_store_to_have_a_zone(refused_at_commit):
+    store = MerchantStoreFactory(zone=None)
+    with refused_at_commit("merchants.merchant_store_service_areas", "has no service zone"):
+        MerchantStoreServiceAreaFactory(store=store, zone=ServiceZoneFactory())
+
+
+def test_ad_campaign_zone_must_be_in_the_stores_city(refused_at_commit):
+    campaign = MerchantAdCampaignFactory()
+    with refused_at_commit("merchants.merchant_ad_campaigns", "outside city") as info:
+        MerchantAdCampaign.objects.filter(pk=campaign.pk).update(zone=_zone_elsewhere())
+    assert info.value.__cause__.diag.constraint_name == "merchant_ad_campaigns_zone_in_store_city"
+
+
+def test_ad_campaign_may_target_another_zone_of_the_city_or_every_zone(run_deferred_checks):
+    campaign = MerchantAdCampaignFactory()
+    MerchantAdCampaignFactory(store=campaign.store, zone=None)
+    campaign.zone = ServiceZoneFactory(city=campaign.store.zone.city)
+    campaign.save()
+    run_deferred_checks()
+    assert campaign.store.ad_campaigns.count() == 2
+
+
+def test_ad_campaign_moved_to_a_store_of_another_city_is_refused(refused_at_commit):
+    campaign = MerchantAdCampaignFactory()
+    elsewhere = MerchantStoreFactory(zone=_zone_elsewhere())
+    with refused_at_commit("merchants.merchant_ad_campaigns", elsewhere.code, "outside city"):
+        MerchantAdCampaign.objects.filter(pk=campaign.pk).update(store=elsewhere)
+
+
+def test_store_cannot_move_to_a_city_its_targets_are_not_in(refused_at_commit, run_deferred_checks):
+    campaign = MerchantAdCampaignFactory()
+    store = campaign.store
+    run_deferred_checks()  # the campaign's own check passes; the store's move is tried next
+    with refused_at_commit("merchants.merchant_stores", "ad campaign", "outside city"):
+        MerchantStore.objects.filter(pk=store.pk).update(zone=_zone_elsewhere())
+
+
+def test_store_cannot_drop_the_zone_its_targets_depend_on(refused_at_commit, run_deferred_checks):
+    store = MerchantStoreFactory()
+    MerchantStoreServiceAreaFactory(store=store, radius_m=None, zone=store.zone)
+    run_deferred_checks()
+    with refused_at_commit("merchants.merchant_stores", "service area", "has no service zone"):
+        MerchantStore.objects.filter(pk=store.pk).update(zone=None)
+
+
+def test_store_and_its_targets_may_move_city_together(run_deferred_checks):
+    """Checked at commit: the store's zone and its campaign's zone change in
+    one transaction, and only the final state counts."""
+    campaign = MerchantAdCampaignFactory()
+    run_deferred_checks()
+    hyderabad = _zone_elsewhere()
+    MerchantStore.objects.filter(pk=campaign.store_id).update(zone=hyderabad)
+    MerchantAdCampaign.objects.filter(pk=campaign.pk).update(zone=hyderabad)
+    run_deferred_checks()
+    campaign.refresh_from_db()
+    assert campaign.zone == hyderabad

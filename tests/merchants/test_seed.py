@@ -1,5 +1,10 @@
 """The merchants seed loads into a fresh database, and loading it again
-changes nothing."""
+changes nothing.
+
+Its stores, service areas and ad campaigns name zones of the orders
+reference seed, so the two load together, in file-name order as
+``manage.py start`` loads them: the merchants rows come first and their
+zones after, which the deferred foreign keys and zone checks allow."""
 
 import pytest
 from django.apps import apps
@@ -7,11 +12,15 @@ from django.core.management import call_command
 
 from merchants.choices import StoreStatus
 from merchants.factories import MerchantStoreFactory
-from merchants.models import MerchantMenuItem, MerchantStore
+from merchants.models import MerchantAdCampaign, MerchantMenuItem, MerchantStore
 
 pytestmark = pytest.mark.django_db
 
-SEED = "002_merchants_seed"
+SEEDS = ("002_merchants_seed", "005_orders_reference")
+
+
+def _load():
+    call_command("loaddata", *SEEDS, verbosity=0)
 
 
 def _snapshot():
@@ -21,17 +30,19 @@ def _snapshot():
     }
 
 
-def test_loading_twice_changes_nothing():
-    call_command("loaddata", SEED, verbosity=0)
+def test_loading_twice_changes_nothing(run_deferred_checks):
+    _load()
+    run_deferred_checks()
     first = _snapshot()
-    call_command("loaddata", SEED, verbosity=0)
+    _load()
+    run_deferred_checks()
     assert _snapshot() == first
     assert len(first["merchants.MerchantStore"]) == 5
     assert len(first["merchants.MerchantMenuItem"]) > 20
 
 
 def test_seed_covers_services_cuisines_and_menus():
-    call_command("loaddata", SEED, verbosity=0)
+    _load()
     services = {s for store in MerchantStore.objects.all() for s in store.service_types}
     assert services >= {"FOOD", "PARCEL"}
     dosa = MerchantMenuItem.objects.get(name="Masala Dosa")
@@ -42,8 +53,26 @@ def test_seed_covers_services_cuisines_and_menus():
     assert biryani.category.menu.store.code == "MS00001"
 
 
+def test_every_store_is_in_a_bengaluru_zone_and_targets_zones_there(run_deferred_checks):
+    _load()
+    run_deferred_checks()
+    stores = MerchantStore.objects.select_related("zone__city")
+    assert {store.code: store.zone.code for store in stores} == {
+        "MS00001": "INDIRANAGAR",
+        "MS00002": "KORAMANGALA",
+        "MS00003": "KORAMANGALA",
+        "MS00004": "HSR_LAYOUT",
+        "MS00005": "WHITEFIELD",
+    }
+    assert {store.zone.city.code for store in stores} == {"BLR"}
+    spice_route = stores.get(code="MS00001")
+    assert spice_route.service_areas.get(zone__isnull=False).zone.code == "MG_ROAD"
+    campaign = MerchantAdCampaign.objects.get()
+    assert (campaign.store.code, campaign.zone.code) == ("MS00001", "INDIRANAGAR")
+
+
 def test_live_food_stores_in_the_seed_pass_the_gate_again():
-    call_command("loaddata", SEED, verbosity=0)
+    _load()
     live_food = MerchantStore.objects.filter(
         status=StoreStatus.LIVE, service_types__contains=["FOOD"]
     )
@@ -52,10 +81,13 @@ def test_live_food_stores_in_the_seed_pass_the_gate_again():
         store.status = StoreStatus.PAUSED
         store.save()
         store.status = StoreStatus.LIVE
-        store.save()  # refused if the seed's licence, account or contract were missing
+        store.save()  # refused if the seed's licence, account, contract or zone were missing
     assert live_food.count() == 2
 
 
 def test_new_rows_after_the_seed_get_fresh_ids():
-    call_command("loaddata", SEED, verbosity=0)
-    assert MerchantStoreFactory().pk > 5
+    _load()
+    store = MerchantStoreFactory()
+    assert store.pk > 5
+    assert store.zone.code == "INDIRANAGAR"
+    assert store.zone.pk == 2  # the factory reuses the seed's zone
