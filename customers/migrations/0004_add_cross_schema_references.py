@@ -142,6 +142,7 @@ class Migration(migrations.Migration):
             model_name="customernotification",
             name="order",
             field=models.ForeignKey(
+                db_index=False,
                 blank=True,
                 help_text="The customer's order an order update is about (checked by the database).",
                 null=True,
@@ -237,6 +238,7 @@ class Migration(migrations.Migration):
             model_name="customersearchhistory",
             name="zone",
             field=models.ForeignKey(
+                db_index=False,
                 blank=True,
                 help_text="The zone searched in (a search log outlives a redrawn zone).",
                 null=True,
@@ -518,6 +520,14 @@ class Migration(migrations.Migration):
                 ),
                 name="customer_wallet_transactions_refund_credit_names_refund",
                 violation_error_message="A refund credit names its refund.",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="customernotification",
+            index=models.Index(
+                condition=models.Q(("order__isnull", False)),
+                fields=["order"],
+                name="customer_notifications_order",
             ),
         ),
         migrations.RunSQL(sql.OWN_ORDERS, sql.DROP_OWN_ORDERS),

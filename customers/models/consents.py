@@ -240,6 +240,7 @@ class CustomerNotification(TimestampedModel):
         null=True,
         blank=True,
         related_name="customer_notifications",
+        db_index=False,  # indexed where set (customer_notifications_order)
         help_text="The customer's order an order update is about (checked by the database).",
     )
     template_code = models.CharField(max_length=64)
@@ -296,6 +297,11 @@ class CustomerNotification(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["customer", "-id"], name="customer_notifications_recent"),
+            models.Index(
+                fields=["order"],
+                condition=Q(order__isnull=False),
+                name="customer_notifications_order",
+            ),
             BrinIndex(fields=["created_at"], name="customer_notifications_brin"),
         ]
 
