@@ -1,7 +1,10 @@
 """Database rules of the customers domain that CHECK and UNIQUE cannot
 express, as trigger SQL. One constant pair (create, drop) per concern,
-applied by ``customers/migrations/0003_add_customer_triggers.py`` with
-``RunSQL``. The ledgers' chaining and append-only rules come from
+applied with ``RunSQL`` by ``customers/migrations/0003_add_ledger_and_customer_triggers.py``
+and, for the rules on cross-schema references, by
+``0004_add_cross_schema_references.py``. A migration runs the SQL of this
+module as it is when the migration runs, so a constant an applied migration
+uses never changes meaning: new rules get new constants. The ledgers' chaining and append-only rules come from
 ``gatimitra.db.operations`` (``LedgerChain``, ``AppendOnly``).
 
 Every function lives in the ``customers`` schema and refers to tables
@@ -11,6 +14,7 @@ raises ``IntegrityError``.
 """
 
 from gatimitra.db.tables import quote_table, schema_table
+from gatimitra.enums import OrderStatus
 
 SCHEMA = "customers"
 
@@ -412,3 +416,240 @@ $$""",
 DROP_RATING_TAGS = _drop(
     "customer_ratings_known_tags", "customer_ratings", "customer_ratings_known_tags"
 )
+
+
+# The customer's own orders ----------------------------------------------------------
+# A customer's row that names an order (a ticket, rating, trip share, masked
+# call, SOS, notification, survey answer, reward, referral, ledger entry) must
+# name one of that customer's orders, and a refund it names must be of one of
+# them: a plain FK accepts anybody's. (SAME_CUSTOMER above is frozen as
+# migration 0003 applied it; these references arrived with migration 0004.)
+#
+# orders.orders.customer_id is added by the orders app's own cross-schema
+# migration, and neither app's migrations depend on the other's; these rules
+# must stay valid whichever is applied first. So the order's owner is read
+# from the row as jsonb: while orders.orders has no customer column there is
+# no owner to compare with, and any existing order passes; once it has one,
+# the order's customer_id must be the one given (NULL never matches). A
+# missing order (one inserted later in the transaction) never passes.
+
+ORDERS = quote_table(schema_table("orders", "orders"))
+ORDER_REFUNDS = quote_table(schema_table("orders", "order_refunds"))
+
+IS_CUSTOMER_ORDER = _function("is_customer_order")
+
+
+def _owner_from_parent(parent, fk_column, order_column=None):
+    """``owner`` (and the parent's order as ``expected_order``) from the
+    parent row that holds the customer."""
+    columns = "customer_id" + (f", {order_column}" if order_column else "")
+    targets = "owner" + (", expected_order" if order_column else "")
+    return f"SELECT {columns} INTO {targets} FROM {_table(parent)} WHERE id = NEW.{fk_column};"
+
+
+#: table -> (statement setting ``owner``, columns the owner comes from,
+#: order column or None, refund column or None). A refund must be of the
+#: row's order when it names one (for ticket events: of the ticket's order).
+ORDER_REFERENCES = {
+    "customer_wallet_transactions": (
+        _owner_from_parent("customer_wallet", "wallet_id"),
+        ["wallet_id"],
+        "order_id",
+        "refund_id",
+    ),
+    "customer_loyalty_transactions": (
+        _owner_from_parent("customer_loyalty", "loyalty_id"),
+        ["loyalty_id"],
+        "order_id",
+        None,
+    ),
+    "customer_rewards": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_referrals": (
+        "owner := NEW.referee_id;",
+        ["referee_id"],
+        "qualifying_order_id",
+        None,
+    ),
+    "customer_ratings": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_tickets": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_ticket_events": (
+        _owner_from_parent("customer_tickets", "ticket_id", "order_id"),
+        ["ticket_id"],
+        None,
+        "refund_id",
+    ),
+    "customer_notifications": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_nps_responses": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_masked_calls": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_sos_alerts": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+    "customer_trip_shares": ("owner := NEW.customer_id;", ["customer_id"], "order_id", None),
+}
+
+
+def _own_orders(table, owner_statement, owner_columns, order_column, refund_column):
+    function = f"{table}_own_orders"
+    given = [column for column in (order_column, refund_column) if column]
+    skip = " AND ".join(f"NEW.{column} IS NULL" for column in given)
+    checks = ""
+    if order_column:
+        checks += f"""
+    IF NEW.{order_column} IS NOT NULL
+       AND {IS_CUSTOMER_ORDER}(owner, NEW.{order_column}) IS NOT TRUE THEN
+        RAISE EXCEPTION 'customers.{table}: {order_column} % is not one of customer %''s orders',
+            NEW.{order_column}, owner USING ERRCODE = 'foreign_key_violation';
+    END IF;"""
+        checks += f"""
+    expected_order := NEW.{order_column};"""
+    if refund_column:
+        checks += f"""
+    IF NEW.{refund_column} IS NOT NULL THEN
+        SELECT order_id INTO refund_order FROM {ORDER_REFUNDS} WHERE id = NEW.{refund_column};
+        IF expected_order IS NOT NULL AND refund_order IS DISTINCT FROM expected_order THEN
+            RAISE EXCEPTION 'customers.{table}: {refund_column} % is a refund of order %, not of order %',
+                NEW.{refund_column}, refund_order, expected_order
+                USING ERRCODE = 'foreign_key_violation';
+        ELSIF {IS_CUSTOMER_ORDER}(owner, refund_order) IS NOT TRUE THEN
+            RAISE EXCEPTION 'customers.{table}: {refund_column} % is a refund of order %, not one of customer %''s orders',
+                NEW.{refund_column}, refund_order, owner USING ERRCODE = 'foreign_key_violation';
+        END IF;
+    END IF;"""
+    columns = ", ".join([*owner_columns, *given])
+    create = [
+        f"""
+CREATE FUNCTION {_function(function)}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    owner bigint;
+    expected_order bigint;
+    refund_order bigint;
+BEGIN
+    IF {skip} THEN
+        RETURN NEW;
+    END IF;
+    {owner_statement}{checks}
+    RETURN NEW;
+END
+$$""",
+        _trigger(function, f"BEFORE INSERT OR UPDATE OF {columns}", table, function),
+    ]
+    return create, _drop(function, table, function)
+
+
+OWN_ORDERS = [
+    f"""
+CREATE FUNCTION {IS_CUSTOMER_ORDER}(customer_id bigint, order_id bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN NOT (placed.fields ? 'customer_id') THEN true
+        ELSE coalesce((placed.fields ->> 'customer_id')::bigint = $1, false)
+    END
+    FROM (SELECT to_jsonb(o) AS fields FROM {ORDERS} o WHERE o.id = $2) AS placed
+$$""",
+]
+DROP_OWN_ORDERS = [f"DROP FUNCTION {IS_CUSTOMER_ORDER}(bigint, bigint)"]
+for _name, _spec in ORDER_REFERENCES.items():
+    _create, _drop_statements = _own_orders(_name, *_spec)
+    OWN_ORDERS += _create
+    DROP_OWN_ORDERS = _drop_statements + DROP_OWN_ORDERS
+
+
+# Rated orders ---------------------------------------------------------------------
+# Only a finished order is rated: delivered (FOOD, PARCEL) or completed (RIDE).
+# (That it is the customer's own order is OWN_ORDERS'.)
+
+RATEABLE_ORDER_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+_RATEABLE = ", ".join(f"'{status.value}'" for status in RATEABLE_ORDER_STATUSES)
+
+RATED_ORDERS = [
+    f"""
+CREATE FUNCTION {_function("customer_ratings_order_finished")}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    order_status text;
+BEGIN
+    SELECT status INTO order_status FROM {ORDERS} WHERE id = NEW.order_id;
+    IF order_status IS NULL OR order_status NOT IN ({_RATEABLE}) THEN
+        RAISE EXCEPTION 'customers.customer_ratings: order % is %; only delivered or completed orders are rated',
+            NEW.order_id, coalesce(order_status, 'not found') USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    _trigger(
+        "customer_ratings_order_finished",
+        "BEFORE INSERT OR UPDATE OF order_id",
+        "customer_ratings",
+        "customer_ratings_order_finished",
+    ),
+]
+DROP_RATED_ORDERS = _drop(
+    "customer_ratings_order_finished", "customer_ratings", "customer_ratings_order_finished"
+)
+
+
+# Cart lines of the cart's store ---------------------------------------------------
+# A cart line is a menu item of its cart's store (so only FOOD carts have
+# lines), and its variant is a variant of that item. A cart that switches
+# store must be emptied first.
+
+MENU_ITEMS = quote_table(schema_table("merchants", "merchant_menu_items"))
+MENU_ITEM_VARIANTS = quote_table(schema_table("merchants", "merchant_menu_item_variants"))
+
+CART_LINES = [
+    f"""
+CREATE FUNCTION {_function("customer_cart_items_from_cart_store")}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    cart_store bigint;
+    item_store bigint;
+BEGIN
+    SELECT store_id INTO cart_store FROM {_table("customer_carts")} WHERE id = NEW.cart_id;
+    SELECT store_id INTO item_store FROM {MENU_ITEMS} WHERE id = NEW.menu_item_id;
+    IF cart_store IS NULL OR item_store IS DISTINCT FROM cart_store THEN
+        RAISE EXCEPTION 'customers.customer_cart_items: menu item % is of store %, cart % is of store %',
+            NEW.menu_item_id, coalesce(item_store::text, 'not found'), NEW.cart_id,
+            coalesce(cart_store::text, 'none (not a FOOD cart)')
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF NEW.variant_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM {MENU_ITEM_VARIANTS} WHERE id = NEW.variant_id AND menu_item_id = NEW.menu_item_id
+    ) THEN
+        RAISE EXCEPTION 'customers.customer_cart_items: variant % is not a variant of menu item %',
+            NEW.variant_id, NEW.menu_item_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    _trigger(
+        "customer_cart_items_from_cart_store",
+        "BEFORE INSERT OR UPDATE OF cart_id, menu_item_id, variant_id",
+        "customer_cart_items",
+        "customer_cart_items_from_cart_store",
+    ),
+    f"""
+CREATE FUNCTION {_function("customer_carts_lines_of_store")}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM {_table("customer_cart_items")} line
+        JOIN {MENU_ITEMS} item ON item.id = line.menu_item_id
+        WHERE line.cart_id = NEW.id AND item.store_id IS DISTINCT FROM NEW.store_id
+    ) THEN
+        RAISE EXCEPTION 'customers.customer_carts: cart % has lines from store %; empty it before switching to store %',
+            NEW.id, OLD.store_id, NEW.store_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    f'CREATE TRIGGER "customer_carts_lines_of_store" BEFORE UPDATE OF store_id '
+    f"ON {_table('customer_carts')} FOR EACH ROW "
+    "WHEN (OLD.store_id IS DISTINCT FROM NEW.store_id) "
+    f"EXECUTE FUNCTION {_function('customer_carts_lines_of_store')}()",
+]
+DROP_CART_LINES = [
+    *_drop("customer_carts_lines_of_store", "customer_carts", "customer_carts_lines_of_store"),
+    *_drop(
+        "customer_cart_items_from_cart_store",
+        "customer_cart_items",
+        "customer_cart_items_from_cart_store",
+    ),
+]

@@ -44,8 +44,16 @@ class CustomerNotificationPreferenceAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerNotification)
 class CustomerNotificationAdmin(CustomersModelAdmin):
-    list_display = ("customer", "channel", "category", "template_code", "status", "sent_at")
+    list_display = (
+        "customer",
+        "channel",
+        "category",
+        "template_code",
+        "order",
+        "status",
+        "sent_at",
+    )
     list_filter = ("channel", "category", "status")
     search_fields = ("=provider_message_id", *CUSTOMER_SEARCH)
     ordering = ("-id",)
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "order")

@@ -62,9 +62,11 @@ class CustomerAddressInline(GatimitraTabularInline):
         "pincode",
         "latitude",
         "longitude",
+        "zone",
         "is_default",
         "archived_at",
     )
+    autocomplete_fields = ("zone",)
 
 
 class CustomerDeviceInline(GatimitraTabularInline):
@@ -124,12 +126,13 @@ class CustomerAddressAdmin(CustomersModelAdmin):
         "locality",
         "city",
         "pincode",
+        "zone",
         "is_default",
     )
     list_filter = ("label", "is_default")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "zone")
 
 
 @admin.register(CustomerSavedContact)

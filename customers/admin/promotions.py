@@ -48,7 +48,15 @@ class CustomerCouponAssignmentAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerReferral)
 class CustomerReferralAdmin(CustomersModelAdmin):
-    list_display = ("referrer", "referee", "code_used", "status", "signed_up_at", "rewarded_at")
+    list_display = (
+        "referrer",
+        "referee",
+        "code_used",
+        "status",
+        "qualifying_order",
+        "signed_up_at",
+        "rewarded_at",
+    )
     search_fields = (
         "referrer__mobile",
         "referee__mobile",
@@ -56,13 +64,21 @@ class CustomerReferralAdmin(CustomersModelAdmin):
         "=invitee_mobile",
     )
     ordering = ("-id",)
-    autocomplete_fields = ("referrer", "referee")
+    autocomplete_fields = ("referrer", "referee", "qualifying_order")
 
 
 @admin.register(CustomerReward)
 class CustomerRewardAdmin(CustomersModelAdmin):
-    list_display = ("customer", "reward_type", "state", "cash_value", "points", "expires_at")
+    list_display = (
+        "customer",
+        "reward_type",
+        "state",
+        "order",
+        "cash_value",
+        "points",
+        "expires_at",
+    )
     list_filter = ("reward_type", "state", "source_type")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer", "coupon")
+    autocomplete_fields = ("customer", "order", "coupon")

@@ -20,11 +20,20 @@ class CustomerReviewMediaInline(GatimitraTabularInline):
 
 @admin.register(CustomerRating)
 class CustomerRatingAdmin(CustomersModelAdmin):
-    list_display = ("customer", "target_type", "stars", "moderation_status", "created_at")
+    list_display = (
+        "customer",
+        "order",
+        "target_type",
+        "store",
+        "rider",
+        "stars",
+        "moderation_status",
+        "created_at",
+    )
     list_filter = ("target_type", "rated_by_type", "moderation_status", "stars")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer", "moderated_by")
+    autocomplete_fields = ("customer", "order", "store", "menu_item", "rider", "moderated_by")
     inlines = (CustomerReviewMediaInline,)
 
 

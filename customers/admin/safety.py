@@ -21,10 +21,18 @@ class CustomerEmergencyContactAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerTripShare)
 class CustomerTripShareAdmin(CustomersModelAdmin):
-    list_display = ("customer", "contact", "shared_via", "expires_at", "revoked_at", "view_count")
+    list_display = (
+        "customer",
+        "order",
+        "contact",
+        "shared_via",
+        "expires_at",
+        "revoked_at",
+        "view_count",
+    )
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "order")
     # Links are created by the app, which alone knows the token; only its
     # hash is stored, and not shown.
     exclude = ("share_token_hash",)
@@ -35,18 +43,28 @@ class CustomerTripShareAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerSosAlert)
 class CustomerSosAlertAdmin(CustomersModelAdmin):
-    list_display = ("id", "customer", "status", "triggered_via", "handled_by", "created_at")
+    list_display = (
+        "id",
+        "customer",
+        "order",
+        "status",
+        "triggered_via",
+        "handled_by",
+        "created_at",
+    )
     list_filter = ("status", "triggered_via", "police_notified")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer", "handled_by")
+    autocomplete_fields = ("customer", "order", "handled_by")
 
 
 @admin.register(CustomerMaskedCall)
 class CustomerMaskedCallAdmin(CustomersModelAdmin):
     list_display = (
         "customer",
+        "order",
         "counterparty_type",
+        "rider",
         "provider",
         "call_status",
         "started_at",
@@ -55,16 +73,16 @@ class CustomerMaskedCallAdmin(CustomersModelAdmin):
     list_filter = ("counterparty_type", "provider", "call_status")
     search_fields = ("=provider_call_id", *CUSTOMER_SEARCH)
     ordering = ("-id",)
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "order", "rider")
 
 
 @admin.register(CustomerBlockedRider)
 class CustomerBlockedRiderAdmin(CustomersModelAdmin):
-    list_display = ("customer", "reason", "blocked_until", "created_at")
+    list_display = ("customer", "rider", "reason", "blocked_until", "created_at")
     list_filter = ("reason",)
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer", "created_by")
+    autocomplete_fields = ("customer", "rider", "created_by")
 
 
 @admin.register(CustomerRiskFlag)

@@ -27,16 +27,18 @@ class CustomerTicketAdmin(CustomersModelAdmin):
     list_display = (
         "ticket_number",
         "customer",
+        "order",
         "category",
         "priority",
         "status",
+        "team",
         "assignee",
         "resolution_due_at",
     )
     list_filter = ("status", "category", "priority", "channel")
     search_fields = ("ticket_number", *CUSTOMER_SEARCH)
     ordering = ("-id",)
-    autocomplete_fields = ("customer", "assignee")
+    autocomplete_fields = ("customer", "order", "team", "assignee")
     readonly_fields = ("ticket_number",)
     fieldsets = (
         (
@@ -46,10 +48,11 @@ class CustomerTicketAdmin(CustomersModelAdmin):
                     "ticket_number",
                     "customer",
                     ("category", "sub_category_code"),
+                    "order",
                     ("channel", "priority", "status"),
                     "subject",
                     "description",
-                    "assignee",
+                    ("team", "assignee"),
                 )
             },
         ),
@@ -80,7 +83,15 @@ class CustomerTicketMessageAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerTicketEvent)
 class CustomerTicketEventAdmin(CustomersModelAdmin):
-    list_display = ("ticket", "event_type", "from_status", "to_status", "actor_type", "created_at")
+    list_display = (
+        "ticket",
+        "event_type",
+        "from_status",
+        "to_status",
+        "actor_type",
+        "refund",
+        "created_at",
+    )
     list_filter = ("event_type", "to_status", "actor_type")
     search_fields = ("ticket__ticket_number",)
     ordering = ("-id",)
@@ -88,8 +99,16 @@ class CustomerTicketEventAdmin(CustomersModelAdmin):
 
 @admin.register(CustomerNpsResponse)
 class CustomerNpsResponseAdmin(CustomersModelAdmin):
-    list_display = ("customer", "survey_type", "score", "touchpoint", "service_type", "created_at")
+    list_display = (
+        "customer",
+        "order",
+        "survey_type",
+        "score",
+        "touchpoint",
+        "service_type",
+        "created_at",
+    )
     list_filter = ("survey_type", "touchpoint", "service_type")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
-    autocomplete_fields = ("customer",)
+    autocomplete_fields = ("customer", "order")

@@ -32,6 +32,8 @@ class CustomerWalletTransactionAdmin(CustomersModelAdmin):
         "txn_type",
         "amount",
         "balance_after",
+        "order",
+        "refund",
         "source_type",
         "source_id",
         "created_at",
@@ -39,7 +41,7 @@ class CustomerWalletTransactionAdmin(CustomersModelAdmin):
     list_filter = ("direction", "txn_type", "source_type")
     search_fields = ("=idempotency_key", "=source_id", "wallet__customer__mobile")
     ordering = ("-id",)
-    list_select_related = ("wallet__customer",)
+    list_select_related = ("wallet__customer", "order", "refund")
 
 
 @admin.register(CustomerLoyaltyTier)
@@ -68,6 +70,7 @@ class CustomerLoyaltyTransactionAdmin(CustomersModelAdmin):
         "txn_type",
         "amount",
         "balance_after",
+        "order",
         "source_type",
         "source_id",
         "created_at",
@@ -75,4 +78,4 @@ class CustomerLoyaltyTransactionAdmin(CustomersModelAdmin):
     list_filter = ("direction", "txn_type", "source_type")
     search_fields = ("=idempotency_key", "=source_id", "loyalty__customer__mobile")
     ordering = ("-id",)
-    list_select_related = ("loyalty__customer",)
+    list_select_related = ("loyalty__customer", "order")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from customers.factories._data import DISHES, SEARCHES
+from customers.factories._links import MENU_ITEM_FACTORY, STORE_FACTORY, when
 from customers.factories.customers import CustomerAddressFactory, CustomerFactory
 from customers.models import (
     CustomerCart,
@@ -17,8 +18,11 @@ from gatimitra.enums import ServiceType
 
 
 class CustomerCartFactory(DjangoModelFactory):
+    """A cart; a FOOD cart (the default) is from a new store."""
+
     customer = factory.SubFactory(CustomerFactory)
     service_type = ServiceType.FOOD
+    store = when(lambda o: o.service_type == ServiceType.FOOD, factory.SubFactory(STORE_FACTORY))
     status = "ACTIVE"
     address = factory.SubFactory(
         CustomerAddressFactory, customer=factory.SelfAttribute("..customer")
@@ -31,7 +35,15 @@ class CustomerCartFactory(DjangoModelFactory):
 
 
 class CustomerCartItemFactory(DjangoModelFactory):
+    """A line of a FOOD cart: a new menu item of the cart's store."""
+
     cart = factory.SubFactory(CustomerCartFactory)
+    menu_item = factory.SubFactory(
+        MENU_ITEM_FACTORY,
+        # Evaluated in the menu factory (item > category > menu): "...." is this line.
+        category__menu__store=factory.SelfAttribute("....cart.store"),
+        name=factory.SelfAttribute("..item_name"),
+    )
     item_name = factory.LazyAttribute(lambda o: o.dish[0])
     unit_price = factory.LazyAttribute(lambda o: Decimal(o.dish[1]))
     quantity = 2
@@ -46,8 +58,12 @@ class CustomerCartItemFactory(DjangoModelFactory):
 
 
 class CustomerFavouriteFactory(DjangoModelFactory):
+    """A favourite store, or with ``target_type="MENU_ITEM"`` a favourite item."""
+
     customer = factory.SubFactory(CustomerFactory)
     target_type = "STORE"
+    store = when(lambda o: o.target_type == "STORE", factory.SubFactory(STORE_FACTORY))
+    menu_item = when(lambda o: o.target_type == "MENU_ITEM", factory.SubFactory(MENU_ITEM_FACTORY))
 
     class Meta:
         model = CustomerFavourite

@@ -11,6 +11,7 @@ from customers.choices import (
     NotificationStatus,
     TicketStatus,
 )
+from customers.factories._links import customer_order, when
 from customers.factories.customers import CustomerFactory
 from customers.models import (
     CustomerConsent,
@@ -18,7 +19,7 @@ from customers.models import (
     CustomerNotification,
     CustomerNotificationPreference,
 )
-from gatimitra.enums import NotificationChannel
+from gatimitra.enums import NotificationChannel, OrderStatus
 
 
 class CustomerConsentFactory(DjangoModelFactory):
@@ -56,17 +57,25 @@ class CustomerNotificationPreferenceFactory(DjangoModelFactory):
 
 
 class CustomerNotificationFactory(DjangoModelFactory):
+    """A push telling the customer their FOOD order was delivered (other
+    categories than TRANSACTIONAL are about no order)."""
+
     customer = factory.SubFactory(CustomerFactory)
     channel = NotificationChannel.PUSH
     category = "TRANSACTIONAL"
     status = NotificationStatus.SENT
+    order = when(
+        lambda o: o.category == "TRANSACTIONAL", customer_order(status=OrderStatus.DELIVERED)
+    )
     template_code = "order_delivered"
     dlt_template_id = factory.LazyAttribute(
         lambda o: "1107161234567890123" if o.channel == NotificationChannel.SMS else None
     )
     provider = "FCM"
     provider_message_id = factory.Sequence(lambda n: f"projects/gatimitra/messages/{n}")
-    payload = factory.LazyFunction(lambda: {"order_number": "GM2611240001"})
+    payload = factory.LazyAttribute(
+        lambda o: {"order_number": o.order.order_number} if o.order is not None else {}
+    )
     sent_at = factory.LazyFunction(timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from customers.choices import ReferralStatus
+from customers.factories._links import customer_order, when
 from customers.factories.customers import CustomerFactory
 from customers.models import (
     CustomerCoupon,
@@ -15,7 +16,7 @@ from customers.models import (
     CustomerSegment,
     CustomerSegmentMember,
 )
-from gatimitra.enums import CampaignStatus, OfferType, ServiceType
+from gatimitra.enums import CampaignStatus, OfferType, OrderStatus, ServiceType
 
 
 class CustomerSegmentFactory(DjangoModelFactory):
@@ -79,11 +80,17 @@ class CustomerReferralFactory(DjangoModelFactory):
 
 
 class CustomerRewardFactory(DjangoModelFactory):
+    """A scratch card for the customer's delivered FOOD order (with another
+    ``source_type``, a reward of no order)."""
+
     customer = factory.SubFactory(CustomerFactory)
     reward_type = "SCRATCH_CARD"
     state = "UNLOCKED"
     source_type = "ORDER"
-    source_id = factory.Sequence(lambda n: str(700000 + n))
+    order = when(lambda o: o.source_type == "ORDER", customer_order(status=OrderStatus.DELIVERED))
+    source_id = factory.LazyAttributeSequence(
+        lambda o, n: str(o.order.pk) if o.order is not None else str(700000 + n)
+    )
     cash_value = Decimal("25.00")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 

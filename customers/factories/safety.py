@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from customers.factories._links import RIDE_ORDER_FACTORY, RIDER_FACTORY, customer_order, when
 from customers.factories.customers import CustomerFactory
 from customers.factories.tickets import CustomerTicketFactory
 from customers.models import (
@@ -17,7 +18,7 @@ from customers.models import (
     CustomerTripShare,
 )
 from gatimitra.db.secrets import keyed_hash
-from gatimitra.enums import ActorType, NotificationChannel, SosStatus
+from gatimitra.enums import ActorType, NotificationChannel, OrderStatus, SosStatus
 
 
 class CustomerEmergencyContactFactory(DjangoModelFactory):
@@ -31,7 +32,10 @@ class CustomerEmergencyContactFactory(DjangoModelFactory):
 
 
 class CustomerTripShareFactory(DjangoModelFactory):
+    """A link sharing the customer's ride under way with one of their contacts."""
+
     customer = factory.SubFactory(CustomerFactory)
+    order = customer_order(order_factory=RIDE_ORDER_FACTORY, status=OrderStatus.IN_TRANSIT)
     contact = factory.SubFactory(
         CustomerEmergencyContactFactory, customer=factory.SelfAttribute("..customer")
     )
@@ -44,7 +48,10 @@ class CustomerTripShareFactory(DjangoModelFactory):
 
 
 class CustomerSosAlertFactory(DjangoModelFactory):
+    """An SOS raised during the customer's ride."""
+
     customer = factory.SubFactory(CustomerFactory)
+    order = customer_order(order_factory=RIDE_ORDER_FACTORY, status=OrderStatus.IN_TRANSIT)
     status = SosStatus.RAISED
     triggered_via = "APP_BUTTON"
     latitude = Decimal("12.934533")
@@ -56,8 +63,14 @@ class CustomerSosAlertFactory(DjangoModelFactory):
 
 
 class CustomerMaskedCallFactory(DjangoModelFactory):
+    """A call from the customer to a rider about their FOOD order on its way."""
+
     customer = factory.SubFactory(CustomerFactory)
+    order = customer_order(status=OrderStatus.PICKED_UP)
     counterparty_type = ActorType.RIDER
+    rider = when(
+        lambda o: o.counterparty_type == ActorType.RIDER, factory.SubFactory(RIDER_FACTORY)
+    )
     initiated_by_type = ActorType.CUSTOMER
     provider = "EXOTEL"
     provider_call_id = factory.LazyFunction(lambda: uuid.uuid4().hex)
@@ -74,6 +87,7 @@ class CustomerMaskedCallFactory(DjangoModelFactory):
 
 class CustomerBlockedRiderFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
+    rider = factory.SubFactory(RIDER_FACTORY)
     reason = "COMPLAINT"
     ticket = factory.SubFactory(CustomerTicketFactory, customer=factory.SelfAttribute("..customer"))
     notes = "Rider was rude on the phone."

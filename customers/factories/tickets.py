@@ -5,6 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from customers.choices import TicketCategory, TicketStatus
+from customers.factories._links import customer_order, when
 from customers.factories.customers import CustomerFactory
 from customers.models import (
     CustomerNpsResponse,
@@ -12,13 +13,21 @@ from customers.models import (
     CustomerTicketEvent,
     CustomerTicketMessage,
 )
-from gatimitra.enums import ActorType, ServiceType
+from customers.models.tickets import ORDER_ISSUE_CATEGORIES
+from gatimitra.enums import ActorType, OrderStatus, ServiceType
 
 
 class CustomerTicketFactory(DjangoModelFactory):
+    """An item-missing ticket about the customer's delivered FOOD order
+    (other categories than ORDER, ITEM and FULFILLMENT name no order)."""
+
     customer = factory.SubFactory(CustomerFactory)
     category = TicketCategory.ITEM
     sub_category_code = "ITM02"
+    order = when(
+        lambda o: o.category in ORDER_ISSUE_CATEGORIES,
+        customer_order(status=OrderStatus.DELIVERED),
+    )
     channel = "APP_CHAT"
     priority = 3
     status = TicketStatus.OPEN
@@ -51,9 +60,14 @@ class CustomerTicketEventFactory(DjangoModelFactory):
 
 
 class CustomerNpsResponseFactory(DjangoModelFactory):
+    """An NPS answer after the customer's delivered FOOD order."""
+
     customer = factory.SubFactory(CustomerFactory)
     survey_type = "NPS"
     touchpoint = "POST_ORDER"
+    order = when(
+        lambda o: o.touchpoint == "POST_ORDER", customer_order(status=OrderStatus.DELIVERED)
+    )
     service_type = ServiceType.FOOD
     score = 9
     comment = "Quick delivery."

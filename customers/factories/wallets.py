@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from customers.choices import CustomerWalletTxnType, LoyaltyTxnType
+from customers.factories._links import customer_order
 from customers.factories.customers import CustomerFactory
 from customers.models import (
     CustomerLoyalty,
@@ -12,7 +13,7 @@ from customers.models import (
     CustomerWallet,
     CustomerWalletTransaction,
 )
-from gatimitra.enums import LedgerEntryDirection
+from gatimitra.enums import LedgerEntryDirection, OrderStatus
 
 
 class CustomerWalletFactory(DjangoModelFactory):
@@ -44,12 +45,15 @@ class CustomerWalletFactory(DjangoModelFactory):
 
 
 class CustomerWalletTransactionFactory(DjangoModelFactory):
+    """Cashback on the wallet customer's delivered FOOD order."""
+
     wallet = factory.SubFactory(CustomerWalletFactory, credits=[])
     direction = LedgerEntryDirection.CREDIT
     txn_type = CustomerWalletTxnType.CASHBACK
+    order = customer_order("..wallet.customer", status=OrderStatus.DELIVERED)
     amount = Decimal("40.00")
     source_type = "ORDER"
-    source_id = factory.Sequence(lambda n: str(900000 + n))
+    source_id = factory.LazyAttribute(lambda o: str(o.order.pk))
     idempotency_key = factory.LazyAttribute(lambda o: f"{o.source_type}:{o.source_id}:{o.txn_type}")
     description = "Cashback on order"
 
@@ -93,12 +97,15 @@ class CustomerLoyaltyFactory(DjangoModelFactory):
 
 
 class CustomerLoyaltyTransactionFactory(DjangoModelFactory):
+    """Points earned on the account customer's delivered FOOD order."""
+
     loyalty = factory.SubFactory(CustomerLoyaltyFactory, points=[])
     direction = LedgerEntryDirection.CREDIT
     txn_type = LoyaltyTxnType.EARN
+    order = customer_order("..loyalty.customer", status=OrderStatus.DELIVERED)
     amount = 120
     source_type = "ORDER"
-    source_id = factory.Sequence(lambda n: str(800000 + n))
+    source_id = factory.LazyAttribute(lambda o: str(o.order.pk))
     idempotency_key = factory.LazyAttribute(lambda o: f"{o.source_type}:{o.source_id}:{o.txn_type}")
 
     class Meta:

@@ -1,5 +1,6 @@
 """Shopping and discovery: live carts and their lines, favourites and
-recent searches."""
+recent searches. Carts, lines and favourites point at the merchants domain's
+stores, menu items and variants; searches at the orders domain's zones."""
 
 from datetime import timedelta
 
@@ -26,12 +27,21 @@ SEARCH_HISTORY_TTL = timedelta(days=90)
 class CustomerCart(TimestampedModel):
     """A customer's cart for one service (FOOD from one store, a PARCEL or
     RIDE draft), with its pricing snapshot and expiry. At most one active
-    cart per customer and service, as in the apps."""
+    cart per customer and service, as in the apps. A FOOD cart, and only a
+    FOOD cart, names its store."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="carts"
     )
     service_type = EnumField(ServiceType)
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_carts",
+        help_text="The store a FOOD cart orders from (FOOD carts only).",
+    )
     status = models.CharField(max_length=12, choices=CART_STATUSES, default="ACTIVE")
     address = models.ForeignKey(
         "customers.CustomerAddress",
@@ -67,6 +77,12 @@ class CustomerCart(TimestampedModel):
                 condition=~Q(status="CHECKED_OUT") | Q(checked_out_at__isnull=False),
                 name="customer_carts_checked_out_at",
             ),
+            models.CheckConstraint(
+                condition=Q(service_type=ServiceType.FOOD, store__isnull=False)
+                | (~Q(service_type=ServiceType.FOOD) & Q(store__isnull=True)),
+                name="customer_carts_store_iff_food",
+                violation_error_message="A FOOD cart names its store; other carts name none.",
+            ),
         ]
 
     def __str__(self):
@@ -74,10 +90,26 @@ class CustomerCart(TimestampedModel):
 
 
 class CustomerCartItem(TimestampedModel):
-    """One line of a cart: the item (name snapshot), variant, add-ons,
-    quantity and prices. ``line_total`` is computed by the database."""
+    """One line of a FOOD cart: a menu item of the cart's store (and one of
+    its variants), with a name snapshot, add-ons, quantity and prices. That
+    the item is the cart's store's and the variant the item's is checked by
+    the database; ``line_total`` is computed by it."""
 
     cart = models.ForeignKey(CustomerCart, on_delete=models.CASCADE, related_name="items")
+    menu_item = models.ForeignKey(
+        "merchants.MerchantMenuItem",
+        on_delete=models.CASCADE,
+        related_name="customer_cart_items",
+        help_text="An item of the cart's store (checked by the database).",
+    )
+    variant = models.ForeignKey(
+        "merchants.MerchantMenuItemVariant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="customer_cart_items",
+        help_text="A variant of that item (checked by the database).",
+    )
     item_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=100, blank=True)
     quantity = models.PositiveSmallIntegerField(default=1)
@@ -106,18 +138,51 @@ class CustomerCartItem(TimestampedModel):
 
 
 class CustomerFavourite(TimestampedModel):
-    """A store or menu item a customer marked as favourite. The store and
-    item columns arrive with the merchants domain (see DEFERRED_FKS.md)."""
+    """A store or menu item a customer marked as favourite: exactly one of
+    ``store`` and ``menu_item``, the one ``target_type`` names, each at most
+    once per customer."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="favourites"
     )
     target_type = models.CharField(max_length=10, choices=FAVOURITE_TARGET_TYPES)
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="customer_favourites",
+    )
+    menu_item = models.ForeignKey(
+        "merchants.MerchantMenuItem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="customer_favourites",
+    )
 
     class Meta:
         db_table = schema_table("customers", "customer_favourites")
         constraints = [
             one_of("customer_favourites", "target_type", FAVOURITE_TARGET_TYPES),
+            models.CheckConstraint(
+                condition=Q(target_type="STORE", store__isnull=False, menu_item__isnull=True)
+                | Q(target_type="MENU_ITEM", menu_item__isnull=False, store__isnull=True),
+                name="customer_favourites_one_target",
+                violation_error_message="A favourite names the store or the item its type says.",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "store"],
+                condition=Q(store__isnull=False),
+                name="customer_favourites_store_uniq",
+                violation_error_message="This store is already a favourite.",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "menu_item"],
+                condition=Q(menu_item__isnull=False),
+                name="customer_favourites_menu_item_uniq",
+                violation_error_message="This item is already a favourite.",
+            ),
         ]
 
     def __str__(self):
@@ -137,6 +202,17 @@ class CustomerSearchHistory(TimestampedModel):
         "customers.Customer", on_delete=models.CASCADE, related_name="searches", db_index=False
     )
     service_type = EnumField(ServiceType, null=True, blank=True)
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_searches",
+        # Zones are never deleted in practice (orders and addresses protect
+        # them); an index over 10^8 rows would serve no query.
+        db_index=False,
+        help_text="The zone searched in (a search log outlives a redrawn zone).",
+    )
     query = models.CharField(max_length=200)
     result_count = models.PositiveIntegerField(default=0)
     clicked_result_type = models.CharField(

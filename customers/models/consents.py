@@ -220,9 +220,10 @@ class CustomerNotificationPreference(TimestampedModel):
 
 class CustomerNotification(TimestampedModel):
     """One message sent (or suppressed) to a customer by push, SMS,
-    WhatsApp, email, voice or in-app, with its provider delivery state.
-    A promotional send needs the latest consent for its channel to be
-    GRANTED (checked by the database)."""
+    WhatsApp, email, voice or in-app, with its provider delivery state and
+    the customer's order an order update is about. A promotional send needs
+    the latest consent for its channel to be GRANTED (checked by the
+    database)."""
 
     customer = models.ForeignKey(
         "customers.Customer",
@@ -233,6 +234,15 @@ class CustomerNotification(TimestampedModel):
     channel = EnumField(NotificationChannel)
     category = models.CharField(max_length=20, choices=NOTIFICATION_CATEGORIES)
     status = EnumField(NotificationStatus, default=NotificationStatus.QUEUED)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_notifications",
+        db_index=False,  # indexed where set (customer_notifications_order)
+        help_text="The customer's order an order update is about (checked by the database).",
+    )
     template_code = models.CharField(max_length=64)
     dlt_template_id = models.CharField(
         "DLT template id",
@@ -287,6 +297,11 @@ class CustomerNotification(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["customer", "-id"], name="customer_notifications_recent"),
+            models.Index(
+                fields=["order"],
+                condition=Q(order__isnull=False),
+                name="customer_notifications_order",
+            ),
             BrinIndex(fields=["created_at"], name="customer_notifications_brin"),
         ]
 

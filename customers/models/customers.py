@@ -144,8 +144,9 @@ class Customer(TimestampedModel):
 
 
 class CustomerAddress(TimestampedModel):
-    """A saved delivery or pickup address of one customer, with its map pin.
-    Archived rather than deleted, so past orders keep pointing at it."""
+    """A saved delivery or pickup address of one customer, with its map pin
+    and the service zone it falls in. Archived rather than deleted, so past
+    orders keep pointing at it."""
 
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="addresses", db_index=False
@@ -167,6 +168,14 @@ class CustomerAddress(TimestampedModel):
     pincode = models.CharField(max_length=6, validators=[validate_pin_code])
     latitude = LatitudeField()
     longitude = LongitudeField()
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_addresses",
+        help_text="The service zone the pin falls in (set by geocoding; empty outside every zone).",
+    )
     delivery_instructions = models.CharField(max_length=300, blank=True)
     is_default = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -216,8 +216,9 @@ class CustomerCouponAssignment(TimestampedModel):
 
 class CustomerReferral(TimestampedModel):
     """A referrer inviting someone: the code used, the referee once they
-    sign up, qualification by a first order, and the rewards paid. A
-    customer is referred at most once and never by themselves."""
+    sign up, qualification by a first order (one of the referee's), and the
+    rewards paid. A customer is referred at most once and never by
+    themselves."""
 
     referrer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="referrals_made"
@@ -234,6 +235,14 @@ class CustomerReferral(TimestampedModel):
         max_length=16, null=True, blank=True, validators=[validate_mobile]
     )
     status = EnumField(ReferralStatus, default=ReferralStatus.INVITED)
+    qualifying_order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_referrals",
+        help_text="The referee's order that qualified the referral (checked by the database).",
+    )
     signed_up_at = models.DateTimeField(null=True, blank=True)
     qualified_at = models.DateTimeField(null=True, blank=True)
     rewarded_at = models.DateTimeField(null=True, blank=True)
@@ -291,9 +300,9 @@ class CustomerReferral(TimestampedModel):
 
 
 class CustomerReward(TimestampedModel):
-    """A reward issued to a customer for an order, campaign, referral or
-    ticket: a scratch card, cashback, coupon or points, with its unlock,
-    expiry and redemption."""
+    """A reward issued to a customer for an order (one of theirs), campaign,
+    referral or ticket: a scratch card, cashback, coupon or points, with its
+    unlock, expiry and redemption."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="rewards", db_index=False
@@ -302,6 +311,14 @@ class CustomerReward(TimestampedModel):
     state = models.CharField(max_length=10, choices=REWARD_STATES, default="LOCKED")
     source_type = models.CharField(max_length=8, choices=REWARD_SOURCE_TYPES)
     source_id = models.CharField(max_length=64)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_rewards",
+        help_text="The customer's order a scratch card or cashback is for; campaigns have none.",
+    )
     cash_value = MoneyField(null=True, blank=True)
     points = models.PositiveIntegerField(null=True, blank=True)
     coupon = models.ForeignKey(

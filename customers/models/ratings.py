@@ -4,7 +4,8 @@ photos attached to reviews."""
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from customers.choices import RatingTargetType
 from customers.vocabularies import (
@@ -60,15 +61,50 @@ class CustomerRatingTag(TimestampedModel):
 class CustomerRating(TimestampedModel):
     """One rating of an order's store, item, rider or the order itself by
     the customer, or of the customer by the rider: stars, tags, review text
-    and moderation state. Every code in ``tag_codes`` names a
-    ``customer_rating_tags`` row of the same target type (checked by the
-    database)."""
+    and moderation state.
+
+    The column ``target_type`` names is the one set (``rider`` is the rater
+    of a CUSTOMER rating); each target is rated at most once per order. The
+    database also checks that the order is a delivered or completed order of
+    the customer, and that every code in ``tag_codes`` names a
+    ``customer_rating_tags`` row of the same target type."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="ratings"
     )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="customer_ratings",
+        db_index=False,  # the one-per-target unique index leads with it
+        help_text="A delivered or completed order of the customer (checked by the database).",
+    )
     target_type = EnumField(RatingTargetType)
     rated_by_type = EnumField(ActorType, default=ActorType.CUSTOMER)
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_ratings",
+        help_text="The store rated (MERCHANT_STORE ratings).",
+    )
+    menu_item = models.ForeignKey(
+        "merchants.MerchantMenuItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_ratings",
+        help_text="The item rated (MENU_ITEM ratings).",
+    )
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_ratings",
+        help_text="The rider rated (RIDER ratings), or who rated the customer (CUSTOMER).",
+    )
     stars = models.PositiveSmallIntegerField()
     tag_codes = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     review_text = models.TextField(blank=True)
@@ -101,6 +137,53 @@ class CustomerRating(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(moderated_by__isnull=True) | Q(moderated_at__isnull=False),
                 name="customer_ratings_moderated_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    target_type=RatingTargetType.ORDER,
+                    store__isnull=True,
+                    menu_item__isnull=True,
+                    rider__isnull=True,
+                )
+                | Q(
+                    target_type=RatingTargetType.MERCHANT_STORE,
+                    store__isnull=False,
+                    menu_item__isnull=True,
+                    rider__isnull=True,
+                )
+                | Q(
+                    target_type=RatingTargetType.MENU_ITEM,
+                    store__isnull=True,
+                    menu_item__isnull=False,
+                    rider__isnull=True,
+                )
+                | Q(
+                    target_type__in=[RatingTargetType.RIDER, RatingTargetType.CUSTOMER],
+                    store__isnull=True,
+                    menu_item__isnull=True,
+                    rider__isnull=False,
+                ),
+                name="customer_ratings_target_matches_type",
+                violation_error_message=(
+                    "Name exactly the store, item or rider the target type says "
+                    "(the rider who rates a customer; nothing for an order)."
+                ),
+            ),
+            models.UniqueConstraint(
+                # The CHECK above leaves at most one of the three set, so the
+                # COALESCE is the target (0: the order itself, or the customer
+                # once per rating rider). rated_by_type follows target_type.
+                F("order"),
+                F("target_type"),
+                Coalesce(
+                    F("rider"),
+                    F("store"),
+                    F("menu_item"),
+                    Value(0),
+                    output_field=models.BigIntegerField(),
+                ),
+                name="customer_ratings_one_per_target_per_order",
+                violation_error_message="This was already rated for this order.",
             ),
         ]
         indexes = [

@@ -68,12 +68,18 @@ class CustomerEmergencyContact(TimestampedModel):
 
 
 class CustomerTripShare(TimestampedModel):
-    """A live tracking link for a ride or parcel, shared with a contact.
-    Only the hash of the link's token is stored; the link expires within
-    24 hours."""
+    """A live tracking link for one of the customer's rides or parcels,
+    shared with a contact. Only the hash of the link's token is stored; the
+    link expires within 24 hours."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="trip_shares"
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="customer_trip_shares",
+        help_text="The customer's ride or parcel tracked (checked by the database).",
     )
     contact = models.ForeignKey(
         CustomerEmergencyContact,
@@ -106,11 +112,20 @@ class CustomerTripShare(TimestampedModel):
 
 
 class CustomerSosAlert(TimestampedModel):
-    """An SOS raised by a customer during a ride or delivery: where they
-    were, whom it notified, and how ops handled it."""
+    """An SOS raised by a customer during one of their rides or deliveries
+    (or between orders): where they were, whom it notified, and how ops
+    handled it."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="sos_alerts"
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_sos_alerts",
+        help_text="The customer's ride or delivery under way (checked by the database).",
     )
     status = EnumField(SosStatus, default=SosStatus.RAISED)
     triggered_via = models.CharField(max_length=14, choices=SOS_TRIGGERS, default="APP_BUTTON")
@@ -167,14 +182,28 @@ class CustomerSosAlert(TimestampedModel):
 
 
 class CustomerMaskedCall(TimestampedModel):
-    """A number-masked call between a customer and their rider, driver or
-    store (or support), through a virtual number, with duration and
-    recording reference."""
+    """A number-masked call about one of a customer's orders, between the
+    customer and their rider, driver or store (or support), through a
+    virtual number, with duration and recording reference."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="masked_calls"
     )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="customer_masked_calls",
+        help_text="The customer's order the call is about (checked by the database).",
+    )
     counterparty_type = EnumField(ActorType)
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_masked_calls",
+        help_text="The rider or driver called (RIDER calls only).",
+    )
     initiated_by_type = EnumField(ActorType)
     provider = models.CharField(max_length=12, choices=CALL_PROVIDERS)
     provider_call_id = models.CharField(max_length=64)
@@ -205,6 +234,12 @@ class CustomerMaskedCall(TimestampedModel):
                 name="customer_masked_calls_initiator",
                 violation_error_message="The customer or the counterparty places the call.",
             ),
+            models.CheckConstraint(
+                condition=Q(counterparty_type=ActorType.RIDER, rider__isnull=False)
+                | (~Q(counterparty_type=ActorType.RIDER) & Q(rider__isnull=True)),
+                name="customer_masked_calls_rider_iff_rider_call",
+                violation_error_message="A call with a rider names the rider; others name none.",
+            ),
             one_of("customer_masked_calls", "provider", CALL_PROVIDERS),
             one_of("customer_masked_calls", "call_status", CALL_STATUSES),
             models.CheckConstraint(
@@ -227,11 +262,20 @@ class CustomerMaskedCall(TimestampedModel):
 
 class CustomerBlockedRider(TimestampedModel):
     """A rider or driver this customer must not be matched with again,
-    after a low rating, complaint or safety incident. The rider column
-    arrives with the riders domain (see DEFERRED_FKS.md)."""
+    after a low rating, complaint or safety incident; once per customer and
+    rider. Dispatch eligibility (CATALOG section 8, item 5) reads it."""
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="blocked_riders"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="blocked_riders",
+        db_index=False,  # the (customer, rider) unique index leads with it
+    )
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        related_name="customer_blocks",
+        help_text="The rider who must not be matched with this customer.",
     )
     reason = models.CharField(max_length=16, choices=RIDER_BLOCK_REASONS)
     rating = models.ForeignKey(
@@ -267,6 +311,11 @@ class CustomerBlockedRider(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(reason="LOW_RATING") | Q(rating__isnull=False),
                 name="customer_blocked_riders_low_rating_has_rating",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "rider"],
+                name="customer_blocked_riders_customer_rider_uniq",
+                violation_error_message="This customer has already blocked this rider.",
             ),
         ]
 

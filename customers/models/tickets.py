@@ -23,12 +23,16 @@ from gatimitra.enums import ActorType, ServiceType
 
 #: Statuses after which a ticket carries its resolution.
 RESOLVED_STATUSES = [TicketStatus.RESOLVED, TicketStatus.CLOSED]
+#: ONDC IGM categories whose issues are about one order, which they name.
+ORDER_ISSUE_CATEGORIES = [TicketCategory.ORDER, TicketCategory.ITEM, TicketCategory.FULFILLMENT]
 
 
 class CustomerTicket(TimestampedModel):
     """A support ticket raised by or for a customer: ONDC-IGM-style category
-    and sub-category, channel, priority, SLA deadlines, the agent on it and
-    how it was resolved. ``ticket_number`` is its public identifier."""
+    and sub-category, the customer's order it is about (required for ORDER,
+    ITEM and FULFILLMENT issues), channel, priority, SLA deadlines, the team
+    and agent on it and how it was resolved. ``ticket_number`` is its public
+    identifier."""
 
     ticket_number = models.CharField(
         max_length=16,
@@ -44,11 +48,28 @@ class CustomerTicket(TimestampedModel):
     sub_category_code = models.CharField(
         max_length=8, help_text="ONDC IGM sub-category, e.g. ORD01, ITM02, FLM03, PMT01."
     )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_tickets",
+        help_text="One of the customer's orders (checked by the database); "
+        "required for ORDER, ITEM and FULFILLMENT issues.",
+    )
     channel = models.CharField(max_length=10, choices=TICKET_CHANNELS, default="APP_CHAT")
     priority = models.PositiveSmallIntegerField(choices=TICKET_PRIORITIES, default=3)
     status = EnumField(TicketStatus, default=TicketStatus.OPEN)
     subject = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    team = models.ForeignKey(
+        "access_mgmt.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_tickets",
+        help_text="The support team the ticket is queued for.",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -95,6 +116,11 @@ class CustomerTicket(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(status=TicketStatus.CLOSED) | Q(closed_at__isnull=False),
                 name="customer_tickets_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category__in=ORDER_ISSUE_CATEGORIES) | Q(order__isnull=False),
+                name="customer_tickets_order_issue_names_order",
+                violation_error_message="An order, item or fulfilment issue names its order.",
             ),
         ]
         indexes = [
@@ -160,8 +186,8 @@ class CustomerTicketMessage(TimestampedModel):
 
 class CustomerTicketEvent(AppendOnlyModel):
     """One thing that happened to a ticket: a status change, assignment,
-    escalation, SLA breach or resolution action (with the refund or wallet
-    credit it issued). Append-only."""
+    escalation, SLA breach or resolution action (with the refund, of the
+    ticket's customer's order, or wallet credit it issued). Append-only."""
 
     ticket = models.ForeignKey(CustomerTicket, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(max_length=16, choices=TICKET_EVENT_TYPES)
@@ -182,6 +208,15 @@ class CustomerTicketEvent(AppendOnlyModel):
         blank=True,
         related_name="ticket_events",
     )
+    refund = models.ForeignKey(
+        "orders.OrderRefund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_ticket_events",
+        help_text="The refund a REFUND_ISSUED event issued (checked by the database to be "
+        "of the ticket's order, or of one of its customer's orders).",
+    )
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -199,6 +234,10 @@ class CustomerTicketEvent(AppendOnlyModel):
                 name="customer_ticket_events_wallet_credit_txn",
             ),
             models.CheckConstraint(
+                condition=~Q(event_type="REFUND_ISSUED") | Q(refund__isnull=False),
+                name="customer_ticket_events_refund_issued_names_refund",
+            ),
+            models.CheckConstraint(
                 condition=Q(actor_type=ActorType.SYSTEM_USER, actor_user__isnull=False)
                 | (~Q(actor_type=ActorType.SYSTEM_USER) & Q(actor_user__isnull=True)),
                 name="customer_ticket_events_agent_named",
@@ -210,11 +249,19 @@ class CustomerTicketEvent(AppendOnlyModel):
 
 
 class CustomerNpsResponse(TimestampedModel):
-    """One NPS (0-10) or CSAT (1-5) answer from a customer after an order,
-    after a ticket or in a periodic survey."""
+    """One NPS (0-10) or CSAT (1-5) answer from a customer after one of
+    their orders, after a ticket or in a periodic survey."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="nps_responses"
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_nps_responses",
+        help_text="One of the same customer's orders (checked by the database).",
     )
     ticket = models.ForeignKey(
         CustomerTicket,
@@ -245,6 +292,10 @@ class CustomerNpsResponse(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(touchpoint="POST_TICKET") | Q(ticket__isnull=False),
                 name="customer_nps_responses_ticket_survey_has_ticket",
+            ),
+            models.CheckConstraint(
+                condition=~Q(touchpoint="POST_ORDER") | Q(order__isnull=False),
+                name="customer_nps_responses_order_survey_has_order",
             ),
         ]
 

@@ -157,12 +157,30 @@ class _CustomerLedgerEntry(LedgerEntryModel):
 class CustomerWalletTransaction(_CustomerLedgerEntry):
     """One append-only movement of a customer wallet: a credit (refund,
     cashback, promo, referral, goodwill) or a debit (order payment, expiry),
-    with the balance after it."""
+    with the balance after it. An order payment names its order and a refund
+    credit its refund, both of the wallet's customer (checked by the
+    database)."""
 
     wallet = models.ForeignKey(
         CustomerWallet, on_delete=models.PROTECT, related_name="transactions", db_index=False
     )
     txn_type = EnumField(CustomerWalletTxnType)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_wallet_transactions",
+        help_text="The order an ORDER_DEBIT paid or a CASHBACK came from.",
+    )
+    refund = models.ForeignKey(
+        "orders.OrderRefund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_wallet_transactions",
+        help_text="The refund a REFUND_CREDIT pays out.",
+    )
     amount = MoneyField()
     balance_after = models.DecimalField(
         max_digits=14, decimal_places=2, db_default=ASSIGNED_BY_DATABASE, editable=False
@@ -196,6 +214,17 @@ class CustomerWalletTransaction(_CustomerLedgerEntry):
             models.CheckConstraint(
                 condition=Q(credit_expires_at__isnull=True) | Q(direction=CREDIT),
                 name="customer_wallet_transactions_expiry_on_credit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(txn_type=CustomerWalletTxnType.ORDER_DEBIT) | Q(order__isnull=False),
+                name="customer_wallet_transactions_order_debit_names_order",
+                violation_error_message="An order payment names its order.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(txn_type=CustomerWalletTxnType.REFUND_CREDIT)
+                | Q(refund__isnull=False),
+                name="customer_wallet_transactions_refund_credit_names_refund",
+                violation_error_message="A refund credit names its refund.",
             ),
         ]
 
@@ -311,12 +340,21 @@ class CustomerLoyalty(_LedgerOwner):
 
 class CustomerLoyaltyTransaction(_CustomerLedgerEntry):
     """One append-only movement of a loyalty account in whole points: earn,
-    bonus, redeem, expire, reverse or adjust, with the balance after it."""
+    bonus, redeem, expire, reverse or adjust, with the balance after it and
+    the account's customer's order it was earned or redeemed on, if any."""
 
     loyalty = models.ForeignKey(
         CustomerLoyalty, on_delete=models.PROTECT, related_name="transactions", db_index=False
     )
     txn_type = EnumField(LoyaltyTxnType)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customer_loyalty_transactions",
+        help_text="The order the points were earned or redeemed on.",
+    )
     amount = models.PositiveIntegerField(help_text="Points.")
     balance_after = models.BigIntegerField(db_default=ASSIGNED_BY_DATABASE, editable=False)
     points_expire_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access_mgmt.factories import TeamFactory
 from customers.factories import (
     CustomerAddressFactory,
     CustomerConsentFactory,
@@ -232,3 +233,42 @@ def test_admin_form_reports_a_second_default_address(client, superuser):
     response = client.post(url, {**data, "customer": other.customer_id, "is_default": "on"})
     assert response.status_code == 200
     assert "already has a default address" in response.content.decode()
+
+
+def ticket_form(customer, **fields):
+    return {
+        "customer": customer.pk,
+        "category": "ITEM",
+        "sub_category_code": "ITM02",
+        "channel": "APP_CHAT",
+        "priority": "3",
+        "status": "OPEN",
+        "subject": "Raita missing",
+        "first_response_due_at_0": "2030-01-01",
+        "first_response_due_at_1": "10:00:00",
+        "resolution_due_at_0": "2030-01-02",
+        "resolution_due_at_1": "10:00:00",
+        "reopen_count": "0",
+        **management_forms("messages", "events"),
+        **fields,
+    }
+
+
+def test_ticket_form_asks_for_the_order_of_an_item_issue(client, superuser, order_of):
+    client.force_login(superuser)
+    customer = CustomerDeviceFactory().customer
+    url = reverse("admin:customers_customerticket_add")
+
+    response = client.post(url, ticket_form(customer))
+    assert response.status_code == 200
+    assert "An order, item or fulfilment issue names its order." in response.content.decode()
+
+    order = order_of(customer, status="delivered")
+    team = TeamFactory(team_type="SUPPORT_L1")
+    response = client.post(url, ticket_form(customer, order=order.pk, team=team.pk))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ticket = CustomerTicket.objects.get(customer=customer)
+    assert (ticket.order, ticket.team) == (order, team)
+
+    page = client.get(reverse("admin:customers_customerticket_change", args=[ticket.pk]))
+    assert order.order_number in page.content.decode()

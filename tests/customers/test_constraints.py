@@ -53,7 +53,7 @@ from customers.models import (
 )
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.tables import split_table
-from gatimitra.enums import NotificationChannel
+from gatimitra.enums import ActorType, NotificationChannel
 from gatimitra.testing import factory_for
 from tests.customers.helpers import refused
 
@@ -346,7 +346,9 @@ class TestFormatsAndWindows:
 
     def test_only_riders_rate_customers(self):
         with refused("customer_ratings_rater_of_target"):
-            CustomerRatingFactory(target_type=RatingTargetType.CUSTOMER)
+            CustomerRatingFactory(
+                target_type=RatingTargetType.CUSTOMER, rated_by_type=ActorType.CUSTOMER
+            )
 
 
 # Every customers enum (CATALOG section 7, items 49-60) is checked by PostgreSQL.

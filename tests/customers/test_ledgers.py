@@ -12,6 +12,7 @@ from django.db.models import Case, F, Sum, When
 from customers.choices import CustomerWalletTxnType as WalletTxn
 from customers.choices import LoyaltyTxnType as LoyaltyTxn
 from customers.factories import CustomerLoyaltyFactory, CustomerWalletFactory
+from customers.factories._links import placed_by
 from customers.models import (
     CustomerLoyalty,
     CustomerLoyaltyTransaction,
@@ -19,6 +20,7 @@ from customers.models import (
     CustomerWalletTransaction,
 )
 from gatimitra.enums import LedgerEntryDirection as Direction
+from orders.factories import FoodOrderFactory
 from tests.customers.helpers import refused
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +42,25 @@ def assert_chain(model, **owner):
     return balance
 
 
-def credit(wallet, amount, source_id, txn_type=WalletTxn.REFUND_CREDIT, **kwargs):
+def credit(wallet, amount, source_id, txn_type=WalletTxn.GOODWILL_CREDIT, **kwargs):
+    """A goodwill credit from a support ticket (no order or refund needed)."""
     return wallet.credit(
-        txn_type, Decimal(amount), source_type="REFUND", source_id=source_id, **kwargs
+        txn_type, Decimal(amount), source_type="TICKET", source_id=source_id, **kwargs
+    )
+
+
+def an_order(wallet):
+    """An order of the wallet's customer, for ORDER_DEBITs to name."""
+    return FoodOrderFactory(**placed_by(wallet.customer))
+
+
+def pay(wallet, amount, order, source_id=None):
+    return wallet.debit(
+        WalletTxn.ORDER_DEBIT,
+        Decimal(amount),
+        source_type="ORDER",
+        source_id=source_id or order.pk,
+        order=order,
     )
 
 
@@ -50,9 +68,7 @@ class TestWalletLedger:
     def test_database_numbers_and_balances_each_entry(self, wallet):
         first = credit(wallet, "250.00", "r-1")
         second = credit(wallet, "99.50", "r-2")
-        spend = wallet.debit(
-            WalletTxn.ORDER_DEBIT, Decimal("120.25"), source_type="ORDER", source_id=7
-        )
+        spend = pay(wallet, "120.25", an_order(wallet))
 
         assert (first.seq_no, second.seq_no, spend.seq_no) == (1, 2, 3)
         assert (first.balance_after, second.balance_after, spend.balance_after) == (
@@ -72,28 +88,30 @@ class TestWalletLedger:
         assert other.transactions.get().seq_no == 1
 
     def test_replayed_credit_is_refused_not_doubled(self, wallet):
-        credit(wallet, "150.00", "refund-42")
+        credit(wallet, "150.00", "ticket-42")
         with refused("customer_wallet_transactions_source_uniq"):
-            credit(wallet, "150.00", "refund-42", idempotency_key="retry-of-refund-42")
+            credit(wallet, "150.00", "ticket-42", idempotency_key="retry-of-ticket-42")
         with refused("customer_wallet_transactions_idempotency_key"):
-            credit(wallet, "150.00", "refund-43", idempotency_key="REFUND:refund-42:REFUND_CREDIT")
+            credit(
+                wallet, "150.00", "ticket-43", idempotency_key="TICKET:ticket-42:GOODWILL_CREDIT"
+            )
 
         wallet.refresh_from_db()
         assert wallet.balance == Decimal("150.00")
         assert wallet.transactions.count() == 1
 
     def test_same_source_may_post_different_types(self, wallet):
-        # A refund credited, then that same refund's credit reversed.
-        credit(wallet, "80.00", "refund-7")
+        # A goodwill credit, then that same credit reversed.
+        credit(wallet, "80.00", "ticket-7")
         wallet.debit(
-            WalletTxn.REVERSAL, Decimal("80.00"), source_type="REFUND", source_id="refund-7"
+            WalletTxn.REVERSAL, Decimal("80.00"), source_type="TICKET", source_id="ticket-7"
         )
         assert wallet.balance == 0
 
     def test_balance_never_goes_below_zero(self, wallet):
         credit(wallet, "100.00", "r-4")
         with refused("customers.customer_wallet_transactions", "below 0"):
-            wallet.debit(WalletTxn.ORDER_DEBIT, Decimal("100.01"), source_type="ORDER", source_id=1)
+            pay(wallet, "100.01", an_order(wallet))
         wallet.refresh_from_db()
         assert wallet.balance == Decimal("100.00")
 
@@ -143,7 +161,7 @@ class TestWalletLedger:
         wallet.save()
         credit(wallet, "20.00", "r-10")
         with refused("customers.customer_wallet_transactions", "is FROZEN"):
-            wallet.debit(WalletTxn.ORDER_DEBIT, Decimal("5.00"), source_type="ORDER", source_id=2)
+            pay(wallet, "5.00", an_order(wallet))
 
     def test_closed_wallet_takes_nothing(self, wallet):
         wallet.status = "CLOSED"
@@ -232,7 +250,7 @@ def test_concurrent_credits_from_many_connections_keep_balance_equal_to_ledger()
     def post_credits(index):
         mine = CustomerWallet.objects.get(pk=wallet.pk)
         for n in range(credits_each):
-            credit(mine, "12.34", f"refund-{index}-{n}")
+            credit(mine, "12.34", f"ticket-{index}-{n}")
 
     assert _in_threads(threads, post_credits) == []
 
@@ -246,10 +264,10 @@ def test_concurrent_credits_from_many_connections_keep_balance_equal_to_ledger()
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_debits_never_overdraw():
     wallet = CustomerWalletFactory(credits=["100.00"])
+    orders = [an_order(wallet) for _ in range(5)]
 
     def spend(index):
-        mine = CustomerWallet.objects.get(pk=wallet.pk)
-        mine.debit(WalletTxn.ORDER_DEBIT, Decimal("30.00"), source_type="ORDER", source_id=index)
+        pay(CustomerWallet.objects.get(pk=wallet.pk), "30.00", orders[index])
 
     errors = _in_threads(5, spend)
 
