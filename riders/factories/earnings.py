@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import (
     LedgerEntryDirection,
+    OrderStatus,
     PaymentMethod,
     PaymentStatus,
     PayoutAccountType,
@@ -89,8 +90,42 @@ class RiderCashDepositFactory(DjangoModelFactory):
         model = RiderCashDeposit
 
 
+def assignment_has_rider():
+    """Does ``orders.order_rider_assignments`` have its ``rider`` column yet?
+    (The orders app adds it in its own cross-schema migration.)"""
+    from orders.models import OrderRiderAssignment
+
+    return any(field.name == "rider" for field in OrderRiderAssignment._meta.concrete_fields)
+
+
+def finished_assignment(rider, service_type=ServiceType.FOOD):
+    """What an earning pays: ``rider``'s COMPLETED assignment on a finished
+    (DELIVERED, or COMPLETED for RIDE) order of ``service_type``."""
+    from orders.choices import AssignmentStatus
+    from orders.factories import OrderFactory, OrderRiderAssignmentFactory
+
+    finished = OrderStatus.COMPLETED if service_type == ServiceType.RIDE else OrderStatus.DELIVERED
+    order = OrderFactory(service_type=service_type, status=finished, with_assignment=False)
+    now = timezone.now()
+    return OrderRiderAssignmentFactory(
+        order=order,
+        status=AssignmentStatus.COMPLETED,
+        assigned_at=now,
+        accepted_at=now,
+        picked_up_at=now,
+        dropped_at=now,
+        ended_at=now,
+        **({"rider": rider} if assignment_has_rider() else {}),
+    )
+
+
 class RiderOrderEarningFactory(DjangoModelFactory):
+    """The earning of the rider's finished assignment of an order of
+    ``service_type`` (built with it, unless ``assignment`` is given)."""
+
     rider = factory.SubFactory(RiderFactory)
+    assignment = factory.LazyAttribute(lambda o: finished_assignment(o.rider, o.service_type))
+    order = factory.SelfAttribute("assignment.order")
     service_type = ServiceType.FOOD
     base_pay = Decimal("25.00")
     distance_pay = Decimal("18.40")
@@ -108,7 +143,8 @@ class WalletLedgerFactory(DjangoModelFactory):
     """An ORDER_EARNING credit. ``direction`` follows ``txn_type``;
     ``seq_no`` and ``balance_after`` come from the database's chain, so any
     sequence of these factories leaves a consistent ledger. Traits:
-    ``for_earning``, ``for_payout``, ``for_deposit`` link the typed source."""
+    ``for_order`` (a tip on a delivered order), ``for_earning``,
+    ``for_payout``, ``for_deposit`` link the typed source."""
 
     rider = factory.SubFactory(RiderFactory)
     txn_type = WalletTxnType.ORDER_EARNING
@@ -125,6 +161,13 @@ class WalletLedgerFactory(DjangoModelFactory):
     idempotency_key = factory.Sequence(lambda n: f"wl-{n:012d}")
 
     class Params:
+        for_order = factory.Trait(
+            order=factory.SubFactory("orders.factories.OrderFactory", status=OrderStatus.DELIVERED),
+            txn_type=WalletTxnType.TIP,
+            amount=Decimal("20.00"),
+            source_type="ORDER",
+            source_id=factory.SelfAttribute("order.pk"),
+        )
         for_earning = factory.Trait(
             earning=factory.SubFactory(
                 RiderOrderEarningFactory, rider=factory.SelfAttribute("..rider")
