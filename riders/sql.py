@@ -267,6 +267,9 @@ DECLARE
     assignment_rider bigint;
     order_service text;
 BEGIN
+    IF NEW.assignment_id IS NULL OR NEW.order_id IS NULL THEN
+        RETURN NEW;  -- NOT NULL reports it
+    END IF;
     SELECT to_jsonb(a) INTO assignment
         FROM "orders"."order_rider_assignments" AS a WHERE a.id = NEW.assignment_id;
     IF assignment IS NULL THEN

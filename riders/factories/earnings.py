@@ -120,10 +120,10 @@ def finished_assignment(rider, service_type=ServiceType.FOOD):
 
 
 class RiderOrderEarningFactory(DjangoModelFactory):
-    """The earning of the rider's finished assignment of an order of
-    ``service_type`` (built with it, unless ``assignment`` is given)."""
+    """An ACTIVE rider's earning for their finished assignment of an order
+    of ``service_type`` (built with it, unless ``assignment`` is given)."""
 
-    rider = factory.SubFactory(RiderFactory)
+    rider = factory.SubFactory("riders.factories.riders.ActiveRiderFactory")
     assignment = factory.LazyAttribute(lambda o: finished_assignment(o.rider, o.service_type))
     order = factory.SelfAttribute("assignment.order")
     service_type = ServiceType.FOOD
