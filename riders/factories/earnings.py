@@ -98,14 +98,33 @@ def assignment_has_rider():
     return any(field.name == "rider" for field in OrderRiderAssignment._meta.concrete_fields)
 
 
-def finished_assignment(rider, service_type=ServiceType.FOOD):
-    """What an earning pays: ``rider``'s COMPLETED assignment on a finished
-    (DELIVERED, or COMPLETED for RIDE) order of ``service_type``."""
-    from orders.choices import AssignmentStatus
-    from orders.factories import OrderFactory, OrderRiderAssignmentFactory
+def finished_order(service_type=ServiceType.FOOD):
+    """A complete order of ``service_type`` that is over (DELIVERED, or
+    COMPLETED for RIDE), without its rider assignment."""
+    from orders.factories import OrderFactory
 
     finished = OrderStatus.COMPLETED if service_type == ServiceType.RIDE else OrderStatus.DELIVERED
-    order = OrderFactory(service_type=service_type, status=finished, with_assignment=False)
+    return OrderFactory(service_type=service_type, status=finished, with_assignment=False)
+
+
+def finished_assignment(rider, service_type=ServiceType.FOOD, order=None):
+    """What an earning pays: ``rider``'s COMPLETED assignment on ``order``
+    (by default a new finished order of ``service_type``). An existing
+    COMPLETED assignment of the order without an earning is reused when it
+    is the rider's (or names no rider: before orders adds the column)."""
+    from orders.choices import AssignmentStatus
+    from orders.factories import OrderRiderAssignmentFactory
+
+    has_rider = assignment_has_rider()
+    if order is None:
+        order = finished_order(service_type)
+    else:
+        done = order.rider_assignments.filter(
+            status=AssignmentStatus.COMPLETED, rider_earnings__isnull=True
+        )
+        reusable = done.filter(rider=rider) if has_rider else done
+        if existing := reusable.order_by("id").first():
+            return existing
     now = timezone.now()
     return OrderRiderAssignmentFactory(
         order=order,
@@ -115,17 +134,23 @@ def finished_assignment(rider, service_type=ServiceType.FOOD):
         picked_up_at=now,
         dropped_at=now,
         ended_at=now,
-        **({"rider": rider} if assignment_has_rider() else {}),
+        **({"rider": rider} if has_rider else {}),
     )
+
+
+#: "Not given": the factory builds the order and/or the assignment.
+AUTO = object()
 
 
 class RiderOrderEarningFactory(DjangoModelFactory):
     """An ACTIVE rider's earning for their finished assignment of an order
-    of ``service_type`` (built with it, unless ``assignment`` is given)."""
+    of ``service_type``. Give ``order`` (an order that is over) or
+    ``assignment``, or neither, and the factory builds what is missing so that
+    order, assignment and rider agree."""
 
     rider = factory.SubFactory("riders.factories.riders.ActiveRiderFactory")
-    assignment = factory.LazyAttribute(lambda o: finished_assignment(o.rider, o.service_type))
-    order = factory.SelfAttribute("assignment.order")
+    order = AUTO
+    assignment = AUTO
     service_type = ServiceType.FOOD
     base_pay = Decimal("25.00")
     distance_pay = Decimal("18.40")
@@ -137,6 +162,17 @@ class RiderOrderEarningFactory(DjangoModelFactory):
 
     class Meta:
         model = RiderOrderEarning
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        order, assignment = kwargs["order"], kwargs["assignment"]
+        if assignment is AUTO:
+            assignment = finished_assignment(
+                kwargs["rider"], kwargs["service_type"], None if order is AUTO else order
+            )
+        if order is AUTO:
+            order = assignment.order if assignment is not None else finished_order()
+        return {**kwargs, "order": order, "assignment": assignment}
 
 
 class WalletLedgerFactory(DjangoModelFactory):

@@ -306,6 +306,11 @@ def test_factories_fill_the_links_a_real_row_has():
     assert earning.order.status == OrderStatus.COMPLETED
     if assignment_has_rider():
         assert OrderRiderAssignment.objects.get(pk=earning.assignment_id).rider_id == rider.pk
+    delivered = OrderFactory(status=OrderStatus.DELIVERED)
+    for_order = RiderOrderEarningFactory(rider=rider, order=delivered)
+    assert for_order.assignment.order_id == delivered.pk
+    assignment = finished_assignment(rider)
+    assert RiderOrderEarningFactory(rider=rider, assignment=assignment).order == assignment.order
     credit = WalletLedgerFactory(rider=rider, for_earning=True)
     assert credit.earning.rider_id == rider.pk
     assert credit.amount == credit.earning.total == Decimal("68.40")
