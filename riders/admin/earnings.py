@@ -104,10 +104,20 @@ class RiderCashDepositAdmin(GatimitraModelAdmin):
 
 @admin.register(RiderOrderEarning)
 class RiderOrderEarningAdmin(GatimitraModelAdmin):
-    list_display = ("id", "rider", "service_type", "total", "tip", "pay_rule_version", "earned_at")
+    list_display = (
+        "id",
+        "rider",
+        "order",
+        "assignment",
+        "service_type",
+        "total",
+        "tip",
+        "pay_rule_version",
+        "earned_at",
+    )
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
-    autocomplete_fields = ("rider",)
+    autocomplete_fields = ("rider", "order")
     readonly_fields = ("total",)
 
 
@@ -121,6 +131,7 @@ class WalletLedgerAdmin(GatimitraModelAdmin):
         "direction",
         "amount",
         "balance_after",
+        "order",
         "created_at",
     )
     list_filter = ("txn_type", "direction")

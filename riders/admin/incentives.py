@@ -11,6 +11,8 @@ class RiderIncentiveSchemeAdmin(GatimitraModelAdmin):
         "name",
         "incentive_type",
         "service_type",
+        "city",
+        "zone",
         "valid_from",
         "valid_to",
         "reward_amount",
@@ -18,6 +20,7 @@ class RiderIncentiveSchemeAdmin(GatimitraModelAdmin):
     )
     search_fields = ("code", "name")
     ordering = ("-id",)
+    autocomplete_fields = ("city", "zone")
 
 
 @admin.register(RiderIncentiveProgress)
@@ -41,6 +44,7 @@ class RiderPenaltyAdmin(GatimitraModelAdmin):
     list_display = (
         "id",
         "rider",
+        "order",
         "reason_code",
         "amount",
         "imposed_at",
@@ -50,4 +54,4 @@ class RiderPenaltyAdmin(GatimitraModelAdmin):
     list_filter = ("reason_code", "dispute_status")
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
-    autocomplete_fields = ("rider",)
+    autocomplete_fields = ("rider", "order")

@@ -44,6 +44,7 @@ class RiderStatusHistoryInline(ReadOnlyTabularInline):
         "from_status",
         "to_status",
         "actor",
+        "approval",
         "reason",
     )
     readonly_fields = fields
@@ -58,14 +59,19 @@ class RiderAdmin(GatimitraModelAdmin):
         "mobile",
         "onboarding_stage",
         "status",
+        "city",
+        "home_zone",
         "rating",
         "created_at",
     )
+    list_filter = ("onboarding_stage", "status", "city")
     search_fields = ("full_name", "=mobile")
     ordering = ("-id",)
+    autocomplete_fields = ("city", "home_zone")
     readonly_fields = ("rating", "acceptance_rate", "activated_at", "records")
     fieldsets = (
         (None, {"fields": ("full_name", "mobile", "date_of_birth", "referral_code")}),
+        ("Work area", {"fields": ("city", "home_zone")}),
         (
             "Onboarding",
             {"fields": ("onboarding_stage", "status", "enabled_services", "activated_at")},
@@ -119,6 +125,7 @@ class RiderStatusHistoryAdmin(GatimitraModelAdmin):
         "from_status",
         "to_status",
         "actor",
+        "approval",
         "created_at",
     )
     list_filter = ("to_stage", "to_status")

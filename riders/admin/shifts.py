@@ -32,6 +32,7 @@ class CappedCountPaginator(EstimatedCountPaginator):
 class RiderShiftAdmin(GatimitraModelAdmin):
     list_display = (
         "id",
+        "zone",
         "service_type",
         "starts_at",
         "ends_at",
@@ -40,6 +41,7 @@ class RiderShiftAdmin(GatimitraModelAdmin):
         "is_published",
     )
     ordering = ("-starts_at",)
+    autocomplete_fields = ("zone",)
 
 
 @admin.register(RiderShiftBooking)
@@ -94,6 +96,7 @@ class LocationLogAdmin(ReadOnlyModelAdmin):
 class RiderLiveStatusAdmin(GatimitraModelAdmin):
     list_display = (
         "rider",
+        "zone",
         "duty_status",
         "vehicle_type",
         "active_order_count",
@@ -102,13 +105,22 @@ class RiderLiveStatusAdmin(GatimitraModelAdmin):
     )
     search_fields = ("=rider__mobile",)
     ordering = ("-pk",)
-    autocomplete_fields = ("rider",)
+    autocomplete_fields = ("rider", "zone")
 
 
 @admin.register(RiderSosAlert)
 class RiderSosAlertAdmin(GatimitraModelAdmin):
-    list_display = ("id", "rider", "kind", "status", "raised_at", "handled_by", "resolved_at")
+    list_display = (
+        "id",
+        "rider",
+        "order",
+        "kind",
+        "status",
+        "raised_at",
+        "handled_by",
+        "resolved_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
-    autocomplete_fields = ("rider",)
+    autocomplete_fields = ("rider", "order")

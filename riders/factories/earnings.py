@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import (
     LedgerEntryDirection,
+    OrderStatus,
     PaymentMethod,
     PaymentStatus,
     PayoutAccountType,
@@ -89,8 +90,67 @@ class RiderCashDepositFactory(DjangoModelFactory):
         model = RiderCashDeposit
 
 
+def assignment_has_rider():
+    """Does ``orders.order_rider_assignments`` have its ``rider`` column yet?
+    (The orders app adds it in its own cross-schema migration.)"""
+    from orders.models import OrderRiderAssignment
+
+    return any(field.name == "rider" for field in OrderRiderAssignment._meta.concrete_fields)
+
+
+def finished_order(service_type=ServiceType.FOOD):
+    """A complete order of ``service_type`` that is over (DELIVERED, or
+    COMPLETED for RIDE), without its rider assignment."""
+    from orders.factories import OrderFactory
+
+    finished = OrderStatus.COMPLETED if service_type == ServiceType.RIDE else OrderStatus.DELIVERED
+    return OrderFactory(service_type=service_type, status=finished, with_assignment=False)
+
+
+def finished_assignment(rider, service_type=ServiceType.FOOD, order=None):
+    """What an earning pays: ``rider``'s COMPLETED assignment on ``order``
+    (by default a new finished order of ``service_type``). An existing
+    COMPLETED assignment of the order without an earning is reused when it
+    is the rider's (or names no rider: before orders adds the column)."""
+    from orders.choices import AssignmentStatus
+    from orders.factories import OrderRiderAssignmentFactory
+
+    has_rider = assignment_has_rider()
+    if order is None:
+        order = finished_order(service_type)
+    else:
+        done = order.rider_assignments.filter(
+            status=AssignmentStatus.COMPLETED, rider_earnings__isnull=True
+        )
+        reusable = done.filter(rider=rider) if has_rider else done
+        if existing := reusable.order_by("id").first():
+            return existing
+    now = timezone.now()
+    return OrderRiderAssignmentFactory(
+        order=order,
+        status=AssignmentStatus.COMPLETED,
+        assigned_at=now,
+        accepted_at=now,
+        picked_up_at=now,
+        dropped_at=now,
+        ended_at=now,
+        **({"rider": rider} if has_rider else {}),
+    )
+
+
+#: "Not given": the factory builds the order and/or the assignment.
+AUTO = object()
+
+
 class RiderOrderEarningFactory(DjangoModelFactory):
-    rider = factory.SubFactory(RiderFactory)
+    """An ACTIVE rider's earning for their finished assignment of an order
+    of ``service_type``. Give ``order`` (an order that is over) or
+    ``assignment``, or neither, and the factory builds what is missing so that
+    order, assignment and rider agree."""
+
+    rider = factory.SubFactory("riders.factories.riders.ActiveRiderFactory")
+    order = AUTO
+    assignment = AUTO
     service_type = ServiceType.FOOD
     base_pay = Decimal("25.00")
     distance_pay = Decimal("18.40")
@@ -103,12 +163,24 @@ class RiderOrderEarningFactory(DjangoModelFactory):
     class Meta:
         model = RiderOrderEarning
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        order, assignment = kwargs["order"], kwargs["assignment"]
+        if assignment is AUTO:
+            assignment = finished_assignment(
+                kwargs["rider"], kwargs["service_type"], None if order is AUTO else order
+            )
+        if order is AUTO:
+            order = assignment.order if assignment is not None else finished_order()
+        return {**kwargs, "order": order, "assignment": assignment}
+
 
 class WalletLedgerFactory(DjangoModelFactory):
     """An ORDER_EARNING credit. ``direction`` follows ``txn_type``;
     ``seq_no`` and ``balance_after`` come from the database's chain, so any
     sequence of these factories leaves a consistent ledger. Traits:
-    ``for_earning``, ``for_payout``, ``for_deposit`` link the typed source."""
+    ``for_order`` (a tip on a delivered order), ``for_earning``,
+    ``for_payout``, ``for_deposit`` link the typed source."""
 
     rider = factory.SubFactory(RiderFactory)
     txn_type = WalletTxnType.ORDER_EARNING
@@ -125,6 +197,13 @@ class WalletLedgerFactory(DjangoModelFactory):
     idempotency_key = factory.Sequence(lambda n: f"wl-{n:012d}")
 
     class Params:
+        for_order = factory.Trait(
+            order=factory.SubFactory("orders.factories.OrderFactory", status=OrderStatus.DELIVERED),
+            txn_type=WalletTxnType.TIP,
+            amount=Decimal("20.00"),
+            source_type="ORDER",
+            source_id=factory.SelfAttribute("order.pk"),
+        )
         for_earning = factory.Trait(
             earning=factory.SubFactory(
                 RiderOrderEarningFactory, rider=factory.SelfAttribute("..rider")

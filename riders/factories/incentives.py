@@ -6,15 +6,17 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from access_mgmt.factories import SystemUserFactory
-from gatimitra.enums import DisputeStatus, ServiceType
+from gatimitra.enums import DisputeStatus, OrderStatus, ServiceType
 from riders.choices import IncentiveType
 from riders.factories.riders import RiderFactory
 from riders.models import RiderIncentiveProgress, RiderIncentiveScheme, RiderPenalty
 
 
 class RiderIncentiveSchemeFactory(DjangoModelFactory):
-    """A weekly order-target scheme for FOOD."""
+    """A weekly order-target scheme for FOOD in one city. Trait ``in_zone``
+    narrows it to one zone of the city."""
 
+    city = factory.SubFactory("orders.factories.ServiceCityFactory")
     code = factory.Sequence(lambda n: f"BLR-FOOD-WEEKLY-{n:04d}")
     incentive_type = IncentiveType.ORDER_TARGET
     service_type = ServiceType.FOOD
@@ -26,6 +28,12 @@ class RiderIncentiveSchemeFactory(DjangoModelFactory):
     slabs = factory.LazyFunction(
         lambda: [{"orders": 40, "amount": "400.00"}, {"orders": 60, "amount": "750.00"}]
     )
+
+    class Params:
+        in_zone = factory.Trait(
+            zone=factory.SubFactory("orders.factories.ServiceZoneFactory"),
+            city=factory.SelfAttribute("zone.city"),
+        )
 
     class Meta:
         model = RiderIncentiveScheme
@@ -43,10 +51,11 @@ class RiderIncentiveProgressFactory(DjangoModelFactory):
 
 
 class RiderPenaltyFactory(DjangoModelFactory):
-    """A late-delivery fine, still inside its 72-hour dispute window.
-    Trait ``disputed_and_rejected`` adds a decided dispute."""
+    """A late-delivery fine on a delivered order, still inside its 72-hour
+    dispute window. Trait ``disputed_and_rejected`` adds a decided dispute."""
 
     rider = factory.SubFactory(RiderFactory)
+    order = factory.SubFactory("orders.factories.OrderFactory", status=OrderStatus.DELIVERED)
     reason_code = "LATE_DELIVERY"
     amount = Decimal("50.00")
     description = "Delivered 25 minutes after the promised time without a reason."

@@ -12,6 +12,9 @@ from riders.models import Rider, RiderDevice, RiderStatusHistory
 
 DOCUMENTS = "riders.factories.documents"
 EARNINGS = "riders.factories.earnings"
+#: orders' factories by dotted path (imported when used: orders' factories
+#: import the riders ones, so a module-level import would be circular).
+ORDERS = "orders.factories"
 
 
 class RiderFactory(DjangoModelFactory):
@@ -26,6 +29,13 @@ class RiderFactory(DjangoModelFactory):
     full_name = factory.Faker("name", locale="en_IN")
     date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=55)
 
+    class Params:
+        #: A home city and a zone of it, chosen after mobile verification.
+        located = factory.Trait(
+            home_zone=factory.SubFactory(f"{ORDERS}.ServiceZoneFactory"),
+            city=factory.SelfAttribute("home_zone.city"),
+        )
+
     class Meta:
         model = Rider
         skip_postgeneration_save = True
@@ -36,9 +46,11 @@ class MobileVerifiedRiderFactory(RiderFactory):
 
 
 class KycRiderFactory(RiderFactory):
-    """In KYC: Aadhaar submitted through DigiLocker, not yet verified."""
+    """In KYC (home city and zone chosen): Aadhaar submitted through
+    DigiLocker, not yet verified."""
 
     onboarding_stage = OnboardingStage.KYC
+    located = True
     aadhaar = factory.RelatedFactory(
         f"{DOCUMENTS}.RiderDocumentFactory", factory_related_name="rider", aadhaar=True
     )
@@ -49,6 +61,7 @@ class PaymentRiderFactory(RiderFactory):
     the joining fee or kit deposit is due."""
 
     onboarding_stage = OnboardingStage.PAYMENT
+    located = True
     aadhaar = factory.RelatedFactory(
         f"{DOCUMENTS}.RiderDocumentFactory",
         factory_related_name="rider",

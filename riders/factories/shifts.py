@@ -23,6 +23,7 @@ LONGITUDE = Decimal("77.606800")
 
 
 class RiderShiftFactory(DjangoModelFactory):
+    zone = factory.SubFactory("orders.factories.ServiceZoneFactory")
     service_type = ServiceType.FOOD
     starts_at = factory.LazyFunction(
         lambda: (timezone.now() + datetime.timedelta(days=1)).replace(
@@ -81,8 +82,18 @@ class LocationLogFactory(DjangoModelFactory):
         model = LocationLog
 
 
+def zone_of(rider):
+    """The rider's home zone, or a new zone when they have none yet."""
+    from orders.factories import ServiceZoneFactory
+
+    return rider.home_zone or ServiceZoneFactory()
+
+
 class RiderLiveStatusFactory(DjangoModelFactory):
+    """ONLINE around MG Road, in the rider's home zone."""
+
     rider = factory.SubFactory(RiderFactory)
+    zone = factory.LazyAttribute(lambda o: zone_of(o.rider))
     duty_status = DutyStatus.ONLINE
     vehicle_type = VehicleType.MOTORCYCLE
     latitude = LATITUDE
@@ -100,6 +111,12 @@ class RiderSosAlertFactory(DjangoModelFactory):
     latitude = LATITUDE
     longitude = LONGITUDE
     description = "Skidded on a wet road near the signal; knee injury."
+
+    class Params:
+        #: Raised while on an order that was picked up.
+        on_order = factory.Trait(
+            order=factory.SubFactory("orders.factories.OrderFactory", status=OrderStatus.PICKED_UP),
+        )
 
     class Meta:
         model = RiderSosAlert

@@ -2,6 +2,7 @@
 payouts, COD cash deposits and onboarding payments."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -248,15 +249,25 @@ class RiderCashDeposit(TimestampedModel):
 
 
 class RiderOrderEarning(TimestampedModel):
-    """What a rider earned for one assignment, by component (base, distance,
-    wait, surge/rain, return leg, tip), and the pay-rule version used.
-    ``order_id``/``assignment_id`` join with the orders domain."""
+    """What a rider earned for one assignment of an order, by component
+    (base, distance, wait, surge/rain, return leg, tip), and the pay-rule
+    version used. One per assignment; the assignment is the rider's and is
+    of the order (trigger ``rider_order_earnings_matches_assignment``)."""
 
     rider = models.ForeignKey(
         Rider,
         on_delete=models.PROTECT,
         related_name="order_earnings",
         db_index=False,  # rider_order_earnings_rider_at leads with rider_id
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="rider_earnings"
+    )
+    assignment = models.ForeignKey(
+        "orders.OrderRiderAssignment",
+        on_delete=models.PROTECT,
+        related_name="rider_earnings",
+        db_index=False,  # rider_order_earnings_assignment_uniq
     )
     service_type = EnumField(ServiceType)
     base_pay = MoneyField(default=0)
@@ -282,12 +293,32 @@ class RiderOrderEarning(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_order_earnings")
+        constraints = [
+            # Earning writes are idempotent: one per assignment.
+            models.UniqueConstraint(
+                fields=["assignment"],
+                name="rider_order_earnings_assignment_uniq",
+                violation_error_message="This assignment already has its earning.",
+            ),
+        ]
         indexes = [
             models.Index(fields=["rider", "earned_at"], name="rider_order_earnings_rider_at"),
         ]
 
     def __str__(self):
         return f"Earning {self.pk} for rider {self.rider_id}"
+
+    def clean(self):
+        super().clean()
+        # What rider_order_earnings_matches_assignment refuses, said in the form.
+        if not self.assignment_id:
+            return
+        assignment = self.assignment
+        if self.order_id and assignment.order_id != self.order_id:
+            raise ValidationError({"assignment": "The assignment is not of this order."})
+        owner = getattr(assignment, "rider_id", None)
+        if owner is not None and self.rider_id and owner != self.rider_id:
+            raise ValidationError({"assignment": "The assignment is another rider's."})
 
 
 class WalletLedger(LedgerEntryModel):
@@ -318,6 +349,15 @@ class WalletLedger(LedgerEntryModel):
         null=True,
         blank=True,
         related_name="wallet_entries",
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_wallet_entries",
+        db_index=False,  # wallet_ledger_order_idx, partial
+        help_text="The order of an ORDER-sourced entry (tip, COD collected...).",
     )
     txn_type = EnumField(WalletTxnType)
     amount = MoneyField()
@@ -375,6 +415,17 @@ class WalletLedger(LedgerEntryModel):
                 condition=Q(deposit__isnull=True)
                 | Q(source_type="CASH_DEPOSIT", source_id=F("deposit_id")),
                 name="wallet_ledger_deposit_is_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=True) | Q(source_type="ORDER", source_id=F("order_id")),
+                name="wallet_ledger_order_is_source",
+                violation_error_message="order is set only on ORDER-sourced entries, as source_id.",
+            ),
+        ]
+        indexes = [
+            # Most entries have no order (earnings go through earning_id).
+            models.Index(
+                fields=["order"], condition=Q(order__isnull=False), name="wallet_ledger_order_idx"
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Incentive programmes, each rider's progress on them, and penalties."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -24,10 +25,26 @@ class RiderIncentiveSchemeManager(models.Manager):
 
 class RiderIncentiveScheme(TimestampedModel):
     """One incentive programme (order target, peak hour, rain surge, login
-    hours, minimum guarantee, streak, long distance) for a service and period
-    (and a city/zone, once those land)."""
+    hours, minimum guarantee, streak, long distance) for a service, a period
+    and a city or one zone of it (neither: everywhere)."""
 
     code = models.CharField(max_length=40)
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_incentive_schemes",
+        help_text="Empty: every city.",
+    )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_incentive_schemes",
+        help_text="Empty: every zone of the city.",
+    )
     incentive_type = EnumField(IncentiveType)
     service_type = EnumField(ServiceType, null=True, blank=True, help_text="Empty: every service.")
     name = models.CharField(max_length=150)
@@ -69,6 +86,13 @@ class RiderIncentiveScheme(TimestampedModel):
                 condition=Q(max_reward_per_rider__gte=F("reward_amount")),
                 name="rider_incentive_schemes_cap_covers_reward",
             ),
+            # The zone lies in the city: this CHECK plus the composite foreign
+            # key rider_incentive_schemes_zone_in_city_fk (riders/sql.py).
+            models.CheckConstraint(
+                condition=Q(zone__isnull=True) | Q(city__isnull=False),
+                name="rider_incentive_schemes_zone_has_city",
+                violation_error_message="A zone-scoped scheme names the zone's city too.",
+            ),
         ]
 
     def __str__(self):
@@ -76,6 +100,12 @@ class RiderIncentiveScheme(TimestampedModel):
 
     def natural_key(self):
         return (self.code,)
+
+    def clean(self):
+        super().clean()
+        # What rider_incentive_schemes_zone_in_city_fk refuses at commit.
+        if self.zone_id and self.city_id and self.zone.city_id != self.city_id:
+            raise ValidationError({"zone": "The zone is not in the scheme's city."})
 
 
 class RiderIncentiveProgress(TimestampedModel):
@@ -122,6 +152,14 @@ class RiderPenalty(TimestampedModel):
     window in which they may dispute it, and the outcome of a dispute."""
 
     rider = models.ForeignKey(Rider, on_delete=models.PROTECT, related_name="penalties")
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_penalties",
+        help_text="The order the fine is about, if any.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast, Upper
 
@@ -21,10 +22,25 @@ class RiderManager(models.Manager):
 class Rider(TimestampedModel):
     """A delivery partner (FOOD, PARCEL) or ride driver (RIDE): one person,
     identified by their mobile number, from sign-up through onboarding to
-    active duty. Home city and zone (``city_id``, ``home_zone_id``) join when
-    the orders domain lands (see ``riders/DEFERRED_FKS.md``)."""
+    active duty, with the city and zone they work in."""
 
     mobile = models.CharField(max_length=16, validators=[validate_mobile])
+    city = models.ForeignKey(
+        "orders.ServiceCity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="riders",
+        help_text="Home city; chosen after mobile verification.",
+    )
+    home_zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="home_riders",
+        help_text="The zone the rider usually works from; a zone of the home city.",
+    )
     referral_code = models.CharField(max_length=12, null=True, blank=True)
     onboarding_stage = EnumField(OnboardingStage, default=OnboardingStage.MOBILE_VERIFIED)
     status = EnumField(RiderStatus, default=RiderStatus.ONBOARDING)
@@ -72,6 +88,13 @@ class Rider(TimestampedModel):
                 name="riders_active_status_needs_active_stage",
                 violation_error_message="Only a rider whose onboarding is complete can be ACTIVE.",
             ),
+            # The zone lies in the city: this CHECK plus the composite foreign
+            # key riders_home_zone_in_city_fk (riders/sql.py).
+            models.CheckConstraint(
+                condition=models.Q(home_zone__isnull=True) | models.Q(city__isnull=False),
+                name="riders_home_zone_has_city",
+                violation_error_message="Choose the home city before the home zone.",
+            ),
         ]
         indexes = [
             # The admin searches name and mobile with UPPER(col::text) LIKE/=;
@@ -89,7 +112,13 @@ class Rider(TimestampedModel):
     def natural_key(self):
         return (self.mobile,)
 
-    def record_change(self, *, from_stage, from_status, actor=None, reason=""):
+    def clean(self):
+        super().clean()
+        # What riders_home_zone_in_city_fk refuses at commit, said in the form.
+        if self.home_zone_id and self.city_id and self.home_zone.city_id != self.city_id:
+            raise ValidationError({"home_zone": "The home zone is not in the home city."})
+
+    def record_change(self, *, from_stage, from_status, actor=None, approval=None, reason=""):
         """Write the ``rider_status_history`` row for a move from
         (``from_stage``, ``from_status``) to this instance's current, not yet
         saved, stage and status; nothing if neither changed.
@@ -108,14 +137,16 @@ class Rider(TimestampedModel):
             from_status=from_status if status_moved else None,
             to_status=self.status if status_moved else None,
             actor=actor,
+            approval=approval,
             reason=reason,
         )
 
-    def move_to_stage(self, stage, *, status=None, actor=None, reason=""):
+    def move_to_stage(self, stage, *, status=None, actor=None, approval=None, reason=""):
         """Move the onboarding stage (and optionally the status), recording it.
 
         Forward moves need no actor. A backward move is an admin rollback and
-        needs ``actor``, or the database refuses it.
+        needs ``actor``, or the database refuses it. ``approval`` is the
+        maker-checker request behind the move, if the workflow needs one.
         """
         with transaction.atomic(using=self._state.db):
             current = (
@@ -131,6 +162,7 @@ class Rider(TimestampedModel):
                 from_stage=current["onboarding_stage"],
                 from_status=current["status"],
                 actor=actor,
+                approval=approval,
                 reason=reason,
             )
             self.save(update_fields=["onboarding_stage", "status", "updated_at"])
@@ -150,6 +182,14 @@ class RiderStatusHistory(AppendOnlyModel):
         blank=True,
         related_name="rider_status_changes",
         help_text="The staff user who made the change; empty for system moves.",
+    )
+    approval = models.ForeignKey(
+        "access_mgmt.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_status_changes",
+        help_text="The maker-checker approval behind the change, when the workflow needs one.",
     )
     from_stage = EnumField(OnboardingStage, null=True, blank=True)
     to_stage = EnumField(OnboardingStage, null=True, blank=True)

@@ -31,9 +31,15 @@ def point_pair(prefix, table):
 
 
 class RiderShift(TimestampedModel):
-    """One bookable delivery slot: a service and a time window (in a zone,
-    once ``zone_id`` lands), with capacity and a minimum-guarantee payout."""
+    """One bookable delivery slot: a zone, a service and a time window, with
+    capacity and a minimum-guarantee payout."""
 
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        related_name="rider_shifts",
+        db_index=False,  # rider_shifts_zone_slot_uniq leads with zone_id
+    )
     service_type = EnumField(ServiceType)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -52,11 +58,22 @@ class RiderShift(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(capacity__gt=0), name="rider_shifts_capacity_positive"
             ),
+            # One slot per zone, service and start. starts_at comes second so
+            # that the index also serves "the zone's shifts between t1 and t2".
+            models.UniqueConstraint(
+                fields=["zone", "starts_at", "service_type"],
+                name="rider_shifts_zone_slot_uniq",
+                violation_error_message="The zone has a shift of this service at this time.",
+            ),
         ]
-        indexes = [models.Index(fields=["starts_at"], name="rider_shifts_starts_at_idx")]
+        indexes = [
+            # All zones by time: the admin's ordering and the publishing job.
+            models.Index(fields=["starts_at"], name="rider_shifts_starts_at_idx"),
+        ]
 
     def __str__(self):
-        return f"{self.get_service_type_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        starts = f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_service_type_display()} {starts} (zone {self.zone_id})"
 
 
 class RiderShiftBooking(TimestampedModel):
@@ -237,6 +254,15 @@ class RiderLiveStatus(TimestampedModel):
         blank=True,
         related_name="live_statuses",
     )
+    zone = models.ForeignKey(
+        "orders.ServiceZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="live_riders",
+        db_index=False,  # rider_live_status_zone_duty leads with zone_id
+        help_text="The zone the rider is in now.",
+    )
     duty_status = EnumField(DutyStatus, default=DutyStatus.OFFLINE)
     vehicle_type = EnumField(VehicleType, null=True, blank=True)
     latitude = LatitudeField(null=True, blank=True)
@@ -265,6 +291,10 @@ class RiderLiveStatus(TimestampedModel):
                 violation_error_message="A rider with active orders cannot be OFFLINE.",
             ),
         ]
+        indexes = [
+            # Dispatch: the riders of a zone in a given duty state (ONLINE).
+            models.Index(fields=["zone", "duty_status"], name="rider_live_status_zone_duty"),
+        ]
 
     def __str__(self):
         return f"Rider {self.rider_id}: {self.get_duty_status_display()}"
@@ -275,6 +305,14 @@ class RiderSosAlert(TimestampedModel):
     and how ops handled it (acknowledgement, escalation, resolution)."""
 
     rider = models.ForeignKey(Rider, on_delete=models.PROTECT, related_name="sos_alerts")
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rider_sos_alerts",
+        help_text="The order the rider was on, if any.",
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

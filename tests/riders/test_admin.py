@@ -6,11 +6,13 @@ import pytest
 from django.urls import reverse
 
 from gatimitra.db.secrets import keyed_hash
+from orders.factories import ServiceCityFactory, ServiceZoneFactory
 from riders.choices import OnboardingStage, RiderStatus
 from riders.factories import (
     ActiveRiderFactory,
     RiderDeviceFactory,
     RiderFactory,
+    RiderOrderEarningFactory,
     WalletLedgerFactory,
 )
 from riders.models import RiderBankAccount, RiderDocument
@@ -200,3 +202,41 @@ def test_ledger_history_and_logs_are_read_only(admin_client):
         reverse("admin:riders_walletledger_change", args=[entry.pk])
     ).content.decode()
     assert 'name="_save"' not in page
+
+
+def test_rider_home_city_and_zone_are_set_and_shown_in_the_admin(admin_client):
+    rider = RiderFactory()
+    zone = ServiceZoneFactory()
+    response = admin_client.post(
+        change_url(rider), rider_form(rider, city=zone.city_id, home_zone=zone.pk)
+    )
+    assert response.status_code == 302, response.content.decode()
+    rider.refresh_from_db()
+    assert (rider.city, rider.home_zone) == (zone.city, zone)
+    listing = admin_client.get(reverse("admin:riders_rider_changelist")).content.decode()
+    assert str(zone) in listing
+    filtered = admin_client.get(
+        reverse("admin:riders_rider_changelist"), {"city__id__exact": zone.city_id}
+    )
+    assert rider.mobile in filtered.content.decode()
+
+
+def test_admin_form_reports_a_home_zone_outside_the_city(admin_client, rider):
+    zone, other_city = ServiceZoneFactory(), ServiceCityFactory()
+    response = admin_client.post(
+        change_url(rider), rider_form(rider, city=other_city.pk, home_zone=zone.pk)
+    )
+    assert response.status_code == 200
+    assert "The home zone is not in the home city." in response.content.decode()
+    rider.refresh_from_db()
+    assert rider.home_zone is None
+
+
+def test_earning_page_links_its_order_and_assignment(admin_client):
+    earning = RiderOrderEarningFactory()
+    page = admin_client.get(
+        reverse("admin:riders_riderorderearning_change", args=[earning.pk])
+    ).content.decode()
+    assert earning.order.order_number in page
+    listing = admin_client.get(reverse("admin:riders_riderorderearning_changelist"))
+    assert earning.order.order_number in listing.content.decode()
