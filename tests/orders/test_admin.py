@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from customers.factories import CustomerFactory
 from gatimitra.enums import OrderStatus
+from merchants.factories import LiveMerchantStoreFactory
 from orders.factories import (
     FoodOrderFactory,
     OrderPaymentFactory,
@@ -73,6 +75,7 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
     client, superuser, run_deferred_checks
 ):
     zone = ServiceZoneFactory()
+    customer, store = CustomerFactory(), LiveMerchantStoreFactory()
     client.force_login(superuser)
     url = reverse("admin:orders_order_add")
     page = client.get(url)
@@ -83,6 +86,8 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
         "channel": "APP",
         "city": zone.city_id,
         "zone": zone.pk,
+        "customer": customer.pk,
+        "merchant_store": store.pk,
         "payment_method": "UPI",
         "placed_at_0": "2025-12-31",
         "placed_at_1": "20:30:00",
@@ -131,6 +136,7 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     order = Order.objects.get(order_number="FD2512310001")
+    assert order.food_details.store == store == order.merchant_store  # the kitchen follows
     assert (order.subtotal, order.tax, order.discount, order.total) == (
         Decimal("360.00"),
         Decimal("18.00"),

@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from gatimitra.enums import LedgerEntryDirection, OrderStatus, PaymentStatus, ServiceType
+from merchants.factories import LiveMerchantStoreFactory
 from orders.choices import AssignmentStatus, ChargeType, RefundStatus, StopType
 from orders.factories import (
     DeliveryFeeRuleFactory,
@@ -265,8 +266,10 @@ def test_an_order_needs_its_detail_row(service, run_deferred_checks):
     ],
 )
 def test_the_detail_row_matches_the_service(service, wrong_detail, run_deferred_checks):
+    # A parcel from a merchant's pickup point has a store, yet no FOOD details.
+    store = {"merchant_store": LiveMerchantStoreFactory()} if service == ServiceType.PARCEL else {}
     with refused("orders_one_matching_detail", f"order_{service.lower()}_details"):
-        order = FoodOrderFactory(service_type=service, with_detail=False)
+        order = FoodOrderFactory(service_type=service, with_detail=False, **store)
         wrong_detail(order=order)
         run_deferred_checks()
 
