@@ -272,8 +272,8 @@ DROP_ORDER_TOTALS = [
 
 #: Service shape: exactly one detail row, of the order's service; order_items
 #: on FOOD orders only, and at least one there; a PICKUP and a DROP stop.
-#: "FOOD orders have a store" is a plain CHECK on orders.merchant_store_id,
-#: added with that column (DEFERRED_FKS.md); nothing here changes for it.
+#: "FOOD orders have a store" is the plain CHECK orders_food_has_store on
+#: orders.merchant_store_id; nothing here changes for it.
 ORDER_SHAPE = [
     f"""
 CREATE FUNCTION {_fn("check_order_shape")}(p_order_id bigint) RETURNS void
@@ -556,8 +556,11 @@ def _has_column(table, column):
     )
 
 
+#: In effect when the statement runs (not when its transaction began: a
+#: setting written earlier in the same transaction counts).
 _IN_EFFECT = (
-    "key = $1 AND effective_from <= now() AND (effective_to IS NULL OR effective_to > now())"
+    "key = $1 AND effective_from <= statement_timestamp() "
+    "AND (effective_to IS NULL OR effective_to > statement_timestamp())"
 )
 _LATEST = "ORDER BY effective_from DESC LIMIT 1"
 
@@ -675,9 +678,9 @@ BEGIN
         END IF;
         IF NOT v.is_active OR NOT (v.vehicle_type = ANY (allowed)) THEN
             RETURN ARRAY['order_rider_assignments_vehicle_allowed',
-                format('%s: vehicle %s is a%s %s; a %s order needs an active %s',
-                       who, coalesce(v.registration_number, v.id::text),
-                       CASE WHEN v.is_active THEN '' ELSE 'n inactive' END, v.vehicle_type,
+                format('%s: vehicle %s (%s%s) cannot take a %s order, which needs an active %s',
+                       who, coalesce(v.registration_number, v.id::text), v.vehicle_type,
+                       CASE WHEN v.is_active THEN '' ELSE ', inactive' END,
                        o.service_type, array_to_string(allowed, ' or '))];
         END IF;
     ELSE
@@ -711,7 +714,7 @@ BEGIN
 
     IF {_has_column(BLOCKED_RIDERS, "rider_id")} THEN
         EXECUTE 'SELECT EXISTS (SELECT 1 FROM {BLOCKED_RIDERS} WHERE customer_id = $1 '
-                'AND rider_id = $2 AND (blocked_until IS NULL OR blocked_until > now()))'
+                'AND rider_id = $2 AND (blocked_until IS NULL OR blocked_until > statement_timestamp()))'
             INTO is_blocked USING o.customer_id, p_rider_id;
         IF is_blocked THEN
             RETURN ARRAY['order_rider_assignments_rider_not_blocked',

@@ -9,6 +9,7 @@ from customers.factories import CustomerFactory
 from gatimitra.enums import OrderStatus
 from merchants.factories import LiveMerchantStoreFactory
 from orders.factories import (
+    DispatchableRiderFactory,
     FoodOrderFactory,
     OrderPaymentFactory,
     OrderRefundFactory,
@@ -144,3 +145,33 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
         Decimal("348.00"),
     )
     run_deferred_checks()  # detail, items, stops and totals hold as at commit
+
+
+def test_order_page_links_to_its_customer_store_and_rider(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    rider = order.rider_assignments.get().rider
+    page = change_page(client, superuser, order)
+    for url in (
+        reverse("admin:customers_customer_change", args=[order.customer_id]),
+        reverse("admin:merchants_merchantstore_change", args=[order.merchant_store_id]),
+        reverse("admin:riders_rider_change", args=[rider.pk]),
+    ):
+        assert f'href="{url}"' in page, url
+
+
+def test_the_assignment_form_reports_a_rider_dispatch_refuses(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.SEARCHING_RIDER)
+    offline = DispatchableRiderFactory(live_status__duty_status="OFFLINE")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:orders_orderriderassignment_add"),
+        {
+            "order": order.pk,
+            "rider": offline.pk,
+            "status": "ASSIGNED",
+            "assigned_at_0": "2026-01-06",
+            "assigned_at_1": "11:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "the rider is OFFLINE; dispatch needs ONLINE" in str(response.context["errors"])
