@@ -1,5 +1,5 @@
 """SQL for the orders rules a CHECK, UNIQUE or EXCLUDE constraint cannot
-express (CATALOG section 8, items 6, 7 and 8), one pair of constants per
+express (CATALOG section 8, items 4 to 8 and 15), one pair of constants per
 concern: ``X`` (statements to apply) and ``DROP_X`` (its exact reverse).
 Migrations apply them with ``migrations.RunSQL(sql.X, sql.DROP_X)``.
 
@@ -18,7 +18,8 @@ consistent. ``SET CONSTRAINTS ALL IMMEDIATE`` runs the pending checks at once
 """
 
 from gatimitra.db.tables import quote_table, schema_table
-from orders import charges, transitions
+from orders import charges, dispatch, transitions
+from orders.choices import AssignmentStatus
 from orders.timeline import SETTINGS as ACTOR_SETTINGS
 
 SCHEMA = '"orders"'
@@ -271,8 +272,8 @@ DROP_ORDER_TOTALS = [
 
 #: Service shape: exactly one detail row, of the order's service; order_items
 #: on FOOD orders only, and at least one there; a PICKUP and a DROP stop.
-#: "FOOD orders have a store" is a plain CHECK on orders.merchant_store_id,
-#: added with that column (DEFERRED_FKS.md); nothing here changes for it.
+#: "FOOD orders have a store" is the plain CHECK orders_food_has_store on
+#: orders.merchant_store_id; nothing here changes for it.
 ORDER_SHAPE = [
     f"""
 CREATE FUNCTION {_fn("check_order_shape")}(p_order_id bigint) RETURNS void
@@ -450,14 +451,450 @@ COMPOSITE_FOREIGN_KEYS = [
     ),
 ]
 
-SAME_PARENT_KEYS = [
-    f"ALTER TABLE {_table(table)} ADD CONSTRAINT {name} FOREIGN KEY ({', '.join(cols)}) "
-    f"REFERENCES {_table(target)} ({', '.join(target_cols)}) "
-    f"ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED"
-    for table, name, cols, target, target_cols in COMPOSITE_FOREIGN_KEYS
+
+def same_parent_keys(rows):
+    """``ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`` for each row of
+    ``COMPOSITE_FOREIGN_KEYS``'s shape."""
+    return [
+        f"ALTER TABLE {_table(table)} ADD CONSTRAINT {name} FOREIGN KEY ({', '.join(cols)}) "
+        f"REFERENCES {_table(target)} ({', '.join(target_cols)}) "
+        f"ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED"
+        for table, name, cols, target, target_cols in rows
+    ]
+
+
+def drop_same_parent_keys(rows):
+    return [
+        f"ALTER TABLE {_table(table)} DROP CONSTRAINT {name}"
+        for table, name, *_rest in reversed(rows)
+    ]
+
+
+SAME_PARENT_KEYS = same_parent_keys(COMPOSITE_FOREIGN_KEYS)
+DROP_SAME_PARENT_KEYS = drop_same_parent_keys(COMPOSITE_FOREIGN_KEYS)
+
+#: The kitchen of a FOOD order is the order's store: order_food_details
+#: (order_id, store_id) references orders (id, merchant_store_id), so the two
+#: columns cannot disagree, and a FOOD detail needs a store on its order.
+KITCHEN_FOREIGN_KEYS = [
+    (
+        "order_food_details",
+        "order_food_details_store_of_order_fk",
+        ("order_id", "store_id"),
+        "orders",
+        ("id", "merchant_store_id"),
+    ),
+]
+KITCHEN_IS_THE_STORE = same_parent_keys(KITCHEN_FOREIGN_KEYS)
+DROP_KITCHEN_IS_THE_STORE = drop_same_parent_keys(KITCHEN_FOREIGN_KEYS)
+
+
+# Dispatch: eligibility and capacity (items 4 and 5) ------------------------------
+
+
+def _foreign(schema, name):
+    return quote_table(schema_table(schema, name))
+
+
+ASSIGNMENTS = _table("order_rider_assignments")
+SETTLEMENTS = _table("order_settlements")
+RIDERS = _foreign("riders", "riders")
+RIDER_VEHICLES = _foreign("riders", "rider_vehicles")
+RIDER_DOCUMENTS = _foreign("riders", "rider_documents")
+RIDER_LIVE_STATUS = _foreign("riders", "rider_live_status")
+RIDER_EARNINGS = _foreign("riders", "rider_order_earnings")
+BLOCKED_RIDERS = _foreign("customers", "customer_blocked_riders")
+SYSTEM_SETTINGS = _foreign("access_mgmt", "system_settings")
+STORE_PAYOUTS = _foreign("merchants", "merchant_store_payouts")
+
+#: An assignment holding its order (``models.assignments.ACTIVE_ASSIGNMENT_STATUSES``).
+_ACTIVE = _list([AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED])
+_BATCHING = _list(dispatch.BATCHING_SERVICES)
+
+
+def dispatch_map_functions():
+    """The maps of ``orders.dispatch`` as two IMMUTABLE SQL functions
+    (CREATE OR REPLACE: re-run it from a new migration when a map changes)."""
+    vehicles = "\n".join(
+        f"        WHEN '{service}' THEN ARRAY[{_list(types)}]::varchar[]"
+        for service, types in sorted(dispatch.ALLOWED_VEHICLE_TYPES.items())
+    )
+    documents = ",\n        ".join(
+        "('%s', '%s', '%s', %s)" % (service, vehicle, document, str(per_vehicle).lower())
+        for service, vehicle, document, per_vehicle in dispatch.document_rows()
+    )
+    return [
+        f"""
+CREATE OR REPLACE FUNCTION {_fn("dispatch_allowed_vehicles")}(service varchar)
+RETURNS varchar[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE service
+{vehicles}
+        ELSE ARRAY[]::varchar[]
+    END
+$$""",
+        f"""
+CREATE OR REPLACE FUNCTION {_fn("dispatch_required_documents")}(service varchar, vehicle varchar)
+RETURNS TABLE (document_type varchar, of_the_vehicle boolean)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT d.document_type::varchar, d.of_the_vehicle FROM (VALUES
+        {documents}
+    ) AS d (service_type, vehicle_type, document_type, of_the_vehicle)
+    WHERE d.service_type = service AND d.vehicle_type = vehicle
+$$""",
+    ]
+
+
+#: Where a table gained a column in another domain's integration (done in
+#: parallel with this one), the SQL below asks the catalog whether the column
+#: is there yet and reads it with dynamic SQL, so it works before and after:
+#: ``system_settings.city_id`` (access_mgmt) and
+#: ``customer_blocked_riders.rider_id`` (customers).
+def _has_column(table, column):
+    return (
+        f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{table}'::regclass "
+        f"AND attname = '{column}' AND attnum > 0 AND NOT attisdropped)"
+    )
+
+
+#: In effect when the statement runs (not when its transaction began: a
+#: setting written earlier in the same transaction counts).
+_IN_EFFECT = (
+    "key = $1 AND effective_from <= statement_timestamp() "
+    "AND (effective_to IS NULL OR effective_to > statement_timestamp())"
+)
+_LATEST = "ORDER BY effective_from DESC LIMIT 1"
+
+DISPATCH_RULES = [
+    *dispatch_map_functions(),
+    # A numeric setting in effect now: the city's own value, else the
+    # platform-wide one, else NULL.
+    f"""
+CREATE FUNCTION {_fn("dispatch_setting")}(p_key varchar, p_city_id bigint) RETURNS numeric
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    found_value jsonb;
+BEGIN
+    IF {_has_column(SYSTEM_SETTINGS, "city_id")} THEN
+        IF p_city_id IS NOT NULL THEN
+            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id = $2 {_LATEST}'
+                INTO found_value USING p_key, p_city_id;
+        END IF;
+        IF found_value IS NULL THEN
+            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id IS NULL {_LATEST}'
+                INTO found_value USING p_key;
+        END IF;
+    ELSE
+        EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} {_LATEST}'
+            INTO found_value USING p_key;
+    END IF;
+    IF found_value IS NULL OR jsonb_typeof(found_value) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(found_value) = 'number'
+            OR (jsonb_typeof(found_value) = 'string' AND found_value #>> '{{}}' ~ '^[0-9]+(\\.[0-9]+)?$') THEN
+        RETURN (found_value #>> '{{}}')::numeric;
+    END IF;
+    RAISE EXCEPTION 'access_mgmt.system_settings: setting % (city id %) is %, not a number',
+        p_key, p_city_id, found_value
+        USING ERRCODE = 'invalid_parameter_value';
+END
+$$""",
+    # Why the rider may not hold the order now: {rule, message}, or NULL.
+    # The rules and their order are those of orders/dispatch.py.
+    f"""
+CREATE FUNCTION {_fn("dispatch_refusal")}(
+    p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,
+    p_accepting boolean
+) RETURNS text[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r record;
+    o record;
+    v record;
+    who text;
+    duty varchar;
+    cash numeric;
+    live_vehicle bigint;
+    booked varchar;
+    allowed varchar[];
+    missing text[];
+    is_blocked boolean;
+    n_held integer;
+    holds_ride boolean;
+    cap numeric;
+BEGIN
+    SELECT id, full_name, status, onboarding_stage, enabled_services INTO r
+        FROM {RIDERS} WHERE id = p_rider_id;
+    IF NOT FOUND THEN
+        RETURN ARRAY['order_rider_assignments_rider_active',
+                     format('rider id %s does not exist', p_rider_id)];
+    END IF;
+    SELECT id, order_number, service_type, city_id, customer_id, payment_method INTO o
+        FROM {ORDERS} WHERE id = p_order_id;
+    IF NOT FOUND THEN
+        RETURN ARRAY['order_rider_assignments_rider_active',
+                     format('order id %s does not exist', p_order_id)];
+    END IF;
+    who := format('rider %s (%s) cannot hold order %s', r.id, r.full_name, o.order_number);
+
+    IF r.status <> 'ACTIVE' OR r.onboarding_stage <> 'ACTIVE' THEN
+        RETURN ARRAY['order_rider_assignments_rider_active',
+            format('%s: the rider''s status is %s and onboarding stage %s; both must be ACTIVE',
+                   who, r.status, r.onboarding_stage)];
+    END IF;
+
+    IF NOT (o.service_type = ANY (r.enabled_services)) THEN
+        RETURN ARRAY['order_rider_assignments_service_enabled',
+            format('%s: %s is not among the rider''s enabled services (%s)',
+                   who, o.service_type, array_to_string(r.enabled_services, ', '))];
+    END IF;
+
+    SELECT duty_status, cash_in_hand, vehicle_id INTO duty, cash, live_vehicle
+        FROM {RIDER_LIVE_STATUS} WHERE rider_id = p_rider_id;
+    IF NOT FOUND THEN
+        duty := 'OFFLINE';
+        cash := 0;
+    END IF;
+    IF NOT (duty = 'ONLINE'
+            OR (duty = 'ON_ORDER' AND (p_accepting OR o.service_type IN ({_BATCHING})))) THEN
+        RETURN ARRAY['order_rider_assignments_rider_on_duty',
+            format('%s: the rider is %s; dispatch needs ONLINE%s', who, duty,
+                   CASE WHEN o.service_type IN ({_BATCHING})
+                        THEN ' (or ON_ORDER, to add it to the batch)' ELSE '' END)];
+    END IF;
+
+    allowed := {_fn("dispatch_allowed_vehicles")}(o.service_type);
+    IF o.service_type = 'RIDE' THEN
+        SELECT vehicle_type INTO booked FROM {RIDE} WHERE order_id = o.id;
+        IF booked IS NOT NULL THEN
+            allowed := ARRAY(SELECT unnest(allowed) INTERSECT SELECT booked);
+        END IF;
+    END IF;
+    IF p_vehicle_id IS NOT NULL THEN
+        SELECT id, rider_id, vehicle_type, is_active, registration_number INTO v
+            FROM {RIDER_VEHICLES} WHERE id = p_vehicle_id;
+        IF NOT FOUND OR v.rider_id <> p_rider_id THEN
+            RETURN ARRAY['order_rider_assignments_vehicle_of_rider',
+                format('%s: vehicle id %s is not one of the rider''s', who, p_vehicle_id)];
+        END IF;
+        IF NOT v.is_active OR NOT (v.vehicle_type = ANY (allowed)) THEN
+            RETURN ARRAY['order_rider_assignments_vehicle_allowed',
+                format('%s: vehicle %s (%s%s) cannot take a %s order, which needs an active %s',
+                       who, coalesce(v.registration_number, v.id::text), v.vehicle_type,
+                       CASE WHEN v.is_active THEN '' ELSE ', inactive' END,
+                       o.service_type, array_to_string(allowed, ' or '))];
+        END IF;
+    ELSE
+        SELECT id, rider_id, vehicle_type, is_active, registration_number INTO v
+            FROM {RIDER_VEHICLES}
+            WHERE rider_id = p_rider_id AND is_active AND vehicle_type = ANY (allowed)
+            ORDER BY id IS NOT DISTINCT FROM live_vehicle DESC, id
+            LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN ARRAY['order_rider_assignments_vehicle_allowed',
+                format('%s: the rider has no active vehicle a %s order allows (%s)',
+                       who, o.service_type, array_to_string(allowed, ', '))];
+        END IF;
+    END IF;
+
+    SELECT array_agg(req.document_type::text ORDER BY req.document_type) INTO missing
+        FROM {_fn("dispatch_required_documents")}(o.service_type, v.vehicle_type) AS req
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {RIDER_DOCUMENTS} d
+            WHERE d.rider_id = p_rider_id
+              AND d.document_type = req.document_type
+              AND d.verification_status = 'VERIFIED'
+              AND (d.expires_on IS NULL OR d.expires_on >= current_date)
+              AND (NOT req.of_the_vehicle OR d.vehicle_id = v.id)
+        );
+    IF missing IS NOT NULL THEN
+        RETURN ARRAY['order_rider_assignments_documents_valid',
+            format('%s: no VERIFIED, unexpired %s (for a %s order on a %s)',
+                   who, array_to_string(missing, ', '), o.service_type, v.vehicle_type)];
+    END IF;
+
+    IF {_has_column(BLOCKED_RIDERS, "rider_id")} THEN
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM {BLOCKED_RIDERS} WHERE customer_id = $1 '
+                'AND rider_id = $2 AND (blocked_until IS NULL OR blocked_until > statement_timestamp()))'
+            INTO is_blocked USING o.customer_id, p_rider_id;
+        IF is_blocked THEN
+            RETURN ARRAY['order_rider_assignments_rider_not_blocked',
+                format('%s: customer id %s has blocked this rider (customers.customer_blocked_riders)',
+                       who, o.customer_id)];
+        END IF;
+    END IF;
+
+    IF o.payment_method = 'CASH' THEN
+        cap := {_fn("dispatch_setting")}('{dispatch.COD_CAP_SETTING}', o.city_id);
+        IF cap IS NOT NULL AND cash >= cap THEN
+            RETURN ARRAY['order_rider_assignments_cod_cap',
+                format('%s: the rider holds %s in cash; a CASH order needs less than the city''s cap of %s (setting {dispatch.COD_CAP_SETTING})',
+                       who, cash, cap)];
+        END IF;
+    END IF;
+
+    SELECT count(*), coalesce(bool_or(held.service_type = 'RIDE'), false) INTO n_held, holds_ride
+        FROM {ASSIGNMENTS} a JOIN {ORDERS} held ON held.id = a.order_id
+        WHERE a.rider_id = p_rider_id AND a.status IN ({_ACTIVE})
+          AND a.id IS DISTINCT FROM p_assignment_id;
+    IF n_held > 0 AND (o.service_type = 'RIDE' OR holds_ride) THEN
+        RETURN ARRAY['order_rider_assignments_rider_capacity',
+            format('%s: the rider already holds %s active assignment(s)%s; a RIDE driver holds at most 1',
+                   who, n_held, CASE WHEN holds_ride THEN ', a RIDE among them' ELSE '' END)];
+    END IF;
+    IF o.service_type IN ({_BATCHING}) THEN
+        cap := coalesce({_fn("dispatch_setting")}('{dispatch.MAX_BATCH_SIZE_SETTING}', o.city_id),
+                        {dispatch.DEFAULT_MAX_BATCH_SIZE});
+        IF n_held + 1 > cap THEN
+            RETURN ARRAY['order_rider_assignments_rider_capacity',
+                format('%s: the rider already holds %s active assignment(s); a %s batch holds at most %s (setting {dispatch.MAX_BATCH_SIZE_SETTING})',
+                       who, n_held, o.service_type, cap)];
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$""",
+    f"""
+CREATE FUNCTION {_fn("order_rider_assignments_dispatch")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    refusal text[];
+    accepting boolean := false;
+BEGIN
+    IF NEW.rider_id IS NULL OR NEW.order_id IS NULL THEN
+        RETURN NEW;  -- NOT NULL reports it
+    END IF;
+    IF NEW.status NOT IN ({_ACTIVE}) THEN
+        -- A past assignment is not judged against today's rider, but its
+        -- vehicle is still one of the rider's.
+        IF NEW.vehicle_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM {RIDER_VEHICLES} WHERE id = NEW.vehicle_id AND rider_id = NEW.rider_id
+        ) THEN
+            RAISE EXCEPTION 'orders.order_rider_assignments: vehicle id % is not one of rider %''s (assignment of order id %)',
+                NEW.vehicle_id, NEW.rider_id, NEW.order_id
+                USING ERRCODE = 'check_violation',
+                      CONSTRAINT = 'order_rider_assignments_vehicle_of_rider';
+        END IF;
+        RETURN NEW;
+    END IF;
+    -- The rider's row lock serialises every write that adds to their load,
+    -- so two concurrent assignments cannot both see room for one more.
+    PERFORM 1 FROM {RIDERS} WHERE id = NEW.rider_id FOR NO KEY UPDATE;
+    IF TG_OP = 'UPDATE' THEN
+        -- The rider accepting (or re-equipping) an assignment they already hold.
+        accepting := OLD.status IN ({_ACTIVE})
+            AND OLD.rider_id = NEW.rider_id AND OLD.order_id = NEW.order_id;
+    END IF;
+    refusal := {_fn("dispatch_refusal")}(
+        NEW.rider_id, NEW.order_id, NEW.vehicle_id, NEW.id, accepting
+    );
+    IF refusal IS NOT NULL THEN
+        RAISE EXCEPTION 'orders.order_rider_assignments: %', refusal[2]
+            USING ERRCODE = 'check_violation', CONSTRAINT = refusal[1];
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    # Checked when an assignment becomes (or moves while) active, and when a
+    # past one names a vehicle; loaddata rewriting a row identically is not a change.
+    f"CREATE TRIGGER order_rider_assignments_dispatch BEFORE INSERT ON {ASSIGNMENTS} "
+    f"FOR EACH ROW WHEN (NEW.status IN ({_ACTIVE}) OR NEW.vehicle_id IS NOT NULL) "
+    f"EXECUTE FUNCTION {_fn('order_rider_assignments_dispatch')}()",
+    f"CREATE TRIGGER order_rider_assignments_dispatch_upd BEFORE UPDATE ON {ASSIGNMENTS} "
+    f"FOR EACH ROW WHEN ("
+    f"(NEW.status IN ({_ACTIVE}) AND (OLD.status IS DISTINCT FROM NEW.status "
+    f"OR OLD.rider_id IS DISTINCT FROM NEW.rider_id OR OLD.order_id IS DISTINCT FROM NEW.order_id "
+    f"OR OLD.vehicle_id IS DISTINCT FROM NEW.vehicle_id)) "
+    f"OR (NEW.vehicle_id IS NOT NULL AND (OLD.vehicle_id IS DISTINCT FROM NEW.vehicle_id "
+    f"OR OLD.rider_id IS DISTINCT FROM NEW.rider_id))) "
+    f"EXECUTE FUNCTION {_fn('order_rider_assignments_dispatch')}()",
 ]
 
-DROP_SAME_PARENT_KEYS = [
-    f"ALTER TABLE {_table(table)} DROP CONSTRAINT {name}"
-    for table, name, *_rest in reversed(COMPOSITE_FOREIGN_KEYS)
+DROP_DISPATCH_RULES = [
+    f"DROP TRIGGER order_rider_assignments_dispatch_upd ON {ASSIGNMENTS}",
+    f"DROP TRIGGER order_rider_assignments_dispatch ON {ASSIGNMENTS}",
+    f"DROP FUNCTION {_fn('order_rider_assignments_dispatch')}()",
+    f"DROP FUNCTION {_fn('dispatch_refusal')}(bigint, bigint, bigint, bigint, boolean)",
+    f"DROP FUNCTION {_fn('dispatch_setting')}(varchar, bigint)",
+    f"DROP FUNCTION {_fn('dispatch_required_documents')}(varchar, varchar)",
+    f"DROP FUNCTION {_fn('dispatch_allowed_vehicles')}(varchar)",
+]
+
+
+# Settlement links (item 15) -------------------------------------------------------
+
+#: A settlement's payout is a payout of the order's store, and its earning is
+#: the earning of a rider who accepted an assignment of the order, for the
+#: order's service (and for the order itself, once
+#: ``rider_order_earnings.order_id`` exists). Checked at commit (the rows may
+#: be loaded in any order).
+SETTLEMENT_LINKS = [
+    f"""
+CREATE FUNCTION {_fn("check_settlement_links")}(p_settlement_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+    payout_store bigint;
+    e record;
+    earning_found boolean;
+    earning_order bigint;
+BEGIN
+    SELECT st.payout_id, st.earning_id, o.id AS order_id, o.order_number,
+           o.merchant_store_id, o.service_type
+        INTO s
+        FROM {SETTLEMENTS} st JOIN {ORDERS} o ON o.id = st.order_id
+        WHERE st.id = p_settlement_id;
+    IF NOT FOUND THEN
+        RETURN;  -- deleted in the same transaction
+    END IF;
+    IF s.payout_id IS NOT NULL THEN
+        SELECT store_id INTO payout_store FROM {STORE_PAYOUTS} WHERE id = s.payout_id;
+        IF payout_store IS DISTINCT FROM s.merchant_store_id THEN
+            RAISE EXCEPTION 'orders.order_settlements: the settlement of order % lands in payout % of store id %, but the order''s store is %',
+                s.order_number, s.payout_id, payout_store, coalesce(s.merchant_store_id::text, 'none')
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'order_settlements_payout_of_store';
+        END IF;
+    END IF;
+    IF s.earning_id IS NOT NULL THEN
+        SELECT rider_id, service_type INTO e FROM {RIDER_EARNINGS} WHERE id = s.earning_id;
+        earning_found := FOUND;
+        earning_order := s.order_id;
+        IF {_has_column(RIDER_EARNINGS, "order_id")} THEN
+            EXECUTE 'SELECT order_id FROM {RIDER_EARNINGS} WHERE id = $1'
+                INTO earning_order USING s.earning_id;
+        END IF;
+        IF NOT earning_found OR e.service_type <> s.service_type
+                OR earning_order IS DISTINCT FROM s.order_id OR NOT EXISTS (
+            SELECT 1 FROM {ASSIGNMENTS} a
+            WHERE a.order_id = s.order_id AND a.rider_id = e.rider_id AND a.accepted_at IS NOT NULL
+        ) THEN
+            RAISE EXCEPTION 'orders.order_settlements: the settlement of % order % names earning % (rider id %, %), not the earning of a rider who accepted the order',
+                s.service_type, s.order_number, s.earning_id, e.rider_id, e.service_type
+                USING ERRCODE = 'check_violation',
+                      CONSTRAINT = 'order_settlements_earning_of_order_rider';
+        END IF;
+    END IF;
+END
+$$""",
+    f"""
+CREATE FUNCTION {_fn("order_settlements_links_trigger")}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {_fn("check_settlement_links")}(NEW.id);
+    RETURN NULL;
+END
+$$""",
+    f"CREATE CONSTRAINT TRIGGER order_settlements_links AFTER INSERT ON {SETTLEMENTS} "
+    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+    f"WHEN (NEW.payout_id IS NOT NULL OR NEW.earning_id IS NOT NULL) "
+    f"EXECUTE FUNCTION {_fn('order_settlements_links_trigger')}()",
+    f"CREATE CONSTRAINT TRIGGER order_settlements_links_upd AFTER UPDATE ON {SETTLEMENTS} "
+    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+    f"WHEN (OLD.payout_id IS DISTINCT FROM NEW.payout_id "
+    f"OR OLD.earning_id IS DISTINCT FROM NEW.earning_id OR OLD.order_id IS DISTINCT FROM NEW.order_id) "
+    f"EXECUTE FUNCTION {_fn('order_settlements_links_trigger')}()",
+]
+
+DROP_SETTLEMENT_LINKS = [
+    f"DROP TRIGGER order_settlements_links_upd ON {SETTLEMENTS}",
+    f"DROP TRIGGER order_settlements_links ON {SETTLEMENTS}",
+    f"DROP FUNCTION {_fn('order_settlements_links_trigger')}()",
+    f"DROP FUNCTION {_fn('check_settlement_links')}(bigint)",
 ]

@@ -10,6 +10,7 @@ class OrderDispatchOfferAdmin(GatimitraModelAdmin):
     list_display = (
         "id",
         "order",
+        "rider",
         "rank",
         "status",
         "distance_to_pickup_m",
@@ -17,19 +18,33 @@ class OrderDispatchOfferAdmin(GatimitraModelAdmin):
         "sent_at",
     )
     ordering = ("-id",)
+    autocomplete_fields = ("rider",)
 
 
 @admin.register(OrderRiderAssignment)
 class OrderRiderAssignmentAdmin(GatimitraModelAdmin):
-    """Rider and vehicle links arrive with the cross-schema FKs."""
+    """A rider the database refuses (eligibility, capacity) is reported as a
+    form error on ``rider`` (``OrderRiderAssignment.clean``)."""
 
-    list_display = ("id", "order", "status", "batch_ref", "assigned_at", "accepted_at", "ended_at")
+    list_display = (
+        "id",
+        "order",
+        "rider",
+        "vehicle",
+        "status",
+        "batch_ref",
+        "assigned_at",
+        "accepted_at",
+        "ended_at",
+    )
     ordering = ("-id",)
+    autocomplete_fields = ("rider", "vehicle")
 
 
 @admin.register(OrderDeliveryProof)
 class OrderDeliveryProofAdmin(GatimitraModelAdmin):
-    list_display = ("id", "order", "stop", "kind", "otp_verified", "captured_at")
+    list_display = ("id", "order", "stop", "rider", "kind", "otp_verified", "captured_at")
     list_filter = ("kind", "otp_verified")
     ordering = ("-id",)
+    autocomplete_fields = ("rider",)
     formfield_overrides = URL_FORMFIELDS

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from gatimitra.enums import ServiceType
@@ -18,14 +20,19 @@ from orders.models import (
     OrderStop,
     OrderTimeline,
 )
+from orders.models.assignments import ACTIVE_ASSIGNMENT_STATUSES
 
 
 class OrderFoodDetailsInline(DetailInline):
+    """The kitchen is the order's store (``OrderAdmin.save_formset``)."""
+
     model = OrderFoodDetails
+    exclude = ("store",)
 
 
 class OrderParcelDetailsInline(DetailInline):
     model = OrderParcelDetails
+    raw_id_fields = ("receiver_contact",)
 
 
 class OrderRideDetailsInline(DetailInline):
@@ -35,12 +42,29 @@ class OrderRideDetailsInline(DetailInline):
 
 class OrderItemInline(GatimitraTabularInline):
     model = OrderItem
-    fields = ("name", "variant_name", "food_type", "quantity", "unit_price", "packaging_charge")
+    fields = (
+        "menu_item",
+        "name",
+        "variant_name",
+        "food_type",
+        "quantity",
+        "unit_price",
+        "packaging_charge",
+    )
 
 
 class OrderStopInline(GatimitraTabularInline):
     model = OrderStop
-    fields = ("sequence", "stop_type", "address_line", "pin_code", "latitude", "longitude")
+    fields = (
+        "sequence",
+        "stop_type",
+        "store",
+        "address",
+        "address_line",
+        "pin_code",
+        "latitude",
+        "longitude",
+    )
 
 
 class OrderChargeInline(GatimitraTabularInline):
@@ -60,8 +84,22 @@ class OrderRefundInline(ReadOnlyInline):
 
 
 class OrderRiderAssignmentInline(ReadOnlyInline):
+    """Each rider links to the rider's page in the riders admin."""
+
     model = OrderRiderAssignment
-    fields = ("status", "batch_ref", "assigned_at", "accepted_at", "picked_up_at", "dropped_at")
+    fields = (
+        "rider",
+        "vehicle",
+        "status",
+        "batch_ref",
+        "assigned_at",
+        "accepted_at",
+        "picked_up_at",
+        "dropped_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rider", "vehicle")
 
 
 class OrderTimelineInline(ReadOnlyInline):
@@ -77,10 +115,22 @@ _DETAIL_INLINES = {
 }
 
 
+def admin_link(obj, label=None):
+    """A link to ``obj``'s change page in its own domain's admin."""
+    if obj is None:
+        return "-"
+    opts = obj._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return str(obj)
+    return format_html('<a href="{}">{}</a>', url, label or obj)
+
+
 @admin.register(Order)
 class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
-    """An order with everything that hangs off it. Links to its customer,
-    store and rider arrive with the cross-schema FKs (DEFERRED_FKS.md).
+    """An order with everything that hangs off it, and links to its
+    customer, store and rider in their own domains.
 
     The money columns are read-only: they are recomputed from the charges
     after the inlines are saved, and the database checks them at commit."""
@@ -89,6 +139,8 @@ class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
         "order_number",
         "service_type",
         "status",
+        "customer",
+        "merchant_store",
         "city",
         "zone",
         "payment_method",
@@ -98,10 +150,31 @@ class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
     list_filter = ("service_type", "status", "payment_method", "channel")
     search_fields = ("=order_number",)
     ordering = ("-id",)
-    autocomplete_fields = ("city", "zone")
-    readonly_fields = ("subtotal", "fees", "tax", "discount", "total")
+    autocomplete_fields = (
+        "city",
+        "zone",
+        "customer",
+        "merchant_store",
+        "drop_address",
+        "business_profile",
+    )
+    readonly_fields = (
+        "subtotal",
+        "fees",
+        "tax",
+        "discount",
+        "total",
+        "customer_page",
+        "store_page",
+        "rider_page",
+    )
     fieldsets = (
         (None, {"fields": ("order_number", "service_type", "status", "channel")}),
+        (
+            "Customer and store",
+            {"fields": ("customer", "merchant_store", "drop_address", "business_profile")},
+        ),
+        ("In their domains", {"fields": ("customer_page", "store_page", "rider_page")}),
         ("Where", {"fields": ("city", "zone", "distance_m")}),
         ("When", {"fields": ("placed_at", "scheduled_for", "promised_by", "completed_at")}),
         ("Cancellation", {"fields": ("cancelled_at",)}),
@@ -133,21 +206,52 @@ class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
             hidden.add(OrderItemInline)
         return [inline for inline in instances if type(inline) not in hidden]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OrderFoodDetails:
+            for detail in formset.save(commit=False):
+                detail.store_id = form.instance.merchant_store_id
+                detail.save()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.apply_charge_totals()
 
+    @admin.display(description="customer")
+    def customer_page(self, obj):
+        return admin_link(obj.customer if obj and obj.customer_id else None)
+
+    @admin.display(description="store")
+    def store_page(self, obj):
+        return admin_link(obj.merchant_store if obj and obj.merchant_store_id else None)
+
+    @admin.display(description="rider")
+    def rider_page(self, obj):
+        """The rider holding the order, else the last one who accepted it."""
+        if obj is None or obj.pk is None:
+            return "-"
+        assignments = obj.rider_assignments.select_related("rider").order_by("-id")
+        assignment = (
+            assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).first()
+            or assignments.filter(accepted_at__isnull=False).first()
+        )
+        return admin_link(assignment.rider if assignment else None)
+
 
 @admin.register(OrderFoodDetails)
 class OrderFoodDetailsAdmin(GatimitraModelAdmin):
-    list_display = ("order", "prep_status", "kot_number", "prep_eta_minutes", "ready_at")
+    list_display = ("order", "store", "prep_status", "kot_number", "prep_eta_minutes", "ready_at")
     ordering = ("-order",)
+    autocomplete_fields = ("store",)
 
 
 @admin.register(OrderParcelDetails)
 class OrderParcelDetailsAdmin(GatimitraModelAdmin):
     list_display = ("order", "package_type", "weight_g", "declared_value", "is_rto")
     ordering = ("-order",)
+    autocomplete_fields = ("receiver_contact",)
 
 
 @admin.register(OrderRideDetails)
@@ -164,13 +268,14 @@ class OrderRideDetailsAdmin(GatimitraModelAdmin):
 
 class OrderItemAddonInline(GatimitraTabularInline):
     model = OrderItemAddon
-    fields = ("name", "group_name", "quantity", "unit_price")
+    fields = ("addon", "name", "group_name", "quantity", "unit_price")
 
 
 @admin.register(OrderItem)
 class OrderItemAdmin(GatimitraModelAdmin):
     list_display = ("id", "order", "name", "food_type", "quantity", "unit_price")
     ordering = ("-id",)
+    autocomplete_fields = ("menu_item",)
     inlines = [OrderItemAddonInline]
 
 
@@ -192,6 +297,7 @@ class OrderStopAdmin(GatimitraModelAdmin):
         "completed_at",
     )
     ordering = ("-id",)
+    autocomplete_fields = ("address", "store")
 
 
 @admin.register(OrderTimeline)
@@ -212,3 +318,4 @@ class OrderQuoteAdmin(GatimitraModelAdmin):
         "order",
     )
     ordering = ("-id",)
+    autocomplete_fields = ("customer",)

@@ -23,6 +23,7 @@ class OrderDiscountAdmin(GatimitraModelAdmin):
         "platform_share",
     )
     ordering = ("-id",)
+    autocomplete_fields = ("merchant_offer", "coupon")
 
 
 class OrderPaymentEventInline(ReadOnlyInline):
@@ -43,6 +44,7 @@ class OrderPaymentAdmin(ExactSearchMixin, GatimitraModelAdmin):
     list_filter = ("method", "gateway", "status")
     search_fields = ("=idempotency_key",)
     ordering = ("-id",)
+    autocomplete_fields = ("payment_method",)
     inlines = [OrderPaymentEventInline, OrderRefundInline]
 
 
@@ -59,3 +61,4 @@ class OrderRefundAdmin(ExactSearchMixin, GatimitraModelAdmin):
     list_filter = ("status", "destination")
     search_fields = ("=idempotency_key",)
     ordering = ("-id",)
+    autocomplete_fields = ("approval", "ticket", "wallet_txn")

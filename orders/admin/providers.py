@@ -17,11 +17,18 @@ class ExternalProviderRateCardInline(GatimitraTabularInline):
 
 @admin.register(ExternalDeliveryProvider)
 class ExternalDeliveryProviderAdmin(GatimitraModelAdmin):
-    """Its API client link arrives with the cross-schema FKs."""
-
-    list_display = ("code", "name", "kind", "status", "priority", "sla_delivery_minutes")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "status",
+        "api_client",
+        "priority",
+        "sla_delivery_minutes",
+    )
     search_fields = ("code", "name")
     ordering = ("code",)
+    autocomplete_fields = ("api_client",)
     inlines = [ExternalProviderRateCardInline]
     formfield_overrides = URL_FORMFIELDS
 

@@ -32,6 +32,7 @@ class OrderInvoiceAdmin(GatimitraModelAdmin):
     list_display = ("id", "series", "invoice_number", "order", "invoice_type", "issuer", "total")
     list_filter = ("invoice_type", "issuer")
     ordering = ("-id",)
+    autocomplete_fields = ("gst_registration",)
     formfield_overrides = URL_FORMFIELDS
 
 
@@ -45,6 +46,9 @@ class OrderSettlementAdmin(GatimitraModelAdmin):
         "merchant_receivable",
         "rider_earning",
         "platform_commission",
+        "payout",
+        "earning",
         "settled_at",
     )
     ordering = ("-id",)
+    autocomplete_fields = ("payout", "earning")

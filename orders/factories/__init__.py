@@ -1,4 +1,5 @@
 from orders.factories.assignments import (
+    DispatchableRiderFactory,
     OrderDeliveryProofFactory,
     OrderDispatchOfferFactory,
     OrderRiderAssignmentFactory,
@@ -47,6 +48,7 @@ from orders.factories.settlements import (
 __all__ = [
     "CancellationReasonFactory",
     "DeliveryFeeRuleFactory",
+    "DispatchableRiderFactory",
     "ExternalDeliveryProviderFactory",
     "ExternalProviderCallbackFactory",
     "ExternalProviderRateCardFactory",

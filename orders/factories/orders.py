@@ -2,11 +2,15 @@
 
 ``OrderFactory`` (and the per-service ``FoodOrderFactory``,
 ``ParcelOrderFactory``, ``RideOrderFactory``) builds a *complete* order in
-one transaction: the detail row of its service, a PICKUP and a DROP stop,
-items with an add-on (FOOD), bill lines whose signed sum is the total (with
-a round-off line), the payment, and a rider assignment when the status says
-a rider holds the order. Any part can be left out with ``with_<part>=False``
-(child factories do, to add that part themselves).
+one transaction: its customer (with a saved drop address, except for a
+RIDE), the LIVE store of a FOOD order, the detail row of its service, a
+PICKUP (at the store for FOOD) and a DROP stop, items sold from the store's
+menu with an add-on (FOOD), bill lines whose signed sum is the total (with
+a round-off line), the payment, and, when the status says a rider holds the
+order, an assignment to a rider whom dispatch accepts (ACTIVE, ONLINE,
+documents verified, the right vehicle: ``DispatchableRiderFactory``). Any
+part can be left out with ``with_<part>=False`` (child factories do, to add
+that part themselves).
 
 The rules checked at commit (totals, service shape, composite FKs) run when
 the outermost transaction commits. In a ``db`` test (a transaction rolled
@@ -25,6 +29,7 @@ from django.db.models import Max
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from customers.factories import CustomerAddressFactory, CustomerFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import (
     FoodType,
@@ -35,6 +40,12 @@ from gatimitra.enums import (
     PaymentStatus,
     ServiceType,
     VehicleType,
+)
+from merchants.factories import (
+    LiveMerchantStoreFactory,
+    MerchantMenuAddonFactory,
+    MerchantMenuCategoryFactory,
+    MerchantMenuItemFactory,
 )
 from orders.choices import (
     AssignmentStatus,
@@ -123,32 +134,86 @@ def add_detail(order):
 
 
 def add_items(order):
-    first, second = random.sample(DISHES, 2)
-    items = [
-        OrderItemFactory(order=order, name=first[0], food_type=first[1], unit_price=first[2]),
-        OrderItemFactory(
-            order=order, name=second[0], food_type=second[1], unit_price=second[2], quantity=2
-        ),
-    ]
-    OrderItemAddonFactory(order_item=items[0])
+    """Two lines (and an add-on) sold from the order's store's menu."""
+    store = order.merchant_store
+    category = MerchantMenuCategoryFactory(menu__store=store) if store else None
+    items = []
+    for quantity, (name, food_type, price) in enumerate(random.sample(DISHES, 2), start=1):
+        menu_item = None
+        if category is not None:
+            menu_item = MerchantMenuItemFactory(
+                category=category, name=name, food_type=food_type, base_price=price
+            )
+        items.append(
+            OrderItemFactory(
+                order=order,
+                menu_item=menu_item,
+                name=name,
+                food_type=food_type,
+                unit_price=price,
+                quantity=quantity,
+            )
+        )
+    addon = MerchantMenuAddonFactory(addon_group__store=store) if store else None
+    OrderItemAddonFactory(
+        order_item=items[0],
+        addon=addon,
+        **({"name": addon.name, "unit_price": addon.price} if addon else {}),
+    )
     return items
 
 
+def store_snapshot(store):
+    """A stop's address snapshot of a store."""
+    return {
+        "store": store,
+        "address_line": ", ".join(filter(None, [store.name, store.address_line1])),
+        "locality": store.locality,
+        "pin_code": store.pin_code,
+        "latitude": store.latitude,
+        "longitude": store.longitude,
+        "contact_name": "Store desk",
+    }
+
+
+def address_snapshot(address):
+    """A stop's address snapshot of a customer's saved address."""
+    parts = [address.house_number, address.building_name, address.street]
+    return {
+        "address": address,
+        "address_line": ", ".join(filter(None, parts)),
+        "landmark": address.landmark,
+        "locality": address.locality,
+        "pin_code": address.pincode,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
+        "contact_name": address.recipient_name or address.customer.full_name,
+    }
+
+
 def add_stops(order):
+    """A PICKUP (at the store of a FOOD order) and a DROP (at the saved drop
+    address, if any), near the zone's centre otherwise."""
     zone = order.zone
+
+    def around():
+        return {
+            "latitude": near(zone.center_latitude or "12.935"),
+            "longitude": near(zone.center_longitude or "77.620"),
+        }
+
+    store, address = order.merchant_store, order.drop_address
     pickup = OrderStopFactory(
         order=order,
         sequence=1,
         stop_type=StopType.PICKUP,
-        latitude=near(zone.center_latitude or "12.935"),
-        longitude=near(zone.center_longitude or "77.620"),
+        **(store_snapshot(store) if store else around()),
     )
     drop = OrderStopFactory(
         order=order,
         sequence=2,
         stop_type=StopType.DROP,
-        latitude=near(zone.center_latitude or "12.935"),
-        longitude=near(zone.center_longitude or "77.620"),
+        **(address_snapshot(address) if address else around()),
     )
     return [pickup, drop]
 
@@ -306,7 +371,8 @@ def complete_order(order, **parts):
 
 
 class OrderFactory(DjangoModelFactory):
-    """A complete, valid order (FOOD unless ``service_type`` says otherwise)."""
+    """A complete, valid order (FOOD unless ``service_type`` says otherwise),
+    placed by a new customer (at a new LIVE store for FOOD)."""
 
     service_type = ServiceType.FOOD
     order_number = factory.LazyAttributeSequence(
@@ -314,6 +380,19 @@ class OrderFactory(DjangoModelFactory):
     )
     zone = factory.SubFactory(ServiceZoneFactory)
     city = factory.SelfAttribute("zone.city")
+    customer = factory.SubFactory(CustomerFactory)
+    merchant_store = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.service_type == ServiceType.FOOD),
+        yes_declaration=factory.SubFactory(LiveMerchantStoreFactory),
+        no_declaration=None,
+    )
+    drop_address = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.service_type != ServiceType.RIDE),
+        yes_declaration=factory.SubFactory(
+            CustomerAddressFactory, customer=factory.SelfAttribute("..customer")
+        ),
+        no_declaration=None,
+    )
     status = OrderStatus.CREATED
     channel = "APP"
     payment_method = PaymentMethod.UPI
@@ -374,6 +453,7 @@ class RideOrderFactory(OrderFactory):
 
 class OrderFoodDetailsFactory(DjangoModelFactory):
     order = factory.SubFactory(OrderFactory, service_type=ServiceType.FOOD, with_detail=False)
+    store = factory.SelfAttribute("order.merchant_store")
     prep_status = FoodPrepStatus.AWAITING_ACCEPTANCE
     kot_number = factory.Sequence(lambda n: f"KOT-{n:05d}")
     prep_eta_minutes = 20
@@ -474,6 +554,7 @@ class OrderTimelineFactory(DjangoModelFactory):
 
 class OrderQuoteFactory(DjangoModelFactory):
     service_type = ServiceType.FOOD
+    customer = factory.SubFactory(CustomerFactory)
     zone = factory.SubFactory(ServiceZoneFactory)
     fee_rule = factory.SubFactory(DeliveryFeeRuleFactory, zone=factory.SelfAttribute("..zone"))
     pickup_latitude = factory.LazyFunction(lambda: near("12.935"))

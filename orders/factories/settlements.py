@@ -8,6 +8,46 @@ from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
 from orders.choices import CancellationActor, SettlementStatus
 from orders.factories.orders import OrderFactory
 from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
+from riders.factories import RiderOrderEarningFactory
+from riders.models import RiderOrderEarning
+
+
+def accepted_assignment(order):
+    """The last assignment of ``order`` its rider accepted (who earns for it)."""
+    return order.rider_assignments.filter(accepted_at__isnull=False).order_by("-id").first()
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+#: ``rider_order_earnings.order_id``/``assignment_id`` arrive with the riders
+#: integration (built in parallel); once they exist, an earning made for a
+#: settlement names the settlement's order and assignment too.
+EARNING_LINKS = {
+    name: declaration
+    for name, declaration in (
+        ("order", factory.SelfAttribute("..order")),
+        (
+            "assignment",
+            factory.LazyAttribute(lambda e: accepted_assignment(e.factory_parent.order)),
+        ),
+    )
+    if _has_field(RiderOrderEarning, name)
+}
+
+
+def earning_for(assignment, **kwargs):
+    """The rider's earning for an accepted assignment (naming its order and
+    assignment too once the riders integration adds those columns)."""
+    links = {"order": assignment.order, "assignment": assignment}
+    links = {name: value for name, value in links.items() if name in EARNING_LINKS}
+    return RiderOrderEarningFactory(
+        rider=assignment.rider,
+        service_type=assignment.order.service_type,
+        **links,
+        **kwargs,
+    )
 
 
 class CancellationReasonFactory(DjangoModelFactory):
@@ -64,11 +104,30 @@ class OrderInvoiceFactory(DjangoModelFactory):
 
 
 class OrderSettlementFactory(DjangoModelFactory):
+    """The pending settlement of a delivered order, with the earning of the
+    rider who delivered it (no payout yet: that comes with the cycle)."""
+
     order = factory.SubFactory(OrderFactory, status=OrderStatus.DELIVERED)
     status = SettlementStatus.PENDING
     collected_amount = factory.SelfAttribute("order.total")
     merchant_receivable = factory.LazyAttribute(lambda o: o.order.subtotal - o.order.fees)
     rider_earning = Decimal("35.00")
+    earning = factory.Maybe(
+        factory.LazyAttribute(lambda o: accepted_assignment(o.order) is not None),
+        yes_declaration=factory.SubFactory(
+            RiderOrderEarningFactory,
+            rider=factory.LazyAttribute(
+                lambda e: accepted_assignment(e.factory_parent.order).rider
+            ),
+            service_type=factory.SelfAttribute("..order.service_type"),
+            base_pay=factory.SelfAttribute("..rider_earning"),
+            distance_pay=Decimal("0.00"),
+            wait_pay=Decimal("0.00"),
+            tip=Decimal("0.00"),
+            **EARNING_LINKS,
+        ),
+        no_declaration=None,
+    )
     platform_commission = factory.LazyAttribute(
         lambda o: (o.merchant_receivable * Decimal("0.18")).quantize(Decimal("0.01"))
     )

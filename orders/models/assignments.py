@@ -1,12 +1,13 @@
 """Dispatch: the offers pushed to candidate riders, the assignment of a rider
-to an order, and the proofs of pickup and delivery.
+(and vehicle) to an order, and the proofs of pickup and delivery.
 
-The rider and vehicle columns are added by the cross-schema FK migration
-(``orders/DEFERRED_FKS.md``). At most one assignment per order is active
-(partial unique index)."""
+At most one assignment per order is active (partial unique index). Whenever
+an assignment becomes active, a trigger checks the rider's eligibility and
+capacity (``orders.dispatch``, CATALOG section 8, items 4 and 5)."""
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 
@@ -39,6 +40,12 @@ class OrderDispatchOffer(TimestampedModel):
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="dispatch_offers"
     )
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        related_name="dispatch_offers",
+        db_index=False,  # order_dispatch_offers_rider leads with rider_id
+    )
     status = EnumField(DispatchOfferStatus, default=DispatchOfferStatus.SENT)
     rank = models.PositiveSmallIntegerField(help_text="1 is the best candidate.")
     distance_to_pickup_m = models.PositiveIntegerField()
@@ -63,18 +70,38 @@ class OrderDispatchOffer(TimestampedModel):
                 name="order_dispatch_offers_responded_after_sent",
             ),
         ]
+        indexes = [
+            # A rider's offers over time (acceptance rate, declines).
+            models.Index(fields=["rider", "-sent_at"], name="order_dispatch_offers_rider"),
+        ]
 
     def __str__(self):
         return f"offer #{self.rank} for order {self.order_id} ({self.status})"
 
 
 class OrderRiderAssignment(TimestampedModel):
-    """One rider's assignment to an order (``batch_ref`` groups the orders of
-    a multi-order trip), with the assigned, accepted, picked-up and dropped
-    times. At most one assignment per order is ASSIGNED or ACCEPTED."""
+    """One rider's assignment to an order, with the vehicle used
+    (``batch_ref`` groups the orders of a multi-order trip), and the
+    assigned, accepted, picked-up and dropped times. At most one assignment
+    per order is ASSIGNED or ACCEPTED; the rider must be eligible and have
+    room for it when it becomes so."""
 
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="rider_assignments"
+    )
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        related_name="order_assignments",
+        db_index=False,  # order_rider_assignments_rider leads with rider_id
+    )
+    vehicle = models.ForeignKey(
+        "riders.RiderVehicle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_assignments",
+        help_text="The vehicle used (one of the rider's).",
     )
     offer = models.ForeignKey(
         OrderDispatchOffer,
@@ -126,6 +153,13 @@ class OrderRiderAssignment(TimestampedModel):
                 condition=~Q(batch_ref=""),
                 name="order_rider_assignments_batch",
             ),
+            models.Index(fields=["rider", "-assigned_at"], name="order_rider_assignments_rider"),
+            # What the capacity check counts under the rider's lock.
+            models.Index(
+                fields=["rider"],
+                condition=Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                name="order_rider_assignments_active",
+            ),
         ]
 
     def __str__(self):
@@ -135,15 +169,51 @@ class OrderRiderAssignment(TimestampedModel):
     def is_active(self):
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
 
+    def clean(self):
+        super().clean()
+        if self.status not in ACTIVE_ASSIGNMENT_STATUSES or not self.rider_id or not self.order_id:
+            return
+        refusal = self.dispatch_refusal()
+        if refusal:
+            raise ValidationError({"rider": refusal[1]})
+
+    def dispatch_refusal(self):
+        """``(rule, message)`` if the database would refuse this assignment
+        as active now (eligibility and capacity, ``orders.dispatch``), else
+        None. The database's own answer, so a form can report it."""
+        accepting = False
+        if self.pk is not None:
+            saved = type(self)._default_manager.filter(pk=self.pk).values("status", "rider_id")
+            saved = saved.first()
+            accepting = bool(
+                saved
+                and saved["status"] in ACTIVE_ASSIGNMENT_STATUSES
+                and saved["rider_id"] == self.rider_id
+            )
+        with connections[self._state.db or "default"].cursor() as cursor:
+            cursor.execute(
+                "SELECT orders.dispatch_refusal(%s, %s, %s, %s, %s)",
+                [self.rider_id, self.order_id, self.vehicle_id, self.pk, accepting],
+            )
+            return cursor.fetchone()[0]
+
 
 class OrderDeliveryProof(TimestampedModel):
-    """One proof captured at a stop: OTP verified, photo, signature,
-    geo-stamp or the name of the person the order was handed to."""
+    """One proof captured at a stop (by the rider): OTP verified, photo,
+    signature, geo-stamp or the name of the person the order was handed to."""
 
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="delivery_proofs"
     )
     stop = models.ForeignKey("orders.OrderStop", on_delete=models.PROTECT, related_name="proofs")
+    rider = models.ForeignKey(
+        "riders.Rider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delivery_proofs",
+        help_text="Who captured it.",
+    )
     kind = models.CharField(max_length=16, choices=PROOF_KINDS)
     otp_verified = models.BooleanField(default=False)
     media_url = models.URLField(blank=True, help_text="Photo or signature in object storage.")

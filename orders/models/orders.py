@@ -4,8 +4,14 @@ and the quote it was booked from.
 
 Rules the database enforces on this aggregate (``orders.sql``): the status
 machine with a timeline row per change, the service shape checked at commit
-(one matching detail row, items only and always on FOOD orders, a PICKUP and
-a DROP stop), and totals equal to the charges (see ``orders.charges``)."""
+(one matching detail row, items only and always on FOOD orders, a store on
+FOOD orders, a PICKUP and a DROP stop), and totals equal to the charges (see
+``orders.charges``).
+
+Cross-schema links (``ON DELETE RESTRICT``): the order's customer, store,
+saved drop address and business profile; each item's menu item and variant,
+each add-on's menu add-on; a stop's saved address or store; the FOOD
+detail's kitchen, kept equal to the order's store by a composite FK."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,13 +75,43 @@ def _values(pairs):
 
 
 class Order(TimestampedModel):
-    """One order or booking of any service: what was ordered where, its
-    status, schedule, bill summary (cached sums of its charges) and payment
-    mode. The customer, store and drop address links are added by the
-    cross-schema FK migration (``orders/DEFERRED_FKS.md``)."""
+    """One order or booking of any service: who placed it, what was ordered
+    where (the store of a FOOD order), its status, schedule, bill summary
+    (cached sums of its charges) and payment mode."""
 
     order_number = models.CharField(max_length=12, unique=True)
     service_type = EnumField(ServiceType)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,  # orders_customer_placed_idx leads with customer_id
+    )
+    merchant_store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        db_index=False,  # orders_store_placed_idx leads with merchant_store_id
+        help_text="The store of a FOOD order (or the pickup point of a merchant's parcel).",
+    )
+    drop_address = models.ForeignKey(
+        "customers.CustomerAddress",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="Saved drop address; order_stops keeps the snapshot. Empty for one-off drops.",
+    )
+    business_profile = models.ForeignKey(
+        "customers.CustomerBusinessProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="Invoice the GST to this business.",
+    )
     city = models.ForeignKey("orders.ServiceCity", on_delete=models.PROTECT, related_name="orders")
     zone = models.ForeignKey("orders.ServiceZone", on_delete=models.PROTECT, related_name="orders")
     status = EnumField(OrderStatus, default=OrderStatus.CREATED)
@@ -133,8 +169,22 @@ class Order(TimestampedModel):
                 violation_error_message="An order is either completed or cancelled, not both.",
             ),
             in_list("orders", "channel", _values(ORDER_CHANNELS)),
+            CheckConstraint(
+                condition=~Q(service_type=ServiceType.FOOD) | Q(merchant_store__isnull=False),
+                name="orders_food_has_store",
+                violation_error_message="A FOOD order needs its store.",
+            ),
+            # Target of order_food_details (order_id, store_id): the kitchen
+            # of a FOOD order is the order's store.
+            UniqueConstraint(fields=["id", "merchant_store"], name="orders_id_store_key"),
         ]
         indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="orders_customer_placed_idx"),
+            models.Index(
+                fields=["merchant_store", "-placed_at"],
+                condition=Q(merchant_store__isnull=False),
+                name="orders_store_placed_idx",
+            ),
             models.Index(fields=["status", "service_type"], name="orders_status_service_idx"),
             models.Index(fields=["-placed_at"], name="orders_placed_at_idx"),
             models.Index(
@@ -227,12 +277,18 @@ class Order(TimestampedModel):
 
 
 class OrderFoodDetails(TimestampedModel):
-    """The FOOD side of one order (1:1): the kitchen's acceptance,
-    preparation and handover times, prep ETA, KOT number, cutlery and cooking
-    notes, rejection reason."""
+    """The FOOD side of one order (1:1): the kitchen (the order's store), its
+    acceptance, preparation and handover times, prep ETA, KOT number, cutlery
+    and cooking notes, rejection reason."""
 
     order = models.OneToOneField(
         Order, on_delete=models.CASCADE, primary_key=True, related_name="food_details"
+    )
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        related_name="food_order_details",
+        help_text="The kitchen: always the order's store (composite FK onto orders).",
     )
     prep_status = EnumField(FoodPrepStatus, default=FoodPrepStatus.AWAITING_ACCEPTANCE)
     kot_number = models.CharField("KOT number", max_length=20, blank=True)
@@ -269,11 +325,20 @@ class OrderFoodDetails(TimestampedModel):
 
 class OrderParcelDetails(TimestampedModel):
     """The PARCEL side of one order (1:1): package category, weight and
-    dimensions, declared value, sender and receiver (masked phones), the
-    prohibited-items declaration and the return-to-origin flag."""
+    dimensions, declared value, sender and receiver (masked phones, and the
+    customer's saved receiver contact), the prohibited-items declaration and
+    the return-to-origin flag."""
 
     order = models.OneToOneField(
         Order, on_delete=models.CASCADE, primary_key=True, related_name="parcel_details"
+    )
+    receiver_contact = models.ForeignKey(
+        "customers.CustomerSavedContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcel_orders",
+        help_text="The customer's saved receiver, if the parcel went to one.",
     )
     package_type = EnumField(ParcelPackageType)
     description = models.CharField(max_length=200, blank=True)
@@ -388,11 +453,25 @@ class OrderRideDetails(TimestampedModel):
 
 
 class OrderItem(TimestampedModel):
-    """One FOOD line of an order, with a snapshot of the menu item as it was
-    sold: name, variant, veg flag, unit price, quantity, GST rate and
-    packaging charge."""
+    """One FOOD line of an order: the menu item and variant sold, with a
+    snapshot of them as they were sold (name, variant, veg flag, unit price,
+    quantity, GST rate and packaging charge)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    menu_item = models.ForeignKey(
+        "merchants.MerchantMenuItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_items",
+    )
+    variant = models.ForeignKey(
+        "merchants.MerchantMenuItemVariant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_items",
+    )
     name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=100, blank=True)
     food_type = EnumField(FoodType)
@@ -426,10 +505,17 @@ class OrderItem(TimestampedModel):
 
 
 class OrderItemAddon(TimestampedModel):
-    """One add-on or customisation chosen for an order line, with its price
-    as sold."""
+    """One add-on or customisation chosen for an order line: the menu add-on,
+    with its name and price as sold."""
 
     order_item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="addons")
+    addon = models.ForeignKey(
+        "merchants.MerchantMenuAddon",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_item_addons",
+    )
     name = models.CharField(max_length=120)
     group_name = models.CharField(max_length=80, blank=True)
     quantity = models.PositiveSmallIntegerField(default=1)
@@ -450,14 +536,31 @@ class OrderItemAddon(TimestampedModel):
 
 class OrderStop(TimestampedModel):
     """One stop of an order in visiting order: pickup, drop, waypoint or
-    return, with an address snapshot, geo point, contact (masked), per-stop
-    OTP hash and arrival/completion times."""
+    return, with an address snapshot (and the saved address or store behind
+    it), geo point, contact (masked), per-stop OTP hash and arrival/completion
+    times."""
 
     order = models.ForeignKey(
         Order,
         on_delete=models.CASCADE,
         related_name="stops",
         db_index=False,  # order_stops_order_sequence_key leads with order_id
+    )
+    address = models.ForeignKey(
+        "customers.CustomerAddress",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_stops",
+        help_text="The customer's saved address behind the snapshot.",
+    )
+    store = models.ForeignKey(
+        "merchants.MerchantStore",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_stops",
+        help_text="The store picked up from (a FOOD order's kitchen, a parcel point).",
     )
     sequence = models.PositiveSmallIntegerField()
     stop_type = EnumField(StopType)
@@ -561,10 +664,19 @@ class OrderTimeline(AppendOnlyModel):
 
 class OrderQuote(TimestampedModel):
     """One pre-booking estimate (RIDE fare, PARCEL charge or FOOD delivery
-    fee) with its breakdown, the rules that priced it, its expiry and the
-    order it became. Quotes are purged after 30 days."""
+    fee) for a customer (or a visitor not yet logged in), with its
+    breakdown, the rules that priced it, its expiry and the order it became.
+    Quotes are purged after 30 days."""
 
     service_type = EnumField(ServiceType)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_quotes",
+        help_text="Empty for quotes asked before login.",
+    )
     vehicle_type = EnumField(VehicleType, null=True, blank=True)
     zone = models.ForeignKey("orders.ServiceZone", on_delete=models.PROTECT, related_name="quotes")
     fare_policy = models.ForeignKey(

@@ -1,5 +1,7 @@
-"""An order's money coming in: its bill lines, the discounts applied, the
-payment attempts with their gateway events, and refunds.
+"""An order's money coming in: its bill lines, the discounts applied (the
+merchant offer or customer coupon behind them), the payment attempts (with
+the saved payment method used) and their gateway events, and refunds (with
+their support ticket, wallet credit and maker-checker approval).
 
 Database rules (``orders.sql``): the order's totals equal its charges
 (checked at commit); non-failed refunds of a payment never exceed what it
@@ -107,10 +109,25 @@ class OrderCharge(TimestampedModel):
 
 
 class OrderDiscount(TimestampedModel):
-    """One offer or coupon applied to an order: its amount and how it is
-    funded between the merchant and the platform."""
+    """One offer or coupon applied to an order (the merchant offer or the
+    customer coupon behind it): its amount and how it is funded between the
+    merchant and the platform."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="discounts")
+    merchant_offer = models.ForeignKey(
+        "merchants.MerchantOffer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_discounts",
+    )
+    coupon = models.ForeignKey(
+        "customers.CustomerCoupon",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_discounts",
+    )
     offer_type = EnumField(OfferType)
     code = models.CharField(max_length=40, blank=True, help_text="Coupon code as entered.")
     description = models.CharField(max_length=200, blank=True)
@@ -133,12 +150,20 @@ class OrderDiscount(TimestampedModel):
 
 
 class OrderPayment(TimestampedModel):
-    """One payment attempt for an order through a gateway (or cash): method,
-    gateway order and payment ids, amount, status and the capture or failure
-    time."""
+    """One payment attempt for an order through a gateway (or cash): method
+    (and the customer's saved card or VPA, if one was used), gateway order and
+    payment ids, amount, status and the capture or failure time."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
     method = EnumField(PaymentMethod)
+    payment_method = models.ForeignKey(
+        "customers.CustomerPaymentMethod",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_payments",
+        help_text="The saved card or VPA used; cash and new methods have none.",
+    )
     gateway = models.CharField(max_length=20, choices=PAYMENT_GATEWAYS)
     status = EnumField(PaymentStatus, default=PaymentStatus.CREATED)
     amount = MoneyField()
@@ -210,8 +235,9 @@ class OrderPaymentEvent(AppendOnlyModel):
 
 class OrderRefund(TimestampedModel):
     """One full or partial refund of a payment to its source, the wallet or
-    a bank account: reason, requester and approver, gateway refund id and
-    ARN, idempotency key."""
+    a bank account: reason (and the support ticket behind it), requester and
+    approver (and the maker-checker approval of a large refund), the wallet
+    credit of a wallet refund, gateway refund id and ARN, idempotency key."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(OrderPayment, on_delete=models.PROTECT, related_name="refunds")
@@ -238,6 +264,29 @@ class OrderRefund(TimestampedModel):
         related_name="approved_order_refunds",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval = models.ForeignKey(
+        "access_mgmt.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_refunds",
+        help_text="The maker-checker approval of a large refund.",
+    )
+    ticket = models.ForeignKey(
+        "customers.CustomerTicket",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_refunds",
+    )
+    wallet_txn = models.ForeignKey(
+        "customers.CustomerWalletTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_refunds",
+        help_text="The wallet credit of a PLATFORM_WALLET refund.",
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=255, blank=True)
 
@@ -256,6 +305,12 @@ class OrderRefund(TimestampedModel):
             CheckConstraint(
                 condition=~Q(status=RefundStatus.SUCCEEDED) | Q(processed_at__isnull=False),
                 name="order_refunds_processed_at_set",
+            ),
+            CheckConstraint(
+                condition=~Q(destination="PLATFORM_WALLET", status=RefundStatus.SUCCEEDED)
+                | Q(wallet_txn__isnull=False),
+                name="order_refunds_wallet_refund_credited",
+                violation_error_message="A successful wallet refund names its wallet credit.",
             ),
         ]
 

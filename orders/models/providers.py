@@ -37,8 +37,8 @@ FINISHED_DELIVERY_STATUSES = [
 
 class ExternalDeliveryProvider(TimestampedModel):
     """One 3PL or ONDC logistics provider GatiMitra can hand FOOD or PARCEL
-    orders to: services and vehicle types it supports, SLAs, priority and
-    integration status (its API client comes with the cross-schema FKs)."""
+    orders to: services and vehicle types it supports, SLAs, priority,
+    integration status and the API client it calls us with."""
 
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=120)
@@ -51,6 +51,14 @@ class ExternalDeliveryProvider(TimestampedModel):
     priority = models.PositiveSmallIntegerField(default=100, help_text="Lower is tried first.")
     ondc_subscriber_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     support_email = models.EmailField(blank=True)
+    api_client = models.ForeignKey(
+        "access_mgmt.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delivery_providers",
+        help_text="The provider's API credentials (webhooks and status pushes).",
+    )
 
     objects = CodeManager()
 

@@ -130,12 +130,21 @@ class OrderCancellation(TimestampedModel):
 class OrderInvoice(TimestampedModel):
     """One GST document for an order: a platform invoice where GatiMitra is
     the e-commerce operator under CGST s.9(5) (restaurant service, passenger
-    transport), a merchant or service invoice, or a credit/debit note, with
-    series and number, HSN/SAC and the tax split."""
+    transport), a merchant invoice (under the merchant's GST registration) or
+    service invoice, or a credit/debit note, with series and number, HSN/SAC
+    and the tax split."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
     invoice_type = EnumField(InvoiceType)
     issuer = models.CharField(max_length=20, choices=INVOICE_ISSUERS)
+    gst_registration = models.ForeignKey(
+        "merchants.MerchantTaxRegistration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_invoices",
+        help_text="The merchant GSTIN a MERCHANT-issued invoice is raised under.",
+    )
     series = models.CharField(max_length=10)
     invoice_number = models.CharField(max_length=16)
     issued_at = models.DateTimeField(default=timezone.now)
@@ -205,6 +214,11 @@ class OrderInvoice(TimestampedModel):
                 name="order_invoices_notes_amend_an_invoice",
                 violation_error_message="Only credit/debit notes refer to an original invoice.",
             ),
+            CheckConstraint(
+                condition=~Q(issuer="MERCHANT") | Q(gst_registration__isnull=False),
+                name="order_invoices_merchant_names_registration",
+                violation_error_message="A merchant invoice names the merchant's GST registration.",
+            ),
         ]
 
     def __str__(self):
@@ -213,14 +227,30 @@ class OrderInvoice(TimestampedModel):
 
 class OrderSettlement(TimestampedModel):
     """How one order's money splits: what the customer paid, the merchant's
-    receivable, the rider's earning, platform commission and fees, GST and
-    TCS/TDS, and its settlement status (the payout links come with the
-    cross-schema FKs)."""
+    receivable (and the store payout it lands in), the rider's earning (and
+    the earning row that pays it), platform commission and fees, GST and
+    TCS/TDS, and its settlement status."""
 
     order = models.OneToOneField(
         "orders.Order", on_delete=models.PROTECT, related_name="settlement"
     )
     status = EnumField(SettlementStatus, default=SettlementStatus.PENDING)
+    payout = models.ForeignKey(
+        "merchants.MerchantStorePayout",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_settlements",
+        help_text="The store payout the merchant's share lands in (at most one).",
+    )
+    earning = models.OneToOneField(
+        "riders.RiderOrderEarning",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_settlement",
+        help_text="The rider's earning for the order.",
+    )
     collected_amount = MoneyField(help_text="What the customer paid for the order.")
     merchant_receivable = MoneyField(default=charges.ZERO)
     rider_earning = MoneyField(default=charges.ZERO)

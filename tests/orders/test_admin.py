@@ -5,8 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from customers.factories import CustomerFactory
 from gatimitra.enums import OrderStatus
+from merchants.factories import LiveMerchantStoreFactory
 from orders.factories import (
+    DispatchableRiderFactory,
     FoodOrderFactory,
     OrderPaymentFactory,
     OrderRefundFactory,
@@ -73,6 +76,7 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
     client, superuser, run_deferred_checks
 ):
     zone = ServiceZoneFactory()
+    customer, store = CustomerFactory(), LiveMerchantStoreFactory()
     client.force_login(superuser)
     url = reverse("admin:orders_order_add")
     page = client.get(url)
@@ -83,6 +87,8 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
         "channel": "APP",
         "city": zone.city_id,
         "zone": zone.pk,
+        "customer": customer.pk,
+        "merchant_store": store.pk,
         "payment_method": "UPI",
         "placed_at_0": "2025-12-31",
         "placed_at_1": "20:30:00",
@@ -131,6 +137,7 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     order = Order.objects.get(order_number="FD2512310001")
+    assert order.food_details.store == store == order.merchant_store  # the kitchen follows
     assert (order.subtotal, order.tax, order.discount, order.total) == (
         Decimal("360.00"),
         Decimal("18.00"),
@@ -138,3 +145,33 @@ def test_a_complete_order_can_be_created_in_one_admin_submit(
         Decimal("348.00"),
     )
     run_deferred_checks()  # detail, items, stops and totals hold as at commit
+
+
+def test_order_page_links_to_its_customer_store_and_rider(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    rider = order.rider_assignments.get().rider
+    page = change_page(client, superuser, order)
+    for url in (
+        reverse("admin:customers_customer_change", args=[order.customer_id]),
+        reverse("admin:merchants_merchantstore_change", args=[order.merchant_store_id]),
+        reverse("admin:riders_rider_change", args=[rider.pk]),
+    ):
+        assert f'href="{url}"' in page, url
+
+
+def test_the_assignment_form_reports_a_rider_dispatch_refuses(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.SEARCHING_RIDER)
+    offline = DispatchableRiderFactory(live_status__duty_status="OFFLINE")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:orders_orderriderassignment_add"),
+        {
+            "order": order.pk,
+            "rider": offline.pk,
+            "status": "ASSIGNED",
+            "assigned_at_0": "2026-01-06",
+            "assigned_at_1": "11:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "the rider is OFFLINE; dispatch needs ONLINE" in str(response.context["errors"])

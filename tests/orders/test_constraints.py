@@ -10,9 +10,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from customers.factories import CustomerWalletTransactionFactory
+from customers.models import CustomerWalletTransaction
 from gatimitra.enums import LedgerEntryDirection, OrderStatus, PaymentStatus, ServiceType
+from merchants.factories import (
+    LiveMerchantStoreFactory,
+    MerchantStorePayoutFactory,
+    MerchantTaxRegistrationFactory,
+)
 from orders.choices import AssignmentStatus, ChargeType, RefundStatus, StopType
 from orders.factories import (
     DeliveryFeeRuleFactory,
@@ -22,11 +30,13 @@ from orders.factories import (
     FoodOrderFactory,
     OrderChargeFactory,
     OrderDeliveryProofFactory,
+    OrderInvoiceFactory,
     OrderItemFactory,
     OrderPaymentEventFactory,
     OrderPaymentFactory,
     OrderRefundFactory,
     OrderRiderAssignmentFactory,
+    OrderSettlementFactory,
     OrderTimelineFactory,
     ParcelOrderFactory,
     RideFarePolicyFactory,
@@ -44,12 +54,14 @@ from orders.models import (
     ExternalProviderCallback,
     Order,
     OrderCharge,
+    OrderFoodDetails,
     OrderItem,
     OrderPayment,
     OrderPaymentEvent,
     OrderStop,
     OrderTimeline,
 )
+from riders.factories import RiderOrderEarningFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,8 +277,10 @@ def test_an_order_needs_its_detail_row(service, run_deferred_checks):
     ],
 )
 def test_the_detail_row_matches_the_service(service, wrong_detail, run_deferred_checks):
+    # A parcel from a merchant's pickup point has a store, yet no FOOD details.
+    store = {"merchant_store": LiveMerchantStoreFactory()} if service == ServiceType.PARCEL else {}
     with refused("orders_one_matching_detail", f"order_{service.lower()}_details"):
-        order = FoodOrderFactory(service_type=service, with_detail=False)
+        order = FoodOrderFactory(service_type=service, with_detail=False, **store)
         wrong_detail(order=order)
         run_deferred_checks()
 
@@ -452,3 +466,155 @@ def test_a_callback_matches_the_provider_of_its_delivery(run_deferred_checks):
             signature_valid=False,
         )
         run_deferred_checks()
+
+
+# Cross-schema references (CATALOG section 2) -----------------------------------------
+
+#: Every FK from an orders table to another domain's table:
+#: (table, column, referenced schema.table).
+CROSS_SCHEMA_FOREIGN_KEYS = {
+    ("orders", "customer_id", "customers.customers"),
+    ("orders", "merchant_store_id", "merchants.merchant_stores"),
+    ("orders", "drop_address_id", "customers.customer_addresses"),
+    ("orders", "business_profile_id", "customers.customer_business_profiles"),
+    ("order_items", "menu_item_id", "merchants.merchant_menu_items"),
+    ("order_items", "variant_id", "merchants.merchant_menu_item_variants"),
+    ("order_item_addons", "addon_id", "merchants.merchant_menu_addons"),
+    ("order_food_details", "store_id", "merchants.merchant_stores"),
+    ("order_parcel_details", "receiver_contact_id", "customers.customer_saved_contacts"),
+    ("order_stops", "address_id", "customers.customer_addresses"),
+    ("order_stops", "store_id", "merchants.merchant_stores"),
+    ("order_quotes", "customer_id", "customers.customers"),
+    ("order_discounts", "merchant_offer_id", "merchants.merchant_offers"),
+    ("order_discounts", "coupon_id", "customers.customer_coupons"),
+    ("order_payments", "payment_method_id", "customers.customer_payment_methods"),
+    ("order_refunds", "ticket_id", "customers.customer_tickets"),
+    ("order_refunds", "wallet_txn_id", "customers.customer_wallet_transactions"),
+    ("order_refunds", "approval_id", "access_mgmt.approval_requests"),
+    ("order_invoices", "gst_registration_id", "merchants.merchant_tax_registrations"),
+    ("order_settlements", "payout_id", "merchants.merchant_store_payouts"),
+    ("order_settlements", "earning_id", "riders.rider_order_earnings"),
+    ("order_rider_assignments", "rider_id", "riders.riders"),
+    ("order_rider_assignments", "vehicle_id", "riders.rider_vehicles"),
+    ("order_dispatch_offers", "rider_id", "riders.riders"),
+    ("order_delivery_proofs", "rider_id", "riders.riders"),
+    ("external_delivery_providers", "api_client_id", "access_mgmt.api_clients"),
+}
+
+
+def test_cross_schema_foreign_keys_restrict_deletes_and_check_at_commit():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT rel.relname, att.attname, fns.nspname || '.' || frel.relname,
+                   con.confdeltype, con.condeferrable, con.condeferred
+            FROM pg_constraint con
+            JOIN pg_class rel ON rel.oid = con.conrelid
+            JOIN pg_namespace ns ON ns.oid = rel.relnamespace
+            JOIN pg_class frel ON frel.oid = con.confrelid
+            JOIN pg_namespace fns ON fns.oid = frel.relnamespace
+            JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+            WHERE con.contype = 'f' AND ns.nspname = 'orders' AND fns.nspname <> 'orders'
+              AND NOT (fns.nspname = 'access_mgmt' AND frel.relname = 'system_users')
+            """
+        )
+        rows = cursor.fetchall()
+    assert {(table, column, target) for table, column, target, *_ in rows} == (
+        CROSS_SCHEMA_FOREIGN_KEYS
+    )
+    # ON DELETE RESTRICT, DEFERRABLE INITIALLY DEFERRED.
+    assert {(delete, deferrable, deferred) for *_, delete, deferrable, deferred in rows} == {
+        ("r", True, True)
+    }
+
+
+def test_a_customer_with_orders_cannot_be_deleted():
+    order = FoodOrderFactory()
+    with refused("orders_customer_id", "customers"), connection.cursor() as cursor:
+        cursor.execute('DELETE FROM "customers"."customers" WHERE id = %s', [order.customer_id])
+
+
+def test_an_order_has_a_customer():
+    order = FoodOrderFactory()
+    with refused("customer_id", "orders"):
+        Order.objects.filter(pk=order.pk).update(customer=None)
+
+
+def test_food_orders_have_a_store():
+    with refused("orders_food_has_store"):
+        FoodOrderFactory(merchant_store=None)
+
+
+def test_the_kitchen_is_the_orders_store(run_deferred_checks):
+    order = FoodOrderFactory()
+    with refused("order_food_details_store_of_order_fk"):
+        OrderFoodDetails.objects.filter(order=order).update(store=LiveMerchantStoreFactory())
+        run_deferred_checks()
+    with refused("order_food_details_store_of_order_fk"):
+        Order.objects.filter(pk=order.pk).update(merchant_store=LiveMerchantStoreFactory())
+        run_deferred_checks()
+
+
+def test_a_settlement_lands_in_a_payout_of_the_orders_store(run_deferred_checks):
+    settlement = OrderSettlementFactory(order=FoodOrderFactory(status=OrderStatus.DELIVERED))
+    store = settlement.order.merchant_store
+    with refused("order_settlements_payout_of_store", settlement.order.order_number):
+        settlement.payout = MerchantStorePayoutFactory()  # another store's
+        settlement.save()
+        run_deferred_checks()
+    settlement.payout = MerchantStorePayoutFactory(
+        store=store,
+        bank_account=store.bank_accounts.get(),
+        contract=store.contracts.get(),
+    )
+    settlement.save()
+    run_deferred_checks()
+
+
+def test_a_settlement_pays_the_rider_who_took_the_order(run_deferred_checks):
+    settlement = OrderSettlementFactory()
+    assert settlement.earning.rider == settlement.order.rider_assignments.get().rider
+    stranger = RiderOrderEarningFactory(service_type=settlement.order.service_type)
+    with refused("order_settlements_earning_of_order_rider", settlement.order.order_number):
+        settlement.earning = stranger
+        settlement.save()
+        run_deferred_checks()
+    wrong_service = RiderOrderEarningFactory(
+        rider=settlement.earning.rider, service_type=ServiceType.RIDE
+    )
+    with refused("order_settlements_earning_of_order_rider"):
+        settlement.earning = wrong_service
+        settlement.save()
+        run_deferred_checks()
+
+
+def test_merchant_invoices_name_their_gst_registration():
+    order = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    with refused("order_invoices_merchant_names_registration"):
+        OrderInvoiceFactory(order=order, issuer="MERCHANT")
+    OrderInvoiceFactory(
+        order=order, issuer="MERCHANT", gst_registration=MerchantTaxRegistrationFactory()
+    )
+
+
+def test_a_successful_wallet_refund_names_its_wallet_credit():
+    refund = OrderRefundFactory(destination="PLATFORM_WALLET")
+    refund.status, refund.processed_at = RefundStatus.SUCCEEDED, timezone.now()
+    with refused("order_refunds_wallet_refund_credited"):
+        refund.save()
+    # The wallet credit of the order's customer (naming the refund once the
+    # customers integration adds customer_wallet_transactions.refund_id).
+    link = {"refund": refund} if _has_field(CustomerWalletTransaction, "refund") else {}
+    refund.wallet_txn = CustomerWalletTransactionFactory(
+        wallet__customer=refund.order.customer,
+        txn_type="REFUND_CREDIT",
+        amount=refund.amount,
+        source_type="REFUND",
+        source_id=str(refund.pk),
+        **link,
+    )
+    refund.save()
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.get_fields())

@@ -1,7 +1,10 @@
 """Full FOOD, PARCEL and RIDE lifecycles through the ORM, from checkout to
 settlement. These tests commit for real (``transaction=True``), so every
-rule deferred to commit (totals, service shape, composite FKs) runs at each
-step exactly as in production."""
+rule deferred to commit (totals, service shape, composite FKs, settlement
+links) runs at each step exactly as in production, and dispatch runs through
+the eligibility and capacity trigger: the rider is offered the order,
+accepts it, goes ON_ORDER, delivers, and is paid through the settlement's
+earning (the store through its payout)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access_mgmt.factories import SystemUserFactory
-from gatimitra.enums import ActorType, OrderStatus, PaymentStatus
+from gatimitra.enums import ActorType, OrderStatus, PaymentStatus, VerificationStatus
+from merchants.factories import MerchantStorePayoutFactory
 from orders.choices import (
     AssignmentStatus,
     CancellationActor,
@@ -35,6 +39,7 @@ from orders.factories import (
     ParcelOrderFactory,
     RideOrderFactory,
 )
+from orders.factories.settlements import earning_for
 from orders.models import (
     ExternalProviderCallback,
     OrderCancellation,
@@ -46,6 +51,8 @@ from orders.models import (
     OrderTimeline,
 )
 from orders.timeline import status_actor
+from riders.choices import DutyStatus
+from riders.models import RiderLiveStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,22 +72,42 @@ def timeline_path(order):
     )
 
 
+def set_duty(rider, duty_status, active_orders, **fields):
+    """What the dispatch service writes to the rider's live status."""
+    RiderLiveStatus.objects.filter(rider=rider).update(
+        duty_status=duty_status, active_order_count=active_orders, **fields
+    )
+
+
 def dispatch(order, rank=1):
-    """Offer the order to a rider, who accepts: returns the assignment."""
+    """Offer the order to an eligible rider, who accepts: returns the assignment."""
     offer = OrderDispatchOfferFactory(order=order, rank=rank)
+    rider = offer.rider
     with transaction.atomic():
         offer.status = DispatchOfferStatus.ACCEPTED
         offer.responded_at = offer.sent_at + timedelta(seconds=4)
         offer.response_latency_ms = 4000
         offer.save()
-        assignment = OrderRiderAssignment.objects.create(order=order, offer=offer)
+        assignment = OrderRiderAssignment.objects.create(
+            order=order, offer=offer, rider=rider, vehicle=rider.live_status.vehicle
+        )
         order.move_to(OrderStatus.ASSIGNED)
+        set_duty(rider, DutyStatus.ON_ORDER, 1)
+    # Accepting an assignment the rider holds passes while they are ON_ORDER.
     with transaction.atomic():
         assignment.status = AssignmentStatus.ACCEPTED
         assignment.accepted_at = timezone.now()
         assignment.save()
-        order.move_to(OrderStatus.ACCEPTED, actor_type=ActorType.RIDER, actor_ref_id=4242)
+        order.move_to(OrderStatus.ACCEPTED, actor_type=ActorType.RIDER, actor_ref_id=rider.pk)
     return assignment
+
+
+def drop(assignment, **live):
+    """The rider finishes the trip and is free again."""
+    assignment.status = AssignmentStatus.COMPLETED
+    assignment.dropped_at = assignment.ended_at = timezone.now()
+    assignment.save()
+    set_duty(assignment.rider, DutyStatus.ONLINE, 0, **live)
 
 
 def settle(order, **split):
@@ -93,6 +120,21 @@ def settle(order, **split):
         settlement.settled_at = timezone.now()
         settlement.save()
     return settlement
+
+
+def store_payout(order, gross):
+    """This cycle's payout of the order's store, to its verified account."""
+    store = order.merchant_store
+    return MerchantStorePayoutFactory(
+        store=store,
+        bank_account=store.bank_accounts.get(verification_status=VerificationStatus.VERIFIED),
+        contract=store.contracts.get(),
+        gross_amount=gross,
+        commission_amount=Decimal("0.00"),
+        gst_on_commission=Decimal("0.00"),
+        tcs_amount=Decimal("0.00"),
+        tds_amount=Decimal("0.00"),
+    )
 
 
 def test_food_order_from_checkout_to_settlement():
@@ -118,12 +160,12 @@ def test_food_order_from_checkout_to_settlement():
         order.move_to(OrderStatus.READY_FOR_PICKUP)
     walk(order, OrderStatus.REACHED_PICKUP, OrderStatus.PICKED_UP)
     walk(order, OrderStatus.IN_TRANSIT, OrderStatus.REACHED_DROP)
-    drop = order.stops.get(stop_type=StopType.DROP)
+    drop_stop = order.stops.get(stop_type=StopType.DROP)
     with transaction.atomic():
-        OrderDeliveryProof.objects.create(order=order, stop=drop, kind="OTP", otp_verified=True)
-        assignment.status = AssignmentStatus.COMPLETED
-        assignment.dropped_at = assignment.ended_at = timezone.now()
-        assignment.save()
+        OrderDeliveryProof.objects.create(
+            order=order, stop=drop_stop, rider=assignment.rider, kind="OTP", otp_verified=True
+        )
+        drop(assignment)
         order.move_to(OrderStatus.DELIVERED)
 
     # An item was missing: a partial refund, approved by support (maker-checker).
@@ -145,12 +187,15 @@ def test_food_order_from_checkout_to_settlement():
         refund.processed_at = timezone.now()
         refund.save()
     OrderInvoiceFactory(order=order)
+    merchant_receivable = order.subtotal - order.fees - Decimal("90.00")
     settlement = settle(
         order,
-        merchant_receivable=order.subtotal - order.fees - Decimal("90.00"),
+        merchant_receivable=merchant_receivable,
         rider_earning=Decimal("38.00"),
         platform_commission=Decimal("45.00"),
         gst_payable_by_platform=order.tax,
+        payout=store_payout(order, merchant_receivable),
+        earning=earning_for(assignment, base_pay=Decimal("38.00"), tip=Decimal("0.00")),
     )
 
     order.refresh_from_db()
@@ -172,6 +217,9 @@ def test_food_order_from_checkout_to_settlement():
     assert order.total == sum(c.signed_amount for c in order.charges.all())
     assert order.discount == Decimal("40.00")
     assert settlement.status == SettlementStatus.SETTLED
+    assert settlement.payout.store == order.merchant_store == order.food_details.store
+    assert settlement.earning.rider == assignment.rider == order.delivery_proofs.get().rider
+    assert order.customer.orders.get() == order
     # Delivered is final, even at a real commit.
     with pytest.raises(IntegrityError, match="terminal status"), transaction.atomic():
         order.move_to(OrderStatus.CANCELLED)
@@ -276,11 +324,18 @@ def test_ride_from_booking_to_cash_collection_and_settlement():
         payment.status = PaymentStatus.CAPTURED
         payment.captured_at = timezone.now()
         payment.save()
-        assignment.status = AssignmentStatus.COMPLETED
-        assignment.dropped_at = assignment.ended_at = timezone.now()
-        assignment.save()
+        # The driver now holds the fare in cash.
+        drop(assignment, cash_in_hand=order.total)
         order.move_to(OrderStatus.COMPLETED)
-    settle(order, rider_earning=order.total - order.fees, platform_fees=order.fees)
+    fare = order.total - order.fees
+    settlement = settle(
+        order,
+        rider_earning=fare,
+        platform_fees=order.fees,
+        earning=earning_for(
+            assignment, base_pay=fare, distance_pay=0, wait_pay=0, tip=0, pay_rule_version="RIDE"
+        ),
+    )
 
     order.refresh_from_db()
     assert timeline_path(order) == [
@@ -294,6 +349,8 @@ def test_ride_from_booking_to_cash_collection_and_settlement():
     ]
     assert order.total == order.payments.get().amount
     assert order.total == order.total.to_integral_value()
+    assert settlement.earning.total == fare and settlement.payout is None
+    assert RiderLiveStatus.objects.get(rider=assignment.rider).cash_in_hand == order.total
 
 
 def test_food_order_cancelled_by_the_customer_and_refunded():
