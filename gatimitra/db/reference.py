@@ -26,10 +26,17 @@ REFERENCE_INFIX = "_ref_"
 def migrations_hash():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256(django.get_version().encode())
+    sql_modules = set()
     for key in sorted(loader.disk_migrations):
         path = Path(inspect.getfile(type(loader.disk_migrations[key])))
         digest.update(f"{key[0]}.{key[1]}".encode())
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        # Trigger SQL lives in <app>/sql.py and is imported by migrations: a
+        # change there changes what the migrations build.
+        sql_modules.add(path.parent.parent / "sql.py")
+    sql_modules.add(Path(__file__).resolve().parent / "sql.py")
+    for module in sorted(m for m in sql_modules if m.exists()):
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 
