@@ -2,8 +2,9 @@
 write: PostgreSQL refuses it (IntegrityError) with a message that names the
 constraint or the table.
 
-The ledger chain and the onboarding order have their own modules
-(test_wallet_ledger.py, test_onboarding.py).
+The ledger chain, the onboarding order and the rules on the cross-schema
+references have their own modules (test_wallet_ledger.py, test_onboarding.py,
+test_cross_schema.py).
 """
 
 import datetime
