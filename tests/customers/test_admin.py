@@ -272,3 +272,20 @@ def test_ticket_form_asks_for_the_order_of_an_item_issue(client, superuser, orde
 
     page = client.get(reverse("admin:customers_customerticket_change", args=[ticket.pk]))
     assert order.order_number in page.content.decode()
+
+
+def test_ticket_order_is_picked_by_its_order_number(client, superuser, order_of):
+    """The order field autocompletes through the orders admin's exact search."""
+    client.force_login(superuser)
+    order = order_of(CustomerDeviceFactory().customer)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "customers",
+            "model_name": "customerticket",
+            "field_name": "order",
+            "term": order.order_number,
+        },
+    )
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(order.pk)]
