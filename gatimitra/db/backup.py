@@ -177,6 +177,11 @@ def _referenced_keys(cursor, schema, foreign_keys):
     """{"target_schema.target_table": {"columns": [...], "keys": [[...], ...]}}."""
     referenced = {}
     for table, columns, target_schema, target_table, target_columns in foreign_keys:
+        if "id" in target_columns and len(target_columns) > 1:
+            # A composite key that includes the target's id (e.g. zone and
+            # city together) names the same row as the id alone.
+            columns = [columns[target_columns.index("id")]]
+            target_columns = ["id"]
         select = ", ".join(f'"{c}"' for c in columns)
         not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
         cursor.execute(f'SELECT DISTINCT {select} FROM "{schema}"."{table}" WHERE {not_null}')

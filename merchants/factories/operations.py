@@ -72,6 +72,9 @@ class MerchantPosIntegrationFactory(DjangoModelFactory):
         "access_mgmt.factories.ApiClientFactory",
         name=factory.LazyAttribute(lambda o: f"{o.factory_parent.provider.title()} POS"),
         client_type=ApiClientType.MERCHANT_POS,
+        # A merchant POS client belongs to the store's merchant (access_mgmt's
+        # api_clients_pos_names_parent).
+        parent=factory.SelfAttribute("..store.parent"),
     )
     provider = "PETPOOJA"
     external_store_id = factory.Sequence(lambda n: f"PP{n:07d}")

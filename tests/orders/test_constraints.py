@@ -604,7 +604,11 @@ def test_a_successful_wallet_refund_names_its_wallet_credit():
         refund.save()
     # The wallet credit of the order's customer (naming the refund once the
     # customers integration adds customer_wallet_transactions.refund_id).
-    link = {"refund": refund} if _has_field(CustomerWalletTransaction, "refund") else {}
+    link = (
+        {"refund": refund, "order": refund.order}
+        if _has_field(CustomerWalletTransaction, "refund")
+        else {}
+    )
     refund.wallet_txn = CustomerWalletTransactionFactory(
         wallet__customer=refund.order.customer,
         txn_type="REFUND_CREDIT",
