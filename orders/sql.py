@@ -600,7 +600,9 @@ BEGIN
 END
 $$""",
     # Why the rider may not hold the order now: {rule, message}, or NULL.
-    # The rules and their order are those of orders/dispatch.py.
+    # The rules and their order are those of orders/dispatch.py. The rider and
+    # order must exist already: FKs are deferred, and an assignment naming a
+    # rider inserted later in its transaction would otherwise go unchecked.
     f"""
 CREATE FUNCTION {_fn("dispatch_refusal")}(
     p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,
@@ -625,14 +627,14 @@ BEGIN
     SELECT id, full_name, status, onboarding_stage, enabled_services INTO r
         FROM {RIDERS} WHERE id = p_rider_id;
     IF NOT FOUND THEN
-        RETURN ARRAY['order_rider_assignments_rider_active',
-                     format('rider id %s does not exist', p_rider_id)];
+        RETURN ARRAY['order_rider_assignments_rider_exists',
+                     format('rider id %s does not exist (yet)', p_rider_id)];
     END IF;
     SELECT id, order_number, service_type, city_id, customer_id, payment_method INTO o
         FROM {ORDERS} WHERE id = p_order_id;
     IF NOT FOUND THEN
-        RETURN ARRAY['order_rider_assignments_rider_active',
-                     format('order id %s does not exist', p_order_id)];
+        RETURN ARRAY['order_rider_assignments_order_exists',
+                     format('order id %s does not exist (yet)', p_order_id)];
     END IF;
     who := format('rider %s (%s) cannot hold order %s', r.id, r.full_name, o.order_number);
 

@@ -217,7 +217,12 @@ class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.apply_charge_totals()
+        order = form.instance
+        # The kitchen follows a changed store (the composite FK checks at commit).
+        OrderFoodDetails.objects.filter(order=order).exclude(
+            store_id=order.merchant_store_id
+        ).update(store_id=order.merchant_store_id)
+        order.apply_charge_totals()
 
     @admin.display(description="customer")
     def customer_page(self, obj):

@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.factories import CustomerFactory
 from gatimitra.enums import OrderStatus
+from gatimitra.testing import admin_form_data
 from merchants.factories import LiveMerchantStoreFactory
 from orders.factories import (
     DispatchableRiderFactory,
@@ -175,3 +177,23 @@ def test_the_assignment_form_reports_a_rider_dispatch_refuses(client, superuser)
     )
     assert response.status_code == 200
     assert "the rider is OFFLINE; dispatch needs ONLINE" in str(response.context["errors"])
+
+
+def test_changing_the_store_in_the_admin_moves_the_kitchen(client, superuser, run_deferred_checks):
+    order = FoodOrderFactory()
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    data = admin_form_data(client.get(url))
+    for name in ("placed_at", "promised_by"):  # split date/time widgets
+        data.pop(name, None)
+        moment = timezone.localtime(getattr(order, name))
+        data[f"{name}_0"], data[f"{name}_1"] = moment.date(), moment.strftime("%H:%M:%S")
+    other = LiveMerchantStoreFactory()
+    data["merchant_store"] = other.pk
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    order.refresh_from_db()
+    assert order.merchant_store == other == order.food_details.store
+    run_deferred_checks()  # the composite FK holds

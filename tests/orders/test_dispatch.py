@@ -449,6 +449,16 @@ def test_a_city_cod_cap_applies_to_its_orders(settings_per_city):
     assign(waiting(payment_method=PaymentMethod.CASH), rider)  # no cap in that city
 
 
+def test_the_rider_must_exist_when_the_assignment_is_written():
+    # FKs are deferred: without this, a rider inserted later in the same
+    # transaction would escape every check.
+    order = waiting()
+    refusal = pytest.raises(IntegrityError, match="rider id 987654321 does not exist")
+    with refusal as caught, transaction.atomic():
+        OrderRiderAssignment.objects.create(order=order, rider_id=987654321)
+    assert caught.value.__cause__.diag.constraint_name == "order_rider_assignments_rider_exists"
+
+
 # History, forms, locking --------------------------------------------------------------
 
 
