@@ -23,20 +23,31 @@ from django.db.migrations.loader import MigrationLoader
 REFERENCE_INFIX = "_ref_"
 
 
+def sql_modules(loader):
+    """The SQL modules migrations import their trigger SQL from
+    (``<app>/sql.py`` and ``gatimitra/db/sql.py``): a change there changes
+    what the migrations build, though no migration file changed."""
+    modules = {Path(__file__).resolve().parent / "sql.py"}
+    for migration in loader.disk_migrations.values():
+        modules.add(Path(inspect.getfile(type(migration))).parent.parent / "sql.py")
+    return sorted(module for module in modules if module.exists())
+
+
+def sql_modules_digest(loader):
+    digest = hashlib.sha256()
+    for module in sql_modules(loader):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
 def migrations_hash():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256(django.get_version().encode())
-    sql_modules = set()
     for key in sorted(loader.disk_migrations):
         path = Path(inspect.getfile(type(loader.disk_migrations[key])))
         digest.update(f"{key[0]}.{key[1]}".encode())
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
-        # Trigger SQL lives in <app>/sql.py and is imported by migrations: a
-        # change there changes what the migrations build.
-        sql_modules.add(path.parent.parent / "sql.py")
-    sql_modules.add(Path(__file__).resolve().parent / "sql.py")
-    for module in sorted(m for m in sql_modules if m.exists()):
-        digest.update(module.read_bytes())
+    digest.update(sql_modules_digest(loader).encode())
     return digest.hexdigest()
 
 
