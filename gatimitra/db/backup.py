@@ -129,28 +129,37 @@ def table_facts(cursor, schema):
     return facts
 
 
+_FOREIGN_KEYS = """
+    SELECT fc.relname,
+           array(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+                 ORDER BY k.i),
+           tn.nspname, tc.relname,
+           array(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+                 ORDER BY k.i)
+    FROM pg_constraint con
+    JOIN pg_class fc ON fc.oid = con.conrelid
+    JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+    JOIN pg_class tc ON tc.oid = con.confrelid
+    JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+    WHERE con.contype = 'f' AND fn.nspname = %s AND {condition}
+    ORDER BY 1, 3, 4
+"""
+
+
 def external_foreign_keys(cursor, schema):
     """Foreign keys from ``schema`` to tables elsewhere:
     [(table, columns, target_schema, target_table, target_columns)]."""
+    cursor.execute(_FOREIGN_KEYS.format(condition="tn.nspname <> %s"), [schema, schema])
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def _internal_foreign_keys(cursor, schema, table):
+    """Foreign keys from ``schema.table`` to tables of the same schema."""
     cursor.execute(
-        """
-        SELECT fc.relname,
-               array(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
-                     ORDER BY k.i),
-               tn.nspname, tc.relname,
-               array(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-                     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
-                     ORDER BY k.i)
-        FROM pg_constraint con
-        JOIN pg_class fc ON fc.oid = con.conrelid
-        JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-        JOIN pg_class tc ON tc.oid = con.confrelid
-        JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-        WHERE con.contype = 'f' AND fn.nspname = %s AND tn.nspname <> %s
-        ORDER BY 1, 3, 4
-        """,
-        [schema, schema],
+        _FOREIGN_KEYS.format(condition="fc.relname = %s AND tn.nspname = %s"),
+        [schema, table, schema],
     )
     return [tuple(row) for row in cursor.fetchall()]
 
@@ -242,29 +251,6 @@ def _referenced_rows(cursor, schema, referenced):
             if next_keys:
                 queue.append((f"{next_schema}.{next_table}", next_columns, sorted(next_keys)))
     return rows
-
-
-def _internal_foreign_keys(cursor, schema, table):
-    cursor.execute(
-        """
-        SELECT fc.relname,
-               array(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
-                     ORDER BY k.i),
-               tn.nspname, tc.relname,
-               array(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-                     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
-                     ORDER BY k.i)
-        FROM pg_constraint con
-        JOIN pg_class fc ON fc.oid = con.conrelid
-        JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-        JOIN pg_class tc ON tc.oid = con.confrelid
-        JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-        WHERE con.contype = 'f' AND fn.nspname = %s AND fc.relname = %s AND tn.nspname = %s
-        """,
-        [schema, table, schema],
-    )
-    return [tuple(row) for row in cursor.fetchall()]
 
 
 # Backup -------------------------------------------------------------------------
