@@ -6,6 +6,7 @@ mode...) as CHECK-constrained text rather than enums: adding a value is an
 tuple here, used by the model's ``choices`` and its named ``CheckConstraint``.
 """
 
+from gatimitra.db import validators
 from riders.choices import RiderDocumentType, WalletTxnType
 
 
@@ -26,10 +27,8 @@ AADHAAR_MASKED = r"^X{8}[0-9]{4}$"
 #: offline e-KYC reference is 4 digits + a 17-digit timestamp, and passes).
 AADHAAR_NUMBER_LIKE = r"(^|[^0-9])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}([^0-9]|$)"
 
-#: ``gatimitra.db.validators.UPI_VPA`` with the local part capped at 255:
-#: PostgreSQL's regex engine refuses repetition counts above 255 ("invalid
-#: repetition count(s)"), so ``{2,256}`` fails on every row it checks.
-UPI_VPA = r"^[a-zA-Z0-9._-]{2,255}@[a-zA-Z][a-zA-Z0-9]{2,64}$"
+# The UPI VPA pattern is the shared one (gatimitra.db.validators.UPI_VPA).
+UPI_VPA = validators.UPI_VPA
 
 # Lists -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from django.db.models import F, Q, Value
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
-from gatimitra.db.validators import IFSC, validate_ifsc
+from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
 from gatimitra.enums import (
     DisputeStatus,
     InvoiceType,
@@ -42,10 +42,6 @@ ADJUSTMENT_TYPES = [
     ("OTHER", "Other"),
 ]
 
-#: ``gatimitra.db.validators.UPI_VPA`` repeats ``{2,256}``, but PostgreSQL's
-#: regex engine caps repetition counts at 255 (any value then fails with
-#: "invalid repetition count"); until the shared pattern changes, this one is used.
-UPI_VPA = r"^[a-zA-Z0-9._-]{2,255}@[a-zA-Z][a-zA-Z0-9]{2,64}$"
 validate_upi_vpa = RegexValidator(UPI_VPA, "Enter a UPI id like name@bank.")
 
 #: Payouts still open to adjustments (money has not left yet).
