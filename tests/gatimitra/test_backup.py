@@ -6,13 +6,13 @@ import sys
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from gatimitra.db.backup import table_facts
 from gatimitra.db.reference import database_url, ensure_reference_database
+from tests.fixtures.gatimitra import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
@@ -29,34 +29,9 @@ def _manage(*args, database):
     )
 
 
-def _connect(name):
-    settings_dict = connection.settings_dict
-    info = {"dbname": name, "user": settings_dict["USER"], "autocommit": True}
-    for key, setting in (("host", "HOST"), ("port", "PORT"), ("password", "PASSWORD")):
-        if settings_dict.get(setting):
-            info[key] = settings_dict[setting]
-    return psycopg.connect(**info)
-
-
 @pytest.fixture
-def scratch_databases(transactional_db):
-    names = []
-
-    def make(template=None):
-        name = f"{connection.settings_dict['NAME'][:30]}_bk_{uuid.uuid4().hex[:8]}"
-        with connection._nodb_cursor() as cursor:
-            suffix = f' TEMPLATE "{template}"' if template else ""
-            cursor.execute(f'CREATE DATABASE "{name}"{suffix}')
-        names.append(name)
-        return name
-
-    yield make
-    with connection._nodb_cursor() as cursor:
-        for name in names:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-            )
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+def scratch_databases(transactional_db, scratch_database):
+    return lambda template=None: scratch_database(template, label="bk")
 
 
 @pytest.fixture
@@ -85,19 +60,19 @@ def test_riders_backup_restores_into_a_database_with_the_other_schemas(
     # A database with every other schema (built by the migrations, no data)
     # but without riders.
     target = scratch_databases(template=ensure_reference_database(connection))
-    with _connect(target) as conn:
+    with connect(target) as conn:
         conn.execute("DROP SCHEMA riders CASCADE")
 
     refused = _manage("restore_schema", str(dump), database=target)
     assert refused.returncode != 0
     assert "cannot restore schema riders" in refused.stderr
     assert "referenced row(s) of" in refused.stderr
-    with _connect(target) as conn:
+    with connect(target) as conn:
         assert conn.execute("SELECT to_regnamespace('riders')").fetchone()[0] is None
 
     restored = _manage("restore_schema", str(dump), "--with-referenced-rows", database=target)
     assert restored.returncode == 0, restored.stderr
-    with _connect(target) as conn, conn.cursor() as cursor:
+    with connect(target) as conn, conn.cursor() as cursor:
         assert table_facts(cursor, "riders") == seeded
 
 
@@ -118,7 +93,7 @@ def test_restoring_without_the_schemas_it_references_names_them(
     message = refused.stderr
     assert "it needs schema access_mgmt" in message
     assert "function audit.capture()" in message
-    with _connect(empty) as conn:
+    with connect(empty) as conn:
         assert conn.execute("SELECT to_regnamespace('riders')").fetchone()[0] is None
 
 
@@ -132,7 +107,7 @@ def test_whole_database_round_trip(seeded, scratch_databases, tmp_path):
     try:
         assert result.returncode == 0, result.stderr
         assert "counts and checksums match" in result.stdout
-        with _connect(copy) as conn, conn.cursor() as cursor:
+        with connect(copy) as conn, conn.cursor() as cursor:
             assert table_facts(cursor, "riders") == seeded
     finally:
         with connection._nodb_cursor() as cursor:

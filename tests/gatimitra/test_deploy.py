@@ -6,10 +6,8 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,33 +15,14 @@ from django.urls import reverse
 
 from gatimitra.db import deploy
 from gatimitra.db.reference import database_url
+from tests.fixtures.gatimitra import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _conninfo(name):
-    settings_dict = connection.settings_dict
-    info = {"dbname": name, "user": settings_dict["USER"], "autocommit": True}
-    if settings_dict.get("HOST"):
-        info["host"] = settings_dict["HOST"]
-    if settings_dict.get("PORT"):
-        info["port"] = settings_dict["PORT"]
-    if settings_dict.get("PASSWORD"):
-        info["password"] = settings_dict["PASSWORD"]
-    return info
-
-
 @pytest.fixture
-def empty_database(db):
-    name = f"{connection.settings_dict['NAME'][:30]}_lab_{uuid.uuid4().hex[:8]}"
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-        )
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+def empty_database(db, scratch_database):
+    return scratch_database(label="lab")
 
 
 def _migrate_process(name, *args, **env):
@@ -70,7 +49,7 @@ def _run(name, *args, **env):
 
 @pytest.mark.slow
 def test_twenty_concurrent_migrates_serialise_and_apply_each_migration_once(empty_database):
-    with psycopg.connect(**_conninfo(empty_database)) as holder:
+    with connect(empty_database) as holder:
         holder.execute("SET application_name = 'release-42 deploy'")
         holder.execute("SELECT pg_advisory_lock(%s)", [deploy.LOCK_KEY])
         processes = [_migrate_process(empty_database) for _ in range(20)]
@@ -92,7 +71,7 @@ def test_twenty_concurrent_migrates_serialise_and_apply_each_migration_once(empt
 
     assert [code for code, _, _ in results] == [0] * 20, [err for _, _, err in results if err]
     assert all("held by pid" in err and "release-42 deploy" in err for _, _, err in results)
-    with psycopg.connect(**_conninfo(empty_database)) as check:
+    with connect(empty_database) as check:
         assert check.execute("SELECT count(*) FROM lab_data_runs").fetchone()[0] == 1
         duplicates = check.execute(
             "SELECT app, name FROM django_migrations GROUP BY app, name HAVING count(*) > 1"
@@ -113,7 +92,7 @@ def test_twenty_concurrent_migrates_serialise_and_apply_each_migration_once(empt
 def test_blocked_migration_gives_up_and_names_the_blocker(empty_database):
     code, _, err = _run(empty_database, "migrationlab", "0002")
     assert code == 0, err
-    with psycopg.connect(**{**_conninfo(empty_database), "autocommit": False}) as blocker:
+    with connect(empty_database, autocommit=False) as blocker:
         blocker.execute("SET application_name = 'nightly report'")
         blocker.execute("SELECT count(*) FROM lab_counter /* long report */")
         blocker_pid = blocker.info.backend_pid
@@ -126,7 +105,7 @@ def test_blocked_migration_gives_up_and_names_the_blocker(empty_database):
     assert "could not get a lock within 1s" in err
     assert f"blocked by pid {blocker_pid} (nightly report" in err
     assert "long report" in err
-    with psycopg.connect(**_conninfo(empty_database)) as check:
+    with connect(empty_database) as check:
         failed = check.execute(
             f"SELECT name, error FROM {deploy.HISTORY_TABLE} WHERE NOT success"
         ).fetchall()

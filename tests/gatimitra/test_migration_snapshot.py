@@ -5,10 +5,8 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -18,6 +16,7 @@ from gatimitra.db.backup import table_facts
 from gatimitra.db.catalog import snapshot
 from gatimitra.db.reference import database_url
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from tests.fixtures.gatimitra import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Rows that differ between any two runs by design.
@@ -33,23 +32,8 @@ def test_snapshot_covers_every_migration_unchanged():
 
 
 @pytest.fixture
-def databases(db):
-    names = []
-
-    def make():
-        name = f"{connection.settings_dict['NAME'][:30]}_mig_{uuid.uuid4().hex[:8]}"
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        names.append(name)
-        return name
-
-    yield make
-    with connection._nodb_cursor() as cursor:
-        for name in names:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-            )
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+def databases(db, scratch_database):
+    return lambda: scratch_database(label="mig")
 
 
 def _migrate(name, *args, settings="gatimitra.settings", **env):
@@ -70,17 +54,8 @@ def _migrate(name, *args, settings="gatimitra.settings", **env):
     return result
 
 
-def _connect(name):
-    settings_dict = connection.settings_dict
-    info = {"dbname": name, "user": settings_dict["USER"], "autocommit": True}
-    for key, setting in (("host", "HOST"), ("port", "PORT"), ("password", "PASSWORD")):
-        if settings_dict.get(setting):
-            info[key] = settings_dict[setting]
-    return psycopg.connect(**info)
-
-
 def _everything(name):
-    with _connect(name) as conn, conn.cursor() as cursor:
+    with connect(name) as conn, conn.cursor() as cursor:
         catalog = snapshot(conn, ["public", *DOMAIN_SCHEMAS])
         data = {
             (schema, table): facts
@@ -104,7 +79,7 @@ def test_replayed_database_is_identical_to_one_by_one(databases):
     assert slow_catalog.differences(fast_catalog, "one by one", "replayed") == []
     assert slow_data == fast_data
     assert slow_applied == fast_applied
-    with _connect(fast) as conn:
+    with connect(fast) as conn:
         directions = dict(
             conn.execute(
                 f"SELECT direction, count(*) FROM {deploy.HISTORY_TABLE} GROUP BY direction"
@@ -118,7 +93,7 @@ def test_migrations_newer_than_the_snapshot_apply_after_it(databases):
     name = databases()
     result = _migrate(name, settings="tests.migrationlab.settings")
     assert "Replayed" in result.stdout
-    with _connect(name) as conn:
+    with connect(name) as conn:
         assert conn.execute("SELECT count(*) FROM lab_data_runs").fetchone()[0] == 1
         lab = conn.execute(
             f"SELECT direction FROM {deploy.HISTORY_TABLE} WHERE app = 'migrationlab'"
@@ -136,7 +111,7 @@ def test_a_stale_snapshot_is_not_used(databases, tmp_path):
     result = _migrate(name, MIGRATION_SNAPSHOT_PATH=str(stale))
     assert "Replayed" not in result.stdout
     assert "Migration snapshot not used" in result.stderr
-    with _connect(name) as conn:
+    with connect(name) as conn:
         directions = {
             row[0]
             for row in conn.execute(f"SELECT direction FROM {deploy.HISTORY_TABLE}").fetchall()
