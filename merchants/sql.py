@@ -587,3 +587,74 @@ ZONE_IN_STORE_CITY, DROP_ZONE_IN_STORE_CITY = _concern(
     ),
     *(trigger for table, _label in _ZONE_TARGETS for trigger in _zone_target_triggers(table)),
 )
+
+
+# An adjustment or dispute names an order of the payout's store (item 15) --------------
+
+#: Checked at commit, like the foreign keys it reads through: the merchants
+#: seed may be loaded before the orders demo seed. The check re-reads the
+#: row, so a row fixed or deleted later in the transaction passes.
+_ORDER_OF_PAYOUT_STORE_TABLES = ("merchant_payout_adjustments", "merchant_payout_disputes")
+
+ORDER_OF_PAYOUT_STORE_FUNCTION = (
+    """
+CREATE FUNCTION merchants.merchant_payout_order_of_store() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    row_now record;
+    payout_store bigint;
+    found_order record;
+BEGIN
+    EXECUTE format('SELECT payout_id, order_id FROM merchants.%I WHERE id = $1', TG_TABLE_NAME)
+       INTO row_now USING NEW.id;
+    IF row_now IS NULL OR row_now.order_id IS NULL THEN
+        RETURN NULL;  -- deleted, or no order named any more
+    END IF;
+    SELECT p.store_id INTO payout_store
+      FROM merchants.merchant_store_payouts p WHERE p.id = row_now.payout_id;
+    SELECT o.order_number, o.merchant_store_id INTO found_order
+      FROM orders.orders o WHERE o.id = row_now.order_id;
+    IF NOT FOUND OR payout_store IS NULL THEN
+        RETURN NULL;  -- the foreign keys report it
+    END IF;
+    IF found_order.merchant_store_id IS DISTINCT FROM payout_store THEN
+        RAISE EXCEPTION 'merchants.%: order % is of store %, not of store % of payout %',
+            TG_TABLE_NAME, found_order.order_number, found_order.merchant_store_id,
+            payout_store, row_now.payout_id
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = TG_TABLE_NAME || '_order_of_payout_store';
+    END IF;
+    RETURN NULL;
+END
+$$""",
+    "DROP FUNCTION merchants.merchant_payout_order_of_store()",
+)
+
+
+def _order_of_payout_store_trigger(table, events, condition, suffix=""):
+    name = f"{table}_order_of_payout_store{suffix}"
+    return (
+        f"CREATE CONSTRAINT TRIGGER {name} AFTER {events} ON merchants.{table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({condition}) "
+        f"EXECUTE FUNCTION merchants.merchant_payout_order_of_store()",
+        f"DROP TRIGGER {name} ON merchants.{table}",
+    )
+
+
+ORDER_OF_PAYOUT_STORE, DROP_ORDER_OF_PAYOUT_STORE = _concern(
+    ORDER_OF_PAYOUT_STORE_FUNCTION,
+    *(
+        trigger
+        for table in _ORDER_OF_PAYOUT_STORE_TABLES
+        for trigger in (
+            _order_of_payout_store_trigger(table, "INSERT", "NEW.order_id IS NOT NULL"),
+            _order_of_payout_store_trigger(
+                table,
+                "UPDATE",
+                "NEW.order_id IS NOT NULL AND (OLD.order_id IS DISTINCT FROM NEW.order_id "
+                "OR OLD.payout_id IS DISTINCT FROM NEW.payout_id)",
+                suffix="_upd",
+            ),
+        )
+    ),
+)

@@ -41,6 +41,7 @@ from merchants.factories import (
     MerchantOfferItemFactory,
     MerchantParentFactory,
     MerchantPayoutAdjustmentFactory,
+    MerchantPayoutDisputeFactory,
     MerchantStoreAvailabilityLogFactory,
     MerchantStoreFactory,
     MerchantStorePayoutFactory,
@@ -61,7 +62,7 @@ from merchants.models import (
     MerchantStorePayout,
     MerchantTaxRegistration,
 )
-from orders.factories import ServiceCityFactory, ServiceZoneFactory
+from orders.factories import FoodOrderFactory, ServiceCityFactory, ServiceZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -706,3 +707,20 @@ def test_store_and_its_targets_may_move_city_together(run_deferred_checks):
     run_deferred_checks()
     campaign.refresh_from_db()
     assert campaign.zone == hyderabad
+
+
+# An adjustment or dispute names an order of the payout's store (CATALOG 8.15)
+
+
+def test_adjustment_order_is_of_the_payouts_store(refused_at_commit):
+    adjustment = MerchantPayoutAdjustmentFactory()
+    other_store_order = FoodOrderFactory(merchant_store=LiveMerchantStoreFactory())
+    with refused_at_commit("merchants.merchant_payout_adjustments", "not of store"):
+        MerchantPayoutAdjustment.objects.filter(pk=adjustment.pk).update(order=other_store_order)
+
+
+def test_dispute_order_is_of_the_payouts_store(refused_at_commit):
+    payout = MerchantStorePayoutFactory()
+    other_store_order = FoodOrderFactory(merchant_store=LiveMerchantStoreFactory())
+    with refused_at_commit("merchants.merchant_payout_disputes", "not of store"):
+        MerchantPayoutDisputeFactory(payout=payout, order=other_store_order)

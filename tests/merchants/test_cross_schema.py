@@ -18,6 +18,7 @@ from merchants.factories import (
     MerchantPayoutDisputeFactory,
     MerchantPosIntegrationFactory,
     MerchantStoreFactory,
+    MerchantStorePayoutFactory,
     MerchantStoreServiceAreaFactory,
 )
 from orders.factories import FoodOrderFactory, ServiceCityFactory, ServiceZoneFactory
@@ -50,8 +51,11 @@ def test_pos_integration_factory_uses_a_merchant_pos_api_client():
 
 
 def test_adjustment_and_dispute_name_the_order_they_are_about(run_deferred_checks):
-    order = FoodOrderFactory()
-    adjustment = MerchantPayoutAdjustmentFactory(order=order, adjustment_type="PENALTY")
+    payout = MerchantStorePayoutFactory()
+    order = FoodOrderFactory(merchant_store=payout.store)
+    adjustment = MerchantPayoutAdjustmentFactory(
+        payout=payout, order=order, adjustment_type="PENALTY"
+    )
     dispute = MerchantPayoutDisputeFactory(
         payout=adjustment.payout, adjustment=adjustment, order=order
     )
@@ -146,8 +150,9 @@ def test_campaign_list_shows_its_zone(client, superuser):
 
 
 def test_payout_page_shows_the_order_of_an_adjustment(client, superuser):
-    order = FoodOrderFactory()
-    adjustment = MerchantPayoutAdjustmentFactory(order=order)
+    payout = MerchantStorePayoutFactory()
+    order = FoodOrderFactory(merchant_store=payout.store)
+    adjustment = MerchantPayoutAdjustmentFactory(payout=payout, order=order)
     page = _page(
         client,
         superuser,
