@@ -3,7 +3,7 @@ form, each domain's section, finding a rider by mobile, an order with its
 inlines, a store's status change and the audit entry the database filed for
 it, and a support agent kept away from payouts.
 
-Run them alone with ``pytest -m e2e``; screenshots land in artifacts/screenshots/.
+Run them alone with ``pytest tests/e2e``; screenshots land in artifacts/screenshots/.
 """
 
 import re
