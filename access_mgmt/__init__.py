@@ -1,0 +1,1 @@
+"""Staff users (the ``AUTH_USER_MODEL``), roles, permissions, sessions, approvals."""

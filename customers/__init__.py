@@ -1,0 +1,1 @@
+"""Customer profiles, addresses, wallet and loyalty ledgers, tickets."""

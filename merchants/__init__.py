@@ -1,0 +1,1 @@
+"""Merchant parents, stores, menus, offers, payouts."""

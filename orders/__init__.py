@@ -1,0 +1,1 @@
+"""Orders of all three services, payments, dispatch, pricing, cities and zones."""

@@ -1,0 +1,1 @@
+"""Delivery partners and drivers, KYC, vehicles, duty, wallet ledger."""

@@ -29,6 +29,9 @@ class EnumField(models.CharField):
     non_db_attrs = tuple(attr for attr in models.CharField.non_db_attrs if attr != "choices")
 
     def __init__(self, enum=None, *args, **kwargs):
+        # Kept for the generated schema docs (which name the enum); the
+        # database attribute is ``choices``.
+        self.enum = enum
         if enum is not None:
             kwargs["choices"] = enum.choices
         kwargs.setdefault("max_length", ENUM_MAX_LENGTH)
