@@ -1,0 +1,16 @@
+from django.db import migrations
+
+from gatimitra.db.sql import CREATE_REBUILD_TABLE_FUNCTION, DROP_REBUILD_TABLE_FUNCTION
+
+
+class Migration(migrations.Migration):
+    """The function behind ``gatimitra.db.operations.PartitionByRange``: it
+    rebuilds a table as RANGE-partitioned (or back) from what pg_catalog says
+    the table holds when it runs, so each domain's partitioning migration
+    records one deterministic statement."""
+
+    dependencies = [("gatimitra", "0002_record_migration_history_model")]
+
+    operations = [
+        migrations.RunSQL(CREATE_REBUILD_TABLE_FUNCTION, DROP_REBUILD_TABLE_FUNCTION),
+    ]
