@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("audit", "0004_track_domain_tables"),
-        ("gatimitra", "0003_add_partition_rebuild_function"),
+        ("gatimitra", "0003_add_partition_functions"),
     ]
 
     operations = [

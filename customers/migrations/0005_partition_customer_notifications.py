@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("customers", "0004_add_cross_schema_references"),
-        ("gatimitra", "0003_add_partition_rebuild_function"),
+        ("gatimitra", "0003_add_partition_functions"),
     ]
 
     operations = [

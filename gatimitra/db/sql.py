@@ -24,6 +24,28 @@ $$
 """
 DROP_REFUSE_CHANGE_FUNCTION = f"DROP FUNCTION {REFUSE_CHANGE_FUNCTION}()"
 
+#: The same guard naming the table a partition belongs to: on a partitioned
+#: table the trigger runs on the partition (``location_logs_p20261124``),
+#: while the rule, and the message, are the table's.
+REPLACE_REFUSE_CHANGE_FUNCTION_NAMING_TABLE = f"""
+CREATE OR REPLACE FUNCTION {REFUSE_CHANGE_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    schema_name text := TG_TABLE_SCHEMA;
+    table_name text := TG_TABLE_NAME;
+BEGIN
+    SELECT n.nspname, c.relname INTO schema_name, table_name
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = coalesce(pg_catalog.pg_partition_root(TG_RELID), TG_RELID);
+    RAISE EXCEPTION '%.% is append-only: % refused', schema_name, table_name, TG_OP
+        USING ERRCODE = 'restrict_violation',
+              HINT = 'Write a compensating row instead.';
+END
+$$
+"""
+RESTORE_REFUSE_CHANGE_FUNCTION = CREATE_REFUSE_CHANGE_FUNCTION.replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+)
+
 
 def _ident(name):
     return '"%s"' % name.replace('"', '""')

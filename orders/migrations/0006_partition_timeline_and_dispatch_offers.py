@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     converted."""
 
     dependencies = [
-        ("gatimitra", "0003_add_partition_rebuild_function"),
+        ("gatimitra", "0003_add_partition_functions"),
         ("orders", "0005_enforce_dispatch_rules"),
     ]
 

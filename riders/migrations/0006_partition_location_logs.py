@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     about 26M pings a day, kept 90 days, expired by dropping a day's table."""
 
     dependencies = [
-        ("gatimitra", "0003_add_partition_rebuild_function"),
+        ("gatimitra", "0003_add_partition_functions"),
         ("riders", "0005_enforce_cross_schema_rules"),
     ]
 
