@@ -235,6 +235,15 @@ def attached_partitions(cursor, table):
     """``{name: (start, end)}`` of the managed time partitions, and the
     DEFAULT partition's name (None if there is none)."""
     cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass(%s))",
+        [quote_table(table.db_table)],
+    )
+    if not cursor.fetchone()[0]:
+        raise ImproperlyConfigured(
+            f"{table.label} is not a partitioned table in this database; "
+            "apply its migrations first (manage.py migrate)"
+        )
+    cursor.execute(
         "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
         "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
         [quote_table(table.db_table)],

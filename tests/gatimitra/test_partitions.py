@@ -522,3 +522,31 @@ def test_the_partitioning_migrations_reverse_and_reapply_keeping_rows(scratch_da
         assert {row[2] for row in rows} == {"riders.location_logs_default"}
         after = snapshot(conn, ["public", *DOMAIN_SCHEMAS])
     assert expected.differences(after, "migrated", "reversed and reapplied") == []
+
+
+def test_a_table_left_unpartitioned_is_a_clear_error():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.gatimitra_rebuild_table('riders.location_logs', NULL)")
+    with pytest.raises(CommandError, match=r"riders\.location_logs is not a partitioned table"):
+        call_command("partitions", "--table", "riders.location_logs", "--now", NOW.isoformat())
+
+
+def test_the_rebuild_names_what_stands_in_its_way():
+    with (
+        pytest.raises(
+            Exception, match=r"orders\.orders: foreign keys point into it: .*order_timeline \("
+        ),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT public.gatimitra_rebuild_table('orders.orders', 'created_at')")
+    with (
+        pytest.raises(Exception, match=r"unique index.* do not include the partition key"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT public.gatimitra_rebuild_table('riders.location_logs', NULL)")
+        cursor.execute("CREATE UNIQUE INDEX location_logs_x ON riders.location_logs (rider_id, id)")
+        cursor.execute(
+            "SELECT public.gatimitra_rebuild_table('riders.location_logs', 'recorded_at')"
+        )
