@@ -653,3 +653,52 @@ DROP_CART_LINES = [
         "customer_cart_items_from_cart_store",
     ),
 ]
+
+
+# Provider message ids --------------------------------------------------------------
+# customer_notifications is partitioned by month; a unique index there must
+# include created_at, which would let the same provider message be recorded
+# once per month. A provider's delivery reports are matched by its message
+# id, so the rule is kept by this trigger instead: a second row with the same
+# (provider, provider_message_id), in any partition, is refused. Writers of
+# one id are serialised by a transaction advisory lock, so two concurrent
+# inserts cannot both pass (the later one sees the earlier once it commits).
+
+PROVIDER_MESSAGE_UNIQUE = [
+    f"""
+CREATE FUNCTION {_function("customer_notifications_provider_message_uniq")}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    existing bigint;
+BEGIN
+    IF NEW.provider_message_id IS NULL THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_advisory_xact_lock(
+        hashtext('customers.customer_notifications'),
+        hashtext(NEW.provider || ':' || NEW.provider_message_id));
+    SELECT id INTO existing FROM {_table("customer_notifications")}
+        WHERE provider_message_id = NEW.provider_message_id AND provider = NEW.provider
+          AND id <> NEW.id
+        LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'customers.customer_notifications: % message % is already recorded (notification %)',
+            coalesce(nullif(NEW.provider, ''), 'provider'), NEW.provider_message_id, existing
+            USING ERRCODE = 'unique_violation',
+                  CONSTRAINT = 'customer_notifications_provider_message_uniq';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    _trigger(
+        "customer_notifications_provider_message_uniq",
+        "BEFORE INSERT OR UPDATE OF provider, provider_message_id",
+        "customer_notifications",
+        "customer_notifications_provider_message_uniq",
+    ),
+]
+DROP_PROVIDER_MESSAGE_UNIQUE = _drop(
+    "customer_notifications_provider_message_uniq",
+    "customer_notifications",
+    "customer_notifications_provider_message_uniq",
+)

@@ -28,7 +28,9 @@ EXACT_COUNT_LIMIT = 20_000
 
 class EstimatedCountPaginator(Paginator):
     """Counts exactly when the list is filtered or the table is small;
-    otherwise uses PostgreSQL's row estimate (``pg_class.reltuples``)."""
+    otherwise uses PostgreSQL's row estimate (``pg_class.reltuples``; for a
+    partitioned table, the sum over its partitions: autovacuum never
+    analyzes the parent itself)."""
 
     @cached_property
     def count(self):
@@ -38,7 +40,9 @@ class EstimatedCountPaginator(Paginator):
             model = queryset.model
             with connections[queryset.db].cursor() as cursor:
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                    "SELECT sum(greatest(c.reltuples, 0))::bigint "
+                    "FROM pg_partition_tree(to_regclass(%s)) t "
+                    "JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
                     [quote_table(model._meta.db_table)],
                 )
                 row = cursor.fetchone()

@@ -16,6 +16,7 @@ class GatimitraConfig(AppConfig):
         checks.register(house_rules.check_schema_created_by_migrations, checks.Tags.models)
         checks.register(house_rules.check_index_and_constraint_names, checks.Tags.models)
         checks.register(house_rules.check_append_only_models_have_trigger, checks.Tags.models)
+        checks.register(house_rules.check_partitioned_models_have_migration, checks.Tags.models)
 
 
 class DomainConfig(AppConfig):

@@ -174,3 +174,42 @@ def check_append_only_models_have_trigger(app_configs=None, **kwargs):
                         )
                     )
     return errors
+
+
+def check_partitioned_models_have_migration(app_configs=None, **kwargs):
+    """A model with a ``partitioning`` spec (``gatimitra.db.partitions``) has
+    a ``PartitionByRange`` migration with the same key and interval, so
+    ``manage.py partitions`` never meets a plain table (or the wrong key)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from gatimitra.db.operations import PartitionByRange
+
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    applied = {}
+    for (label, _), migration in loader.disk_migrations.items():
+        for operation in migration.operations:
+            if isinstance(operation, PartitionByRange):
+                applied[(label, operation.model_name.lower())] = (operation.key, operation.interval)
+    errors = []
+    for app_config in _domain_app_configs(app_configs):
+        for model in app_config.get_models():
+            spec = getattr(model, "partitioning", None)
+            if spec is None:
+                continue
+            found = applied.get((app_config.label, model._meta.model_name))
+            if found != (spec.key, spec.interval):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} is partitioned by {spec.interval} of {spec.key} "
+                        f"but its migrations "
+                        + (f"partition it by {found[1]} of {found[0]}." if found else "do not."),
+                        hint=(
+                            "Add gatimitra.db.operations.PartitionByRange("
+                            f'model_name="{model.__name__}", key="{spec.key}", '
+                            f'interval="{spec.interval}") to a migration.'
+                        ),
+                        obj=model,
+                        id="gatimitra.E006",
+                    )
+                )
+    return errors

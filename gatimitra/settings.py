@@ -140,3 +140,28 @@ MIGRATION_STATEMENT_TIMEOUT = env("MIGRATION_STATEMENT_TIMEOUT", default="15min"
 MIGRATION_SNAPSHOT_ENABLED = env.bool("MIGRATION_SNAPSHOT_ENABLED", default=True)
 # Where the migration snapshot lives (gatimitra/db/snapshot.py); tests point it elsewhere.
 MIGRATION_SNAPSHOT_PATH = env("MIGRATION_SNAPSHOT_PATH", default=None)
+
+# Time partitions (gatimitra/db/partitions.py, docs/partitions.md) -------------
+# How long `manage.py partitions` keeps each partitioned table's partitions:
+# "<n> days|months|years [detach|drop]" (detach unless drop is said) or
+# "forever". The environment overrides per table, e.g.
+# GATIMITRA_PARTITION_RETENTION="riders.location_logs=30 days drop,audit.pii_access_logs=10 years"
+GATIMITRA_PARTITION_RETENTION = {
+    "riders.location_logs": "90 days drop",
+    "orders.order_timeline": "13 months detach",
+    "orders.order_dispatch_offers": "13 months detach",
+    "customers.customer_notifications": "13 months detach",
+    **{
+        f"audit.{table}": "7 years detach"
+        for table in (
+            "system_audit_logs",
+            "merchant_audit_logs",
+            "customer_audit_log",
+            "rider_audit_logs",
+            "order_audit_logs",
+            "access_audit_logs",
+            "pii_access_logs",
+        )
+    },
+    **env.dict("GATIMITRA_PARTITION_RETENTION", default={}),
+}

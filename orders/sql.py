@@ -900,3 +900,77 @@ DROP_SETTLEMENT_LINKS = [
     f"DROP FUNCTION {_fn('order_settlements_links_trigger')}()",
     f"DROP FUNCTION {_fn('check_settlement_links')}(bigint)",
 ]
+
+
+# Dispatch offer of an assignment ------------------------------------------------
+# order_dispatch_offers is partitioned by month, so no foreign key constraint
+# can reference its id alone (PostgreSQL requires the partition key in the
+# referenced unique key). order_rider_assignments.offer is a soft reference
+# checked here instead, at commit like the foreign key it replaces: the offer
+# exists and was made to the assignment's rider for the assignment's order.
+# Deleting an offer an assignment names is refused (the PROTECT the foreign
+# key had); expiring a whole partition of old offers is not a DELETE and
+# leaves old assignments naming offers no longer kept.
+
+ASSIGNMENTS = _table("order_rider_assignments")
+OFFERS = _table("order_dispatch_offers")
+
+DISPATCH_OFFER_REFERENCE = [
+    f"""
+CREATE FUNCTION {_fn("order_rider_assignments_offer")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current record;
+    offer record;
+BEGIN
+    -- Checked at commit: read the assignment as it is then.
+    SELECT id, order_id, rider_id, offer_id INTO current FROM {ASSIGNMENTS} WHERE id = NEW.id;
+    IF NOT FOUND OR current.offer_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT id, order_id, rider_id INTO offer FROM {OFFERS} WHERE id = current.offer_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'orders.order_rider_assignments: offer % does not exist (assignment %)',
+            current.offer_id, current.id
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'order_rider_assignments_offer_exists';
+    END IF;
+    IF offer.order_id <> current.order_id OR offer.rider_id <> current.rider_id THEN
+        RAISE EXCEPTION 'orders.order_rider_assignments: offer % was made to rider % for order %, not to rider % for order % (assignment %)',
+            offer.id, offer.rider_id, offer.order_id, current.rider_id, current.order_id, current.id
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'order_rider_assignments_offer_of_order_rider';
+    END IF;
+    RETURN NULL;
+END
+$$""",
+    f"CREATE CONSTRAINT TRIGGER order_rider_assignments_offer AFTER INSERT ON {ASSIGNMENTS} "
+    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.offer_id IS NOT NULL) "
+    f"EXECUTE FUNCTION {_fn('order_rider_assignments_offer')}()",
+    f"CREATE CONSTRAINT TRIGGER order_rider_assignments_offer_upd AFTER UPDATE ON {ASSIGNMENTS} "
+    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+    f"WHEN (NEW.offer_id IS NOT NULL AND (OLD.offer_id IS DISTINCT FROM NEW.offer_id "
+    f"OR OLD.order_id IS DISTINCT FROM NEW.order_id OR OLD.rider_id IS DISTINCT FROM NEW.rider_id)) "
+    f"EXECUTE FUNCTION {_fn('order_rider_assignments_offer')}()",
+    f"""
+CREATE FUNCTION {_fn("order_dispatch_offers_in_use")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    assignment bigint;
+BEGIN
+    SELECT id INTO assignment FROM {ASSIGNMENTS} WHERE offer_id = OLD.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'orders.order_dispatch_offers: offer % is the offer of assignment %; it cannot be deleted',
+            OLD.id, assignment
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'order_rider_assignments_offer_exists';
+    END IF;
+    RETURN OLD;
+END
+$$""",
+    f"CREATE TRIGGER order_dispatch_offers_in_use BEFORE DELETE ON {OFFERS} "
+    f"FOR EACH ROW EXECUTE FUNCTION {_fn('order_dispatch_offers_in_use')}()",
+]
+
+DROP_DISPATCH_OFFER_REFERENCE = [
+    f"DROP TRIGGER order_dispatch_offers_in_use ON {OFFERS}",
+    f"DROP FUNCTION {_fn('order_dispatch_offers_in_use')}()",
+    f"DROP TRIGGER order_rider_assignments_offer_upd ON {ASSIGNMENTS}",
+    f"DROP TRIGGER order_rider_assignments_offer ON {ASSIGNMENTS}",
+    f"DROP FUNCTION {_fn('order_rider_assignments_offer')}()",
+]

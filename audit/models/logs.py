@@ -3,6 +3,7 @@ from django.db import models
 from audit.choices import AuditAction
 from gatimitra.db.fields import EnumField
 from gatimitra.db.models import AppendOnlyModel
+from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ActorType
 
@@ -12,7 +13,13 @@ class ChangeLogEntry(AppendOnlyModel):
 
     References are soft (ids and a masked snapshot of what changed), never
     foreign keys, so entries outlive what they describe (erasure, partition
-    drops). ``created_at`` is when the change was made."""
+    drops). ``created_at`` is when the change was made.
+
+    Partitioned by month of ``created_at`` (UTC), detached (kept as archive
+    tables) after 7 years (docs/partitions.md); the database's primary key is
+    ``(id, created_at)``."""
+
+    partitioning = Partitioning(key="created_at", interval=MONTH, retention="7 years")
 
     table_schema = models.CharField(max_length=63)
     table_name = models.CharField(max_length=63)
@@ -108,7 +115,10 @@ class AccessAuditLog(ChangeLogEntry):
 
 class PiiAccessLog(AppendOnlyModel):
     """An unmasked read or export of personal or KYC data, written by the
-    application with the grant that allowed it."""
+    application with the grant that allowed it. Partitioned like the change
+    logs (by month of ``created_at``, 7 years)."""
+
+    partitioning = Partitioning(key="created_at", interval=MONTH, retention="7 years")
 
     action = EnumField(AuditAction, default=AuditAction.VIEW_PII)
     actor_id = models.BigIntegerField(help_text="The system user who read the data (soft).")

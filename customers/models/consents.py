@@ -3,6 +3,7 @@ customer's notification opt-outs, and the notifications sent."""
 
 from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -22,6 +23,7 @@ from customers.vocabularies import (
 )
 from gatimitra.db.fields import EnumField
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, AppendOnlyModel, TimestampedModel
+from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
 from gatimitra.enums import NotificationChannel
@@ -223,7 +225,15 @@ class CustomerNotification(TimestampedModel):
     WhatsApp, email, voice or in-app, with its provider delivery state and
     the customer's order an order update is about. A promotional send needs
     the latest consent for its channel to be GRANTED (checked by the
-    database)."""
+    database).
+
+    Partitioned by month of ``created_at`` (UTC), detached after 13 months
+    (docs/partitions.md). A provider's message id is recorded once: a unique
+    index would have to include ``created_at``, so the trigger
+    ``customer_notifications_provider_message_uniq`` refuses a second row
+    with the same ``(provider, provider_message_id)`` in any partition."""
+
+    partitioning = Partitioning(key="created_at", interval=MONTH, retention="13 months")
 
     customer = models.ForeignKey(
         "customers.Customer",
@@ -289,11 +299,6 @@ class CustomerNotification(TimestampedModel):
                 | Q(sent_at__isnull=False),
                 name="customer_notifications_sent_at",
             ),
-            models.UniqueConstraint(
-                fields=["provider_message_id", "provider"],
-                condition=Q(provider_message_id__isnull=False),
-                name="customer_notifications_provider_message_uniq",
-            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-id"], name="customer_notifications_recent"),
@@ -303,7 +308,32 @@ class CustomerNotification(TimestampedModel):
                 name="customer_notifications_order",
             ),
             BrinIndex(fields=["created_at"], name="customer_notifications_brin"),
+            # What the provider-message trigger looks a message id up by.
+            models.Index(
+                fields=["provider_message_id", "provider"],
+                condition=Q(provider_message_id__isnull=False),
+                name="customer_notifications_pmsg",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.template_code} ({self.status})"
+
+    def validate_constraints(self, exclude=None):
+        """Report a provider message id already recorded, as the unique
+        constraint it replaces did (the database trigger has the last word)."""
+        super().validate_constraints(exclude=exclude)
+        if not self.provider_message_id or {"provider", "provider_message_id"} & set(exclude or ()):
+            return
+        clash = type(self)._default_manager.filter(
+            provider=self.provider, provider_message_id=self.provider_message_id
+        )
+        if self.pk is not None:
+            clash = clash.exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "provider_message_id": f"{self.provider or 'The provider'} message "
+                    f"{self.provider_message_id} is already recorded."
+                }
+            )

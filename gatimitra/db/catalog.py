@@ -65,6 +65,14 @@ def _key(key):
     return ".".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
 
 
+def _kept(alias):
+    """SQL: relation ``alias`` is neither a partition nor a detached time partition."""
+    return f"""NOT {alias}.relispartition AND NOT EXISTS (
+        SELECT 1 FROM pg_partitioned_table pt JOIN pg_class parent ON parent.oid = pt.partrelid
+        WHERE parent.relnamespace = {alias}.relnamespace
+          AND {alias}.relname ~ ('^' || parent.relname || '_p([0-9]{{6}}|[0-9]{{8}})$'))"""
+
+
 def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
     """Snapshot the objects of ``schemas``.
 
@@ -72,6 +80,12 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
     and functions by name;
     ``strip_schemas`` removes the schema names from keys and definitions so
     that the same objects in different schemas compare equal.
+
+    Partitions (and tables detached from a partitioned table under a time
+    partition's name, ``<table>_pYYYYMM[DD]``) are left out with everything
+    on them: which exist depends on the day ``manage.py partitions`` last ran,
+    not on the migrations, and their indexes, constraints and triggers are
+    the parent's, which is in the snapshot.
     """
     schemas = list(schemas)
     pattern = table_filter or "%"
@@ -98,8 +112,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
                    pg_get_partkeydef(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              AND c.relname LIKE %s
-            """,
+              AND c.relname LIKE %s AND {kept}
+            """.format(kept=_kept("c")),
             [schemas, pattern],
         )
         for schema, name, kind, comment, partkey in cursor.fetchall():
@@ -116,8 +130,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collname <> 'default'
             WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              AND c.relname LIKE %s AND a.attnum > 0 AND NOT a.attisdropped
-            """,
+              AND c.relname LIKE %s AND a.attnum > 0 AND NOT a.attisdropped AND {kept}
+            """.format(kept=_kept("c")),
             [schemas, pattern],
         )
         for row in cursor.fetchall():
@@ -136,7 +150,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
             JOIN pg_class c ON c.oid = con.conrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY(%s) AND c.relname LIKE %s AND con.contype <> 'n'
-            """,
+              AND {kept}
+            """.format(kept=_kept("c")),
             [schemas, pattern],
         )
         for schema, table, name, kind, definition, deferrable, deferred in cursor.fetchall():
@@ -154,8 +169,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = i.relnamespace
-            WHERE n.nspname = ANY(%s) AND t.relname LIKE %s
-            """,
+            WHERE n.nspname = ANY(%s) AND t.relname LIKE %s AND {kept}
+            """.format(kept=_kept("t")),
             [schemas, pattern],
         )
         for schema, table, name, definition in cursor.fetchall():
@@ -172,8 +187,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
             LEFT JOIN pg_class t ON t.oid = d.refobjid
             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
             WHERE s.relkind = 'S' AND n.nspname = ANY(%s)
-              AND (t.relname IS NULL OR t.relname LIKE %s)
-            """,
+              AND (t.relname IS NULL OR (t.relname LIKE %s AND {kept}))
+            """.format(kept=_kept("t")),
             [schemas, pattern],
         )
         for schema, name, type_, table, column in cursor.fetchall():
@@ -186,7 +201,8 @@ def snapshot(connection, schemas, table_filter=None, strip_schemas=False):
             JOIN pg_class c ON c.oid = tg.tgrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT tg.tgisinternal AND n.nspname = ANY(%s) AND c.relname LIKE %s
-            """,
+              AND {kept}
+            """.format(kept=_kept("c")),
             [schemas, pattern],
         )
         for schema, table, name, definition, enabled in cursor.fetchall():

@@ -192,3 +192,55 @@ class LedgerChain(_TableTrigger):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_ledger_chain"
+
+
+class PartitionByRange(_TableTrigger):
+    """Turn a model's table into one partitioned by RANGE on ``key``, in place.
+
+    The table keeps its columns, defaults, identity ``id`` (and sequence
+    position), constraints, indexes, triggers, comments, grants and rows;
+    a DEFAULT partition catches every row no time partition covers, so no
+    write is ever refused for want of a partition. The database's primary key
+    becomes ``(id, key)`` because PostgreSQL requires unique constraints of a
+    partitioned table to include the partition key; the Django model keeps
+    ``id`` as its pk (ids still come from one sequence). Foreign keys into the
+    table and unique constraints without ``key`` must be gone first (the
+    function names them otherwise).
+
+    ``interval`` (``day`` or ``month``) is what ``manage.py partitions``
+    creates time partitions by, from the model's ``partitioning`` spec
+    (``gatimitra.db.partitions``); the migration itself creates none, so it
+    builds the same database whatever day it runs. Reversing turns the table
+    back into a plain one (rows of every partition included).
+    """
+
+    def __init__(self, model_name, key, interval):
+        self.model_name = model_name
+        self.key = key
+        self.interval = interval
+
+    def deconstruct(self):
+        return (
+            self.__class__.__qualname__,
+            [],
+            {"model_name": self.model_name, "key": self.key, "interval": self.interval},
+        )
+
+    def forward_sql(self, model):
+        from gatimitra.db import sql
+
+        return [
+            sql.partition_by_range(model._meta.db_table, model._meta.get_field(self.key).column)
+        ]
+
+    def backward_sql(self, model):
+        from gatimitra.db import sql
+
+        return [sql.unpartition(model._meta.db_table)]
+
+    def describe(self):
+        return f"Partition {self.model_name} by range of {self.key} (by {self.interval})"
+
+    @property
+    def migration_name_fragment(self):
+        return f"partition_{self.model_name.lower()}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
 from orders.choices import AssignmentStatus, DispatchOfferStatus
 from orders.constraints import both_or_neither, in_list
@@ -35,7 +36,14 @@ _SYSTEM_USER = settings.AUTH_USER_MODEL
 
 class OrderDispatchOffer(TimestampedModel):
     """One offer of an order pushed to one candidate rider: rank, distance
-    and ETA to pickup, payout shown, and the rider's response and latency."""
+    and ETA to pickup, payout shown, and the rider's response and latency.
+
+    Partitioned by month of ``created_at`` (UTC), detached after 13 months
+    (docs/partitions.md); the database's primary key is ``(id, created_at)``,
+    so ``order_rider_assignments.offer`` is checked by a trigger instead of a
+    foreign key constraint."""
+
+    partitioning = Partitioning(key="created_at", interval=MONTH, retention="13 months")
 
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="dispatch_offers"
@@ -109,6 +117,12 @@ class OrderRiderAssignment(TimestampedModel):
         null=True,
         blank=True,
         related_name="assignments",
+        # Offers are partitioned: no FK constraint can reference id alone.
+        # The trigger order_rider_assignments_offer checks the offer exists
+        # and was made to this rider for this order (at commit), and
+        # order_dispatch_offers_in_use refuses deleting an offer in use.
+        db_constraint=False,
+        help_text="The offer the rider accepted (made to this rider for this order).",
     )
     status = EnumField(AssignmentStatus, default=AssignmentStatus.ASSIGNED)
     batch_ref = models.CharField(max_length=32, blank=True)

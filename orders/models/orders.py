@@ -27,6 +27,7 @@ from gatimitra.db.fields import (
     MoneyField,
 )
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
+from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import PIN_CODE
 from gatimitra.enums import (
@@ -607,7 +608,12 @@ class OrderStop(TimestampedModel):
 class OrderTimeline(AppendOnlyModel):
     """One entry of an order's history, never changed: a status change
     (written by the database whenever ``orders.status`` changes) or a
-    milestone, with the actor, a geo point and a note."""
+    milestone, with the actor, a geo point and a note.
+
+    Partitioned by month of ``created_at`` (UTC), detached after 13 months
+    (docs/partitions.md); the database's primary key is ``(id, created_at)``."""
+
+    partitioning = Partitioning(key="created_at", interval=MONTH, retention="13 months")
 
     order = models.ForeignKey(
         Order,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.models import TimestampedModel
+from gatimitra.db.partitions import DAY, Partitioning
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import OrderStatus, ServiceType, SosStatus, VehicleType
 from riders.choices import DutyStatus, ShiftBookingStatus
@@ -191,10 +192,20 @@ class LocationLog(models.Model):
     The platform's largest table (~26M rows a day), so the row is kept
     narrow: no created_at/updated_at (a ping is never updated; ``recorded_at``
     is its time), 8-byte columns first, then smallints, then the rest, so
-    alignment wastes nothing. Partition-ready: no FK constraint points into
-    it, ``rider_id`` carries no FK constraint either (``db_constraint=False``,
-    see docs/schema/riders.md), and ``order_id`` is a soft reference.
+    alignment wastes nothing. No FK constraint points into it, ``rider_id``
+    carries no FK constraint either (``db_constraint=False``, see
+    docs/schema/riders.md), and ``order_id`` is a soft reference.
+
+    Partitioned by day of ``recorded_at`` (UTC), kept 90 days then dropped
+    (docs/partitions.md): a day's pings are one partition, so a trail or a
+    day's scan touches only the days it asks for, and expiring a day is a
+    ``DROP TABLE``, not a 26M-row ``DELETE``. The database's primary key is
+    ``(id, recorded_at)``; ``id`` stays unique (one sequence).
     """
+
+    partitioning = Partitioning(
+        key="recorded_at", interval=DAY, retention="90 days drop", premake=7
+    )
 
     rider = models.ForeignKey(
         Rider,

@@ -12,8 +12,9 @@ DEMO_ADMIN_EMAIL = "admin@gatimitra.local"
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, load every seed in fixtures/ (in file-name order), "
-        "make sure a local admin login exists, and serve the admin on localhost."
+        "Migrate the database, create the time partitions, load every seed in fixtures/ "
+        "(in file-name order), make sure a local admin login exists, and serve the admin "
+        "on localhost."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=1)
+        # Time partitions before the seeds, so seeded rows land in them.
+        call_command("partitions", verbosity=1)
         fixtures = sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
         if fixtures:
             call_command("loaddata", *[str(path) for path in fixtures], verbosity=1)

@@ -1,0 +1,384 @@
+"""Time partitions of the high-volume tables, and their upkeep.
+
+A model opts in with a class attribute::
+
+    class LocationLog(models.Model):
+        partitioning = Partitioning(key="recorded_at", interval=DAY,
+                                    retention="90 days drop", premake=7)
+
+and a migration applying ``gatimitra.db.operations.PartitionByRange`` (check
+``gatimitra.E006`` fails without it). The migration makes the table
+partitioned with only a DEFAULT partition; ``manage.py partitions`` (this
+module's :func:`plan` and :func:`apply`) creates the time partitions, day by
+day or month by month in UTC, ``premake`` ahead, and detaches or drops those
+older than the retention (``GATIMITRA_PARTITION_RETENTION`` overrides the
+model's). Partitions are named ``<table>_pYYYYMMDD`` or ``<table>_pYYYYMM``
+in the table's schema; anything else attached is left alone.
+
+A partition whose range has rows in the DEFAULT partition (written before it
+existed) is built as a standalone table, the rows moved into it, and then
+attached, all in one transaction.
+"""
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from gatimitra.db.tables import display_table, quote_table, split_table
+
+DAY = "day"
+MONTH = "month"
+INTERVALS = (DAY, MONTH)
+
+DETACH = "detach"
+DROP = "drop"
+ACTIONS = (DETACH, DROP)
+
+#: One run at a time (``pg_advisory_lock`` key).
+ADVISORY_LOCK_KEY = 0x6761_7469_7061_7274  # "gatipart"
+
+_RETENTION = re.compile(r"^\s*(\d+)\s*(day|month|year)s?\s*(?:\s(detach|drop))?\s*$", re.I)
+_FOREVER = "forever"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long partitions are kept (``None`` count: forever) and what
+    happens to older ones."""
+
+    count: int | None
+    unit: str = DAY
+    action: str = DETACH
+
+    @classmethod
+    def parse(cls, value, where):
+        text = str(value).strip()
+        if text.lower() == _FOREVER:
+            return cls(None)
+        match = _RETENTION.match(text)
+        if not match or int(match.group(1)) < 1:
+            raise ImproperlyConfigured(
+                f"{where}: {value!r} is not a retention; write '<n> days|months|years' "
+                f"optionally followed by 'detach' or 'drop' (e.g. '90 days drop'), or 'forever'"
+            )
+        count, unit, action = match.groups()
+        return cls(int(count), unit.lower(), (action or DETACH).lower())
+
+    def cutoff(self, now):
+        """Partitions ending at or before this instant are expired."""
+        if self.count is None:
+            return None
+        today = _floor(now, DAY)
+        if self.unit == DAY:
+            return _add(today, DAY, -self.count)
+        return _add(today, MONTH, -self.count * (12 if self.unit == "year" else 1))
+
+    def __str__(self):
+        if self.count is None:
+            return _FOREVER
+        return f"{self.count} {self.unit}{'s' if self.count > 1 else ''} {self.action}"
+
+
+@dataclass(frozen=True)
+class Partitioning:
+    """A model's partitioning: ``key`` (a DateTimeField) and ``interval``
+    (``day``/``month``, UTC boundaries), the default ``retention``
+    (``'90 days drop'``, ``'13 months'``, ``'7 years'``; detach unless
+    ``drop`` is said) and how many partitions past the current one to create
+    ahead (``premake``)."""
+
+    key: str
+    interval: str
+    retention: str
+    premake: int = 2
+
+    def __post_init__(self):
+        if self.interval not in INTERVALS:
+            raise ValueError(f"interval {self.interval!r} is not one of {INTERVALS}")
+        Retention.parse(self.retention, f"Partitioning(key={self.key!r})")
+
+
+@dataclass
+class Table:
+    """A partitioned model's table with its effective settings."""
+
+    model: type
+    spec: Partitioning
+    retention: Retention
+    db_table: str = field(init=False)
+    column: str = field(init=False)
+
+    def __post_init__(self):
+        self.db_table = self.model._meta.db_table
+        self.column = self.model._meta.get_field(self.spec.key).column
+
+    @property
+    def label(self):
+        return display_table(self.db_table)
+
+    @property
+    def schema(self):
+        return split_table(self.db_table)[0]
+
+    @property
+    def name(self):
+        return split_table(self.db_table)[1]
+
+    def partition_name(self, start):
+        return f"{self.name}_p{start:{'%Y%m%d' if self.spec.interval == DAY else '%Y%m'}}"
+
+    def qualified(self, name):
+        return quote_table(f'{self.schema}"."{name}')
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str  # "create", "detach", "drop"
+    table: Table
+    name: str
+    start: datetime
+    end: datetime
+    rows_in_default: int = 0
+
+    def describe(self):
+        span = f"[{self.start:%Y-%m-%d}, {self.end:%Y-%m-%d})"
+        text = f"{self.table.label}: {self.verb} {self.name} {span}"
+        if self.rows_in_default:
+            text += f", moving {self.rows_in_default} row(s) out of the DEFAULT partition"
+        return text
+
+
+# Time arithmetic (UTC) ----------------------------------------------------------
+
+
+def _floor(moment, interval):
+    moment = moment.astimezone(UTC)
+    if interval == DAY:
+        return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _add(start, interval, count=1):
+    if interval == DAY:
+        return start + timedelta(days=count)
+    month = start.month - 1 + count
+    year, month = start.year + month // 12, month % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+
+
+def _bounds_of(table, name):
+    match = re.fullmatch(re.escape(table.name) + r"_p(\d{8}|\d{6})", name)
+    if not match:
+        return None
+    digits = match.group(1)
+    if (len(digits) == 8) != (table.spec.interval == DAY):
+        return None
+    start = datetime.strptime(digits, "%Y%m%d" if len(digits) == 8 else "%Y%m").replace(tzinfo=UTC)
+    return start, _add(start, table.spec.interval)
+
+
+def _literal(moment):
+    return "'%s'" % moment.strftime("%Y-%m-%d %H:%M:%S+00")
+
+
+# Which tables, with which settings ------------------------------------------------
+
+
+def partitioned_models():
+    return [model for model in apps.get_models() if getattr(model, "partitioning", None)]
+
+
+def tables(only=None):
+    """The partitioned tables with their retention (the setting wins over
+    the model's default). Bad settings raise ImproperlyConfigured naming the
+    table and the value."""
+    configured = dict(getattr(settings, "GATIMITRA_PARTITION_RETENTION", {}) or {})
+    found = {display_table(m._meta.db_table): m for m in partitioned_models()}
+    unknown = sorted(set(configured) - set(found))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"GATIMITRA_PARTITION_RETENTION names {', '.join(unknown)}, which "
+            f"{'is' if len(unknown) == 1 else 'are'} not partitioned; "
+            f"partitioned tables: {', '.join(sorted(found))}"
+        )
+    if only:
+        missing = sorted(set(only) - set(found))
+        if missing:
+            raise ImproperlyConfigured(
+                f"{', '.join(missing)}: not a partitioned table; "
+                f"partitioned tables: {', '.join(sorted(found))}"
+            )
+    result = []
+    for label, model in sorted(found.items()):
+        if only and label not in only:
+            continue
+        spec = model.partitioning
+        value = configured.get(label, spec.retention)
+        where = (
+            f"GATIMITRA_PARTITION_RETENTION[{label!r}]"
+            if label in configured
+            else f"{model._meta.label}.partitioning"
+        )
+        result.append(Table(model, spec, Retention.parse(value, where)))
+    return result
+
+
+# Planning -----------------------------------------------------------------------
+
+
+def attached_partitions(cursor, table):
+    """``{name: (start, end)}`` of the managed time partitions, and the
+    DEFAULT partition's name (None if there is none)."""
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass(%s))",
+        [quote_table(table.db_table)],
+    )
+    if not cursor.fetchone()[0]:
+        raise ImproperlyConfigured(
+            f"{table.label} is not a partitioned table in this database; "
+            "apply its migrations first (manage.py migrate)"
+        )
+    cursor.execute(
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+        [quote_table(table.db_table)],
+    )
+    managed, default = {}, None
+    for name, bound in cursor.fetchall():
+        if bound == "DEFAULT":
+            default = name
+        elif (span := _bounds_of(table, name)) is not None:
+            managed[name] = span
+    return managed, default
+
+
+def _rows_in_default(cursor, table, default, start, end):
+    if default is None:
+        return 0
+    cursor.execute(
+        f"SELECT count(*) FROM {table.qualified(default)} "
+        f'WHERE "{table.column}" >= %s AND "{table.column}" < %s',
+        [start, end],
+    )
+    return cursor.fetchone()[0]
+
+
+def plan(cursor, table, now, premake=None, action=None):
+    """What a run at ``now`` would do to ``table``, in order: partitions to
+    create (the current interval and ``premake`` after it), then expired ones
+    to detach or drop (``action`` overrides the retention's)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    interval = table.spec.interval
+    premake = table.spec.premake if premake is None else premake
+    managed, default = attached_partitions(cursor, table)
+    actions = []
+    start = _floor(now, interval)
+    for _ in range(premake + 1):
+        end = _add(start, interval)
+        name = table.partition_name(start)
+        if name not in managed:
+            rows = _rows_in_default(cursor, table, default, start, end)
+            actions.append(Action("create", table, name, start, end, rows))
+        start = end
+    cutoff = table.retention.cutoff(now)
+    if cutoff is not None:
+        verb = action or table.retention.action
+        for name, (start, end) in sorted(managed.items(), key=lambda item: item[1]):
+            if end <= cutoff:
+                actions.append(Action(verb, table, name, start, end))
+    return actions
+
+
+# Doing -----------------------------------------------------------------------------
+
+
+def _create(cursor, action):
+    table = action.table
+    parent, key = quote_table(table.db_table), f'"{table.column}"'
+    bounds = f"FROM ({_literal(action.start)}) TO ({_literal(action.end)})"
+    target = table.qualified(action.name)
+    if not action.rows_in_default:
+        cursor.execute(f"CREATE TABLE {target} PARTITION OF {parent} FOR VALUES {bounds}")
+        return
+    # Rows written before the partition existed sit in DEFAULT, where a new
+    # partition may not overlap them: build it standalone, move them, attach.
+    _, default = attached_partitions(cursor, table)
+    default = table.qualified(default)
+    check = f'"{action.name[:50]}_bounds"'
+    cursor.execute(
+        f"CREATE TABLE {target} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+        "INCLUDING STORAGE INCLUDING COMPRESSION)"
+    )
+    # The CHECK lets ATTACH skip its validation scan.
+    cursor.execute(
+        f"ALTER TABLE {target} ADD CONSTRAINT {check} "
+        f"CHECK ({key} >= {_literal(action.start)} AND {key} < {_literal(action.end)})"
+    )
+    # Moving is not a change of the rows: the append-only guards and other
+    # row triggers of the DEFAULT partition stay quiet for it (the change is
+    # transactional; other sessions never see them disabled).
+    cursor.execute(f"ALTER TABLE {default} DISABLE TRIGGER USER")
+    cursor.execute(
+        f"WITH moved AS (DELETE FROM {default} "
+        f"WHERE {key} >= {_literal(action.start)} AND {key} < {_literal(action.end)} "
+        f"RETURNING *) INSERT INTO {target} SELECT * FROM moved"
+    )
+    cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
+    cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {target} FOR VALUES {bounds}")
+    cursor.execute(f"ALTER TABLE {target} DROP CONSTRAINT {check}")
+
+
+def _detach(cursor, action, now):
+    table = action.table
+    target = table.qualified(action.name)
+    cursor.execute(f"ALTER TABLE {quote_table(table.db_table)} DETACH PARTITION {target}")
+    note = (
+        f"Rows of {table.label} from {action.start:%Y-%m-%d} to {action.end:%Y-%m-%d} (UTC), "
+        f"detached on {now:%Y-%m-%d} after the retention ({table.retention}); "
+        "an archive, no longer part of the table."
+    )
+    cursor.execute(f"COMMENT ON TABLE {target} IS %s", [note])
+
+
+def _apply(cursor, action, now):
+    if action.verb == "create":
+        _create(cursor, action)
+    elif action.verb == DETACH:
+        _detach(cursor, action, now)
+    elif action.verb == DROP:
+        cursor.execute(f"DROP TABLE {action.table.qualified(action.name)}")
+    else:
+        raise ValueError(action.verb)
+
+
+def run(connection, now=None, only=None, premake=None, action=None, dry_run=False, log=print):
+    """Plan (and unless ``dry_run`` carry out, one transaction per action)
+    the upkeep of every partitioned table; returns the actions. The whole
+    run holds an advisory lock, so a concurrent run waits and then finds
+    nothing left to do."""
+    from django.db import transaction
+
+    now = now or datetime.now(UTC)
+    if premake is not None and premake < 0:
+        raise ImproperlyConfigured(f"premake {premake}: must be 0 or more")
+    selected = tables(only)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        try:
+            actions = [a for t in selected for a in plan(cursor, t, now, premake, action)]
+            for one in actions:
+                if dry_run:
+                    log(f"(dry run) {one.describe()}")
+                    continue
+                with transaction.atomic(using=connection.alias):
+                    _apply(cursor, one, now)
+                log(one.describe())
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+    return actions
