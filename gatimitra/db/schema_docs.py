@@ -349,8 +349,11 @@ def _plural(count, noun):
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def partitioning(table):
-    """How a partitioned table is split, without naming its (time) partitions."""
+def partitioning(table, spec=None):
+    """How a partitioned table is split, without naming its (time) partitions.
+    ``spec`` is the model's declared ``Partitioning``: the migrations create
+    no time partitions (``manage.py partitions`` does), so the interval and
+    retention come from the model when it declares them."""
     if not table.partition_key:
         return None
     bounds = table.partition_bounds
@@ -364,7 +367,12 @@ def partitioning(table):
         elif bound != "DEFAULT":
             others += 1
     text = f"Partitioned by `{table.partition_key}`"
-    if intervals:
+    if spec is not None:
+        text += (
+            f", one partition per {spec.interval} (UTC) made ahead by `manage.py partitions`"
+            f", retention `{spec.retention}` unless `GATIMITRA_PARTITION_RETENTION` says otherwise"
+        )
+    elif intervals:
         text += f", one partition per {' or '.join(sorted(intervals))}"
     elif others:
         text += ", partitions of their own bounds"
@@ -722,7 +730,8 @@ class DomainPage:
             lines += [f"Model {code(info.label)} in {code(info.source)}.", ""]
         else:
             lines += ["No Django model: made by SQL in a migration.", ""]
-        partitions = partitioning(table)
+        model = apps.get_model(info.label) if info else None
+        partitions = partitioning(table, getattr(model, "partitioning", None))
         if partitions:
             lines += [partitions, ""]
         lines += self.render_columns(table, info)
