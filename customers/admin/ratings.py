@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import CustomerRating, CustomerRatingTag, CustomerReviewMedia
-from gatimitra.admin import GatimitraTabularInline
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 
 
 @admin.register(CustomerRatingTag)
-class CustomerRatingTagAdmin(CustomersModelAdmin):
+class CustomerRatingTagAdmin(GatimitraModelAdmin):
     list_display = ("label", "code", "target_type", "sentiment", "display_order", "is_active")
     list_filter = ("target_type", "sentiment", "is_active")
     search_fields = ("code", "label")
@@ -19,7 +19,7 @@ class CustomerReviewMediaInline(GatimitraTabularInline):
 
 
 @admin.register(CustomerRating)
-class CustomerRatingAdmin(CustomersModelAdmin):
+class CustomerRatingAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "order",
@@ -38,7 +38,7 @@ class CustomerRatingAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerReviewMedia)
-class CustomerReviewMediaAdmin(CustomersModelAdmin):
+class CustomerReviewMediaAdmin(GatimitraModelAdmin):
     list_display = ("rating", "media_type", "moderation_status", "moderated_at")
     search_fields = ("rating__customer__mobile",)
     ordering = ("-id",)
