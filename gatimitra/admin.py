@@ -128,6 +128,11 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
     #: destinations, typed identifiers): the term is hashed, then matched
     #: exactly, so staff find rows by a value that is never stored.
     hashed_search_fields = ()
+    #: ``{search field: leading column}`` for exact search fields whose index
+    #: leads with a column of a few values (``(principal_type, principal_id)``):
+    #: the search adds ``leading IN (every value)``, so PostgreSQL probes the
+    #: index once per value instead of reading all of it.
+    search_index_leads = {}
 
     def _append_only(self):
         return issubclass(self.model, AppendOnlyModel)
@@ -227,18 +232,16 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
         for spec in map(str, fields):
             path = spec.lstrip("=^@")
             field, local = _search_target(model, path)
-            if path in hashed:
-                whole.append((models.Q(**{path: keyed_hash(term)}), local))
-            elif spec.startswith("="):
-                values = []
-                for candidate in dict.fromkeys((term, term.upper())):
-                    try:
-                        value = field.clean(candidate, None)
-                    except ValidationError:
-                        continue
-                    if value not in values:
-                        values.append(value)
-                whole += [(models.Q(**{path: value}), local) for value in values]
+            if path in hashed or spec.startswith("="):
+                lead = models.Q()
+                if path in self.search_index_leads:
+                    column = self.search_index_leads[path]
+                    if values := self.search_lead_values(column):
+                        lead = models.Q(**{f"{column}__in": values})
+                whole += [
+                    (models.Q(**{path: value}) & lead, local)
+                    for value in self._exact_values(field, term, hashed=path in hashed)
+                ]
             else:
                 lookup = "istartswith" if spec.startswith("^") else "icontains"
                 fuzzy.append((f"{path}__{lookup}", local))
@@ -257,6 +260,27 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
         if not whole:
             return queryset.none(), False
         return queryset.filter(_any_of(model, whole)), False
+
+    @staticmethod
+    def _exact_values(field, term, hashed):
+        """The values an exact search compares: the term as typed and
+        upper-cased, each if the column accepts it."""
+        if hashed:
+            return [keyed_hash(term)]
+        values = []
+        for candidate in dict.fromkeys((term, term.upper())):
+            try:
+                value = field.clean(candidate, None)
+            except ValidationError:
+                continue
+            if value not in values:
+                values.append(value)
+        return values
+
+    def search_lead_values(self, column):
+        """Every value of ``column`` (see ``search_index_leads``): its choices."""
+        field = self.model._meta.get_field(column)
+        return [value for value, _ in field.flatchoices]
 
 
 def _any_of(model, conditions):

@@ -103,6 +103,7 @@ class LoginAttemptAdmin(GatimitraModelAdmin):
     list_filter = ("result", "method", "principal_type")
     search_fields = ("identifier_hash", "=principal_id", "=ip_address")
     hashed_search_fields = ("identifier_hash",)
+    search_index_leads = {"principal_id": "principal_type"}
     ordering = ("-id",)
     exclude = ("identifier_hash",)
 
@@ -174,6 +175,7 @@ class BlockedIdentifierAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     list_filter = ("kind",)
     search_fields = ("identifier_hash",)
     hashed_search_fields = ("identifier_hash",)
+    search_index_leads = {"identifier_hash": "kind"}
     ordering = ("-id",)
     autocomplete_fields = ("created_by",)
     request_user_field = "created_by"

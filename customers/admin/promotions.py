@@ -42,7 +42,7 @@ class CustomerCouponAdmin(GatimitraModelAdmin):
 class CustomerCouponAssignmentAdmin(GatimitraModelAdmin):
     list_display = ("coupon", "customer", "source", "uses_remaining", "expires_at")
     list_filter = ("source",)
-    search_fields = ("coupon__code", *CUSTOMER_SEARCH)
+    search_fields = ("=coupon__code", *CUSTOMER_SEARCH)
     ordering = ("-id",)
     autocomplete_fields = ("coupon", "customer", "assigned_by")
 
