@@ -13,6 +13,8 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.filters import AllValuesFieldListFilter, FieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
@@ -177,6 +179,33 @@ def test_no_changelist_counts_or_scans_a_whole_table(model, model_admin, rf):
     assert not model_admin.date_hierarchy
     assert model_admin.list_per_page <= 100
     assert model_admin.get_ordering(rf.get("/")), "no ordering: the list order is arbitrary"
+
+
+def _field_filters(model_admin, request):
+    """``(field path, FieldListFilter class)`` of the list filters on fields."""
+    for item in model_admin.get_list_filter(request):
+        path, chosen = item if isinstance(item, list | tuple) else (item, None)
+        if not isinstance(path, str):
+            continue  # a SimpleListFilter: its own lookups
+        field = get_fields_from_path(model_admin.model, path)[-1]
+        if chosen is None:
+            chosen = next(cls for test, cls in FieldListFilter._field_list_filters if test(field))
+        yield path, chosen
+
+
+@pytest.mark.parametrize(("model", "model_admin"), ADMINS, ids=[_id(m) for m in ADMIN_MODELS])
+def test_no_list_filter_reads_a_whole_big_table(model, model_admin, rf):
+    """Django's filter for a plain column lists its values with a SELECT
+    DISTINCT over the whole table; a big table filters on enums, booleans,
+    dates, small related tables or a SimpleListFilter with fixed choices."""
+    if _table(model) in SMALL_TABLES:
+        return
+    distinct = [
+        path
+        for path, chosen in _field_filters(model_admin, rf.get("/"))
+        if issubclass(chosen, AllValuesFieldListFilter)
+    ]
+    assert distinct == []
 
 
 def _relation_widgets(form_class):
