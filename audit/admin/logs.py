@@ -16,6 +16,20 @@ from audit.tracked import TRACKED
 from gatimitra.admin import ReadOnlyModelAdmin
 
 
+def tracked_tables(log_model):
+    """The tables whose changes ``log_model`` records, from the tracked list."""
+    from django.apps import apps
+
+    log_table = log_model._meta.db_table.split('"."')[-1]
+    return sorted(
+        {
+            apps.get_model(track.model)._meta.db_table.split('"."')[-1]
+            for track in TRACKED
+            if track.log_table == log_table
+        }
+    )
+
+
 class TrackedTableFilter(admin.SimpleListFilter):
     """Tables from the tracked list, not a DISTINCT over millions of rows."""
 
@@ -23,14 +37,7 @@ class TrackedTableFilter(admin.SimpleListFilter):
     parameter_name = "table_name"
 
     def lookups(self, request, model_admin):
-        log_table = model_admin.model._meta.db_table.split('"."')[-1]
-        names = set()
-        for track in TRACKED:
-            if track.log_table == log_table:
-                from django.apps import apps
-
-                names.add(apps.get_model(track.model)._meta.db_table.split('"."')[-1])
-        return [(name, name) for name in sorted(names)]
+        return [(name, name) for name in tracked_tables(model_admin.model)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -65,7 +72,7 @@ class ChangeLogAdmin(ReadOnlyModelAdmin):
 
     def search_lead_values(self, column):
         if column == "table_name":
-            return [name for name, _ in TrackedTableFilter.lookups(None, None, self)]
+            return tracked_tables(self.model)
         return super().search_lead_values(column)
 
     @admin.display(description="actor")
