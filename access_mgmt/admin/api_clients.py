@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db import models
 
 from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import ApiClient, ApiClientPermission, ApiKey, IpAllowlist, RateLimitPolicy
@@ -19,7 +18,6 @@ class ApiClientAdmin(GatimitraModelAdmin):
     ordering = ("client_id",)
     autocomplete_fields = ("parent",)
     inlines = (ApiKeyInline,)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ApiKey)

@@ -1,42 +1,11 @@
 """Behaviour shared by several access_mgmt admins (and, for city scopes,
 by other domains' admins).
 
-*Search for the big authentication tables* (sessions, OTPs, login attempts).
-
-Django's admin search is ``icontains`` on text: a sequential scan on tables of
-10^7 rows, and useless on columns that hold keyed hashes. Admins that mix in
-:class:`ExactSearchMixin` match every search field exactly (so the field's
-index is used), and compare the fields listed in ``hashed_search_fields``
-with the keyed hash of the search term: staff find the OTPs sent to
-``+919812345678`` without the number being stored or shown.
+(Index-friendly search, exact and hashed, is in the shared base:
+``gatimitra.admin.GatimitraModelAdmin.get_search_results``.)
 """
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-
 from access_mgmt.scopes import model_city_scope, restrict_to_city_scope
-from gatimitra.db.secrets import keyed_hash
-
-
-class ExactSearchMixin:
-    hashed_search_fields = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        query = Q()
-        for name in self.get_search_fields(request):
-            if name in self.hashed_search_fields:
-                query |= Q(**{name: keyed_hash(term)})
-                continue
-            field = self.model._meta.get_field(name)
-            try:
-                value = field.clean(term, None)
-            except ValidationError:
-                continue  # "abc" is no IP address, id or enum value: skip the column
-            query |= Q(**{name: value})
-        return (queryset.filter(query) if query else queryset.none()), False
 
 
 class PrefillRequestUserMixin:

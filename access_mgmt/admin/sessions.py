@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from access_mgmt.admin.mixins import ExactSearchMixin, PrefillRequestUserMixin
+from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import (
     AccountLockout,
     AuthSession,
@@ -16,7 +16,7 @@ from gatimitra.admin import GatimitraModelAdmin, ReadOnlyModelAdmin
 
 
 @admin.register(AuthSession)
-class AuthSessionAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class AuthSessionAdmin(GatimitraModelAdmin):
     """Sessions are opened by sign-in; staff may only revoke one here."""
 
     list_display = (
@@ -31,7 +31,7 @@ class AuthSessionAdmin(ExactSearchMixin, GatimitraModelAdmin):
         "revoke_reason",
     )
     list_filter = ("principal_type", "device_platform", "revoke_reason")
-    search_fields = ("principal_id", "ip_address")
+    search_fields = ("=principal_id", "=ip_address")
     ordering = ("-id",)
     readonly_fields = (
         "principal_type",
@@ -50,9 +50,9 @@ class AuthSessionAdmin(ExactSearchMixin, GatimitraModelAdmin):
 
 
 @admin.register(RefreshToken)
-class RefreshTokenAdmin(ExactSearchMixin, ReadOnlyModelAdmin):
+class RefreshTokenAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "session", "family_id", "expires_at", "used_at", "revoked_at")
-    search_fields = ("family_id", "session_id")
+    search_fields = ("=family_id", "=session_id")
     ordering = ("-id",)
     exclude = ("token_hash",)
 
@@ -65,7 +65,7 @@ class JwtSigningKeyAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OtpRequest)
-class OtpRequestAdmin(ExactSearchMixin, ReadOnlyModelAdmin):
+class OtpRequestAdmin(ReadOnlyModelAdmin):
     """Search by the mobile or email the OTP went to, or the principal id."""
 
     list_display = (
@@ -81,14 +81,14 @@ class OtpRequestAdmin(ExactSearchMixin, ReadOnlyModelAdmin):
         "verified_at",
     )
     list_filter = ("purpose", "channel", "principal_type")
-    search_fields = ("destination_hash", "principal_id")
+    search_fields = ("destination_hash", "=principal_id")
     hashed_search_fields = ("destination_hash",)
     ordering = ("-id",)
     exclude = ("destination_hash", "code_hash")
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class LoginAttemptAdmin(GatimitraModelAdmin):
     """Search by the email or mobile that was typed, the principal id or the IP."""
 
     list_display = (
@@ -101,14 +101,15 @@ class LoginAttemptAdmin(ExactSearchMixin, GatimitraModelAdmin):
         "risk_score",
     )
     list_filter = ("result", "method", "principal_type")
-    search_fields = ("identifier_hash", "principal_id", "ip_address")
+    search_fields = ("identifier_hash", "=principal_id", "=ip_address")
     hashed_search_fields = ("identifier_hash",)
+    search_index_leads = {"principal_id": "principal_type"}
     ordering = ("-id",)
     exclude = ("identifier_hash",)
 
 
 @admin.register(AccountLockout)
-class AccountLockoutAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class AccountLockoutAdmin(GatimitraModelAdmin):
     list_display = (
         "principal_type",
         "principal_id",
@@ -119,7 +120,7 @@ class AccountLockoutAdmin(ExactSearchMixin, GatimitraModelAdmin):
         "released_by",
     )
     list_filter = ("principal_type", "reason")
-    search_fields = ("principal_id",)
+    search_fields = ("=principal_id",)
     ordering = ("-id",)
     autocomplete_fields = ("released_by",)
 
@@ -166,7 +167,7 @@ class BlockedIdentifierForm(forms.ModelForm):
 
 
 @admin.register(BlockedIdentifier)
-class BlockedIdentifierAdmin(ExactSearchMixin, PrefillRequestUserMixin, GatimitraModelAdmin):
+class BlockedIdentifierAdmin(PrefillRequestUserMixin, GatimitraModelAdmin):
     """Search by the plain identifier (it is hashed before the lookup)."""
 
     form = BlockedIdentifierForm
@@ -174,6 +175,7 @@ class BlockedIdentifierAdmin(ExactSearchMixin, PrefillRequestUserMixin, Gatimitr
     list_filter = ("kind",)
     search_fields = ("identifier_hash",)
     hashed_search_fields = ("identifier_hash",)
+    search_index_leads = {"identifier_hash": "kind"}
     ordering = ("-id",)
     autocomplete_fields = ("created_by",)
     request_user_field = "created_by"

@@ -118,6 +118,8 @@ class ApprovalRequest(TimestampedModel):
     class Meta:
         db_table = schema_table("access_mgmt", "approval_requests")
         indexes = [
+            # The admin searches requests by the target id alone (exact).
+            models.Index(fields=["target_entity_id"], name="approval_requests_target_id"),
             models.Index(fields=["status", "-created_at"], name="approval_requests_status"),
             models.Index(
                 fields=["target_entity_type", "target_entity_id"],

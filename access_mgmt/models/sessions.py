@@ -61,6 +61,9 @@ class AuthSession(TimestampedModel):
     class Meta:
         db_table = schema_table("access_mgmt", "auth_sessions")
         indexes = [
+            # The admin searches sessions by principal id and by IP (exact).
+            models.Index(fields=["principal_id"], name="auth_sessions_principal_id"),
+            models.Index(fields=["ip_address"], name="auth_sessions_ip_address"),
             models.Index(
                 fields=["principal_type", "principal_id"],
                 condition=Q(revoked_at__isnull=True),
@@ -201,6 +204,8 @@ class OtpRequest(TimestampedModel):
     class Meta:
         db_table = schema_table("access_mgmt", "otp_requests")
         indexes = [
+            # The admin searches OTPs by principal id (exact).
+            models.Index(fields=["principal_id"], name="otp_requests_principal_id"),
             models.Index(
                 fields=["destination_hash", "purpose", "-created_at"],
                 name="otp_requests_destination",

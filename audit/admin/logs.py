@@ -16,6 +16,20 @@ from audit.tracked import TRACKED
 from gatimitra.admin import ReadOnlyModelAdmin
 
 
+def tracked_tables(log_model):
+    """The tables whose changes ``log_model`` records, from the tracked list."""
+    from django.apps import apps
+
+    log_table = log_model._meta.db_table.split('"."')[-1]
+    return sorted(
+        {
+            apps.get_model(track.model)._meta.db_table.split('"."')[-1]
+            for track in TRACKED
+            if track.log_table == log_table
+        }
+    )
+
+
 class TrackedTableFilter(admin.SimpleListFilter):
     """Tables from the tracked list, not a DISTINCT over millions of rows."""
 
@@ -23,14 +37,7 @@ class TrackedTableFilter(admin.SimpleListFilter):
     parameter_name = "table_name"
 
     def lookups(self, request, model_admin):
-        log_table = model_admin.model._meta.db_table.split('"."')[-1]
-        names = set()
-        for track in TRACKED:
-            if track.log_table == log_table:
-                from django.apps import apps
-
-                names.add(apps.get_model(track.model)._meta.db_table.split('"."')[-1])
-        return [(name, name) for name in sorted(names)]
+        return [(name, name) for name in tracked_tables(model_admin.model)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -43,7 +50,10 @@ class ChangeLogAdmin(ReadOnlyModelAdmin):
 
     list_display = ("created_at", "action", "table_name", "row_pk", "actor_column", "db_role")
     list_filter = ("action", TrackedTableFilter, "actor_type", "created_at")
-    search_fields = ("=row_pk", "=actor_label", "=request_id")
+    # Each served by an index: (table_name, row_pk), (subject_id), (actor_id).
+    # A row's whole history is the "History" link on its own admin page.
+    search_fields = ("=row_pk", "=subject_id", "=actor_id")
+    search_index_leads = {"row_pk": "table_name"}
     ordering = ("-id",)
     readonly_fields = ("changes_table",)
     fieldsets = (
@@ -52,6 +62,18 @@ class ChangeLogAdmin(ReadOnlyModelAdmin):
         ("Where", {"fields": ("application_name", "request_id", "client_ip", "transaction_id")}),
         ("What changed", {"fields": ("changes_table",)}),
     )
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if not self.search_lead_values("table_name"):
+            # A log of untracked tables (admin actions): no list of its
+            # table names to lead the (table_name, row_pk) index with.
+            self.search_fields = tuple(f for f in self.search_fields if f != "=row_pk")
+
+    def search_lead_values(self, column):
+        if column == "table_name":
+            return tracked_tables(self.model)
+        return super().search_lead_values(column)
 
     @admin.display(description="actor")
     def actor_column(self, obj):
@@ -91,5 +113,6 @@ for log_model in (
 class PiiAccessLogAdmin(ReadOnlyModelAdmin):
     list_display = ("created_at", "action", "subject_type", "subject_id", "actor_label", "purpose")
     list_filter = ("action", "subject_type", "created_at")
-    search_fields = ("=subject_id", "=actor_label")
+    search_fields = ("=subject_id", "=actor_id")
+    search_index_leads = {"subject_id": "subject_type"}
     ordering = ("-id",)

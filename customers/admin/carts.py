@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerCart,
     CustomerCartItem,
     CustomerFavourite,
     CustomerSearchHistory,
 )
-from gatimitra.admin import GatimitraTabularInline
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 
 
 class CustomerCartItemInline(GatimitraTabularInline):
@@ -28,7 +28,7 @@ class CustomerCartItemInline(GatimitraTabularInline):
 
 
 @admin.register(CustomerCart)
-class CustomerCartAdmin(CustomersModelAdmin):
+class CustomerCartAdmin(GatimitraModelAdmin):
     list_display = ("customer", "service_type", "store", "status", "item_total", "expires_at")
     list_filter = ("service_type", "status")
     search_fields = CUSTOMER_SEARCH
@@ -38,7 +38,7 @@ class CustomerCartAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerCartItem)
-class CustomerCartItemAdmin(CustomersModelAdmin):
+class CustomerCartItemAdmin(GatimitraModelAdmin):
     list_display = ("cart", "menu_item", "item_name", "quantity", "unit_price", "line_total")
     search_fields = ("cart__customer__mobile",)
     ordering = ("-id",)
@@ -47,7 +47,7 @@ class CustomerCartItemAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerFavourite)
-class CustomerFavouriteAdmin(CustomersModelAdmin):
+class CustomerFavouriteAdmin(GatimitraModelAdmin):
     list_display = ("customer", "target_type", "store", "menu_item", "created_at")
     list_filter = ("target_type",)
     search_fields = CUSTOMER_SEARCH
@@ -56,7 +56,7 @@ class CustomerFavouriteAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerSearchHistory)
-class CustomerSearchHistoryAdmin(CustomersModelAdmin):
+class CustomerSearchHistoryAdmin(GatimitraModelAdmin):
     list_display = ("customer", "query", "service_type", "zone", "result_count", "created_at")
     list_filter = ("service_type",)
     search_fields = CUSTOMER_SEARCH

@@ -1,16 +1,17 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerConsent,
     CustomerDataRequest,
     CustomerNotification,
     CustomerNotificationPreference,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerConsent)
-class CustomerConsentAdmin(CustomersModelAdmin):
+class CustomerConsentAdmin(GatimitraModelAdmin):
     list_display = ("customer", "purpose", "status", "notice_version", "channel", "created_at")
     list_filter = ("purpose", "status", "channel")
     search_fields = CUSTOMER_SEARCH
@@ -18,7 +19,7 @@ class CustomerConsentAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerDataRequest)
-class CustomerDataRequestAdmin(CustomersModelAdmin):
+class CustomerDataRequestAdmin(GatimitraModelAdmin):
     list_display = (
         "request_number",
         "customer",
@@ -34,7 +35,7 @@ class CustomerDataRequestAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerNotificationPreference)
-class CustomerNotificationPreferenceAdmin(CustomersModelAdmin):
+class CustomerNotificationPreferenceAdmin(GatimitraModelAdmin):
     list_display = ("customer", "channel", "category", "is_opted_in", "updated_at")
     list_filter = ("channel", "category", "is_opted_in")
     search_fields = CUSTOMER_SEARCH
@@ -43,7 +44,7 @@ class CustomerNotificationPreferenceAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerNotification)
-class CustomerNotificationAdmin(CustomersModelAdmin):
+class CustomerNotificationAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "channel",

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.text import smart_split, unescape_string_literal
 
 from customers.models import (
     Customer,
@@ -12,42 +11,9 @@ from customers.models import (
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline, ReadOnlyTabularInline
 
 #: Child lists search by the owner's mobile: it has a trigram index, so the
-#: search joins from a few customers instead of scanning the child table.
+#: search starts from a few customers (GatimitraModelAdmin.get_search_results)
+#: instead of scanning the child table.
 CUSTOMER_SEARCH = ("customer__mobile",)
-
-
-class CustomersModelAdmin(GatimitraModelAdmin):
-    """Search that stays on indexes at 10^6-10^8 rows.
-
-    Django ORs one condition per search field; when the fields live in
-    different tables (``ticket_number`` and ``customer__mobile``) PostgreSQL
-    can use none of their indexes and scans the whole list. Here each field
-    is its own lookup and the results are UNIONed, so each uses its index
-    (trigram on ``UPPER(col)`` for contains, btree for ``=``). ``=field`` is
-    an exact, case-sensitive match (identifiers: keys, provider ids), which
-    a plain unique index serves; ``^field`` a prefix; others contain."""
-
-    def _search_lookup(self, field):
-        if field.startswith("="):
-            return f"{field[1:]}__exact"
-        if field.startswith("^"):
-            return f"{field[1:]}__istartswith"
-        return f"{field}__icontains"
-
-    def get_search_results(self, request, queryset, search_term):
-        fields = self.get_search_fields(request)
-        if not fields or not search_term:
-            return super().get_search_results(request, queryset, search_term)
-        manager = queryset.model._default_manager
-        for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-                bit = unescape_string_literal(bit)
-            branches = [
-                manager.filter(**{self._search_lookup(field): bit}).values("pk") for field in fields
-            ]
-            matches = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
-            queryset = queryset.filter(pk__in=matches)
-        return queryset, False
 
 
 class CustomerAddressInline(GatimitraTabularInline):
@@ -87,7 +53,7 @@ class CustomerConsentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CustomersModelAdmin):
+class CustomerAdmin(GatimitraModelAdmin):
     list_display = ("mobile", "full_name", "email", "status", "referral_code", "created_at")
     list_filter = ("status", "signup_source", "preferred_language", "cod_enabled")
     search_fields = ("mobile", "full_name", "email", "referral_code")
@@ -118,7 +84,7 @@ class CustomerAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerAddress)
-class CustomerAddressAdmin(CustomersModelAdmin):
+class CustomerAddressAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "label",
@@ -136,7 +102,7 @@ class CustomerAddressAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerSavedContact)
-class CustomerSavedContactAdmin(CustomersModelAdmin):
+class CustomerSavedContactAdmin(GatimitraModelAdmin):
     list_display = ("name", "mobile", "role", "customer", "last_used_at")
     list_filter = ("role",)
     search_fields = CUSTOMER_SEARCH
@@ -145,7 +111,7 @@ class CustomerSavedContactAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerDevice)
-class CustomerDeviceAdmin(CustomersModelAdmin):
+class CustomerDeviceAdmin(GatimitraModelAdmin):
     list_display = ("customer", "platform", "device_model", "app_version", "last_seen_at")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
@@ -158,7 +124,7 @@ class CustomerDeviceAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerPreference)
-class CustomerPreferenceAdmin(CustomersModelAdmin):
+class CustomerPreferenceAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "dietary_preference",

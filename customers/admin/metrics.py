@@ -1,16 +1,17 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerLifetimeStats,
     CustomerMonthlyMetric,
     CustomerScore,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerAcquisitionAttribution)
-class CustomerAcquisitionAttributionAdmin(CustomersModelAdmin):
+class CustomerAcquisitionAttributionAdmin(GatimitraModelAdmin):
     list_display = ("customer", "source", "campaign", "first_service_type", "signup_at")
     list_filter = ("source", "first_service_type", "device_platform")
     search_fields = CUSTOMER_SEARCH
@@ -19,7 +20,7 @@ class CustomerAcquisitionAttributionAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerLifetimeStats)
-class CustomerLifetimeStatsAdmin(CustomersModelAdmin):
+class CustomerLifetimeStatsAdmin(GatimitraModelAdmin):
     list_display = ("customer", "total_orders", "total_gmv", "average_order_value", "computed_at")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-pk",)
@@ -27,7 +28,7 @@ class CustomerLifetimeStatsAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerMonthlyMetric)
-class CustomerMonthlyMetricAdmin(CustomersModelAdmin):
+class CustomerMonthlyMetricAdmin(GatimitraModelAdmin):
     list_display = ("customer", "month", "service_type", "orders_count", "gmv")
     list_filter = ("service_type",)
     search_fields = CUSTOMER_SEARCH
@@ -36,7 +37,7 @@ class CustomerMonthlyMetricAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerScore)
-class CustomerScoreAdmin(CustomersModelAdmin):
+class CustomerScoreAdmin(GatimitraModelAdmin):
     list_display = ("customer", "rfm_segment", "churn_risk", "fraud_score", "cod_eligible")
     list_filter = ("rfm_segment", "cod_eligible")
     search_fields = CUSTOMER_SEARCH

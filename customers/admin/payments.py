@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import CustomerBusinessMember, CustomerBusinessProfile, CustomerPaymentMethod
-from gatimitra.admin import GatimitraTabularInline
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 
 
 @admin.register(CustomerPaymentMethod)
-class CustomerPaymentMethodAdmin(CustomersModelAdmin):
+class CustomerPaymentMethodAdmin(GatimitraModelAdmin):
     list_display = ("customer", "method_type", "masked_display", "gateway", "status", "is_default")
     list_filter = ("method_type", "status", "gateway", "is_default")
     search_fields = CUSTOMER_SEARCH
@@ -27,7 +27,7 @@ class CustomerBusinessMemberInline(GatimitraTabularInline):
 
 
 @admin.register(CustomerBusinessProfile)
-class CustomerBusinessProfileAdmin(CustomersModelAdmin):
+class CustomerBusinessProfileAdmin(GatimitraModelAdmin):
     list_display = ("legal_name", "gstin", "gst_registration_type", "status", "owner_customer")
     list_filter = ("gst_registration_type", "status")
     search_fields = ("legal_name", "=gstin", "owner_customer__mobile")
@@ -37,7 +37,7 @@ class CustomerBusinessProfileAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerBusinessMember)
-class CustomerBusinessMemberAdmin(CustomersModelAdmin):
+class CustomerBusinessMemberAdmin(GatimitraModelAdmin):
     list_display = ("customer", "business_profile", "role", "monthly_limit", "is_active")
     list_filter = ("role", "is_active")
     search_fields = CUSTOMER_SEARCH

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerCoupon,
     CustomerCouponAssignment,
@@ -9,10 +9,11 @@ from customers.models import (
     CustomerSegment,
     CustomerSegmentMember,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerSegment)
-class CustomerSegmentAdmin(CustomersModelAdmin):
+class CustomerSegmentAdmin(GatimitraModelAdmin):
     list_display = ("code", "name", "refresh_cadence", "member_count", "last_refreshed_at")
     list_filter = ("refresh_cadence", "is_active")
     search_fields = ("code", "name")
@@ -21,7 +22,7 @@ class CustomerSegmentAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerSegmentMember)
-class CustomerSegmentMemberAdmin(CustomersModelAdmin):
+class CustomerSegmentMemberAdmin(GatimitraModelAdmin):
     list_display = ("segment", "customer", "created_at")
     list_filter = ("segment",)
     search_fields = CUSTOMER_SEARCH
@@ -30,7 +31,7 @@ class CustomerSegmentMemberAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerCoupon)
-class CustomerCouponAdmin(CustomersModelAdmin):
+class CustomerCouponAdmin(GatimitraModelAdmin):
     list_display = ("code", "title", "offer_type", "status", "valid_from", "valid_to")
     search_fields = ("code", "title")
     ordering = ("-id",)
@@ -38,16 +39,16 @@ class CustomerCouponAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerCouponAssignment)
-class CustomerCouponAssignmentAdmin(CustomersModelAdmin):
+class CustomerCouponAssignmentAdmin(GatimitraModelAdmin):
     list_display = ("coupon", "customer", "source", "uses_remaining", "expires_at")
     list_filter = ("source",)
-    search_fields = ("coupon__code", *CUSTOMER_SEARCH)
+    search_fields = ("=coupon__code", *CUSTOMER_SEARCH)
     ordering = ("-id",)
     autocomplete_fields = ("coupon", "customer", "assigned_by")
 
 
 @admin.register(CustomerReferral)
-class CustomerReferralAdmin(CustomersModelAdmin):
+class CustomerReferralAdmin(GatimitraModelAdmin):
     list_display = (
         "referrer",
         "referee",
@@ -68,7 +69,7 @@ class CustomerReferralAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerReward)
-class CustomerRewardAdmin(CustomersModelAdmin):
+class CustomerRewardAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "reward_type",

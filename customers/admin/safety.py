@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerBlockedRider,
     CustomerEmergencyContact,
@@ -9,10 +9,11 @@ from customers.models import (
     CustomerSosAlert,
     CustomerTripShare,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerEmergencyContact)
-class CustomerEmergencyContactAdmin(CustomersModelAdmin):
+class CustomerEmergencyContactAdmin(GatimitraModelAdmin):
     list_display = ("name", "mobile", "relationship", "customer", "auto_share_rides")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
@@ -20,7 +21,7 @@ class CustomerEmergencyContactAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerTripShare)
-class CustomerTripShareAdmin(CustomersModelAdmin):
+class CustomerTripShareAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "order",
@@ -42,7 +43,7 @@ class CustomerTripShareAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerSosAlert)
-class CustomerSosAlertAdmin(CustomersModelAdmin):
+class CustomerSosAlertAdmin(GatimitraModelAdmin):
     list_display = (
         "id",
         "customer",
@@ -59,7 +60,7 @@ class CustomerSosAlertAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerMaskedCall)
-class CustomerMaskedCallAdmin(CustomersModelAdmin):
+class CustomerMaskedCallAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "order",
@@ -77,7 +78,7 @@ class CustomerMaskedCallAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerBlockedRider)
-class CustomerBlockedRiderAdmin(CustomersModelAdmin):
+class CustomerBlockedRiderAdmin(GatimitraModelAdmin):
     list_display = ("customer", "rider", "reason", "blocked_until", "created_at")
     list_filter = ("reason",)
     search_fields = CUSTOMER_SEARCH
@@ -86,7 +87,7 @@ class CustomerBlockedRiderAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerRiskFlag)
-class CustomerRiskFlagAdmin(CustomersModelAdmin):
+class CustomerRiskFlagAdmin(GatimitraModelAdmin):
     list_display = ("customer", "flag_type", "severity", "action_taken", "is_active", "created_at")
     list_filter = ("flag_type", "severity", "source", "action_taken", "is_active")
     search_fields = CUSTOMER_SEARCH

@@ -1,22 +1,23 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerSubscription,
     CustomerSubscriptionPayment,
     CustomerSubscriptionPlan,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 
 @admin.register(CustomerSubscriptionPlan)
-class CustomerSubscriptionPlanAdmin(CustomersModelAdmin):
+class CustomerSubscriptionPlanAdmin(GatimitraModelAdmin):
     list_display = ("code", "name", "price", "duration_days", "free_delivery", "is_active")
     search_fields = ("code", "name")
     ordering = ("-id",)
 
 
 @admin.register(CustomerSubscription)
-class CustomerSubscriptionAdmin(CustomersModelAdmin):
+class CustomerSubscriptionAdmin(GatimitraModelAdmin):
     list_display = ("customer", "plan", "status", "starts_at", "ends_at", "auto_renew")
     list_filter = ("status", "plan", "auto_renew")
     search_fields = CUSTOMER_SEARCH
@@ -25,7 +26,7 @@ class CustomerSubscriptionAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerSubscriptionPayment)
-class CustomerSubscriptionPaymentAdmin(CustomersModelAdmin):
+class CustomerSubscriptionPaymentAdmin(GatimitraModelAdmin):
     list_display = (
         "subscription",
         "amount",

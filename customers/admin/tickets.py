@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerNpsResponse,
     CustomerTicket,
     CustomerTicketEvent,
     CustomerTicketMessage,
 )
-from gatimitra.admin import GatimitraTabularInline, ReadOnlyTabularInline
+from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline, ReadOnlyTabularInline
 
 
 class CustomerTicketMessageInline(GatimitraTabularInline):
@@ -23,7 +23,7 @@ class CustomerTicketEventInline(ReadOnlyTabularInline):
 
 
 @admin.register(CustomerTicket)
-class CustomerTicketAdmin(CustomersModelAdmin):
+class CustomerTicketAdmin(GatimitraModelAdmin):
     list_display = (
         "ticket_number",
         "customer",
@@ -73,7 +73,7 @@ class CustomerTicketAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerTicketMessage)
-class CustomerTicketMessageAdmin(CustomersModelAdmin):
+class CustomerTicketMessageAdmin(GatimitraModelAdmin):
     list_display = ("ticket", "sender_type", "sender_user", "is_internal_note", "created_at")
     list_filter = ("sender_type", "is_internal_note")
     search_fields = ("ticket__ticket_number",)
@@ -82,7 +82,7 @@ class CustomerTicketMessageAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerTicketEvent)
-class CustomerTicketEventAdmin(CustomersModelAdmin):
+class CustomerTicketEventAdmin(GatimitraModelAdmin):
     list_display = (
         "ticket",
         "event_type",
@@ -98,7 +98,7 @@ class CustomerTicketEventAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerNpsResponse)
-class CustomerNpsResponseAdmin(CustomersModelAdmin):
+class CustomerNpsResponseAdmin(GatimitraModelAdmin):
     list_display = (
         "customer",
         "order",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.admin.customers import CUSTOMER_SEARCH, CustomersModelAdmin
+from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerLoyalty,
     CustomerLoyaltyTier,
@@ -8,13 +8,14 @@ from customers.models import (
     CustomerWallet,
     CustomerWalletTransaction,
 )
+from gatimitra.admin import GatimitraModelAdmin
 
 # Balances move only through the ledgers: the ledger admins are read-only
 # (append-only models), and the balance columns are not editable.
 
 
 @admin.register(CustomerWallet)
-class CustomerWalletAdmin(CustomersModelAdmin):
+class CustomerWalletAdmin(GatimitraModelAdmin):
     list_display = ("customer", "balance", "status", "updated_at")
     list_filter = ("status",)
     search_fields = CUSTOMER_SEARCH
@@ -24,7 +25,7 @@ class CustomerWalletAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerWalletTransaction)
-class CustomerWalletTransactionAdmin(CustomersModelAdmin):
+class CustomerWalletTransactionAdmin(GatimitraModelAdmin):
     list_display = (
         "wallet",
         "seq_no",
@@ -45,14 +46,14 @@ class CustomerWalletTransactionAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerLoyaltyTier)
-class CustomerLoyaltyTierAdmin(CustomersModelAdmin):
+class CustomerLoyaltyTierAdmin(GatimitraModelAdmin):
     list_display = ("code", "name", "rank", "min_lifetime_points", "earn_multiplier", "is_active")
     search_fields = ("code", "name")
     ordering = ("rank",)
 
 
 @admin.register(CustomerLoyalty)
-class CustomerLoyaltyAdmin(CustomersModelAdmin):
+class CustomerLoyaltyAdmin(GatimitraModelAdmin):
     list_display = ("customer", "tier", "points_balance", "lifetime_points", "tier_valid_until")
     list_filter = ("tier",)
     search_fields = CUSTOMER_SEARCH
@@ -62,7 +63,7 @@ class CustomerLoyaltyAdmin(CustomersModelAdmin):
 
 
 @admin.register(CustomerLoyaltyTransaction)
-class CustomerLoyaltyTransactionAdmin(CustomersModelAdmin):
+class CustomerLoyaltyTransactionAdmin(GatimitraModelAdmin):
     list_display = (
         "loyalty",
         "seq_no",

@@ -3,6 +3,7 @@ hash and masked form (the number itself is never stored or shown again)."""
 
 from django import forms
 
+from gatimitra.admin import https_formfield
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import PayoutAccountType
 from merchants.models import MerchantBankAccount, MerchantDocument
@@ -35,6 +36,9 @@ class MerchantDocumentForm(SecretNumberForm):
 
     class Meta:
         model = MerchantDocument
+        # The form's fields are built when the class is, outside the admin's
+        # formfield_overrides: file_url needs its https default here too.
+        formfield_callback = https_formfield
         fields = (
             "parent",
             "store",

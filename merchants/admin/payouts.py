@@ -27,7 +27,7 @@ class MerchantBankAccountAdmin(GatimitraModelAdmin):
         "is_default",
     )
     list_filter = ("account_type", "verification_status", "is_default")
-    search_fields = ("account_holder_name", "ifsc", "upi_vpa", "fund_account_id")
+    search_fields = ("account_holder_name", "=ifsc", "=upi_vpa", "=fund_account_id")
     ordering = ("-id",)
     readonly_fields = ("account_number_masked",)
     fieldsets = (
@@ -96,7 +96,7 @@ class MerchantStorePayoutAdmin(GatimitraModelAdmin):
         "utr",
     )
     list_filter = ("status",)
-    search_fields = ("idempotency_key", "utr", "provider_payout_id")
+    search_fields = ("=idempotency_key", "=utr", "=provider_payout_id")
     ordering = ("-id",)
     readonly_fields = ("adjustments_amount", "net_amount")
     fieldsets = (
@@ -138,7 +138,7 @@ class MerchantStorePayoutAdmin(GatimitraModelAdmin):
 class MerchantPayoutAdjustmentAdmin(GatimitraModelAdmin):
     list_display = ("id", "payout", "order", "adjustment_type", "direction", "amount", "created_at")
     list_filter = ("adjustment_type", "direction")
-    search_fields = ("reference",)
+    search_fields = ("=reference",)
     ordering = ("-id",)
     autocomplete_fields = ("order",)
 
@@ -168,6 +168,6 @@ class MerchantInvoiceAdmin(GatimitraModelAdmin):
         "taxable_value",
         "total_amount",
     )
-    search_fields = ("invoice_number", "irn")
+    search_fields = ("=invoice_number", "=irn")
     ordering = ("-id",)
     autocomplete_fields = ("parent",)

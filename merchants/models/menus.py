@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Cast, Upper
 
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
@@ -120,6 +120,13 @@ class MerchantMenuCategory(TimestampedModel):
 
     class Meta:
         db_table = schema_table("merchants", "merchant_menu_categories")
+        indexes = [
+            # The admin's search is UPPER(name::text) LIKE '%...%': trigram-indexed.
+            GinIndex(
+                OpClass(Upper(Cast("name", models.TextField())), name="gin_trgm_ops"),
+                name="merchant_menu_categories_name_trgm",
+            ),
+        ]
         verbose_name = "merchant menu category"
         verbose_name_plural = "merchant menu categories"
         constraints = [
@@ -255,6 +262,13 @@ class MerchantMenuAddonGroup(TimestampedModel):
 
     class Meta:
         db_table = schema_table("merchants", "merchant_menu_addon_groups")
+        indexes = [
+            # The admin's search is UPPER(name::text) LIKE '%...%': trigram-indexed.
+            GinIndex(
+                OpClass(Upper(Cast("name", models.TextField())), name="gin_trgm_ops"),
+                name="merchant_menu_addon_groups_name_trgm",
+            ),
+        ]
         verbose_name = "merchant menu add-on group"
         constraints = [
             models.CheckConstraint(

@@ -363,6 +363,8 @@ class MerchantStorePayout(TimestampedModel):
             ),
         ]
         indexes = [
+            # The admin searches payouts by the provider's id (exact).
+            Index(fields=["provider_payout_id"], name="merchant_store_payouts_provider_payout"),
             Index(fields=["status", "scheduled_for"], name="merchant_store_payouts_due"),
             Index(fields=["store", "-cycle_end"], name="merchant_store_payouts_store_cycle"),
         ]
@@ -425,6 +427,10 @@ class MerchantPayoutAdjustment(TimestampedModel):
 
     class Meta:
         db_table = schema_table("merchants", "merchant_payout_adjustments")
+        indexes = [
+            # The admin searches adjustments by their reference (exact).
+            Index(fields=["reference"], name="merchant_payout_adjustments_reference"),
+        ]
         verbose_name = "merchant payout adjustment"
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from gatimitra.admin import GatimitraModelAdmin
-from orders.admin.base import URL_FORMFIELDS
 from orders.models import OrderDeliveryProof, OrderDispatchOffer, OrderRiderAssignment
 
 
@@ -47,4 +46,3 @@ class OrderDeliveryProofAdmin(GatimitraModelAdmin):
     list_filter = ("kind", "otp_verified")
     ordering = ("-id",)
     autocomplete_fields = ("rider",)
-    formfield_overrides = URL_FORMFIELDS

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from gatimitra.enums import ServiceType
-from orders.admin.base import DetailInline, ExactSearchMixin, ReadOnlyInline
+from orders.admin.base import DetailInline, ReadOnlyInline
 from orders.models import (
     Order,
     OrderCharge,
@@ -32,12 +32,10 @@ class OrderFoodDetailsInline(DetailInline):
 
 class OrderParcelDetailsInline(DetailInline):
     model = OrderParcelDetails
-    raw_id_fields = ("receiver_contact",)
 
 
 class OrderRideDetailsInline(DetailInline):
     model = OrderRideDetails
-    raw_id_fields = ("quote", "fare_policy", "surge_rule")
 
 
 class OrderItemInline(GatimitraTabularInline):
@@ -128,7 +126,7 @@ def admin_link(obj, label=None):
 
 
 @admin.register(Order)
-class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class OrderAdmin(GatimitraModelAdmin):
     """An order with everything that hangs off it, and links to its
     customer, store and rider in their own domains.
 
@@ -148,7 +146,7 @@ class OrderAdmin(ExactSearchMixin, GatimitraModelAdmin):
         "placed_at",
     )
     list_filter = ("service_type", "status", "payment_method", "channel")
-    search_fields = ("=order_number",)
+    search_fields = ("=order_number", "=id")
     ordering = ("-id",)
     autocomplete_fields = (
         "city",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from gatimitra.admin import GatimitraModelAdmin
-from orders.admin.base import ExactSearchMixin, ReadOnlyInline
+from orders.admin.base import ReadOnlyInline
 from orders.models import OrderCharge, OrderDiscount, OrderPayment, OrderPaymentEvent, OrderRefund
 
 
@@ -39,26 +39,26 @@ class OrderRefundInline(ReadOnlyInline):
 
 
 @admin.register(OrderPayment)
-class OrderPaymentAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class OrderPaymentAdmin(GatimitraModelAdmin):
     list_display = ("id", "order", "method", "gateway", "amount", "status", "captured_at")
     list_filter = ("method", "gateway", "status")
-    search_fields = ("=idempotency_key",)
+    search_fields = ("=idempotency_key", "=id")
     ordering = ("-id",)
     autocomplete_fields = ("payment_method",)
     inlines = [OrderPaymentEventInline, OrderRefundInline]
 
 
 @admin.register(OrderPaymentEvent)
-class OrderPaymentEventAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class OrderPaymentEventAdmin(GatimitraModelAdmin):
     list_display = ("id", "payment", "event_type", "gateway_event_id", "amount", "created_at")
-    search_fields = ("=gateway_event_id",)
+    search_fields = ("=gateway_event_id", "=id")
     ordering = ("-id",)
 
 
 @admin.register(OrderRefund)
-class OrderRefundAdmin(ExactSearchMixin, GatimitraModelAdmin):
+class OrderRefundAdmin(GatimitraModelAdmin):
     list_display = ("id", "order", "payment", "amount", "status", "destination", "processed_at")
     list_filter = ("status", "destination")
-    search_fields = ("=idempotency_key",)
+    search_fields = ("=idempotency_key", "=id")
     ordering = ("-id",)
     autocomplete_fields = ("approval", "ticket", "wallet_txn")

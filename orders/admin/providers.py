@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
-from orders.admin.base import URL_FORMFIELDS
 from orders.models import (
     ExternalDeliveryProvider,
     ExternalProviderCallback,
@@ -30,7 +29,6 @@ class ExternalDeliveryProviderAdmin(GatimitraModelAdmin):
     ordering = ("code",)
     autocomplete_fields = ("api_client",)
     inlines = [ExternalProviderRateCardInline]
-    formfield_overrides = URL_FORMFIELDS
 
 
 @admin.register(ExternalProviderRateCard)
@@ -53,7 +51,6 @@ class OrderExternalDeliveryAdmin(GatimitraModelAdmin):
     list_display = ("id", "order", "provider", "provider_task_id", "status", "quoted_cost")
     ordering = ("-id",)
     autocomplete_fields = ("provider",)
-    formfield_overrides = URL_FORMFIELDS
 
 
 @admin.register(ExternalProviderCallback)

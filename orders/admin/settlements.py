@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from gatimitra.admin import GatimitraModelAdmin
-from orders.admin.base import URL_FORMFIELDS
 from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
 
 
@@ -33,7 +32,6 @@ class OrderInvoiceAdmin(GatimitraModelAdmin):
     list_filter = ("invoice_type", "issuer")
     ordering = ("-id",)
     autocomplete_fields = ("gst_registration",)
-    formfield_overrides = URL_FORMFIELDS
 
 
 @admin.register(OrderSettlement)

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.utils.functional import cached_property
 
-from gatimitra.admin import EstimatedCountPaginator, GatimitraModelAdmin, ReadOnlyModelAdmin
+from gatimitra.admin import GatimitraModelAdmin, ReadOnlyModelAdmin
 from riders.models import (
     DutyLog,
     LocationLog,
@@ -10,22 +9,6 @@ from riders.models import (
     RiderShiftBooking,
     RiderSosAlert,
 )
-
-#: Most rows a filtered log list counts: 200 pages of 50.
-COUNT_CAP = 10_000
-
-
-class CappedCountPaginator(EstimatedCountPaginator):
-    """Like the base paginator, but a filtered list (one day of pings is
-    ~26M rows) is counted only up to ``COUNT_CAP``:
-    ``SELECT COUNT(*) FROM (... LIMIT 10000)``."""
-
-    @cached_property
-    def count(self):
-        query = getattr(self.object_list, "query", None)
-        if query is not None and query.where:
-            return self.object_list[:COUNT_CAP].count()
-        return super().count
 
 
 @admin.register(RiderShift)
@@ -54,7 +37,6 @@ class RiderShiftBookingAdmin(GatimitraModelAdmin):
 
 @admin.register(DutyLog)
 class DutyLogAdmin(ReadOnlyModelAdmin):
-    paginator = CappedCountPaginator
     list_display = ("id", "rider", "status", "started_at", "ended_at", "login_minutes", "vehicle")
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
@@ -64,9 +46,9 @@ class DutyLogAdmin(ReadOnlyModelAdmin):
 class LocationLogAdmin(ReadOnlyModelAdmin):
     """Millions of rows: ordered by the primary key (newest first), filtered
     by a date range the BRIN index serves; no date_hierarchy (a DISTINCT over
-    the whole table), no search (a scan) and filtered counts capped. A
-    rider's pings are reached from the rider's page (``?rider__id__exact=``),
-    listed off the (rider_id, recorded_at) index."""
+    the whole table), no search (a scan) and filtered counts capped (the
+    base paginator). A rider's pings are reached from the rider's page
+    (``?rider__id__exact=``), listed off the (rider_id, recorded_at) index."""
 
     list_display = (
         "id",
@@ -82,7 +64,6 @@ class LocationLogAdmin(ReadOnlyModelAdmin):
     )
     list_filter = (("recorded_at", admin.DateFieldListFilter), "order_status")
     ordering = ("-id",)
-    paginator = CappedCountPaginator
 
     def get_ordering(self, request):
         # One rider's pings: newest first straight off the (rider_id,

@@ -4,7 +4,9 @@ and training."""
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, HashField, MoneyField
@@ -68,6 +70,15 @@ class RiderVehicle(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_vehicles")
+        indexes = [
+            # The admin's search is UPPER(registration_number::text) LIKE '%...%'.
+            GinIndex(
+                OpClass(
+                    Upper(Cast("registration_number", models.TextField())), name="gin_trgm_ops"
+                ),
+                name="rider_vehicles_reg_no_trgm",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration_number"],
@@ -209,6 +220,8 @@ class RiderDocument(TimestampedModel):
             ),
         ]
         indexes = [
+            # The admin searches documents by the KYC reference (exact).
+            models.Index(fields=["kyc_reference"], name="rider_documents_kyc_reference"),
             # Fraud checks across every status (the unique index covers VERIFIED only).
             models.Index(fields=["number_hash"], name="rider_documents_number_hash"),
         ]
@@ -259,6 +272,10 @@ class RiderKycVerification(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_kyc_verifications")
+        indexes = [
+            # The admin searches by request id alone; the unique key leads with the vendor.
+            models.Index(fields=["vendor_request_id"], name="rider_kyc_vendor_request_id"),
+        ]
         constraints = [
             # Vendor callbacks are retried: one row per vendor request.
             models.UniqueConstraint(
@@ -301,6 +318,10 @@ class RiderInsurancePolicy(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_insurance_policies")
+        indexes = [
+            # The admin searches by policy number alone; the unique key leads with the insurer.
+            models.Index(fields=["policy_number"], name="rider_ins_policies_number"),
+        ]
         verbose_name_plural = "rider insurance policies"
         constraints = [
             models.UniqueConstraint(
@@ -359,6 +380,10 @@ class RiderTraining(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_trainings")
+        indexes = [
+            # The admin searches trainings by module code (exact).
+            models.Index(fields=["module_code"], name="rider_trainings_module_code"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=TRAINING_KINDS), name="rider_trainings_kind_valid"

@@ -62,6 +62,10 @@ class RiderBankAccount(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_bank_accounts")
+        indexes = [
+            # The admin searches accounts by VPA (exact).
+            models.Index(fields=["upi_vpa"], name="rider_bank_accounts_upi_vpa"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_fund_account_id"],
@@ -158,6 +162,10 @@ class RiderPayout(TimestampedModel):
 
     class Meta:
         db_table = schema_table("riders", "rider_payouts")
+        indexes = [
+            # The admin searches payouts by UTR (exact).
+            models.Index(fields=["utr"], name="rider_payouts_utr"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_payout_id"], name="rider_payouts_provider_payout_id_uniq"
