@@ -14,7 +14,7 @@ zone (Django sets UTC): a licence valid until 31 March is valid all of that
 Indian day.
 """
 
-TODAY_IN_INDIA = "(now() AT TIME ZONE 'Asia/Kolkata')::date"
+from gatimitra.db.sql import TODAY_IN_INDIA
 
 #: The predicate "store ``s`` holds a VERIFIED FSSAI licence valid today".
 #: ``merchant_documents`` is the single source of truth for the licence; the

@@ -17,6 +17,7 @@ consistent. ``SET CONSTRAINTS ALL IMMEDIATE`` runs the pending checks at once
 (tests do, as Django's ``check_constraints`` after ``loaddata`` does).
 """
 
+from gatimitra.db.sql import TODAY_IN_INDIA
 from gatimitra.db.tables import quote_table, schema_table
 from orders import charges, dispatch, transitions
 from orders.choices import AssignmentStatus
@@ -564,46 +565,14 @@ _IN_EFFECT = (
 )
 _LATEST = "ORDER BY effective_from DESC LIMIT 1"
 
-DISPATCH_RULES = [
-    *dispatch_map_functions(),
-    # A numeric setting in effect now: the city's own value, else the
-    # platform-wide one, else NULL.
-    f"""
-CREATE FUNCTION {_fn("dispatch_setting")}(p_key varchar, p_city_id bigint) RETURNS numeric
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    found_value jsonb;
-BEGIN
-    IF {_has_column(SYSTEM_SETTINGS, "city_id")} THEN
-        IF p_city_id IS NOT NULL THEN
-            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id = $2 {_LATEST}'
-                INTO found_value USING p_key, p_city_id;
-        END IF;
-        IF found_value IS NULL THEN
-            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id IS NULL {_LATEST}'
-                INTO found_value USING p_key;
-        END IF;
-    ELSE
-        EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} {_LATEST}'
-            INTO found_value USING p_key;
-    END IF;
-    IF found_value IS NULL OR jsonb_typeof(found_value) = 'null' THEN
-        RETURN NULL;
-    END IF;
-    IF jsonb_typeof(found_value) = 'number'
-            OR (jsonb_typeof(found_value) = 'string' AND found_value #>> '{{}}' ~ '^[0-9]+(\\.[0-9]+)?$') THEN
-        RETURN (found_value #>> '{{}}')::numeric;
-    END IF;
-    RAISE EXCEPTION 'access_mgmt.system_settings: setting % (city id %) is %, not a number',
-        p_key, p_city_id, found_value
-        USING ERRCODE = 'invalid_parameter_value';
-END
-$$""",
-    # Why the rider may not hold the order now: {rule, message}, or NULL.
-    # The rules and their order are those of orders/dispatch.py. The rider and
-    # order must exist already: FKs are deferred, and an assignment naming a
-    # rider inserted later in its transaction would otherwise go unchecked.
-    f"""
+
+def _dispatch_refusal_function(today):
+    """Why the rider may not hold the order now: {rule, message}, or NULL.
+    The rules and their order are those of orders/dispatch.py. The rider and
+    order must exist already: FKs are deferred, and an assignment naming a
+    rider inserted later in its transaction would otherwise go unchecked.
+    ``today`` is the SQL for the date documents must not have expired by."""
+    return f"""
 CREATE FUNCTION {_fn("dispatch_refusal")}(
     p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,
     p_accepting boolean
@@ -705,7 +674,7 @@ BEGIN
             WHERE d.rider_id = p_rider_id
               AND d.document_type = req.document_type
               AND d.verification_status = 'VERIFIED'
-              AND (d.expires_on IS NULL OR d.expires_on >= current_date)
+              AND (d.expires_on IS NULL OR d.expires_on >= {today})
               AND (NOT req.of_the_vehicle OR d.vehicle_id = v.id)
         );
     IF missing IS NOT NULL THEN
@@ -754,7 +723,57 @@ BEGIN
     END IF;
     RETURN NULL;
 END
+$$"""
+
+
+#: Run by orders 0007 on databases built before documents expired in India
+#: time; its reverse puts back the session-date version.
+REPLACE_DISPATCH_REFUSAL = _dispatch_refusal_function(TODAY_IN_INDIA).replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+)
+RESTORE_SESSION_DATE_DISPATCH_REFUSAL = _dispatch_refusal_function("current_date").replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+)
+
+
+DISPATCH_RULES = [
+    *dispatch_map_functions(),
+    # A numeric setting in effect now: the city's own value, else the
+    # platform-wide one, else NULL.
+    f"""
+CREATE FUNCTION {_fn("dispatch_setting")}(p_key varchar, p_city_id bigint) RETURNS numeric
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    found_value jsonb;
+BEGIN
+    IF {_has_column(SYSTEM_SETTINGS, "city_id")} THEN
+        IF p_city_id IS NOT NULL THEN
+            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id = $2 {_LATEST}'
+                INTO found_value USING p_key, p_city_id;
+        END IF;
+        IF found_value IS NULL THEN
+            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id IS NULL {_LATEST}'
+                INTO found_value USING p_key;
+        END IF;
+    ELSE
+        EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} {_LATEST}'
+            INTO found_value USING p_key;
+    END IF;
+    IF found_value IS NULL OR jsonb_typeof(found_value) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(found_value) = 'number'
+            OR (jsonb_typeof(found_value) = 'string' AND found_value #>> '{{}}' ~ '^[0-9]+(\\.[0-9]+)?$') THEN
+        RETURN (found_value #>> '{{}}')::numeric;
+    END IF;
+    RAISE EXCEPTION 'access_mgmt.system_settings: setting % (city id %) is %, not a number',
+        p_key, p_city_id, found_value
+        USING ERRCODE = 'invalid_parameter_value';
+END
 $$""",
+    # A document is valid through its expiry date in India, whatever the
+    # session's time zone (Django's sessions are in UTC).
+    _dispatch_refusal_function(TODAY_IN_INDIA),
     f"""
 CREATE FUNCTION {_fn("order_rider_assignments_dispatch")}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

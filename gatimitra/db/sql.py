@@ -10,6 +10,10 @@ from gatimitra.db.tables import display_table, quote_table, split_table
 
 #: Shared trigger function that refuses UPDATE/DELETE (created by the
 #: gatimitra app's first migration).
+#: "Today" for business dates (a licence valid until 31 March is valid all
+#: of that Indian day), whatever the session's time zone: Django sets UTC.
+TODAY_IN_INDIA = "(now() AT TIME ZONE 'Asia/Kolkata')::date"
+
 REFUSE_CHANGE_FUNCTION = "public.gatimitra_refuse_change"
 APPEND_ONLY_TRIGGER = "append_only"
 
