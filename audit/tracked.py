@@ -258,23 +258,34 @@ UNTRACKED = {
 }
 
 
-def history_url(model, pk):
-    """The admin URL listing the audit entries of one tracked row, or None."""
+def history_log_model(model):
+    """The audit log model that records changes of ``model``, or None when
+    ``model`` is not tracked."""
     from django.apps import apps
-    from django.urls import reverse
-    from django.utils.http import urlencode
 
     from gatimitra.db.tables import split_table
 
     label = model._meta.label
     for track in TRACKED:
         if track.model == label:
-            log_model = next(
+            return next(
                 m
                 for m in apps.get_app_config("audit").get_models()
                 if split_table(m._meta.db_table)[1] == track.log_table
             )
-            url = reverse(f"admin:audit_{log_model._meta.model_name}_changelist")
-            query = urlencode({"table_name": split_table(model._meta.db_table)[1], "row_pk": pk})
-            return f"{url}?{query}"
     return None
+
+
+def history_url(model, pk):
+    """The admin URL listing the audit entries of one tracked row, or None."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from gatimitra.db.tables import split_table
+
+    log_model = history_log_model(model)
+    if log_model is None:
+        return None
+    url = reverse(f"admin:audit_{log_model._meta.model_name}_changelist")
+    query = urlencode({"table_name": split_table(model._meta.db_table)[1], "row_pk": pk})
+    return f"{url}?{query}"

@@ -149,11 +149,16 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
         return not self._append_only() and super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from audit.tracked import history_url
+        from audit.tracked import history_log_model, history_url
 
+        # The link only for those who may open it: a support agent or ops
+        # manager would otherwise be shown a button that answers 403.
+        log_model = history_log_model(self.model)
+        log_admin = self.admin_site._registry.get(log_model) if log_model else None
+        visible = log_admin is not None and log_admin.has_view_permission(request)
         extra_context = {
             **(extra_context or {}),
-            "audit_history_url": history_url(self.model, object_id),
+            "audit_history_url": history_url(self.model, object_id) if visible else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

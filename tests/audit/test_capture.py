@@ -151,3 +151,24 @@ def test_tracked_object_admin_page_links_to_its_history(client, superuser, subje
     history = client.get(url)
     assert history.status_code == 200
     assert "INSERT" in history.content.decode()
+
+
+def test_history_link_only_for_those_who_may_read_the_audit_log(
+    client, seeded_roles, staff_with_roles
+):
+    from customers.factories import CustomerFactory
+
+    seeded_roles("SUPPORT_AGENT", "READ_ONLY_AUDITOR")
+    customer = CustomerFactory()
+    page_url = reverse("admin:customers_customer_change", args=[customer.pk])
+
+    client.force_login(staff_with_roles("SUPPORT_AGENT"))
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert page.context["audit_history_url"] is None
+    assert b"Audit history" not in page.content
+
+    client.force_login(staff_with_roles("READ_ONLY_AUDITOR"))
+    page = client.get(page_url)
+    assert "table_name=customers" in page.context["audit_history_url"]
+    assert client.get(page.context["audit_history_url"]).status_code == 200
