@@ -51,7 +51,6 @@ from access_mgmt.models import (
     UserPermissionOverride,
     UserRole,
 )
-from gatimitra.demo import vocab
 
 DEMO_STAFF_PASSWORD = "gatimitra-demo"
 
@@ -70,14 +69,22 @@ STAFF_MIX = (
 def _ip(rng, private=False):
     if private:
         return f"10.{rng.randrange(10, 40)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    return str(IPv4Address(rng.choice((0x31000000, 0x67000000, 0x7A000000)) + rng.randrange(1 << 22)))
+    return str(
+        IPv4Address(rng.choice((0x31000000, 0x67000000, 0x7A000000)) + rng.randrange(1 << 22))
+    )
+
+
+def _public_key(rng):
+    """A PEM-shaped public key (the CHECK refuses private keys)."""
+    body = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" + rng.hexdigits(48)
+    return f"-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----"
 
 
 def _user_agent(rng):
     return rng.pick(
         (
-            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Version/17.5 Safari/605.1.15",
             "GatiMitra/5.12.0 (Android 14; Redmi Note 13)",
             "GatiMitra/5.12.0 (iOS 17.5; iPhone 13)",
         )
@@ -94,9 +101,14 @@ def build_staff(demo):
     teams = []
     for city in demo.cities:
         teams.append(
-            {"code": f"OPS_{city.code}", "name": f"{city.name} city operations",
-             "team_type": "CITY_OPS", "city_id": city.id, "is_active": True,
-             "description": f"Store, rider and order operations in {city.name}."}
+            {
+                "code": f"OPS_{city.code}",
+                "name": f"{city.name} city operations",
+                "team_type": "CITY_OPS",
+                "city_id": city.id,
+                "is_active": True,
+                "description": f"Store, rider and order operations in {city.name}.",
+            }
         )
     for code, name, kind, vendor in (
         ("SUPPORT_L1_CENTRAL", "Customer support L1", "SUPPORT_L1", "Teleperf BPO"),
@@ -106,8 +118,16 @@ def build_staff(demo):
         ("MERCHANT_ONBOARDING", "Merchant onboarding", "MERCHANT_ONBOARDING", ""),
         ("PLATFORM_ENG", "Platform engineering", "ENGINEERING", ""),
     ):
-        teams.append({"code": code, "name": name, "team_type": kind, "vendor_name": vendor,
-                      "is_active": True, "description": ""})
+        teams.append(
+            {
+                "code": code,
+                "name": name,
+                "team_type": kind,
+                "vendor_name": vendor,
+                "is_active": True,
+                "description": "",
+            }
+        )
     for team in teams:
         team["created_at"] = demo.days_ago(700)
     demo.insert(Team, teams)
@@ -120,7 +140,9 @@ def build_staff(demo):
     demo.staff = {code: [] for code, _share, _team in STAFF_MIX}
     weights = [share for _code, share, _team in STAFF_MIX]
     for n in range(plan.staff):
-        code, _share, team_type = STAFF_MIX[n] if n < len(STAFF_MIX) else rng.choices(STAFF_MIX, weights)[0]
+        code, _share, team_type = (
+            STAFF_MIX[n] if n < len(STAFF_MIX) else rng.choices(STAFF_MIX, weights)[0]
+        )
         city = rng.pick(demo.cities)
         first, surname, _female = demo.person(rng, city)
         joined = demo.days_ago(30 + rng.randrange(900))
@@ -129,7 +151,9 @@ def build_staff(demo):
             if team_type == "CITY_OPS"
             else rng.pick(by_type[team_type])
         )
-        status = "ACTIVE" if n < len(STAFF_MIX) or rng.chance(0.93) else rng.pick(("LOCKED", "DISABLED"))
+        status = (
+            "ACTIVE" if n < len(STAFF_MIX) or rng.chance(0.93) else rng.pick(("LOCKED", "DISABLED"))
+        )
         user = {
             "email": f"{first}.{surname}{n + 1}@gatimitra.in".lower().replace("'", ""),
             "full_name": f"{first} {surname}",
@@ -145,13 +169,31 @@ def build_staff(demo):
         }
         users.append(user)
         members.append(
-            {"user": user, "team_id": team["id"], "is_lead": rng.chance(0.15),
-             "queues": rng.sample(["order-issues", "refunds", "rider-kyc", "merchant-kyc",
-                                   "payouts", "escalations"], 2),
-             "skills": rng.sample(["english", "hindi", "kannada", "telugu", "tamil", "marathi"], 2),
-             "joined_at": joined, "created_at": joined}
+            {
+                "user": user,
+                "team_id": team["id"],
+                "is_lead": rng.chance(0.15),
+                "queues": rng.sample(
+                    [
+                        "order-issues",
+                        "refunds",
+                        "rider-kyc",
+                        "merchant-kyc",
+                        "payouts",
+                        "escalations",
+                    ],
+                    2,
+                ),
+                "skills": rng.sample(
+                    ["english", "hindi", "kannada", "telugu", "tamil", "marathi"], 2
+                ),
+                "joined_at": joined,
+                "created_at": joined,
+            }
         )
-        user_roles.append({"user": user, "role_id": roles[code], "valid_from": joined, "created_at": joined})
+        user_roles.append(
+            {"user": user, "role_id": roles[code], "valid_from": joined, "created_at": joined}
+        )
         demo.staff[code].append(user)
     demo.insert(SystemUser, users)
     demo.staff_ids = [u["id"] for u in users if u["status"] == "ACTIVE"]
@@ -169,7 +211,9 @@ def build_staff(demo):
     for user, role in zip(users, user_roles, strict=True):
         team = next(t for t in teams if t["id"] == user["primary_team_id"])
         if team.get("city_id"):
-            scopes.append({"user_role_id": role["id"], "scope_type": "CITY", "city_id": team["city_id"]})
+            scopes.append(
+                {"user_role_id": role["id"], "scope_type": "CITY", "city_id": team["city_id"]}
+            )
         elif rng.chance(0.2):
             scopes.append({"user_role_id": role["id"], "scope_type": "TEAM", "team_id": team["id"]})
         else:
@@ -190,41 +234,68 @@ def _credentials(demo, rng, users, password):
         changed = user["created_at"] + timedelta(days=rng.randrange(1, 30))
         changed = min(changed, demo.now - timedelta(days=1))
         credentials.append(
-            {"user_id": user["id"], "password_changed_at": changed, "must_change": False,
-             "expires_at": changed + timedelta(days=90), "failed_attempts": 0,
-             "created_at": user["created_at"]}
+            {
+                "user_id": user["id"],
+                "password_changed_at": changed,
+                "must_change": False,
+                "expires_at": changed + timedelta(days=90),
+                "failed_attempts": 0,
+                "created_at": user["created_at"],
+            }
         )
         for k in range(rng.randrange(0, 3)):
             salt = rng.letters(22, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
             history.append(
-                {"user_id": user["id"], "password_hash": f"pbkdf2_sha256$870000${salt}${rng.hexdigits(44)}=",
-                 "created_at": user["created_at"] + timedelta(days=90 * k)}
+                {
+                    "user_id": user["id"],
+                    "password_hash": f"pbkdf2_sha256$870000${salt}${rng.hexdigits(44)}=",
+                    "created_at": user["created_at"] + timedelta(days=90 * k),
+                }
             )
         if rng.chance(0.7):
             if rng.chance(0.75):
                 factors.append(
-                    {"user_id": user["id"], "factor_type": "TOTP", "label": "Authenticator app",
-                     "secret_ref": f"vault://gatimitra/staff-mfa/{user['employee_id'].lower()}",
-                     "sign_count": 0, "is_primary": True, "verified_at": user["created_at"],
-                     "last_used_at": user["last_login"], "created_at": user["created_at"]}
+                    {
+                        "user_id": user["id"],
+                        "factor_type": "TOTP",
+                        "label": "Authenticator app",
+                        "secret_ref": f"vault://gatimitra/staff-mfa/{user['employee_id'].lower()}",
+                        "sign_count": 0,
+                        "is_primary": True,
+                        "verified_at": user["created_at"],
+                        "last_used_at": user["last_login"],
+                        "created_at": user["created_at"],
+                    }
                 )
             else:
                 factors.append(
-                    {"user_id": user["id"], "factor_type": "WEBAUTHN", "label": "YubiKey 5C",
-                     "credential_id": f"wa-{rng.hexdigits(32)}",
-                     "public_key": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"
-                     + rng.hexdigits(40) + "\n-----END PUBLIC KEY-----",
-                     "sign_count": rng.randrange(1, 400), "is_primary": True,
-                     "verified_at": user["created_at"], "last_used_at": user["last_login"],
-                     "created_at": user["created_at"]}
+                    {
+                        "user_id": user["id"],
+                        "factor_type": "WEBAUTHN",
+                        "label": "YubiKey 5C",
+                        "credential_id": f"wa-{rng.hexdigits(32)}",
+                        "public_key": _public_key(rng),
+                        "sign_count": rng.randrange(1, 400),
+                        "is_primary": True,
+                        "verified_at": user["created_at"],
+                        "last_used_at": user["last_login"],
+                        "created_at": user["created_at"],
+                    }
                 )
         if rng.chance(0.6):
             seen = user["last_login"]
             devices.append(
-                {"user_id": user["id"], "fingerprint_hash": demo.hash(f"staff-device-{user['id']}"),
-                 "platform": "WEB", "device_name": rng.pick(("Office laptop", "MacBook Air", "ThinkPad T14")),
-                 "user_agent": _user_agent(rng), "last_ip": _ip(rng, private=True), "last_seen_at": seen,
-                 "expires_at": seen + timedelta(days=30), "created_at": seen - timedelta(days=5)}
+                {
+                    "user_id": user["id"],
+                    "fingerprint_hash": demo.hash(f"staff-device-{user['id']}"),
+                    "platform": "WEB",
+                    "device_name": rng.pick(("Office laptop", "MacBook Air", "ThinkPad T14")),
+                    "user_agent": _user_agent(rng),
+                    "last_ip": _ip(rng, private=True),
+                    "last_seen_at": seen,
+                    "expires_at": seen + timedelta(days=30),
+                    "created_at": seen - timedelta(days=5),
+                }
             )
     demo.copy(UserCredential, credentials)
     demo.insert(PasswordHistory, history)
@@ -237,23 +308,46 @@ def _approvals(demo, rng, users):
     roles = demo.roles
     workflows = [
         ("RIDER_ACTIVATION", "Rider activation", "riders.rider", ["KYC_REVIEWER"]),
-        ("LARGE_REFUND", "Refund above 2,000 rupees", "orders.orderrefund", ["SUPPORT_AGENT", "FINANCE"]),
-        ("MENU_PRICE_CHANGE", "Menu price change", "merchants.merchantmenuchangerequest",
-         ["MERCHANT_ONBOARDING"]),
+        (
+            "LARGE_REFUND",
+            "Refund above 2,000 rupees",
+            "orders.orderrefund",
+            ["SUPPORT_AGENT", "FINANCE"],
+        ),
+        (
+            "MENU_PRICE_CHANGE",
+            "Menu price change",
+            "merchants.merchantmenuchangerequest",
+            ["MERCHANT_ONBOARDING"],
+        ),
         ("PII_ACCESS", "Access to personal data", "access_mgmt.piiaccessgrant", ["SUPER_ADMIN"]),
         ("ROLE_GRANT", "Staff role grant", "access_mgmt.userrole", ["SUPER_ADMIN"]),
     ]
     wf_rows, step_rows = [], []
-    for code, name, target, approvers in workflows:
-        wf_rows.append({"code": code, "name": name, "target_entity_type": target, "is_active": True,
-                        "description": f"{name}: maker-checker approval.", "created_at": demo.days_ago(600)})
+    for code, name, target, _approvers in workflows:
+        wf_rows.append(
+            {
+                "code": code,
+                "name": name,
+                "target_entity_type": target,
+                "is_active": True,
+                "description": f"{name}: maker-checker approval.",
+                "created_at": demo.days_ago(600),
+            }
+        )
     demo.insert(ApprovalWorkflow, wf_rows)
     for wf, (_code, _name, _target, approvers) in zip(wf_rows, workflows, strict=True):
         wf["steps"] = []
         for number, role in enumerate(approvers, start=1):
-            step = {"workflow_id": wf["id"], "step_no": number, "name": f"{role.replace('_', ' ').title()} review",
-                    "quorum": 1, "sla_minutes": 240 * number, "approver_role_id": roles[role],
-                    "created_at": demo.days_ago(600)}
+            step = {
+                "workflow_id": wf["id"],
+                "step_no": number,
+                "name": f"{role.replace('_', ' ').title()} review",
+                "quorum": 1,
+                "sla_minutes": 240 * number,
+                "approver_role_id": roles[role],
+                "created_at": demo.days_ago(600),
+            }
             step_rows.append(step)
             wf["steps"].append(step)
     demo.insert(ApprovalWorkflowStep, step_rows)
@@ -266,15 +360,31 @@ def _approvals(demo, rng, users):
         requester = rng.pick(active)
         created = demo.now - timedelta(hours=rng.randrange(2, 24 * 60))
         status = rng.choices(("APPROVED", "REJECTED", "PENDING", "EXPIRED"), (70, 10, 15, 5))[0]
-        decided = created + timedelta(minutes=rng.randrange(10, 600)) if status != "PENDING" else None
+        if n < len(wf_rows):  # every workflow has an approved request
+            wf, status = wf_rows[n], "APPROVED"
+        decided = (
+            created + timedelta(minutes=rng.randrange(10, 600)) if status != "PENDING" else None
+        )
         request = {
-            "workflow_id": wf["id"], "requested_by_id": requester["id"],
-            "target_entity_type": wf["target_entity_type"], "target_entity_id": 1000 + n,
-            "payload": {"reason": "demo", "ticket": f"OPS-{4000 + n}"}, "status": status,
-            "reason": rng.pick(("Customer escalation", "Document re-verified", "Price correction",
-                                "Quarterly access review")),
-            "decided_at": decided, "expires_at": created + timedelta(days=3),
-            "current_step_id": wf["steps"][-1]["id"] if status != "PENDING" else wf["steps"][0]["id"],
+            "workflow_id": wf["id"],
+            "requested_by_id": requester["id"],
+            "target_entity_type": wf["target_entity_type"],
+            "target_entity_id": 1000 + n,
+            "payload": {"reason": "demo", "ticket": f"OPS-{4000 + n}"},
+            "status": status,
+            "reason": rng.pick(
+                (
+                    "Customer escalation",
+                    "Document re-verified",
+                    "Price correction",
+                    "Quarterly access review",
+                )
+            ),
+            "decided_at": decided,
+            "expires_at": created + timedelta(days=3),
+            "current_step_id": wf["steps"][-1]["id"]
+            if status != "PENDING"
+            else wf["steps"][0]["id"],
             "created_at": created,
         }
         requests.append(request)
@@ -285,19 +395,35 @@ def _approvals(demo, rng, users):
         wf = next(w for w in wf_rows if w["id"] == request["workflow_id"])
         checkers = [u for u in active if u["id"] != request["requested_by_id"]]
         for step in wf["steps"]:
-            decision = "REJECT" if request["status"] == "REJECTED" and step is wf["steps"][-1] else "APPROVE"
+            decision = (
+                "REJECT"
+                if request["status"] == "REJECTED" and step is wf["steps"][-1]
+                else "APPROVE"
+            )
             if request["status"] == "EXPIRED":
                 decision = "COMMENT"
             actions.append(
-                {"request_id": request["id"], "step_id": step["id"], "actor_id": rng.pick(checkers)["id"],
-                 "decision": decision,
-                 "comment": "" if decision == "APPROVE" else rng.pick(
-                     ("Evidence does not support the request", "Waiting on the merchant; expiring")),
-                 "created_at": request["decided_at"]}
+                {
+                    "request_id": request["id"],
+                    "step_id": step["id"],
+                    "actor_id": rng.pick(checkers)["id"],
+                    "decision": decision,
+                    "comment": ""
+                    if decision == "APPROVE"
+                    else rng.pick(
+                        (
+                            "Evidence does not support the request",
+                            "Waiting on the merchant; expiring",
+                        )
+                    ),
+                    "created_at": request["decided_at"],
+                }
             )
     demo.insert(ApprovalAction, actions)
     demo.approvals = {
-        code: [r["id"] for r in requests if r["workflow_id"] == wf["id"] and r["status"] == "APPROVED"]
+        code: [
+            r["id"] for r in requests if r["workflow_id"] == wf["id"] and r["status"] == "APPROVED"
+        ]
         for code, wf in demo.workflows.items()
     }
     demo.approved_requests = [r["id"] for r in requests if r["status"] == "APPROVED"]
@@ -314,8 +440,17 @@ def _platform(demo, rng):
         ("payments.kill_switch", "Stop online payments", "BOOLEAN", False, True),
     ]
     flag_rows = [
-        {"key": key, "name": name, "flag_type": kind, "default_value": default, "is_kill_switch": kill,
-         "is_enabled": not kill, "owner_id": owner, "description": name, "created_at": demo.days_ago(300)}
+        {
+            "key": key,
+            "name": name,
+            "flag_type": kind,
+            "default_value": default,
+            "is_kill_switch": kill,
+            "is_enabled": not kill,
+            "owner_id": owner,
+            "description": name,
+            "created_at": demo.days_ago(300),
+        }
         for key, name, kind, default, kill in flags
     ]
     demo.insert(FeatureFlag, flag_rows)
@@ -323,11 +458,18 @@ def _platform(demo, rng):
     for flag in flag_rows[:4]:
         for priority, city in enumerate(demo.cities[:2], start=1):
             rules.append(
-                {"flag_id": flag["id"], "priority": priority, "city_id": city.id,
-                 "principal_type": "CUSTOMER", "platform": rng.pick(("ANDROID", "IOS")),
-                 "min_app_version": "5.11.0", "rollout_percent": rng.pick((10, 25, 50, 100)),
-                 "variant": "treatment" if flag["flag_type"] == "VARIANT" else "",
-                 "service_type": "RIDE" if flag["key"] == "ride.bike_taxi" else None, "is_active": True}
+                {
+                    "flag_id": flag["id"],
+                    "priority": priority,
+                    "city_id": city.id,
+                    "principal_type": "CUSTOMER",
+                    "platform": rng.pick(("ANDROID", "IOS")),
+                    "min_app_version": "5.11.0",
+                    "rollout_percent": rng.pick((10, 25, 50, 100)),
+                    "variant": "treatment" if flag["flag_type"] == "VARIANT" else "",
+                    "service_type": "RIDE" if flag["key"] == "ride.bike_taxi" else None,
+                    "is_active": True,
+                }
             )
     demo.insert(FeatureFlagRule, rules)
 
@@ -337,13 +479,27 @@ def _platform(demo, rng):
         ("orders.auto_cancel_minutes", 20, "Unaccepted food orders are cancelled after this."),
         ("payouts.merchant_min_amount", 100, "Smaller merchant payouts roll over."),
     ):
-        settings_rows.append({"key": key, "value": value, "description": description, "version": 1,
-                              "effective_from": demo.days_ago(365), "updated_by_id": owner})
+        settings_rows.append(
+            {
+                "key": key,
+                "value": value,
+                "description": description,
+                "version": 1,
+                "effective_from": demo.days_ago(365),
+                "updated_by_id": owner,
+            }
+        )
     for city in demo.cities[:3]:
         settings_rows.append(
-            {"key": "cod.cash_in_hand_cap", "city_id": city.id, "value": 4000 if city.code == "MUM" else 5000,
-             "description": f"COD cash a rider may hold in {city.name}.", "version": 1,
-             "effective_from": demo.days_ago(200), "updated_by_id": owner}
+            {
+                "key": "cod.cash_in_hand_cap",
+                "city_id": city.id,
+                "value": 4000 if city.code == "MUM" else 5000,
+                "description": f"COD cash a rider may hold in {city.name}.",
+                "version": 1,
+                "effective_from": demo.days_ago(200),
+                "updated_by_id": owner,
+            }
         )
     demo.insert(SystemSetting, settings_rows)
 
@@ -351,12 +507,15 @@ def _platform(demo, rng):
     for n, algorithm in enumerate(("ES256", "ES256", "RS256")):
         activates = demo.days_ago(400 - 180 * n)
         keys.append(
-            {"kid": f"gm-{activates:%Y%m}-{algorithm.lower()}", "algorithm": algorithm,
-             "public_key": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"
-             + rng.hexdigits(48) + "\n-----END PUBLIC KEY-----",
-             "private_key_ref": f"kms://ap-south-1/gatimitra/jwt/{activates:%Y%m}",
-             "activates_at": activates, "retires_at": activates + timedelta(days=365) if n < 2 else None,
-             "created_at": activates}
+            {
+                "kid": f"gm-{activates:%Y%m}-{algorithm.lower()}",
+                "algorithm": algorithm,
+                "public_key": _public_key(rng),
+                "private_key_ref": f"kms://ap-south-1/gatimitra/jwt/{activates:%Y%m}",
+                "activates_at": activates,
+                "retires_at": activates + timedelta(days=365) if n < 2 else None,
+                "created_at": activates,
+            }
         )
     demo.insert(JwtSigningKey, keys)
 
@@ -368,59 +527,136 @@ def _platform(demo, rng):
         ("ONDC gateway", "ONDC_PARTICIPANT", "ondc@gatimitra.in"),
     ):
         clients.append(
-            {"client_id": f"gmc_{rng.hexdigits(16)}", "name": name, "client_type": kind, "status": "ACTIVE",
-             "contact_email": email, "webhook_url": f"https://{name.split()[0].lower()}.example/hooks",
-             "created_by_id": owner, "description": name, "created_at": demo.days_ago(500)}
+            {
+                "client_id": f"gmc_{rng.hexdigits(16)}",
+                "name": name,
+                "client_type": kind,
+                "status": "ACTIVE",
+                "contact_email": email,
+                "webhook_url": f"https://{name.split()[0].lower()}.example/hooks",
+                "created_by_id": owner,
+                "description": name,
+                "created_at": demo.days_ago(500),
+            }
         )
     demo.insert(ApiClient, clients)
     demo.api_clients = clients
     _api_access(demo, rng, clients)
 
     policies = [
-        {"code": "CUSTOMER_OTP", "route_pattern": "/api/v1/auth/otp", "principal_type": "CUSTOMER",
-         "requests_per_window": 5, "window_seconds": 600, "burst": 2, "is_active": True},
-        {"code": "RIDER_LOCATION", "route_pattern": "/api/v1/rider/location", "principal_type": "RIDER",
-         "requests_per_window": 120, "window_seconds": 60, "burst": 30, "is_active": True},
-        {"code": "GATEWAY_WEBHOOKS", "route_pattern": "", "api_client_id": clients[1]["id"],
-         "requests_per_window": 600, "window_seconds": 60, "burst": 100, "is_active": True},
+        {
+            "code": "CUSTOMER_OTP",
+            "route_pattern": "/api/v1/auth/otp",
+            "principal_type": "CUSTOMER",
+            "requests_per_window": 5,
+            "window_seconds": 600,
+            "burst": 2,
+            "is_active": True,
+        },
+        {
+            "code": "RIDER_LOCATION",
+            "route_pattern": "/api/v1/rider/location",
+            "principal_type": "RIDER",
+            "requests_per_window": 120,
+            "window_seconds": 60,
+            "burst": 30,
+            "is_active": True,
+        },
+        {
+            "code": "GATEWAY_WEBHOOKS",
+            "route_pattern": "",
+            "api_client_id": clients[1]["id"],
+            "requests_per_window": 600,
+            "window_seconds": 60,
+            "burst": 100,
+            "is_active": True,
+        },
     ]
     demo.insert(RateLimitPolicy, policies)
     demo.insert(
         IpAllowlist,
-        [{"cidr": "10.20.0.0/16", "purpose": "ADMIN_CONSOLE", "description": "Office VPN",
-          "is_active": True, "created_by_id": owner, "role_id": demo.roles["SUPER_ADMIN"]},
-         {"cidr": "52.66.0.0/16", "purpose": "WEBHOOK", "description": "Razorpay webhook range",
-          "is_active": True, "created_by_id": owner, "api_client_id": clients[1]["id"]}],
+        [
+            {
+                "cidr": "10.20.0.0/16",
+                "purpose": "ADMIN_CONSOLE",
+                "description": "Office VPN",
+                "is_active": True,
+                "created_by_id": owner,
+                "role_id": demo.roles["SUPER_ADMIN"],
+            },
+            {
+                "cidr": "52.66.0.0/16",
+                "purpose": "WEBHOOK",
+                "description": "Razorpay webhook range",
+                "is_active": True,
+                "created_by_id": owner,
+                "api_client_id": clients[1]["id"],
+            },
+        ],
     )
     permissions = list(SystemPermission.objects.order_by("id").values_list("id", "code"))
     demo.permissions = permissions
-    refund = next((pid for pid, code in permissions if code == "orders.change_orderrefund"), permissions[0][0])
+    refund = next(
+        (pid for pid, code in permissions if code == "orders.change_orderrefund"), permissions[0][0]
+    )
     demo.insert(
         AccessPolicy,
-        [{"code": "REFUND_ABOVE_2000", "permission_id": refund, "condition": {"amount_gt": 2000},
-          "max_amount": 2000, "requires_approval": True,
-          "approval_workflow_id": demo.workflows["LARGE_REFUND"]["id"], "priority": 10, "is_active": True,
-          "description": "Refunds above 2,000 rupees need finance approval."},
-         {"code": "PII_EXPORT", "permission_id": permissions[0][0], "condition": {"action": "export"},
-          "requires_approval": True, "approval_workflow_id": demo.workflows["PII_ACCESS"]["id"],
-          "priority": 20, "is_active": True, "description": "Exports of personal data need approval."}],
+        [
+            {
+                "code": "REFUND_ABOVE_2000",
+                "permission_id": refund,
+                "condition": {"amount_gt": 2000},
+                "max_amount": 2000,
+                "requires_approval": True,
+                "approval_workflow_id": demo.workflows["LARGE_REFUND"]["id"],
+                "priority": 10,
+                "is_active": True,
+                "description": "Refunds above 2,000 rupees need finance approval.",
+            },
+            {
+                "code": "PII_EXPORT",
+                "permission_id": permissions[0][0],
+                "condition": {"action": "export"},
+                "requires_approval": True,
+                "approval_workflow_id": demo.workflows["PII_ACCESS"]["id"],
+                "priority": 20,
+                "is_active": True,
+                "description": "Exports of personal data need approval.",
+            },
+        ],
     )
 
 
 def _api_access(demo, rng, clients):
     keys, grants = [], []
-    view = [pid for pid, code in SystemPermission.objects.values_list("id", "code") if ".view_" in code]
+    view = [
+        pid
+        for pid, code in SystemPermission.objects.order_by("id").values_list("id", "code")
+        if ".view_" in code
+    ]
     for client in clients:
         created = client["created_at"] + timedelta(days=2)
         keys.append(
-            {"api_client_id": client["id"], "key_prefix": f"gm_live_{rng.letters(8, 'abcdefghjkmnpqrstuvwxyz23456789')}",
-             "key_hash": demo.hash(f"api-key-{client['client_id']}"), "scopes": ["orders:read", "orders:write"],
-             "expires_at": created + timedelta(days=730), "last_used_at": demo.now - timedelta(minutes=5),
-             "created_by_id": demo.admin_id, "created_at": created}
+            {
+                "api_client_id": client["id"],
+                "key_prefix": f"gm_live_{rng.letters(8, 'abcdefghjkmnpqrstuvwxyz23456789')}",
+                "key_hash": demo.hash(f"api-key-{client['client_id']}"),
+                "scopes": ["orders:read", "orders:write"],
+                "expires_at": created + timedelta(days=730),
+                "last_used_at": demo.now - timedelta(minutes=5),
+                "created_by_id": demo.admin_id,
+                "created_at": created,
+            }
         )
         for pid in rng.sample(view, min(3, len(view))):
-            grants.append({"api_client_id": client["id"], "permission_id": pid, "effect": "ALLOW",
-                           "granted_by_id": demo.admin_id})
+            grants.append(
+                {
+                    "api_client_id": client["id"],
+                    "permission_id": pid,
+                    "effect": "ALLOW",
+                    "granted_by_id": demo.admin_id,
+                }
+            )
     demo.insert(ApiKey, keys)
     demo.insert(ApiClientPermission, grants)
 
@@ -431,7 +667,7 @@ def _api_access(demo, rng, clients):
 def build_activity(demo):
     """Sign-ins, OTPs, sessions, lockouts, invitations, PII grants."""
     rng = demo.rng("access", "activity")
-    staff = [uid for uid in demo.staff_ids]
+    staff = list(demo.staff_ids)
     principals = (
         [("CUSTOMER", c) for c in demo.customer_ids[: demo.count(40, 30_000)]]
         + [("RIDER", r.id) for r in demo.riders[: demo.count(20, 10_000)]]
@@ -444,41 +680,71 @@ def build_activity(demo):
         revoked = rng.chance(0.2)
         platform = "WEB" if kind == "SYSTEM_USER" else rng.pick(("ANDROID", "ANDROID", "IOS"))
         sessions.append(
-            {"principal_type": kind, "principal_id": pid,
-             "token_hash": demo.hash(f"session-{kind}-{pid}-{created.timestamp()}"),
-             "device_platform": platform, "ip_address": _ip(rng), "user_agent": _user_agent(rng),
-             "last_seen_at": created + timedelta(minutes=rng.randrange(1, 600)),
-             "expires_at": created + timedelta(days=30),
-             "revoked_at": created + timedelta(hours=3) if revoked else None,
-             "revoke_reason": "LOGOUT" if revoked else "", "created_at": created}
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "token_hash": demo.hash(f"session-{kind}-{pid}-{created.timestamp()}"),
+                "device_platform": platform,
+                "ip_address": _ip(rng),
+                "user_agent": _user_agent(rng),
+                "last_seen_at": created + timedelta(minutes=rng.randrange(1, 600)),
+                "expires_at": created + timedelta(days=30),
+                "revoked_at": created + timedelta(hours=3) if revoked else None,
+                "revoke_reason": "LOGOUT" if revoked else "",
+                "created_at": created,
+            }
         )
     demo.insert(AuthSession, sessions)
     for session in sessions:
         method = "PASSWORD" if session["principal_type"] == "SYSTEM_USER" else "OTP"
         if rng.chance(0.15):
             attempts.append(
-                {"principal_type": session["principal_type"], "principal_id": session["principal_id"],
-                 "identifier_hash": demo.hash(f"login-{session['principal_id']}"), "method": method,
-                 "result": "BAD_OTP" if method == "OTP" else "BAD_CREDENTIALS", "ip_address": session["ip_address"],
-                 "user_agent": session["user_agent"], "risk_score": rng.randrange(10, 60),
-                 "created_at": session["created_at"] - timedelta(minutes=1)}
+                {
+                    "principal_type": session["principal_type"],
+                    "principal_id": session["principal_id"],
+                    "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
+                    "method": method,
+                    "result": "BAD_OTP" if method == "OTP" else "BAD_CREDENTIALS",
+                    "ip_address": session["ip_address"],
+                    "user_agent": session["user_agent"],
+                    "risk_score": rng.randrange(10, 60),
+                    "created_at": session["created_at"] - timedelta(minutes=1),
+                }
             )
         attempts.append(
-            {"principal_type": session["principal_type"], "principal_id": session["principal_id"],
-             "identifier_hash": demo.hash(f"login-{session['principal_id']}"), "method": method,
-             "result": "SUCCESS", "ip_address": session["ip_address"], "user_agent": session["user_agent"],
-             "risk_score": rng.randrange(0, 20), "session_id": session["id"], "created_at": session["created_at"]}
+            {
+                "principal_type": session["principal_type"],
+                "principal_id": session["principal_id"],
+                "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
+                "method": method,
+                "result": "SUCCESS",
+                "ip_address": session["ip_address"],
+                "user_agent": session["user_agent"],
+                "risk_score": rng.randrange(0, 20),
+                "session_id": session["id"],
+                "created_at": session["created_at"],
+            }
         )
-        first = {"session_id": session["id"], "family_id": _uuid(rng),
-                 "token_hash": demo.hash(f"refresh-{session['id']}-0"),
-                 "expires_at": session["created_at"] + timedelta(days=30),
-                 "used_at": session["created_at"] + timedelta(hours=1), "created_at": session["created_at"]}
+        first = {
+            "session_id": session["id"],
+            "family_id": _uuid(rng),
+            "token_hash": demo.hash(f"refresh-{session['id']}-0"),
+            "expires_at": session["created_at"] + timedelta(days=30),
+            "used_at": session["created_at"] + timedelta(hours=1),
+            "created_at": session["created_at"],
+        }
         tokens.append(first)
         if rng.chance(0.5):
-            tokens.append({"session_id": session["id"], "family_id": first["family_id"], "parent": first,
-                           "token_hash": demo.hash(f"refresh-{session['id']}-1"),
-                           "expires_at": session["created_at"] + timedelta(days=31),
-                           "created_at": session["created_at"] + timedelta(hours=1)})
+            tokens.append(
+                {
+                    "session_id": session["id"],
+                    "family_id": first["family_id"],
+                    "parent": first,
+                    "token_hash": demo.hash(f"refresh-{session['id']}-1"),
+                    "expires_at": session["created_at"] + timedelta(days=31),
+                    "created_at": session["created_at"] + timedelta(hours=1),
+                }
+            )
     demo.insert(LoginAttempt, attempts)
     first_token = demo.ids(RefreshToken, len(tokens))
     for offset, token in enumerate(tokens):
@@ -493,21 +759,36 @@ def build_activity(demo):
         created = demo.now - timedelta(minutes=rng.randrange(10, 60 * 24 * 10))
         verified = rng.chance(0.85)
         otps.append(
-            {"principal_type": kind, "principal_id": pid, "destination_hash": demo.hash(f"otp-dest-{kind}-{pid}"),
-             "destination_masked": "XXXXXX" + rng.digits(4), "purpose": "LOGIN",
-             "channel": rng.pick(("SMS", "SMS", "WHATSAPP")), "code_hash": demo.hash(f"otp-{pid}-{created}"),
-             "expires_at": created + timedelta(minutes=5), "attempts": 1 if verified else rng.randrange(0, 4),
-             "max_attempts": 5, "verified_at": created + timedelta(seconds=40) if verified else None,
-             "ip_address": _ip(rng), "created_at": created}
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "destination_hash": demo.hash(f"otp-dest-{kind}-{pid}"),
+                "destination_masked": "XXXXXX" + rng.digits(4),
+                "purpose": "LOGIN",
+                "channel": rng.pick(("SMS", "SMS", "WHATSAPP")),
+                "code_hash": demo.hash(f"otp-{pid}-{created}"),
+                "expires_at": created + timedelta(minutes=5),
+                "attempts": 1 if verified else rng.randrange(0, 4),
+                "max_attempts": 5,
+                "verified_at": created + timedelta(seconds=40) if verified else None,
+                "ip_address": _ip(rng),
+                "created_at": created,
+            }
         )
     demo.insert(OtpRequest, otps)
 
     resets = []
     for uid in staff[:: max(1, len(staff) // demo.count(4, 40))]:
         created = demo.now - timedelta(days=rng.randrange(1, 60))
-        resets.append({"user_id": uid, "token_hash": demo.hash(f"reset-{uid}-{created}"),
-                       "expires_at": created + timedelta(hours=2), "requested_ip": _ip(rng),
-                       "created_at": created})
+        resets.append(
+            {
+                "user_id": uid,
+                "token_hash": demo.hash(f"reset-{uid}-{created}"),
+                "expires_at": created + timedelta(hours=2),
+                "requested_ip": _ip(rng),
+                "created_at": created,
+            }
+        )
     demo.insert(PasswordResetToken, resets)
 
     lockouts = []
@@ -515,22 +796,40 @@ def build_activity(demo):
         locked = demo.now - timedelta(hours=rng.randrange(2, 24 * 30))
         released = rng.chance(0.7)
         lockouts.append(
-            {"principal_type": kind, "principal_id": pid, "reason": rng.pick(("FAILED_ATTEMPTS", "OTP_ABUSE")),
-             "failed_attempts": 5, "locked_at": locked, "locked_until": locked + timedelta(minutes=30),
-             "released_at": locked + timedelta(minutes=12) if released else None,
-             "released_by_id": demo.admin_id if released else None,
-             "note": "Released after identity check" if released else "", "created_at": locked}
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "reason": rng.pick(("FAILED_ATTEMPTS", "OTP_ABUSE")),
+                "failed_attempts": 5,
+                "locked_at": locked,
+                "locked_until": locked + timedelta(minutes=30),
+                "released_at": locked + timedelta(minutes=12) if released else None,
+                "released_by_id": demo.admin_id if released else None,
+                "note": "Released after identity check" if released else "",
+                "created_at": locked,
+            }
         )
     demo.insert(AccountLockout, lockouts)
 
     blocked = []
     for n in range(demo.count(4, 200)):
         kind = rng.pick(("IP", "DEVICE_ID", "MOBILE", "UPI_VPA"))
-        value = {"IP": _ip(rng), "DEVICE_ID": rng.hexdigits(16), "MOBILE": f"+91{9000000000 + n}",
-                 "UPI_VPA": f"fraud{n}@ybl"}[kind]
-        blocked.append({"kind": kind, "identifier_hash": demo.hash(f"blocked-{kind}-{value}"),
-                        "identifier_masked": demo.masked(value), "reason": "Chargeback fraud ring",
-                        "created_by_id": demo.admin_id, "created_at": demo.days_ago(rng.randrange(1, 200))})
+        value = {
+            "IP": _ip(rng),
+            "DEVICE_ID": rng.hexdigits(16),
+            "MOBILE": f"+91{9000000000 + n}",
+            "UPI_VPA": f"fraud{n}@ybl",
+        }[kind]
+        blocked.append(
+            {
+                "kind": kind,
+                "identifier_hash": demo.hash(f"blocked-{kind}-{value}"),
+                "identifier_masked": demo.masked(value),
+                "reason": "Chargeback fraud ring",
+                "created_by_id": demo.admin_id,
+                "created_at": demo.days_ago(rng.randrange(1, 200)),
+            }
+        )
     demo.insert(BlockedIdentifier, blocked)
 
     _grants(demo, rng, staff, sessions)
@@ -547,36 +846,57 @@ def _grants(demo, rng, staff, sessions):
     approvals = demo.approvals
     grants, overrides, impersonations = [], [], []
     support = [u["id"] for u in demo.staff["SUPPORT_AGENT"] if u["status"] == "ACTIVE"] or staff
-    for n in range(demo.count(5, 200)):
+    for _ in range(demo.count(5, 200)):
         start = demo.now - timedelta(days=rng.randrange(0, 40))
         grants.append(
-            {"user_id": rng.pick(support), "subject_type": "CUSTOMER", "subject_id": rng.pick(demo.customer_ids),
-             "data_scope": rng.pick(("CONTACT", "ADDRESS", "FULL_PROFILE")),
-             "purpose": "Investigating a delivery complaint", "valid_from": start,
-             "valid_to": start + timedelta(hours=8),
-             "approval_id": rng.pick(approvals["PII_ACCESS"]) if approvals["PII_ACCESS"] else None,
-             "granted_by_id": demo.admin_id, "created_at": start}
+            {
+                "user_id": rng.pick(support),
+                "subject_type": "CUSTOMER",
+                "subject_id": rng.pick(demo.customer_ids),
+                "data_scope": rng.pick(("CONTACT", "ADDRESS", "FULL_PROFILE")),
+                "purpose": "Investigating a delivery complaint",
+                "valid_from": start,
+                "valid_to": start + timedelta(hours=8),
+                "approval_id": rng.pick(approvals["PII_ACCESS"])
+                if approvals["PII_ACCESS"]
+                else None,
+                "granted_by_id": demo.admin_id,
+                "created_at": start,
+            }
         )
     demo.insert(PiiAccessGrant, grants)
     demo.pii_grants = grants
-    for n in range(demo.count(3, 60)):
+    for _ in range(demo.count(3, 60)):
         start = demo.now - timedelta(days=rng.randrange(0, 60))
         overrides.append(
-            {"user_id": rng.pick(support), "permission_id": rng.pick(demo.permissions)[0],
-             "effect": rng.pick(("ALLOW", "DENY")), "reason": "Covering for the finance desk this week",
-             "valid_from": start, "valid_to": start + timedelta(days=7), "granted_by_id": demo.admin_id,
-             "approval_id": rng.pick(demo.approved_requests) if demo.approved_requests else None,
-             "created_at": start}
+            {
+                "user_id": rng.pick(support),
+                "permission_id": rng.pick(demo.permissions)[0],
+                "effect": rng.pick(("ALLOW", "DENY")),
+                "reason": "Covering for the finance desk this week",
+                "valid_from": start,
+                "valid_to": start + timedelta(days=7),
+                "granted_by_id": demo.admin_id,
+                "approval_id": rng.pick(demo.approved_requests) if demo.approved_requests else None,
+                "created_at": start,
+            }
         )
     demo.insert(UserPermissionOverride, overrides)
     staff_sessions = [s for s in sessions if s["principal_type"] == "SYSTEM_USER"]
     for session in staff_sessions[: demo.count(3, 50)]:
         start = session["created_at"] + timedelta(minutes=10)
         impersonations.append(
-            {"user_id": session["principal_id"], "session_id": session["id"], "target_type": "CUSTOMER",
-             "target_id": rng.pick(demo.customer_ids), "reason": "Reproducing a checkout error for a ticket",
-             "started_at": start, "expires_at": start + timedelta(minutes=30),
-             "ended_at": start + timedelta(minutes=rng.randrange(3, 25)), "created_at": start}
+            {
+                "user_id": session["principal_id"],
+                "session_id": session["id"],
+                "target_type": "CUSTOMER",
+                "target_id": rng.pick(demo.customer_ids),
+                "reason": "Reproducing a checkout error for a ticket",
+                "started_at": start,
+                "expires_at": start + timedelta(minutes=30),
+                "ended_at": start + timedelta(minutes=rng.randrange(3, 25)),
+                "created_at": start,
+            }
         )
     demo.insert(ImpersonationSession, impersonations)
 
@@ -591,25 +911,49 @@ def _invitations(demo, rng):
         merchant = n % 2 == 1
         invitation = {
             "email": f"{first}.{surname}.invite{n}@example.in".lower().replace("'", ""),
-            "mobile": demo.mobile("contact"), "token_hash": demo.hash(f"invite-{n}-{created}"),
-            "expires_at": created + timedelta(days=7), "invited_by_id": demo.admin_id, "created_at": created,
+            "mobile": demo.mobile("contact"),
+            "token_hash": demo.hash(f"invite-{n}-{created}"),
+            "expires_at": created + timedelta(days=7),
+            "invited_by_id": demo.admin_id,
+            "created_at": created,
         }
         if merchant:
             parent = rng.pick(demo.parents)
-            invitation.update(invitee_type="MERCHANT_USER", merchant_role=rng.pick(("MANAGER", "STAFF")),
-                              scope_type="MERCHANT_PARENT", parent_id=parent["id"])
+            invitation.update(
+                invitee_type="MERCHANT_USER",
+                merchant_role=rng.pick(("MANAGER", "STAFF")),
+                scope_type="MERCHANT_PARENT",
+                parent_id=parent["id"],
+            )
         else:
-            invitation.update(invitee_type="SYSTEM_USER", role_id=demo.roles["SUPPORT_AGENT"],
-                              scope_type="CITY", city_id=city.id)
+            invitation.update(
+                invitee_type="SYSTEM_USER",
+                role_id=demo.roles["SUPPORT_AGENT"],
+                scope_type="CITY",
+                city_id=city.id,
+            )
             if accepted:
-                invitation.update(accepted_at=created + timedelta(days=1), accepted_user_id=rng.pick(demo.staff_ids))
+                invitation.update(
+                    accepted_at=created + timedelta(days=1),
+                    accepted_user_id=rng.pick(demo.staff_ids),
+                )
         invitations.append(invitation)
     demo.insert(UserInvitation, invitations)
     # Merchant-facing staff roles scoped to the brands and stores they look after.
     onboarding = [r for r in demo.user_roles if r["role_id"] == demo.roles["MERCHANT_ONBOARDING"]]
     for role in onboarding:
-        scopes.append({"user_role_id": role["id"], "scope_type": "MERCHANT_PARENT",
-                       "parent_id": rng.pick(demo.parents)["id"]})
-        scopes.append({"user_role_id": role["id"], "scope_type": "MERCHANT_STORE",
-                       "store_id": rng.pick(demo.stores)["id"]})
+        scopes.append(
+            {
+                "user_role_id": role["id"],
+                "scope_type": "MERCHANT_PARENT",
+                "parent_id": rng.pick(demo.parents)["id"],
+            }
+        )
+        scopes.append(
+            {
+                "user_role_id": role["id"],
+                "scope_type": "MERCHANT_STORE",
+                "store_id": rng.pick(demo.stores)["id"],
+            }
+        )
     demo.insert(UserAccessScope, scopes)

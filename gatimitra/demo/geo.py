@@ -105,7 +105,9 @@ def build(demo):
     demo.copy(ServiceZone, rows)
 
     # Read every usable zone back (fixture ones included).
-    for row in ServiceZone.objects.filter(city_id__in=cities, is_active=True).order_by("id").values():
+    for row in (
+        ServiceZone.objects.filter(city_id__in=cities, is_active=True).order_by("id").values()
+    ):
         city = cities[row["city_id"]]
         services = tuple(s for s in row["services_enabled"] if s in city.services)
         if row["kind"] in ("NO_GO", "RESTRICTED") or not services or row["center_latitude"] is None:
@@ -141,32 +143,64 @@ def _pricing(demo, rng, new_zone_ids, cities):
         if zone is None:
             continue
         if "FOOD" in zone.services:
-            for low, high, base, per_km in ((0, 3000, "20.00", "0.00"), (3000, 7000, "30.00", "6.00")):
+            for low, high, base, per_km in (
+                (0, 3000, "20.00", "0.00"),
+                (3000, 7000, "30.00", "6.00"),
+            ):
                 fee_rows.append(
-                    {"zone_id": zone_id, "service_type": "FOOD", "min_distance_m": low,
-                     "max_distance_m": high, "base_fee": Decimal(base), "per_km_fee": Decimal(per_km)}
+                    {
+                        "zone_id": zone_id,
+                        "service_type": "FOOD",
+                        "min_distance_m": low,
+                        "max_distance_m": high,
+                        "base_fee": Decimal(base),
+                        "per_km_fee": Decimal(per_km),
+                    }
                 )
         if "PARCEL" in zone.services:
-            for low, high, base, per_km in ((0, 5000, "50.00", "8.00"), (5000, 15000, "70.00", "10.00")):
+            for low, high, base, per_km in (
+                (0, 5000, "50.00", "8.00"),
+                (5000, 15000, "70.00", "10.00"),
+            ):
                 fee_rows.append(
-                    {"zone_id": zone_id, "service_type": "PARCEL", "vehicle_type": "MOTORCYCLE",
-                     "min_distance_m": low, "max_distance_m": high, "base_fee": Decimal(base),
-                     "per_km_fee": Decimal(per_km)}
+                    {
+                        "zone_id": zone_id,
+                        "service_type": "PARCEL",
+                        "vehicle_type": "MOTORCYCLE",
+                        "min_distance_m": low,
+                        "max_distance_m": high,
+                        "base_fee": Decimal(base),
+                        "per_km_fee": Decimal(per_km),
+                    }
                 )
     first = demo.ids(DeliveryFeeRule, len(fee_rows))
     for offset, row in enumerate(fee_rows):
-        row.update(id=first + offset, version=1, priority=100, valid_from=valid_from, active=True,
-                   created_at=valid_from)
+        row.update(
+            id=first + offset,
+            version=1,
+            priority=100,
+            valid_from=valid_from,
+            active=True,
+            created_at=valid_from,
+        )
     demo.copy(DeliveryFeeRule, fee_rows)
 
     surge = []
     for zone in rng.sample(demo.zones, min(4, len(demo.zones))):
         service = rng.pick(zone.services)
         surge.append(
-            {"zone_id": zone.id, "service_type": service, "trigger": "PEAK_HOUR",
-             "multiplier": Decimal("1.20"), "max_multiplier": Decimal("2.00"),
-             "max_surge_fee": Decimal("40.00"), "reason": f"Evening peak in {zone.name}",
-             "valid_from": demo.days_ago(90), "active": True, "created_at": demo.days_ago(90)}
+            {
+                "zone_id": zone.id,
+                "service_type": service,
+                "trigger": "PEAK_HOUR",
+                "multiplier": Decimal("1.20"),
+                "max_multiplier": Decimal("2.00"),
+                "max_surge_fee": Decimal("40.00"),
+                "reason": f"Evening peak in {zone.name}",
+                "valid_from": demo.days_ago(90),
+                "active": True,
+                "created_at": demo.days_ago(90),
+            }
         )
     first = demo.ids(SurgePricingRule, len(surge))
     for offset, row in enumerate(surge):
@@ -183,11 +217,21 @@ def _pricing(demo, rng, new_zone_ids, cities):
             if "PARCEL" not in zone.services:
                 continue
             cards.append(
-                {"provider_id": provider["id"], "zone_id": zone.id, "vehicle_type": "MOTORCYCLE",
-                 "min_distance_m": 0, "max_distance_m": 8000, "base_price": Decimal("38.00"),
-                 "per_km_price": Decimal("7.50"), "per_kg_price": Decimal("0.00"),
-                 "band_starts_at": time(8), "band_ends_at": time(23),
-                 "valid_from": demo.days_ago(200), "active": True, "created_at": demo.days_ago(200)}
+                {
+                    "provider_id": provider["id"],
+                    "zone_id": zone.id,
+                    "vehicle_type": "MOTORCYCLE",
+                    "min_distance_m": 0,
+                    "max_distance_m": 8000,
+                    "base_price": Decimal("38.00"),
+                    "per_km_price": Decimal("7.50"),
+                    "per_kg_price": Decimal("0.00"),
+                    "band_starts_at": time(8),
+                    "band_ends_at": time(23),
+                    "valid_from": demo.days_ago(200),
+                    "active": True,
+                    "created_at": demo.days_ago(200),
+                }
             )
     first = demo.ids(ExternalProviderRateCard, len(cards))
     for offset, row in enumerate(cards):
@@ -198,23 +242,31 @@ def _pricing(demo, rng, new_zone_ids, cities):
 def _reference(demo):
     """Fixture reference rows the order generator uses."""
     demo.fare_policies = {}
-    for row in RideFarePolicy.objects.filter(active=True, valid_to__isnull=True).order_by(
-        "city_id", "vehicle_type", "-version"
-    ).values():
+    for row in (
+        RideFarePolicy.objects.filter(active=True, valid_to__isnull=True)
+        .order_by("city_id", "vehicle_type", "-version")
+        .values()
+    ):
         demo.fare_policies.setdefault((row["city_id"], row["vehicle_type"]), row)
     demo.cancellation_reasons = {}
-    for row in CancellationReason.objects.filter(is_active=True).order_by("display_order", "id").values():
+    for row in (
+        CancellationReason.objects.filter(is_active=True).order_by("display_order", "id").values()
+    ):
         demo.cancellation_reasons.setdefault(row["service_type"], []).append(row)
     demo.fee_rules = {}
-    for row in DeliveryFeeRule.objects.filter(active=True).order_by("zone_id", "id").values(
-        "id", "zone_id", "service_type"
+    for row in (
+        DeliveryFeeRule.objects.filter(active=True)
+        .order_by("zone_id", "id")
+        .values("id", "zone_id", "service_type")
     ):
         demo.fee_rules.setdefault((row["zone_id"], row["service_type"]), row["id"])
     provider = ExternalDeliveryProvider.objects.filter(status="ACTIVE").order_by("id").first()
     demo.provider = provider
     demo.rate_cards = {}
     if provider:
-        for row in ExternalProviderRateCard.objects.filter(provider=provider, active=True).order_by(
-            "id"
-        ).values("id", "zone_id"):
+        for row in (
+            ExternalProviderRateCard.objects.filter(provider=provider, active=True)
+            .order_by("id")
+            .values("id", "zone_id")
+        ):
             demo.rate_cards.setdefault(row["zone_id"], row["id"])

@@ -17,7 +17,7 @@ VOLUMES = [
     ("merchant_parents", 8, 2_500, "merchant brands and companies"),
     ("stores", 14, 10_000, "merchant stores (about 1 in 8 parcel pickup points)"),
     ("dishes_per_store", 12, 18, "menu items per food store"),
-    ("riders", 40, 20_000, "riders (about 85% active and dispatchable)"),
+    ("riders", 60, 20_000, "riders (about 85% active and dispatchable)"),
     ("customers", 60, 100_000, "customers"),
     ("orders", 360, 1_000_000, "orders: 62% food, 20% parcel, 18% ride"),
     ("in_flight", 14, 2_000, "of the orders, placed in the last hour and not finished yet"),
@@ -50,17 +50,20 @@ class Plan:
     def scaled(self, factor):
         """The plan with every count multiplied by ``factor`` (at least 1;
         days, menu depth and batch size stay)."""
-        keep = {"name", "days", "dishes_per_store", "batch", "factor"}
+        keep = {"name", "days", "dishes_per_store", "batch", "factor", "in_flight"}
         changes = {
             f.name: max(1, round(getattr(self, f.name) * factor))
             for f in fields(self)
             if f.name not in keep
         }
+        changes["in_flight"] = max(5, round(self.in_flight * factor))
         changes["stores"] = max(changes["stores"], 4)
         changes["merchant_parents"] = max(changes["merchant_parents"], 2)
         changes["riders"] = max(changes["riders"], 12)
         changes["customers"] = max(changes["customers"], 12)
         changes["staff"] = max(changes["staff"], 12)
+        # Several batches even at a tiny scale, so the batch commits are exercised.
+        changes["batch"] = max(100, min(self.batch, changes["orders"] // 5))
         return replace(self, name=f"{self.name}x{factor:g}", factor=factor, **changes)
 
 

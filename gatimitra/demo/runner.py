@@ -12,6 +12,7 @@ bookkeeping row after each step; an interrupted load is reported by the
 next run (which step, how far), and ``--reset`` starts over.
 """
 
+import json
 import time
 from pathlib import Path
 
@@ -54,7 +55,10 @@ def marker():
             [MARKER_KEY],
         )
         row = cursor.fetchone()
-    return row[0] if row else None
+    if not row:
+        return None
+    # Django's connections leave jsonb as text (JSONField decodes it).
+    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
 
 
 def describe_marker(value):
@@ -69,8 +73,6 @@ def describe_marker(value):
 
 
 def _write_marker(demo, status):
-    import json
-
     value = {
         "scale": demo.plan.name,
         "seed": demo.seed,
@@ -144,8 +146,10 @@ def _taken_mobiles():
             "UNION SELECT mobile FROM riders.riders "
             "UNION SELECT mobile FROM access_mgmt.system_users WHERE mobile IS NOT NULL "
             "UNION SELECT mobile FROM merchants.merchant_users "
-            "UNION SELECT contact_mobile FROM merchants.merchant_stores WHERE contact_mobile IS NOT NULL "
-            "UNION SELECT contact_mobile FROM merchants.merchant_parents WHERE contact_mobile IS NOT NULL"
+            "UNION SELECT contact_mobile FROM merchants.merchant_stores "
+            "WHERE contact_mobile IS NOT NULL "
+            "UNION SELECT contact_mobile FROM merchants.merchant_parents "
+            "WHERE contact_mobile IS NOT NULL"
         )
         return {row[0] for row in cursor.fetchall()}
 

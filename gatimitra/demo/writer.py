@@ -13,6 +13,7 @@ database verifies the demo data as it would any other.
 """
 
 import time
+
 from django.db import models
 from psycopg.types.json import Jsonb
 
@@ -185,10 +186,9 @@ class Writer:
         spec.check_keys(rows[0])
         started = time.monotonic()
         default_time = self.default_time
-        with self.connection.cursor() as cursor:
-            with cursor.cursor.copy(spec.copy_sql()) as copy:
-                for values in rows:
-                    copy.write_row(spec.row(values, default_time))
+        with self.connection.cursor() as cursor, cursor.cursor.copy(spec.copy_sql()) as copy:
+            for values in rows:
+                copy.write_row(spec.row(values, default_time))
         self.counts[spec.label] = self.counts.get(spec.label, 0) + len(rows)
         self.seconds[spec.label] = self.seconds.get(spec.label, 0.0) + time.monotonic() - started
         if progress is not None:

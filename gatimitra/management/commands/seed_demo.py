@@ -100,8 +100,13 @@ class Command(BaseCommand):
         counts = demo.writer.counts
         total = sum(counts.values())
         if options["verbosity"] >= 2:
-            for table in sorted(counts):
-                self.stdout.write(f"  {table:<50}{counts[table]:>12,}")
+            seconds = demo.writer.seconds
+            self.stdout.write(f"  {'table':<46}{'rows':>12}{'COPY s':>9}{'rows/s':>10}")
+            for table in sorted(counts, key=lambda t: -seconds[t]):
+                rate = counts[table] / seconds[table] if seconds[table] else 0
+                self.stdout.write(
+                    f"  {table:<46}{counts[table]:>12,}{seconds[table]:>9.2f}{rate:>10,.0f}"
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo: {total:,} rows written with COPY into {len(counts)} tables in "
