@@ -63,6 +63,7 @@ class Demo:
         self.step = None
         self.committed_steps = []
         self._id_blocks = {}
+        self.step_seconds = {}
 
     # Randomness and ids ----------------------------------------------------------
 

@@ -389,6 +389,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             }
         )
     by_parent = {}
+    owners = {parent["id"]: parent["_owner"] for parent in parents}
     for store, row in zip(stores, store_rows, strict=True):
         created = row["created_at"]
         if store.food:
@@ -438,9 +439,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 else None,
                 "valid_from": (created - timedelta(days=1)).date(),
                 "esign_reference": f"LEEGALITY-D-{n:07d}",
-                "signed_by_name": " ".join(
-                    next(p for p in parents if p["id"] == store.parent_id)["_owner"]
-                ),
+                "signed_by_name": " ".join(owners[store.parent_id]),
                 "signed_at": created if signed else None,
                 "created_at": created,
             }
@@ -934,8 +933,9 @@ def _offers_and_ads(demo, rng, stores, parents):
         offers.append(offer)
         store.offer = offer
     demo.insert(MerchantOffer, offers)
+    by_id = {store.id: store for store in food}
     for offer in offers[: max(1, len(offers) // 3)]:
-        store = next(s for s in food if s.id == offer["store_id"])
+        store = by_id[offer["store_id"]]
         offer_items.append(
             {"offer_id": offer["id"], "menu_item_id": store.items[0].id, "is_excluded": False}
         )

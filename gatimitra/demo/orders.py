@@ -204,6 +204,12 @@ class OrderGenerator:
             for service in rider.services:
                 if rider.vehicle_type in ALLOWED_VEHICLE_TYPES[service]:
                     self.riders.setdefault((rider.city.id, service), []).append(rider)
+        self.drivers = {}  # (city id, vehicle type) -> riders who drive it for rides
+        for (city_id, service), riders in self.riders.items():
+            if service == "RIDE":
+                for rider in riders:
+                    self.drivers.setdefault((city_id, rider.vehicle_type), []).append(rider)
+        self._ride_vehicles = {}
         self.expected_assignments = max(1, int(plan.orders * 0.86))
         self.pings_per_trip = max(1, math.ceil(plan.location_logs / self.expected_assignments))
         self.pings_written = 0
@@ -239,8 +245,12 @@ class OrderGenerator:
 
     def ride_vehicles(self, city):
         """Vehicle types a ride can be booked in: priced in the city, with drivers."""
-        drivers = {r.vehicle_type for r in self.riders.get((city.id, "RIDE"), [])}
-        return sorted(v for (cid, v) in self.demo.fare_policies if cid == city.id and v in drivers)
+        if city.id not in self._ride_vehicles:
+            drivers = {r.vehicle_type for r in self.riders.get((city.id, "RIDE"), [])}
+            self._ride_vehicles[city.id] = sorted(
+                v for (cid, v) in self.demo.fare_policies if cid == city.id and v in drivers
+            )
+        return self._ride_vehicles[city.id]
 
     # Time ---------------------------------------------------------------------------
 
@@ -1344,7 +1354,7 @@ class OrderGenerator:
         service, city = ctx["order"]["service_type"], ctx["city"]
         pool = self.riders.get((city.id, service), [])
         if service == "RIDE":
-            pool = [r for r in pool if r.vehicle_type == ctx["vehicle"]]
+            pool = self.drivers.get((city.id, ctx["vehicle"]), [])
         if not pool:
             return None
         placed = ctx["placed"]
@@ -1650,7 +1660,8 @@ class OrderGenerator:
         if status != "rto_delivered":
             self.settle(batch, ctx, earning, done)
             self.invoice(batch, ctx, done)
-            if customer.loyalty_id and ctx["totals"]["total"] >= 149:
+            # Loyalty points are earned on food orders of 199 rupees or more.
+            if service == "FOOD" and customer.loyalty_id and ctx["totals"]["total"] >= 199:
                 points = int(ctx["totals"]["total"] // 10)
                 if points > 0:
                     batch.add(
