@@ -25,6 +25,7 @@ from itertools import accumulate
 from django.db import connection
 
 from customers.models import CustomerLoyaltyTransaction, CustomerWalletTransaction
+from gatimitra.db.tables import quote_table, schema_table
 from gatimitra.demo import vocab
 from gatimitra.demo.customers import loyalty_txn, wallet_txn
 from gatimitra.demo.riders import wallet_entry
@@ -1948,6 +1949,27 @@ class OrderGenerator:
 HOURLY = (2, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 10, 16, 17, 12, 8, 7, 9, 12, 17, 20, 18, 12, 6)
 
 
+#: Tables the order step grows, and the rows their triggers look up.
+GROWING = [
+    *(model._meta.db_table for model in FLUSH_ORDER),
+    schema_table("customers", "customer_loyalty"),
+    schema_table("customers", "customer_wallet"),
+    schema_table("orders", "order_timeline"),
+]
+
+
+def analyze_growing_tables():
+    """Statistics for the tables the step grows, each time they have doubled.
+
+    The triggers' queries are planned once per session and kept; planned
+    while a ledger was nearly empty, "the owner's last entry" becomes a
+    sequential scan of a table that keeps growing (each insert slower than
+    the last). New statistics invalidate those plans."""
+    with connection.cursor() as cursor:
+        for table in GROWING:
+            cursor.execute(f"ANALYZE {quote_table(table)}")
+
+
 def build(demo):
     generator = OrderGenerator(demo)
     plan = demo.plan
@@ -1962,6 +1984,9 @@ def build(demo):
             with demo.batch():
                 batch.flush(demo, progress)
             batch = Batch(demo)
+            batches = made // plan.batch
+            if not plan.small and batches & (batches - 1) == 0:
+                analyze_growing_tables()
     generator.finish(batch)
     with demo.batch():
         batch.flush(demo, progress)

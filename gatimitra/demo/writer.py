@@ -22,6 +22,10 @@ from gatimitra.db.tables import display_table, quote_table
 _MISSING = object()
 
 
+#: A single COPY this big reports its rate (city-scale steps take minutes).
+BIG_COPY = 20_000
+
+
 class DemoDataError(Exception):
     """A generator produced a row its table cannot take."""
 
@@ -189,10 +193,13 @@ class Writer:
         with self.connection.cursor() as cursor, cursor.cursor.copy(spec.copy_sql()) as copy:
             for values in rows:
                 copy.write_row(spec.row(values, default_time))
+        elapsed = time.monotonic() - started
         self.counts[spec.label] = self.counts.get(spec.label, 0) + len(rows)
-        self.seconds[spec.label] = self.seconds.get(spec.label, 0.0) + time.monotonic() - started
+        self.seconds[spec.label] = self.seconds.get(spec.label, 0.0) + elapsed
         if progress is not None:
             progress.advance(len(rows))
+        elif self.log and len(rows) >= BIG_COPY:
+            self.log(f"  {spec.label}: {len(rows):,} rows, {len(rows) / elapsed:,.0f} rows/s")
         return len(rows)
 
     def progress(self, label, total):

@@ -221,7 +221,7 @@ def test_the_data_look_right(small_runs):
 
 
 @pytest.mark.slow
-def test_loading_twice_is_refused_and_reset_loads_the_same_rows_again(small_runs):
+def test_loading_twice_is_refused_or_skipped_and_reset_loads_the_same_rows_again(small_runs):
     (database, other), _outputs = small_runs
     with connect(database) as conn:
         before = _counts(conn)
@@ -230,6 +230,8 @@ def test_loading_twice_is_refused_and_reset_loads_the_same_rows_again(small_runs
     assert "already holds demo data (scale small, seed 7" in refused.stderr
     with connect(database) as conn:
         assert _counts(conn) == before
+    skipped = _seed(database, "--seed", "7", "--skip-if-seeded")
+    assert "already seeded (scale small, seed 7" in skipped.stdout
 
     _seed(database, "--seed", "7", "--reset")
     with connect(database) as conn, connect(other) as fresh:

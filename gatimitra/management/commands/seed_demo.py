@@ -55,6 +55,12 @@ class Command(BaseCommand):
             help="First empty EVERY domain table (not only demo rows; audit logs too) and "
             "reload fixtures/.",
         )
+        parser.add_argument(
+            "--skip-if-seeded",
+            action="store_true",
+            help="When the database already holds demo data, say so and exit successfully "
+            "(for manage.py start, which runs on every launch).",
+        )
         parser.add_argument("--plan", action="store_true", help="Print the volumes and stop.")
         # Tests and benchmarks run the city code path on a fraction of its volumes.
         parser.add_argument("--scale-factor", type=float, default=None, help=argparse.SUPPRESS)
@@ -62,6 +68,12 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, as_of, reset, plan, scale_factor, **options):
         if plan:
             self.stdout.write(describe())
+            return
+        existing = runner.marker()
+        if existing and options["skip_if_seeded"] and not reset:
+            self.stdout.write(
+                f"seed_demo: already seeded ({runner.describe_marker(existing)}); nothing to do."
+            )
             return
         chosen = PLANS[scale]
         if scale_factor is not None:
