@@ -155,6 +155,12 @@ class Demo:
 
     # Time ------------------------------------------------------------------------------
 
+    def before_now(self, moment, floor=None):
+        """``moment``, or just before ``now`` if it would be later (things
+        that happen some time after an order must not be in the future)."""
+        moment = min(moment, self.now - timedelta(minutes=1))
+        return moment if floor is None else max(moment, floor)
+
     def days_ago(self, days, hours=0):
         return self.now - timedelta(days=days, hours=hours)
 

@@ -334,7 +334,10 @@ class OrderGenerator:
                 if rider.cash <= 0 or rider.extra.get("deposited") == day:
                     continue
                 rider.extra["deposited"] = day
-                at = day + timedelta(hours=rng.randrange(9, 12), minutes=rng.randrange(60))
+                at = self.demo.before_now(
+                    day + timedelta(hours=rng.randrange(9, 12), minutes=rng.randrange(60)),
+                    floor=day,
+                )
                 upi = rng.chance(0.4)
                 deposit = batch.add(
                     RiderCashDeposit,
@@ -404,8 +407,13 @@ class OrderGenerator:
             )
             self.payouts[store.id] = payout
 
+    def paid_out_at(self, week):
+        """When the payouts of ``week`` reach the banks: Wednesday 11:00 after it."""
+        return week + timedelta(days=9, hours=11)
+
     def settle_payouts(self, batch, processed):
-        """Write the week's totals into its payouts (and pay them out)."""
+        """Write the week's totals into its payouts (and pay them out, when
+        that moment has passed; until then they are processing)."""
         if not self.payouts:
             return
         ids, values = [], [[] for _ in range(7)]
@@ -420,7 +428,10 @@ class OrderGenerator:
                 values, (gross, commission, gst, tcs, tds, recovered, net), strict=True
             ):
                 column.append(value)
-        status = "PROCESSED" if processed else "SCHEDULED"
+        status = "SCHEDULED"
+        if processed:
+            processed = self.paid_out_at(self.week) <= self.now
+            status = "PROCESSED" if processed else "PROCESSING"
         batch.after.append(
             (
                 "UPDATE merchants.merchant_store_payouts p SET gross_amount = t.gross, "
@@ -442,7 +453,8 @@ class OrderGenerator:
         """The week that ends at ``new_week``: incentives, rider payouts, merchant payouts."""
         self.settle_payouts(batch, processed=True)
         rng = self.rng
-        at = new_week + timedelta(hours=2)
+        at = self.demo.before_now(new_week + timedelta(hours=2), floor=new_week)
+        paid = at + timedelta(hours=4) <= self.now
         for riders in self.riders.values():
             for rider in riders:
                 if rider.extra.get("closed") == new_week:
@@ -489,17 +501,17 @@ class OrderGenerator:
                             "rider_id": rider.id,
                             "bank_account_id": rider.bank_account_id,
                             "idempotency_key": f"rp-{rider.id}-{new_week:%Y%m%d}",
-                            "status": "PROCESSED",
+                            "status": "PROCESSED" if paid else "PROCESSING",
                             "kind": "WEEKLY",
                             "mode": "UPI" if rider.upi else "IMPS",
                             "amount": rider.balance,
                             "fee": ZERO,
                             "provider_payout_id": f"rpout_{rider.id:08d}{new_week:%y%m%d}",
-                            "utr": f"{rng.digits(12)}",
+                            "utr": rng.digits(12) if paid else None,
                             "period_start": (new_week - timedelta(days=7)).date(),
                             "period_end": (new_week - timedelta(days=1)).date(),
                             "scheduled_at": at,
-                            "processed_at": at + timedelta(hours=4),
+                            "processed_at": at + timedelta(hours=4) if paid else None,
                             "created_at": at,
                         },
                     )
@@ -569,6 +581,9 @@ class OrderGenerator:
         order["status"] = ctx["status"]
         order["completed_at"] = ctx.get("completed_at")
         order["cancelled_at"] = ctx.get("cancelled_at")
+        order["promised_by"] = placed + timedelta(
+            minutes=ctx["timeline"]["dropped"] + self.rng.randrange(-4, 12)
+        )
         order["updated_at"] = ctx.get("completed_at") or ctx.get("cancelled_at") or placed
         batch.add(Order, order)
         customer.orders += 1
@@ -934,7 +949,7 @@ class OrderGenerator:
                     cancelled_from=stage,
                     cancelled_at=placed + timedelta(minutes=rng.randrange(1, 12)),
                 )
-            elif service == "PARCEL" and roll < cancel + 0.015:
+            elif service == "PARCEL" and roll < cancel + 0.015 and age > done_after + 45:
                 ctx.update(
                     status="rto_delivered",
                     completed_at=placed + timedelta(minutes=done_after + 40),
@@ -1244,7 +1259,7 @@ class OrderGenerator:
                     },
                 )
                 self.event(batch, failed_id, "FAILED", total, placed + timedelta(seconds=40))
-            at = placed + timedelta(seconds=rng.randrange(15, 90))
+            at = self.demo.before_now(placed + timedelta(seconds=rng.randrange(15, 90)), placed)
             payment = {
                 **base,
                 "status": "CAPTURED",
@@ -1307,9 +1322,8 @@ class OrderGenerator:
         else:
             return
         to_wallet = payment["method"] == "PLATFORM_WALLET" or rng.chance(0.2)
-        at = (ctx.get("cancelled_at") or ctx.get("completed_at")) + timedelta(
-            minutes=rng.randrange(5, 60)
-        )
+        ended = ctx.get("cancelled_at") or ctx.get("completed_at")
+        at = self.demo.before_now(ended + timedelta(minutes=rng.randrange(5, 60)), floor=ended)
         refund_id = self.demo.next_id(OrderRefund)
         refund = {
             "id": refund_id,
@@ -1832,11 +1846,13 @@ class OrderGenerator:
             tds = money(sales * Decimal("0.001"))
             merchant = sales - commission - gst_on_commission - tcs - tds
             payout = self.payouts.get(store.id)
-        week_closed = self.week < self.anchor_week
+        # Settled when the payout of its week has been paid out (by now).
+        settled = self.paid_out_at(self.week)
+        settled = settled if self.week < self.anchor_week and settled <= self.now else None
         row = {
             "id": self.demo.next_id(OrderSettlement),
             "order_id": order["id"],
-            "status": "SETTLED" if payout is not None and week_closed else "READY",
+            "status": "SETTLED" if settled else "READY",
             "collected_amount": total,
             "merchant_receivable": merchant,
             "rider_earning": earning["_total"] if earning else ZERO,
@@ -1846,13 +1862,11 @@ class OrderGenerator:
             "gst_payable_by_platform": fees.get("GST", ZERO),
             "tcs": tcs,
             "tds": tds,
-            "settled_at": done + timedelta(days=2) if week_closed else None,
+            "settled_at": settled,
             "earning_id": earning["id"] if earning else None,
             "payout_id": payout["id"] if payout else None,
             "created_at": done,
         }
-        if row["status"] == "SETTLED" and row["settled_at"] is None:
-            row["settled_at"] = done
         batch.add(OrderSettlement, row)
         if payout is not None:
             totals = payout["_totals"]

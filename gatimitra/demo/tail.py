@@ -50,7 +50,10 @@ PROMO_PURPOSES = {
 
 def build(demo):
     rng = demo.rng("tail")
-    sample = demo.order_sample
+    # Ratings, tickets, penalties... follow an order by up to a day or so:
+    # only orders that ended two days ago or more have them (none in the future).
+    settled = demo.now - timedelta(days=2)
+    sample = [o for o in demo.order_sample if (o["completed_at"] or o["cancelled_at"]) <= settled]
     finished = [o for o in sample if o["status"] in ("delivered", "completed")]
     _ratings(demo, rng, finished)
     tickets = _tickets(demo, rng, sample)
@@ -650,7 +653,7 @@ def _growth(demo, rng, finished):
         )
     for customer in rng.sample(customers, min(len(customers), demo.count(4, 300))):
         kind = rng.pick(("ACCESS", "CORRECTION", "ERASURE", "GRIEVANCE"))
-        created = demo.now - timedelta(days=rng.randrange(1, 40))
+        created = demo.now - timedelta(days=rng.randrange(4, 40))
         done = rng.chance(0.6)
         requests.append(
             {
@@ -671,7 +674,7 @@ def _growth(demo, rng, finished):
             }
         )
     for customer in rng.sample(customers, min(len(customers), demo.count(3, 400))):
-        created = demo.now - timedelta(days=rng.randrange(1, 60))
+        created = demo.now - timedelta(days=rng.randrange(3, 60))
         resolved = rng.chance(0.5)
         flags.append(
             {
@@ -824,6 +827,7 @@ def _merchants(demo, rng, finished):
                 else "",
                 "resolved_at": demo.now - timedelta(days=1) if resolved else None,
                 "resolved_by_id": rng.pick(demo.staff_ids) if resolved else None,
+                "created_at": demo.now - timedelta(days=3),
             }
         )
     demo.insert(MerchantPayoutDispute, disputes)

@@ -98,6 +98,26 @@ PROBLEMS = {
         SELECT a.id FROM orders.order_rider_assignments a
           JOIN riders.rider_live_status l ON l.rider_id = a.rider_id
          WHERE a.status IN ('ASSIGNED', 'ACCEPTED') AND l.duty_status <> 'ON_ORDER'""",
+    "nothing happens after --as-of": " UNION ALL ".join(
+        f"SELECT '{table}.{column}' FROM {table} WHERE {column} > (SELECT (value ->> 'as_of')"
+        "::timestamptz FROM access_mgmt.system_settings WHERE key = 'demo.seed_demo')"
+        for table, column in (
+            ("orders.orders", "completed_at"),
+            ("orders.orders", "cancelled_at"),
+            ("orders.order_payments", "captured_at"),
+            ("orders.order_refunds", "processed_at"),
+            ("orders.order_settlements", "settled_at"),
+            ("merchants.merchant_store_payouts", "processed_at"),
+            ("riders.rider_payouts", "processed_at"),
+            ("riders.rider_cash_deposits", "verified_at"),
+            ("riders.wallet_ledger", "created_at"),
+            ("riders.location_logs", "recorded_at"),
+            ("customers.customer_wallet_transactions", "created_at"),
+            ("customers.customer_ratings", "created_at"),
+            ("customers.customer_tickets", "closed_at"),
+            ("riders.rider_penalties", "decided_at"),
+        )
+    ),
     "addresses are in India with PIN codes": """
         SELECT id FROM customers.customer_addresses
          WHERE pincode !~ '^[1-9][0-9]{5}$'
