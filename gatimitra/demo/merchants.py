@@ -288,7 +288,7 @@ def build(demo):
                 "contact_email": f"{store.code.lower()}@stores.gatimitra.in"
                 if rng.chance(0.5)
                 else None,
-                "fssai_number": None if parcel else f"1{rng.randrange(1, 3)}{rng.digits(12)}",
+                "fssai_number": None if parcel else f"1{1 + n % 2}{spread(n, 10**12, salt=5):012d}",
                 "fssai_licence_type": None
                 if parcel
                 else rng.pick(("BASIC_REGISTRATION", "STATE_LICENCE", "STATE_LICENCE")),

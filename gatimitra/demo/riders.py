@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from gatimitra.demo import vocab
-from gatimitra.demo.rng import money
+from gatimitra.demo.rng import money, spread
 from orders.dispatch import required_documents
 from riders.lists import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (
@@ -69,9 +69,20 @@ class DemoRider:
     extra: dict = field(default_factory=dict)
 
 
-def _registration(rng, city):
-    series = rng.letters(2, "ABCDEFGHJKLMNPRSTUVWXYZ")
-    return f"{rng.pick(city.vocab['rto'])}{series}{rng.randrange(1000, 10000)}"
+SERIES = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def _registration(rng, city, n, taken):
+    """A registration number no other vehicle has: the series letters and
+    number come from vehicle ``n`` through a bijection, the RTO at random."""
+    while True:
+        k = spread(n, len(SERIES) ** 2 * 9000, salt=3)
+        series = SERIES[k // 9000 // len(SERIES)] + SERIES[k // 9000 % len(SERIES)]
+        number = f"{rng.pick(city.vocab['rto'])}{series}{1000 + k % 9000}"
+        if number not in taken:
+            taken.add(number)
+            return number
+        n += 1_000_000
 
 
 def build(demo):
@@ -153,7 +164,12 @@ def build(demo):
 
 def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
     vehicles, documents, checks = [], [], []
-    for rider in riders:
+    taken = set(
+        RiderVehicle.objects.exclude(registration_number=None).values_list(
+            "registration_number", flat=True
+        )
+    )
+    for n, rider in enumerate(riders):
         stage = rider.extra["stage"]
         joined = rider.extra["joined"]
         make, model, fuel = rng.pick(vocab.VEHICLES[rider.vehicle_type])
@@ -168,7 +184,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             "manufacture_year": rng.randrange(2014, 2025),
             "fuel_type": fuel,
             "ownership": rng.choices(("OWNED", "FAMILY", "RENTED", "FLEET"), (70, 15, 10, 5))[0],
-            "registration_number": _registration(rng, rider.city) if registered else None,
+            "registration_number": _registration(rng, rider.city, n, taken) if registered else None,
             "rc_valid_until": valid_until + timedelta(days=3000) if registered else None,
             "insurance_valid_until": valid_until + timedelta(days=rng.randrange(0, 300))
             if registered
@@ -201,7 +217,9 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 "AADHAAR": rng.digits(12),
                 "PAN": f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
                 "DRIVING_LICENCE": f"{rider.city.vocab['rto'][0][:2]}{rng.digits(13)}",
-            }.get(doc_type, vehicle["registration_number"] or rng.digits(10))
+            }.get(doc_type, rng.digits(12))
+            if of_vehicle and vehicle["registration_number"]:
+                number = f"{doc_type[:3]}-{vehicle['registration_number']}"
             expiring = doc_type in (
                 "DRIVING_LICENCE",
                 "VEHICLE_INSURANCE",
