@@ -73,8 +73,8 @@ class Demo:
     def ids(self, model, count):
         return self.writer.ids(model, count)
 
-    def copy(self, model, rows, progress=None):
-        return self.writer.copy(model, rows, progress)
+    def copy(self, model, rows, progress=None, quiet=False):
+        return self.writer.copy(model, rows, progress, quiet)
 
     def next_id(self, model, block=5_000):
         """One new id of ``model``, from blocks reserved ``block`` at a time
@@ -104,8 +104,8 @@ class Demo:
             return small
         return max(1, round(city * self.plan.factor))
 
-    def progress(self, label, total):
-        return self.writer.progress(label, total)
+    def progress(self, label, total, unit="rows"):
+        return self.writer.progress(label, total, unit)
 
     @contextlib.contextmanager
     def batch(self):

@@ -147,7 +147,7 @@ class Batch:
 
     def flush(self, demo, progress):
         for model in FLUSH_ORDER:
-            demo.copy(model, self.rows[model])
+            demo.copy(model, self.rows[model], quiet=True)
         with connection.cursor() as cursor:
             for sql, params in self.after:
                 cursor.execute(sql, params)
@@ -1987,7 +1987,7 @@ def analyze_growing_tables():
 def build(demo):
     generator = OrderGenerator(demo)
     plan = demo.plan
-    progress = demo.progress("orders", plan.orders)
+    progress = demo.progress("orders", plan.orders, unit="orders")
     batch = Batch(demo)
     made = 0
     for index, placed in enumerate(generator.placed_times()):

@@ -4,8 +4,8 @@
 transaction); ``city`` is a city-sized platform for performance work. The
 long tail of tables (tickets, ratings, payouts, settings...) is derived from
 these volumes by the generators (a few per customer, store or rider, a
-share of the orders), and ``python manage.py seed_demo --plan`` prints the
-row counts one scale produces.
+share of the orders). ``manage.py seed_demo --plan`` prints this table;
+``seed_demo -v2`` prints the rows it wrote per table.
 """
 
 from dataclasses import dataclass, fields, replace
@@ -22,7 +22,7 @@ VOLUMES = [
     ("orders", 360, 1_000_000, "orders: 62% food, 20% parcel, 18% ride"),
     ("in_flight", 14, 2_000, "of the orders, placed in the last hour and not finished yet"),
     ("location_logs", 4_000, 10_000_000, "rider GPS pings (riders.location_logs)"),
-    ("batch", 500, 5_000, "orders or pings per COPY batch (one transaction each in city)"),
+    ("batch", 500, 5_000, "orders per COPY batch (a transaction each at city scale)"),
 ]
 
 
@@ -78,4 +78,8 @@ def describe():
     lines = [f"{'volume':<18}{'small':>12}{'city':>14}  what"]
     for name, small, city, what in VOLUMES:
         lines.append(f"{name:<18}{small:>12,}{city:>14,}  {what}")
+    lines.append(
+        "Every other table gets rows in proportion (per customer, store or rider, or a "
+        "share of the orders); seed_demo -v2 prints the rows written per table."
+    )
     return "\n".join(lines)

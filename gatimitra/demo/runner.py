@@ -9,7 +9,8 @@ database holds demo data and a second run can refuse by name.
 ``small`` runs in one transaction: it either loads everything or nothing.
 ``city`` commits step by step (big steps batch by batch) and updates the
 bookkeeping row after each step; an interrupted load is reported by the
-next run (which step, how far), and ``--reset`` starts over.
+next run (the steps done and the one it stopped in), and ``--reset``
+starts over.
 """
 
 import json

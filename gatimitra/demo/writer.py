@@ -106,8 +106,9 @@ class TableSpec:
 class Progress:
     """Rows done / total and the rate, printed at most every few seconds."""
 
-    def __init__(self, label, total, out, every=3.0):
+    def __init__(self, label, total, out, every=3.0, unit="rows"):
         self.label, self.total, self.out, self.every = label, total, out, every
+        self.unit = unit
         self.done = 0
         self.started = self.last = time.monotonic()
 
@@ -126,7 +127,7 @@ class Progress:
             text += f" / {self.total:,} ({100 * self.done / self.total:.0f}%)"
             if rate and self.done < self.total:
                 text += f", about {int((self.total - self.done) / rate)}s left"
-        return text + f", {rate:,.0f} rows/s"
+        return text + f", {rate:,.0f} {self.unit}/s"
 
 
 class Writer:
@@ -182,8 +183,11 @@ class Writer:
 
     # COPY ------------------------------------------------------------------------
 
-    def copy(self, model, rows, progress=None):
-        """COPY ``rows`` (dicts) into ``model``'s table; returns how many."""
+    def copy(self, model, rows, progress=None, quiet=False):
+        """COPY ``rows`` (dicts) into ``model``'s table; returns how many.
+
+        A big COPY reports its rate unless ``quiet`` (a batched step reports
+        its own progress)."""
         if not rows:
             return 0
         spec = self.spec(model)
@@ -198,9 +202,9 @@ class Writer:
         self.seconds[spec.label] = self.seconds.get(spec.label, 0.0) + elapsed
         if progress is not None:
             progress.advance(len(rows))
-        elif self.log and len(rows) >= BIG_COPY:
+        elif self.log and not quiet and len(rows) >= BIG_COPY:
             self.log(f"  {spec.label}: {len(rows):,} rows, {len(rows) / elapsed:,.0f} rows/s")
         return len(rows)
 
-    def progress(self, label, total):
-        return Progress(label, total, self.log)
+    def progress(self, label, total, unit="rows"):
+        return Progress(label, total, self.log, unit=unit)
