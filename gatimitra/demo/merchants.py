@@ -50,6 +50,14 @@ from merchants.models import (
     MerchantVerificationCheck,
 )
 
+#: Parcel pickup points: the corner shops a brand runs them from.
+PARCEL_POINTS = (
+    "Sai Xerox and Courier",
+    "Ganesh Kirana Parcel Point",
+    "Balaji Mobiles and Courier",
+    "Lakshmi General Stores",
+    "Quick Send Parcel Counter",
+)
 PAN_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 ENTITY_PAN_LETTER = {"PRIVATE_LIMITED": "C", "LLP": "F", "PARTNERSHIP": "F", "PROPRIETORSHIP": "P"}
 COMPANY_SUFFIX = {
@@ -242,7 +250,7 @@ def build(demo):
             else rng.choices(("RESTAURANT", "CLOUD_KITCHEN", "SWEET_SHOP"), (70, 22, 8))[0]
         )
         name = (
-            f"{parent['brand_name']} Pickup Point, {locality_name}"
+            f"{rng.pick(PARCEL_POINTS)}, {locality_name}"
             if parcel
             else f"{parent['brand_name']}, {locality_name}"
         )

@@ -243,6 +243,9 @@ def test_the_data_look_right(small_runs):
 @pytest.mark.slow
 def test_loading_twice_is_refused_or_skipped_and_reset_loads_the_same_rows_again(small_runs):
     (database, other), _outputs = small_runs
+    # manage.py start loads fixtures/ again on every launch, over the demo data.
+    reloaded = _manage(database, "loaddata", *FIXTURES)
+    assert reloaded.returncode == 0, reloaded.stderr
     with connect(database) as conn:
         before = _counts(conn)
     refused = _manage(database, "seed_demo", "--as-of", AS_OF, "--seed", "7")
