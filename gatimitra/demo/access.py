@@ -1,0 +1,959 @@
+"""Staff, roles and access control (``access_mgmt``).
+
+``build_staff`` runs first (everything else names staff users, approval
+requests or API clients); ``build_activity`` runs last, when there are
+customers, riders and merchant users to sign in, scope and block.
+
+Every demo staff user can sign in to the admin with the password
+``gatimitra-demo`` (one PBKDF2 hash with a fixed salt: deterministic).
+"""
+
+from datetime import timedelta
+from ipaddress import IPv4Address
+
+from django.contrib.auth.hashers import make_password
+
+from access_mgmt.models import (
+    AccessPolicy,
+    AccountLockout,
+    ApiClient,
+    ApiClientPermission,
+    ApiKey,
+    ApprovalAction,
+    ApprovalRequest,
+    ApprovalWorkflow,
+    ApprovalWorkflowStep,
+    AuthSession,
+    BlockedIdentifier,
+    FeatureFlag,
+    FeatureFlagRule,
+    ImpersonationSession,
+    IpAllowlist,
+    JwtSigningKey,
+    LoginAttempt,
+    MfaFactor,
+    OtpRequest,
+    PasswordHistory,
+    PasswordResetToken,
+    PiiAccessGrant,
+    RateLimitPolicy,
+    RefreshToken,
+    SystemPermission,
+    SystemRole,
+    SystemSetting,
+    SystemUser,
+    Team,
+    TeamMember,
+    TrustedDevice,
+    UserAccessScope,
+    UserCredential,
+    UserInvitation,
+    UserPermissionOverride,
+    UserRole,
+)
+
+DEMO_STAFF_PASSWORD = "gatimitra-demo"
+
+#: ``(role code, share of staff, team type)``
+STAFF_MIX = (
+    ("SUPER_ADMIN", 0.04, "ENGINEERING"),
+    ("CITY_OPS_MANAGER", 0.22, "CITY_OPS"),
+    ("SUPPORT_AGENT", 0.36, "SUPPORT_L1"),
+    ("FINANCE", 0.1, "FINANCE"),
+    ("KYC_REVIEWER", 0.12, "KYC_REVIEW"),
+    ("MERCHANT_ONBOARDING", 0.12, "MERCHANT_ONBOARDING"),
+    ("READ_ONLY_AUDITOR", 0.04, "SUPPORT_L2"),
+)
+
+
+def _ip(rng, private=False):
+    if private:
+        return f"10.{rng.randrange(10, 40)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    return str(
+        IPv4Address(rng.choice((0x31000000, 0x67000000, 0x7A000000)) + rng.randrange(1 << 22))
+    )
+
+
+def _public_key(rng):
+    """A PEM-shaped public key (the CHECK refuses private keys)."""
+    body = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE" + rng.hexdigits(48)
+    return f"-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----"
+
+
+def _user_agent(rng):
+    return rng.pick(
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Version/17.5 Safari/605.1.15",
+            "GatiMitra/5.12.0 (Android 14; Redmi Note 13)",
+            "GatiMitra/5.12.0 (iOS 17.5; iPhone 13)",
+        )
+    )
+
+
+def build_staff(demo):
+    rng = demo.rng("access", "staff")
+    plan = demo.plan
+    roles = {row["code"]: row["id"] for row in SystemRole.objects.values("code", "id")}
+    demo.roles = roles
+
+    # Teams: a city operations team per city, central teams for the rest.
+    teams = []
+    for city in demo.cities:
+        teams.append(
+            {
+                "code": f"OPS_{city.code}",
+                "name": f"{city.name} city operations",
+                "team_type": "CITY_OPS",
+                "city_id": city.id,
+                "is_active": True,
+                "description": f"Store, rider and order operations in {city.name}.",
+            }
+        )
+    for code, name, kind, vendor in (
+        ("SUPPORT_L1_CENTRAL", "Customer support L1", "SUPPORT_L1", "Teleperf BPO"),
+        ("SUPPORT_L2_CENTRAL", "Customer support L2 (escalations)", "SUPPORT_L2", ""),
+        ("KYC_DESK", "KYC review desk", "KYC_REVIEW", ""),
+        ("FINANCE_OPS", "Finance operations", "FINANCE", ""),
+        ("MERCHANT_ONBOARDING", "Merchant onboarding", "MERCHANT_ONBOARDING", ""),
+        ("PLATFORM_ENG", "Platform engineering", "ENGINEERING", ""),
+    ):
+        teams.append(
+            {
+                "code": code,
+                "name": name,
+                "team_type": kind,
+                "vendor_name": vendor,
+                "is_active": True,
+                "description": "",
+            }
+        )
+    for team in teams:
+        team["created_at"] = demo.days_ago(700)
+    demo.insert(Team, teams)
+    by_type = {}
+    for team in teams:
+        by_type.setdefault(team["team_type"], []).append(team)
+
+    password = make_password(DEMO_STAFF_PASSWORD, salt="gatimitrademo01")
+    users, members, user_roles = [], [], []
+    demo.staff = {code: [] for code, _share, _team in STAFF_MIX}
+    weights = [share for _code, share, _team in STAFF_MIX]
+    for n in range(plan.staff):
+        code, _share, team_type = (
+            STAFF_MIX[n] if n < len(STAFF_MIX) else rng.choices(STAFF_MIX, weights)[0]
+        )
+        city = rng.pick(demo.cities)
+        first, surname, _female = demo.person(rng, city)
+        joined = demo.days_ago(30 + rng.randrange(900))
+        team = (
+            next((t for t in by_type["CITY_OPS"] if t["city_id"] == city.id), None)
+            if team_type == "CITY_OPS"
+            else rng.pick(by_type[team_type])
+        )
+        status = (
+            "ACTIVE" if n < len(STAFF_MIX) or rng.chance(0.93) else rng.pick(("LOCKED", "DISABLED"))
+        )
+        user = {
+            "email": f"{first}.{surname}{n + 1}@gatimitra.in".lower().replace("'", ""),
+            "full_name": f"{first} {surname}",
+            "mobile": demo.mobile("staff"),
+            "employee_id": f"GM{10001 + n}",
+            "status": status,
+            "is_staff": True,
+            "is_superuser": code == "SUPER_ADMIN",
+            "password": password,
+            "primary_team_id": team["id"],
+            "last_login": demo.now - timedelta(hours=rng.randrange(1, 240)),
+            "created_at": joined,
+        }
+        users.append(user)
+        members.append(
+            {
+                "user": user,
+                "team_id": team["id"],
+                "is_lead": rng.chance(0.15),
+                "queues": rng.sample(
+                    [
+                        "order-issues",
+                        "refunds",
+                        "rider-kyc",
+                        "merchant-kyc",
+                        "payouts",
+                        "escalations",
+                    ],
+                    2,
+                ),
+                "skills": rng.sample(
+                    ["english", "hindi", "kannada", "telugu", "tamil", "marathi"], 2
+                ),
+                "joined_at": joined,
+                "created_at": joined,
+            }
+        )
+        user_roles.append(
+            {"user": user, "role_id": roles[code], "valid_from": joined, "created_at": joined}
+        )
+        demo.staff[code].append(user)
+    demo.insert(SystemUser, users)
+    demo.staff_ids = [u["id"] for u in users if u["status"] == "ACTIVE"]
+    admin_id = demo.staff["SUPER_ADMIN"][0]["id"]
+    demo.admin_id = admin_id
+    for row in members + user_roles:
+        row["user_id"] = row.pop("user")["id"]
+    demo.insert(TeamMember, members)
+    for row in user_roles:
+        row["granted_by_id"] = admin_id if row["user_id"] != admin_id else None
+    demo.insert(UserRole, user_roles)
+
+    # Every staff user's role is scoped: ops to their city, the rest globally.
+    scopes = []
+    for user, role in zip(users, user_roles, strict=True):
+        team = next(t for t in teams if t["id"] == user["primary_team_id"])
+        if team.get("city_id"):
+            scopes.append(
+                {"user_role_id": role["id"], "scope_type": "CITY", "city_id": team["city_id"]}
+            )
+        elif rng.chance(0.2):
+            scopes.append({"user_role_id": role["id"], "scope_type": "TEAM", "team_id": team["id"]})
+        else:
+            scopes.append({"user_role_id": role["id"], "scope_type": "GLOBAL"})
+    zone = demo.zones[0]
+    scopes.append({"user_role_id": user_roles[1]["id"], "scope_type": "ZONE", "zone_id": zone.id})
+    demo.insert(UserAccessScope, scopes)
+    demo.user_roles = user_roles
+
+    _credentials(demo, rng, users, password)
+    _approvals(demo, rng, users)
+    _platform(demo, rng)
+
+
+def _credentials(demo, rng, users, password):
+    credentials, history, factors, devices = [], [], [], []
+    for user in users:
+        changed = user["created_at"] + timedelta(days=rng.randrange(1, 30))
+        changed = min(changed, demo.now - timedelta(days=1))
+        credentials.append(
+            {
+                "user_id": user["id"],
+                "password_changed_at": changed,
+                "must_change": False,
+                "expires_at": changed + timedelta(days=90),
+                "failed_attempts": 0,
+                "created_at": user["created_at"],
+            }
+        )
+        for k in range(rng.randrange(0, 3)):
+            salt = rng.letters(22, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            history.append(
+                {
+                    "user_id": user["id"],
+                    "password_hash": f"pbkdf2_sha256$870000${salt}${rng.hexdigits(44)}=",
+                    "created_at": user["created_at"] + timedelta(days=90 * k),
+                }
+            )
+        if rng.chance(0.7):
+            if rng.chance(0.75):
+                factors.append(
+                    {
+                        "user_id": user["id"],
+                        "factor_type": "TOTP",
+                        "label": "Authenticator app",
+                        "secret_ref": f"vault://gatimitra/staff-mfa/{user['employee_id'].lower()}",
+                        "sign_count": 0,
+                        "is_primary": True,
+                        "verified_at": user["created_at"],
+                        "last_used_at": user["last_login"],
+                        "created_at": user["created_at"],
+                    }
+                )
+            else:
+                factors.append(
+                    {
+                        "user_id": user["id"],
+                        "factor_type": "WEBAUTHN",
+                        "label": "YubiKey 5C",
+                        "credential_id": f"wa-{rng.hexdigits(32)}",
+                        "public_key": _public_key(rng),
+                        "sign_count": rng.randrange(1, 400),
+                        "is_primary": True,
+                        "verified_at": user["created_at"],
+                        "last_used_at": user["last_login"],
+                        "created_at": user["created_at"],
+                    }
+                )
+        if rng.chance(0.6):
+            seen = user["last_login"]
+            devices.append(
+                {
+                    "user_id": user["id"],
+                    "fingerprint_hash": demo.hash(f"staff-device-{user['id']}"),
+                    "platform": "WEB",
+                    "device_name": rng.pick(("Office laptop", "MacBook Air", "ThinkPad T14")),
+                    "user_agent": _user_agent(rng),
+                    "last_ip": _ip(rng, private=True),
+                    "last_seen_at": seen,
+                    "expires_at": seen + timedelta(days=30),
+                    "created_at": seen - timedelta(days=5),
+                }
+            )
+    demo.copy(UserCredential, credentials)
+    demo.insert(PasswordHistory, history)
+    demo.insert(MfaFactor, factors)
+    demo.insert(TrustedDevice, devices)
+
+
+def _approvals(demo, rng, users):
+    """Maker-checker workflows and a history of requests and decisions."""
+    roles = demo.roles
+    workflows = [
+        ("RIDER_ACTIVATION", "Rider activation", "riders.rider", ["KYC_REVIEWER"]),
+        (
+            "LARGE_REFUND",
+            "Refund above 2,000 rupees",
+            "orders.orderrefund",
+            ["SUPPORT_AGENT", "FINANCE"],
+        ),
+        (
+            "MENU_PRICE_CHANGE",
+            "Menu price change",
+            "merchants.merchantmenuchangerequest",
+            ["MERCHANT_ONBOARDING"],
+        ),
+        ("PII_ACCESS", "Access to personal data", "access_mgmt.piiaccessgrant", ["SUPER_ADMIN"]),
+        ("ROLE_GRANT", "Staff role grant", "access_mgmt.userrole", ["SUPER_ADMIN"]),
+    ]
+    wf_rows, step_rows = [], []
+    for code, name, target, _approvers in workflows:
+        wf_rows.append(
+            {
+                "code": code,
+                "name": name,
+                "target_entity_type": target,
+                "is_active": True,
+                "description": f"{name}: maker-checker approval.",
+                "created_at": demo.days_ago(600),
+            }
+        )
+    demo.insert(ApprovalWorkflow, wf_rows)
+    for wf, (_code, _name, _target, approvers) in zip(wf_rows, workflows, strict=True):
+        wf["steps"] = []
+        for number, role in enumerate(approvers, start=1):
+            step = {
+                "workflow_id": wf["id"],
+                "step_no": number,
+                "name": f"{role.replace('_', ' ').title()} review",
+                "quorum": 1,
+                "sla_minutes": 240 * number,
+                "approver_role_id": roles[role],
+                "created_at": demo.days_ago(600),
+            }
+            step_rows.append(step)
+            wf["steps"].append(step)
+    demo.insert(ApprovalWorkflowStep, step_rows)
+    demo.workflows = {wf["code"]: wf for wf in wf_rows}
+
+    requests, actions = [], []
+    active = [u for u in users if u["status"] == "ACTIVE"]
+    for n in range(demo.count(12, 600)):
+        wf = rng.pick(wf_rows)
+        requester = rng.pick(active)
+        created = demo.now - timedelta(hours=rng.randrange(2, 24 * 60))
+        status = rng.choices(("APPROVED", "REJECTED", "PENDING", "EXPIRED"), (70, 10, 15, 5))[0]
+        if n < len(wf_rows):  # every workflow has an approved request
+            wf, status = wf_rows[n], "APPROVED"
+        decided = (
+            created + timedelta(minutes=rng.randrange(10, 600)) if status != "PENDING" else None
+        )
+        request = {
+            "workflow_id": wf["id"],
+            "requested_by_id": requester["id"],
+            "target_entity_type": wf["target_entity_type"],
+            "target_entity_id": 1000 + n,
+            "payload": {"reason": "demo", "ticket": f"OPS-{4000 + n}"},
+            "status": status,
+            "reason": rng.pick(
+                (
+                    "Customer escalation",
+                    "Document re-verified",
+                    "Price correction",
+                    "Quarterly access review",
+                )
+            ),
+            "decided_at": decided,
+            "expires_at": created + timedelta(days=3),
+            "current_step_id": wf["steps"][-1]["id"]
+            if status != "PENDING"
+            else wf["steps"][0]["id"],
+            "created_at": created,
+        }
+        requests.append(request)
+    demo.insert(ApprovalRequest, requests)
+    for request in requests:
+        if request["status"] == "PENDING":
+            continue
+        wf = next(w for w in wf_rows if w["id"] == request["workflow_id"])
+        checkers = [u for u in active if u["id"] != request["requested_by_id"]]
+        for step in wf["steps"]:
+            decision = (
+                "REJECT"
+                if request["status"] == "REJECTED" and step is wf["steps"][-1]
+                else "APPROVE"
+            )
+            if request["status"] == "EXPIRED":
+                decision = "COMMENT"
+            actions.append(
+                {
+                    "request_id": request["id"],
+                    "step_id": step["id"],
+                    "actor_id": rng.pick(checkers)["id"],
+                    "decision": decision,
+                    "comment": ""
+                    if decision == "APPROVE"
+                    else rng.pick(
+                        (
+                            "Evidence does not support the request",
+                            "Waiting on the merchant; expiring",
+                        )
+                    ),
+                    "created_at": request["decided_at"],
+                }
+            )
+    demo.insert(ApprovalAction, actions)
+    demo.approvals = {
+        code: [
+            r["id"] for r in requests if r["workflow_id"] == wf["id"] and r["status"] == "APPROVED"
+        ]
+        for code, wf in demo.workflows.items()
+    }
+    demo.approved_requests = [r["id"] for r in requests if r["status"] == "APPROVED"]
+
+
+def _platform(demo, rng):
+    """Flags, settings, signing keys, rate limits, internal API clients."""
+    owner = demo.admin_id
+    flags = [
+        ("checkout.upi_intent", "UPI intent checkout", "BOOLEAN", True, False),
+        ("dispatch.batching_v2", "Batched dispatch v2", "BOOLEAN", True, False),
+        ("ride.bike_taxi", "Bike taxi booking", "BOOLEAN", True, False),
+        ("home.banner_variant", "Home banner experiment", "VARIANT", "control", False),
+        ("payments.kill_switch", "Stop online payments", "BOOLEAN", False, True),
+    ]
+    flag_rows = [
+        {
+            "key": key,
+            "name": name,
+            "flag_type": kind,
+            "default_value": default,
+            "is_kill_switch": kill,
+            "is_enabled": not kill,
+            "owner_id": owner,
+            "description": name,
+            "created_at": demo.days_ago(300),
+        }
+        for key, name, kind, default, kill in flags
+    ]
+    demo.insert(FeatureFlag, flag_rows)
+    rules = []
+    for flag in flag_rows[:4]:
+        for priority, city in enumerate(demo.cities[:2], start=1):
+            rules.append(
+                {
+                    "flag_id": flag["id"],
+                    "priority": priority,
+                    "city_id": city.id,
+                    "principal_type": "CUSTOMER",
+                    "platform": rng.pick(("ANDROID", "IOS")),
+                    "min_app_version": "5.11.0",
+                    "rollout_percent": rng.pick((10, 25, 50, 100)),
+                    "variant": "treatment" if flag["flag_type"] == "VARIANT" else "",
+                    "service_type": "RIDE" if flag["key"] == "ride.bike_taxi" else None,
+                    "is_active": True,
+                }
+            )
+    demo.insert(FeatureFlagRule, rules)
+
+    settings_rows = []
+    for key, value, description in (
+        ("otp.ttl_seconds", 300, "How long a one-time password is valid."),
+        ("orders.auto_cancel_minutes", 20, "Unaccepted food orders are cancelled after this."),
+        ("payouts.merchant_min_amount", 100, "Smaller merchant payouts roll over."),
+    ):
+        settings_rows.append(
+            {
+                "key": key,
+                "value": value,
+                "description": description,
+                "version": 1,
+                "effective_from": demo.days_ago(365),
+                "updated_by_id": owner,
+            }
+        )
+    for city in demo.cities[:3]:
+        settings_rows.append(
+            {
+                "key": "cod.cash_in_hand_cap",
+                "city_id": city.id,
+                "value": 4000 if city.code == "MUM" else 5000,
+                "description": f"COD cash a rider may hold in {city.name}.",
+                "version": 1,
+                "effective_from": demo.days_ago(200),
+                "updated_by_id": owner,
+            }
+        )
+    demo.insert(SystemSetting, settings_rows)
+
+    keys = []
+    for n, algorithm in enumerate(("ES256", "ES256", "RS256")):
+        activates = demo.days_ago(400 - 180 * n)
+        keys.append(
+            {
+                "kid": f"gm-{activates:%Y%m}-{algorithm.lower()}",
+                "algorithm": algorithm,
+                "public_key": _public_key(rng),
+                "private_key_ref": f"kms://ap-south-1/gatimitra/jwt/{activates:%Y%m}",
+                "activates_at": activates,
+                "retires_at": activates + timedelta(days=365) if n < 2 else None,
+                "created_at": activates,
+            }
+        )
+    demo.insert(JwtSigningKey, keys)
+
+    clients = []
+    for name, kind, email in (
+        ("Order service", "INTERNAL_SERVICE", "platform@gatimitra.in"),
+        ("Razorpay webhooks", "PAYMENT_GATEWAY", "integrations@razorpay.example"),
+        ("Vayu Fleet", "LOGISTICS_PROVIDER", "api@vayufleet.example"),
+        ("ONDC gateway", "ONDC_PARTICIPANT", "ondc@gatimitra.in"),
+    ):
+        clients.append(
+            {
+                "client_id": f"gmc_{rng.hexdigits(16)}",
+                "name": name,
+                "client_type": kind,
+                "status": "ACTIVE",
+                "contact_email": email,
+                "webhook_url": f"https://{name.split()[0].lower()}.example/hooks",
+                "created_by_id": owner,
+                "description": name,
+                "created_at": demo.days_ago(500),
+            }
+        )
+    demo.insert(ApiClient, clients)
+    demo.api_clients = clients
+    _api_access(demo, rng, clients)
+
+    policies = [
+        {
+            "code": "CUSTOMER_OTP",
+            "route_pattern": "/api/v1/auth/otp",
+            "principal_type": "CUSTOMER",
+            "requests_per_window": 5,
+            "window_seconds": 600,
+            "burst": 2,
+            "is_active": True,
+        },
+        {
+            "code": "RIDER_LOCATION",
+            "route_pattern": "/api/v1/rider/location",
+            "principal_type": "RIDER",
+            "requests_per_window": 120,
+            "window_seconds": 60,
+            "burst": 30,
+            "is_active": True,
+        },
+        {
+            "code": "GATEWAY_WEBHOOKS",
+            "route_pattern": "",
+            "api_client_id": clients[1]["id"],
+            "requests_per_window": 600,
+            "window_seconds": 60,
+            "burst": 100,
+            "is_active": True,
+        },
+    ]
+    demo.insert(RateLimitPolicy, policies)
+    demo.insert(
+        IpAllowlist,
+        [
+            {
+                "cidr": "10.20.0.0/16",
+                "purpose": "ADMIN_CONSOLE",
+                "description": "Office VPN",
+                "is_active": True,
+                "created_by_id": owner,
+                "role_id": demo.roles["SUPER_ADMIN"],
+            },
+            {
+                "cidr": "52.66.0.0/16",
+                "purpose": "WEBHOOK",
+                "description": "Razorpay webhook range",
+                "is_active": True,
+                "created_by_id": owner,
+                "api_client_id": clients[1]["id"],
+            },
+        ],
+    )
+    permissions = list(SystemPermission.objects.order_by("id").values_list("id", "code"))
+    demo.permissions = permissions
+    refund = next(
+        (pid for pid, code in permissions if code == "orders.change_orderrefund"), permissions[0][0]
+    )
+    demo.insert(
+        AccessPolicy,
+        [
+            {
+                "code": "REFUND_ABOVE_2000",
+                "permission_id": refund,
+                "condition": {"amount_gt": 2000},
+                "max_amount": 2000,
+                "requires_approval": True,
+                "approval_workflow_id": demo.workflows["LARGE_REFUND"]["id"],
+                "priority": 10,
+                "is_active": True,
+                "description": "Refunds above 2,000 rupees need finance approval.",
+            },
+            {
+                "code": "PII_EXPORT",
+                "permission_id": permissions[0][0],
+                "condition": {"action": "export"},
+                "requires_approval": True,
+                "approval_workflow_id": demo.workflows["PII_ACCESS"]["id"],
+                "priority": 20,
+                "is_active": True,
+                "description": "Exports of personal data need approval.",
+            },
+        ],
+    )
+
+
+def _api_access(demo, rng, clients):
+    keys, grants = [], []
+    view = [
+        pid
+        for pid, code in SystemPermission.objects.order_by("id").values_list("id", "code")
+        if ".view_" in code
+    ]
+    for client in clients:
+        created = client["created_at"] + timedelta(days=2)
+        keys.append(
+            {
+                "api_client_id": client["id"],
+                "key_prefix": f"gm_live_{rng.letters(8, 'abcdefghjkmnpqrstuvwxyz23456789')}",
+                "key_hash": demo.hash(f"api-key-{client['client_id']}"),
+                "scopes": ["orders:read", "orders:write"],
+                "expires_at": created + timedelta(days=730),
+                "last_used_at": demo.now - timedelta(minutes=5),
+                "created_by_id": demo.admin_id,
+                "created_at": created,
+            }
+        )
+        for pid in rng.sample(view, min(3, len(view))):
+            grants.append(
+                {
+                    "api_client_id": client["id"],
+                    "permission_id": pid,
+                    "effect": "ALLOW",
+                    "granted_by_id": demo.admin_id,
+                }
+            )
+    demo.insert(ApiKey, keys)
+    demo.insert(ApiClientPermission, grants)
+
+
+# After everything else ----------------------------------------------------------------
+
+
+def build_activity(demo):
+    """Sign-ins, OTPs, sessions, lockouts, invitations, PII grants."""
+    rng = demo.rng("access", "activity")
+    staff = list(demo.staff_ids)
+    principals = (
+        [("CUSTOMER", c) for c in demo.customer_ids[: demo.count(40, 30_000)]]
+        + [("RIDER", r.id) for r in demo.riders[: demo.count(20, 10_000)]]
+        + [("MERCHANT_USER", m) for m in demo.merchant_user_ids[: demo.count(10, 5_000)]]
+        + [("SYSTEM_USER", s) for s in staff]
+    )
+    sessions, attempts, tokens = [], [], []
+    for kind, pid in principals:
+        created = demo.now - timedelta(hours=rng.randrange(1, 24 * 20))
+        revoked = rng.chance(0.2)
+        platform = "WEB" if kind == "SYSTEM_USER" else rng.pick(("ANDROID", "ANDROID", "IOS"))
+        sessions.append(
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "token_hash": demo.hash(f"session-{kind}-{pid}-{created.timestamp()}"),
+                "device_platform": platform,
+                "ip_address": _ip(rng),
+                "user_agent": _user_agent(rng),
+                "last_seen_at": created + timedelta(minutes=rng.randrange(1, 600)),
+                "expires_at": created + timedelta(days=30),
+                "revoked_at": created + timedelta(hours=3) if revoked else None,
+                "revoke_reason": "LOGOUT" if revoked else "",
+                "created_at": created,
+            }
+        )
+    demo.insert(AuthSession, sessions)
+    for session in sessions:
+        method = "PASSWORD" if session["principal_type"] == "SYSTEM_USER" else "OTP"
+        if rng.chance(0.15):
+            attempts.append(
+                {
+                    "principal_type": session["principal_type"],
+                    "principal_id": session["principal_id"],
+                    "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
+                    "method": method,
+                    "result": "BAD_OTP" if method == "OTP" else "BAD_CREDENTIALS",
+                    "ip_address": session["ip_address"],
+                    "user_agent": session["user_agent"],
+                    "risk_score": rng.randrange(10, 60),
+                    "created_at": session["created_at"] - timedelta(minutes=1),
+                }
+            )
+        attempts.append(
+            {
+                "principal_type": session["principal_type"],
+                "principal_id": session["principal_id"],
+                "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
+                "method": method,
+                "result": "SUCCESS",
+                "ip_address": session["ip_address"],
+                "user_agent": session["user_agent"],
+                "risk_score": rng.randrange(0, 20),
+                "session_id": session["id"],
+                "created_at": session["created_at"],
+            }
+        )
+        first = {
+            "session_id": session["id"],
+            "family_id": _uuid(rng),
+            "token_hash": demo.hash(f"refresh-{session['id']}-0"),
+            "expires_at": session["created_at"] + timedelta(days=30),
+            "used_at": session["created_at"] + timedelta(hours=1),
+            "created_at": session["created_at"],
+        }
+        tokens.append(first)
+        if rng.chance(0.5):
+            tokens.append(
+                {
+                    "session_id": session["id"],
+                    "family_id": first["family_id"],
+                    "parent": first,
+                    "token_hash": demo.hash(f"refresh-{session['id']}-1"),
+                    "expires_at": session["created_at"] + timedelta(days=31),
+                    "created_at": session["created_at"] + timedelta(hours=1),
+                }
+            )
+    demo.insert(LoginAttempt, attempts)
+    first_token = demo.ids(RefreshToken, len(tokens))
+    for offset, token in enumerate(tokens):
+        token["id"] = first_token + offset
+    for token in tokens:
+        if "parent" in token:
+            token["parent_id"] = token.pop("parent")["id"]
+    demo.copy(RefreshToken, tokens)
+
+    otps = []
+    for kind, pid in principals[: demo.count(50, 40_000)]:
+        created = demo.now - timedelta(minutes=rng.randrange(10, 60 * 24 * 10))
+        verified = rng.chance(0.85)
+        otps.append(
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "destination_hash": demo.hash(f"otp-dest-{kind}-{pid}"),
+                "destination_masked": "XXXXXX" + rng.digits(4),
+                "purpose": "LOGIN",
+                "channel": rng.pick(("SMS", "SMS", "WHATSAPP")),
+                "code_hash": demo.hash(f"otp-{pid}-{created}"),
+                "expires_at": created + timedelta(minutes=5),
+                "attempts": 1 if verified else rng.randrange(0, 4),
+                "max_attempts": 5,
+                "verified_at": created + timedelta(seconds=40) if verified else None,
+                "ip_address": _ip(rng),
+                "created_at": created,
+            }
+        )
+    demo.insert(OtpRequest, otps)
+
+    resets = []
+    for uid in staff[:: max(1, len(staff) // demo.count(4, 40))]:
+        created = demo.now - timedelta(days=rng.randrange(1, 60))
+        resets.append(
+            {
+                "user_id": uid,
+                "token_hash": demo.hash(f"reset-{uid}-{created}"),
+                "expires_at": created + timedelta(hours=2),
+                "requested_ip": _ip(rng),
+                "created_at": created,
+            }
+        )
+    demo.insert(PasswordResetToken, resets)
+
+    lockouts = []
+    for kind, pid in rng.sample(principals, min(len(principals), demo.count(4, 300))):
+        locked = demo.now - timedelta(hours=rng.randrange(2, 24 * 30))
+        released = rng.chance(0.7)
+        lockouts.append(
+            {
+                "principal_type": kind,
+                "principal_id": pid,
+                "reason": rng.pick(("FAILED_ATTEMPTS", "OTP_ABUSE")),
+                "failed_attempts": 5,
+                "locked_at": locked,
+                "locked_until": locked + timedelta(minutes=30),
+                "released_at": locked + timedelta(minutes=12) if released else None,
+                "released_by_id": demo.admin_id if released else None,
+                "note": "Released after identity check" if released else "",
+                "created_at": locked,
+            }
+        )
+    demo.insert(AccountLockout, lockouts)
+
+    blocked = []
+    for n in range(demo.count(4, 200)):
+        kind = rng.pick(("IP", "DEVICE_ID", "MOBILE", "UPI_VPA"))
+        value = {
+            "IP": _ip(rng),
+            "DEVICE_ID": rng.hexdigits(16),
+            "MOBILE": f"+91{9000000000 + n}",
+            "UPI_VPA": f"fraud{n}@ybl",
+        }[kind]
+        blocked.append(
+            {
+                "kind": kind,
+                "identifier_hash": demo.hash(f"blocked-{kind}-{value}"),
+                "identifier_masked": demo.masked(value),
+                "reason": "Chargeback fraud ring",
+                "created_by_id": demo.admin_id,
+                "created_at": demo.days_ago(rng.randrange(1, 200)),
+            }
+        )
+    demo.insert(BlockedIdentifier, blocked)
+
+    _grants(demo, rng, staff, sessions)
+    _invitations(demo, rng)
+
+
+def _uuid(rng):
+    import uuid
+
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _grants(demo, rng, staff, sessions):
+    approvals = demo.approvals
+    grants, overrides, impersonations = [], [], []
+    support = [u["id"] for u in demo.staff["SUPPORT_AGENT"] if u["status"] == "ACTIVE"] or staff
+    for _ in range(demo.count(5, 200)):
+        start = demo.now - timedelta(days=rng.randrange(0, 40))
+        grants.append(
+            {
+                "user_id": rng.pick(support),
+                "subject_type": "CUSTOMER",
+                "subject_id": rng.pick(demo.customer_ids),
+                "data_scope": rng.pick(("CONTACT", "ADDRESS", "FULL_PROFILE")),
+                "purpose": "Investigating a delivery complaint",
+                "valid_from": start,
+                "valid_to": start + timedelta(hours=8),
+                "approval_id": rng.pick(approvals["PII_ACCESS"])
+                if approvals["PII_ACCESS"]
+                else None,
+                "granted_by_id": demo.admin_id,
+                "created_at": start,
+            }
+        )
+    demo.insert(PiiAccessGrant, grants)
+    demo.pii_grants = grants
+    for _ in range(demo.count(3, 60)):
+        start = demo.now - timedelta(days=rng.randrange(0, 60))
+        overrides.append(
+            {
+                "user_id": rng.pick(support),
+                "permission_id": rng.pick(demo.permissions)[0],
+                "effect": rng.pick(("ALLOW", "DENY")),
+                "reason": "Covering for the finance desk this week",
+                "valid_from": start,
+                "valid_to": start + timedelta(days=7),
+                "granted_by_id": demo.admin_id,
+                "approval_id": rng.pick(demo.approved_requests) if demo.approved_requests else None,
+                "created_at": start,
+            }
+        )
+    demo.insert(UserPermissionOverride, overrides)
+    staff_sessions = [s for s in sessions if s["principal_type"] == "SYSTEM_USER"]
+    for session in staff_sessions[: demo.count(3, 50)]:
+        start = session["created_at"] + timedelta(minutes=10)
+        impersonations.append(
+            {
+                "user_id": session["principal_id"],
+                "session_id": session["id"],
+                "target_type": "CUSTOMER",
+                "target_id": rng.pick(demo.customer_ids),
+                "reason": "Reproducing a checkout error for a ticket",
+                "started_at": start,
+                "expires_at": start + timedelta(minutes=30),
+                "ended_at": start + timedelta(minutes=rng.randrange(3, 25)),
+                "created_at": start,
+            }
+        )
+    demo.insert(ImpersonationSession, impersonations)
+
+
+def _invitations(demo, rng):
+    invitations, scopes = [], []
+    for n in range(demo.count(6, 200)):
+        created = demo.now - timedelta(days=rng.randrange(1, 90))
+        city = rng.pick(demo.cities)
+        first, surname, _ = demo.person(rng, city)
+        accepted = n % 3 == 0
+        merchant = n % 2 == 1
+        invitation = {
+            "email": f"{first}.{surname}.invite{n}@example.in".lower().replace("'", ""),
+            "mobile": demo.mobile("contact"),
+            "token_hash": demo.hash(f"invite-{n}-{created}"),
+            "expires_at": created + timedelta(days=7),
+            "invited_by_id": demo.admin_id,
+            "created_at": created,
+        }
+        if merchant:
+            parent = rng.pick(demo.parents)
+            invitation.update(
+                invitee_type="MERCHANT_USER",
+                merchant_role=rng.pick(("MANAGER", "STAFF")),
+                scope_type="MERCHANT_PARENT",
+                parent_id=parent["id"],
+            )
+        else:
+            invitation.update(
+                invitee_type="SYSTEM_USER",
+                role_id=demo.roles["SUPPORT_AGENT"],
+                scope_type="CITY",
+                city_id=city.id,
+            )
+            if accepted:
+                invitation.update(
+                    accepted_at=created + timedelta(days=1),
+                    accepted_user_id=rng.pick(demo.staff_ids),
+                )
+        invitations.append(invitation)
+    demo.insert(UserInvitation, invitations)
+    # Merchant-facing staff roles scoped to the brands and stores they look after.
+    onboarding = [r for r in demo.user_roles if r["role_id"] == demo.roles["MERCHANT_ONBOARDING"]]
+    for role in onboarding:
+        scopes.append(
+            {
+                "user_role_id": role["id"],
+                "scope_type": "MERCHANT_PARENT",
+                "parent_id": rng.pick(demo.parents)["id"],
+            }
+        )
+        scopes.append(
+            {
+                "user_role_id": role["id"],
+                "scope_type": "MERCHANT_STORE",
+                "store_id": rng.pick(demo.stores)["id"],
+            }
+        )
+    demo.insert(UserAccessScope, scopes)

@@ -1,0 +1,609 @@
+"""Riders: onboarding, KYC documents, vehicles, bank accounts, devices,
+insurance, training, shifts, duty sessions and live status (``riders``).
+
+An ACTIVE rider gets everything dispatch checks (orders/dispatch.py):
+verified, unexpired documents for their services and vehicle, an active
+vehicle of an allowed type, a live-status row. Their wallet ledger, earnings,
+payouts and GPS pings come with the orders.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from gatimitra.demo import vocab
+from gatimitra.demo.rng import money, spread
+from orders.dispatch import required_documents
+from riders.lists import UNREGISTERED_VEHICLE_TYPES
+from riders.models import (
+    DutyLog,
+    Rider,
+    RiderBankAccount,
+    RiderDevice,
+    RiderDocument,
+    RiderIncentiveScheme,
+    RiderInsurancePolicy,
+    RiderKycVerification,
+    RiderLiveStatus,
+    RiderOnboardingPayment,
+    RiderShift,
+    RiderShiftBooking,
+    RiderStatusHistory,
+    RiderTraining,
+    RiderVehicle,
+    WalletLedger,
+)
+
+STAGES = ("MOBILE_VERIFIED", "KYC", "PAYMENT", "APPROVAL", "ACTIVE")
+DELIVERY_VEHICLES = {"MOTORCYCLE": 62, "EV_SCOOTER": 28, "BICYCLE": 10}
+RIDE_VEHICLES = {
+    "AUTO_RICKSHAW": 45,
+    "MOTORCYCLE": 20,
+    "CAR_HATCHBACK": 15,
+    "CAR_SEDAN": 15,
+    "CAR_SUV": 5,
+}
+
+
+@dataclass
+class DemoRider:
+    id: int
+    name: str
+    city: object
+    zone: object
+    status: str
+    services: tuple
+    vehicle_id: int | None = None
+    vehicle_type: str | None = None
+    bank_account_id: int | None = None
+    upi: bool = False
+    online: bool = False
+    # The running wallet: seq_no and balance of the last ledger entry.
+    seq: int = 0
+    balance: Decimal = Decimal("0.00")
+    cash: Decimal = Decimal("0.00")
+    week_orders: int = 0
+    week_earned: Decimal = Decimal("0.00")
+    busy_until: object = None
+    holds_active: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+SERIES = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def _registration(rng, city, n, taken):
+    """A registration number no other vehicle has: the series letters and
+    number come from vehicle ``n`` through a bijection, the RTO at random."""
+    while True:
+        k = spread(n, len(SERIES) ** 2 * 9000, salt=3)
+        series = SERIES[k // 9000 // len(SERIES)] + SERIES[k // 9000 % len(SERIES)]
+        number = f"{rng.pick(city.vocab['rto'])}{series}{1000 + k % 9000}"
+        if number not in taken:
+            taken.add(number)
+            return number
+        n += 1_000_000
+
+
+def build(demo):
+    rng = demo.rng("riders")
+    plan = demo.plan
+    reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or demo.staff_ids
+    today = demo.now.date()
+    history_start = demo.now - timedelta(days=plan.days)
+    # Documents stay valid for a year or more after --as-of (and so after today).
+    valid_until = max(today, date.today()) + timedelta(days=400)
+
+    riders, rows = [], []
+    first_id = demo.ids(Rider, plan.riders)
+    city_weights = [c.weight for c in demo.cities]
+    for n in range(plan.riders):
+        city = rng.choices(demo.cities, city_weights)[0]
+        rides = "RIDE" in city.services and rng.chance(0.28)
+        if rides:
+            policies = {v for (cid, v) in demo.fare_policies if cid == city.id}
+            options = {v: w for v, w in RIDE_VEHICLES.items() if v in policies}
+            vehicle_type = (
+                rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
+            )
+            services = ("RIDE",) if vehicle_type != "MOTORCYCLE" else ("RIDE", "FOOD")
+        else:
+            vehicle_type = rng.choices(list(DELIVERY_VEHICLES), list(DELIVERY_VEHICLES.values()))[0]
+            services = tuple(s for s in ("FOOD", "PARCEL") if s in city.services)
+        zones = [z for z in city.zones if set(services) & set(z.services)] or city.zones
+        zone = rng.pick(zones)
+        roll = rng.random()
+        if roll < 0.86:
+            status, stage = "ACTIVE", "ACTIVE"
+        elif roll < 0.93:
+            status, stage = "ONBOARDING", rng.pick(STAGES[:4])
+        else:
+            status, stage = rng.pick(("INACTIVE", "SUSPENDED", "OFFBOARDED")), "ACTIVE"
+        first, surname, female = demo.person(rng, city, female=rng.chance(0.08))
+        joined = history_start - timedelta(days=20 + rng.randrange(500))
+        if stage != "ACTIVE":
+            joined = demo.now - timedelta(days=rng.randrange(1, 30))
+        rider = DemoRider(first_id + n, f"{first} {surname}", city, zone, status, services)
+        rider.extra.update(stage=stage, joined=joined, female=female)
+        rider.vehicle_type = vehicle_type
+        riders.append(rider)
+        rows.append(
+            {
+                "id": rider.id,
+                "mobile": demo.mobile("rider"),
+                "referral_code": f"GMR{rider.id:07d}",
+                "onboarding_stage": stage,
+                "status": status,
+                "enabled_services": list(services),
+                "full_name": rider.name,
+                "date_of_birth": date(
+                    1975 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29)
+                ),
+                "rating": Decimal(str(round(rng.uniform(4.1, 4.95), 2)))
+                if stage == "ACTIVE"
+                else None,
+                "acceptance_rate": Decimal(str(round(rng.uniform(72, 99), 2)))
+                if stage == "ACTIVE"
+                else None,
+                "activated_at": joined + timedelta(days=4) if stage == "ACTIVE" else None,
+                "city_id": city.id,
+                "home_zone_id": zone.id,
+                "created_at": joined,
+            }
+        )
+    demo.copy(Rider, rows)
+    demo.riders = riders
+    demo.active_riders = [r for r in riders if r.status == "ACTIVE"]
+
+    _vehicles_and_documents(demo, rng, riders, reviewers, valid_until)
+    _money_and_devices(demo, rng, riders, reviewers)
+    _history(demo, rng, riders, reviewers)
+    _live_and_shifts(demo, rng, riders)
+    _incentive_schemes(demo, rng)
+
+
+def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
+    vehicles, documents, checks = [], [], []
+    taken = set(
+        RiderVehicle.objects.exclude(registration_number=None).values_list(
+            "registration_number", flat=True
+        )
+    )
+    for n, rider in enumerate(riders):
+        stage = rider.extra["stage"]
+        joined = rider.extra["joined"]
+        make, model, fuel = rng.pick(vocab.VEHICLES[rider.vehicle_type])
+        registered = rider.vehicle_type not in UNREGISTERED_VEHICLE_TYPES
+        commercial = "RIDE" in rider.services
+        vehicle = {
+            "rider_id": rider.id,
+            "vehicle_type": rider.vehicle_type,
+            "make": make,
+            "model": model,
+            "colour": rng.pick(vocab.COLOURS),
+            "manufacture_year": rng.randrange(2014, 2025),
+            "fuel_type": fuel,
+            "ownership": rng.choices(("OWNED", "FAMILY", "RENTED", "FLEET"), (70, 15, 10, 5))[0],
+            "registration_number": _registration(rng, rider.city, n, taken) if registered else None,
+            "rc_valid_until": valid_until + timedelta(days=3000) if registered else None,
+            "insurance_valid_until": valid_until + timedelta(days=rng.randrange(0, 300))
+            if registered
+            else None,
+            "puc_valid_until": valid_until if registered and fuel != "ELECTRIC" else None,
+            "permit_valid_until": valid_until + timedelta(days=700)
+            if commercial and registered
+            else None,
+            "is_active": rider.status != "OFFBOARDED",
+            "created_at": joined,
+        }
+        vehicles.append(vehicle)
+    demo.insert(RiderVehicle, vehicles)
+    for rider, vehicle in zip(riders, vehicles, strict=True):
+        rider.vehicle_id = vehicle["id"]
+        stage = rider.extra["stage"]
+        joined = rider.extra["joined"]
+        done = STAGES.index(stage) >= STAGES.index("PAYMENT")
+        needed = {"AADHAAR": False, "PAN": False, "SELFIE": False}
+        for service in rider.services:
+            for doc_type, of_vehicle in required_documents(service, rider.vehicle_type):
+                needed[doc_type] = of_vehicle
+        if "RIDE" in rider.services:
+            needed.setdefault("MEDICAL_CERTIFICATE", False)
+        for doc_type, of_vehicle in needed.items():
+            status = "VERIFIED" if done else rng.pick(("PENDING", "IN_REVIEW"))
+            if stage == "KYC" and doc_type == "PAN" and rng.chance(0.3):
+                status = "RESUBMIT_REQUIRED"
+            number = {
+                "AADHAAR": rng.digits(12),
+                "PAN": f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
+                "DRIVING_LICENCE": f"{rider.city.vocab['rto'][0][:2]}{rng.digits(13)}",
+            }.get(doc_type, rng.digits(12))
+            if of_vehicle and vehicle["registration_number"]:
+                number = f"{doc_type[:3]}-{vehicle['registration_number']}"
+            expiring = doc_type in (
+                "DRIVING_LICENCE",
+                "VEHICLE_INSURANCE",
+                "PERMIT",
+                "POLICE_VERIFICATION",
+                "MEDICAL_CERTIFICATE",
+                "FITNESS_CERTIFICATE",
+                "PUC",
+            )
+            doc = {
+                "rider_id": rider.id,
+                "vehicle_id": vehicle["id"] if of_vehicle else None,
+                "document_type": doc_type,
+                "verification_status": status,
+                "number_masked": ""
+                if doc_type == "SELFIE"
+                else ("XXXXXXXX" + number[-4:] if doc_type == "AADHAAR" else demo.masked(number)),
+                "number_hash": None if doc_type == "SELFIE" else demo.hash(f"{doc_type}-{number}"),
+                "kyc_reference": f"in.gov.uidai-ADHAR-D{rider.id:08d}"
+                if doc_type == "AADHAAR"
+                else None,
+                "file_key": ""
+                if doc_type == "AADHAAR"
+                else f"demo/riders/{rider.id}/{doc_type.lower()}.jpg",
+                "issued_on": (joined - timedelta(days=700)).date() if expiring else None,
+                "expires_on": valid_until + timedelta(days=rng.randrange(0, 900))
+                if expiring
+                else None,
+                "reviewed_by_id": rng.pick(reviewers) if status == "VERIFIED" else None,
+                "reviewed_at": joined + timedelta(days=2) if status == "VERIFIED" else None,
+                "rejection_reason": "Photo is blurred; upload again"
+                if status == "RESUBMIT_REQUIRED"
+                else "",
+                "created_at": joined,
+            }
+            documents.append(doc)
+    demo.insert(RiderDocument, documents)
+    vendors = {
+        "AADHAAR": ("AADHAAR_OKYC", "DigiLocker"),
+        "PAN": ("PAN_VERIFY", "Signzy"),
+        "DRIVING_LICENCE": ("DL_VERIFY", "Signzy"),
+        "VEHICLE_RC": ("RC_VERIFY", "Signzy"),
+        "SELFIE": ("FACE_MATCH", "HyperVerge"),
+    }
+    for doc in documents:
+        if doc["document_type"] not in vendors or doc["verification_status"] not in (
+            "VERIFIED",
+            "IN_REVIEW",
+        ):
+            continue
+        check, vendor = vendors[doc["document_type"]]
+        verified = doc["verification_status"] == "VERIFIED"
+        checks.append(
+            {
+                "rider_id": doc["rider_id"],
+                "document_id": doc["id"],
+                "check_type": check,
+                "status": doc["verification_status"],
+                "vendor": vendor,
+                "vendor_request_id": f"{vendor[:3].upper()}-D{doc['id']:09d}",
+                "score": Decimal("97.40") if verified else None,
+                "result_code": "MATCH" if verified else "",
+                "requested_at": doc["created_at"],
+                "completed_at": doc["created_at"] + timedelta(minutes=3) if verified else None,
+            }
+        )
+    demo.insert(RiderKycVerification, checks)
+
+
+def _money_and_devices(demo, rng, riders, reviewers):
+    accounts, devices, policies, trainings, payments, ledger = [], [], [], [], [], []
+    for rider in riders:
+        joined = rider.extra["joined"]
+        active = rider.extra["stage"] == "ACTIVE"
+        bank, ifsc = rng.pick(vocab.BANKS)
+        upi = rng.chance(0.35)
+        first = rider.name.split()[0].lower()
+        account = {
+            "rider_id": rider.id,
+            "account_type": "UPI_VPA" if upi else "BANK_ACCOUNT",
+            "verification_status": "VERIFIED" if active else "PENDING",
+            "account_holder_name": rider.name,
+            "bank_name": bank,
+            "account_number_masked": "" if upi else "XXXXXX" + rng.digits(4),
+            "account_number_hash": None if upi else demo.hash(f"rider-acct-{rider.id}"),
+            "ifsc": None if upi else f"{ifsc}0{rng.digits(6)}",
+            "upi_vpa": f"{first}{rider.id}@{rng.pick(vocab.UPI_HANDLES)}" if upi else None,
+            "penny_drop_reference": f"PD-R{rider.id:08d}" if active else "",
+            "name_match_score": Decimal("94.00") if active else None,
+            "verified_at": joined + timedelta(days=3) if active else None,
+            "provider_contact_id": f"cont_{rng.hexdigits(14)}" if active else None,
+            "provider_fund_account_id": f"fa_{rng.hexdigits(14)}" if active else None,
+            "is_default": True,
+            "is_active": True,
+            "created_at": joined,
+        }
+        accounts.append(account)
+        rider.upi = upi
+        model, os_version = rng.pick(vocab.PHONES)
+        devices.append(
+            {
+                "rider_id": rider.id,
+                "device_id": f"and-{rng.hexdigits(16)}",
+                "platform": "IOS" if model.startswith("iPhone") else "ANDROID",
+                "app_version": rng.pick(vocab.APP_VERSIONS),
+                "os_version": os_version,
+                "device_model": model,
+                "push_token": f"fcm:{rng.hexdigits(40)}",
+                "is_rooted": False,
+                "is_mock_location": False,
+                "is_emulator": False,
+                "is_active": True,
+                "last_seen_at": demo.now - timedelta(minutes=rng.randrange(1, 3000)),
+                "created_at": joined,
+            }
+        )
+        if active:
+            start = (demo.now - timedelta(days=rng.randrange(30, 300))).date()
+            policies.append(
+                {
+                    "rider_id": rider.id,
+                    "cover_type": "ACCIDENT",
+                    "insurer": "Acko General Insurance",
+                    "policy_number": f"ACKO-GM-{rider.id:09d}",
+                    "sum_insured": Decimal("1000000.00"),
+                    "premium": Decimal("0.00"),
+                    "valid_from": start,
+                    "valid_to": start + timedelta(days=365),
+                    "certificate_key": f"demo/riders/{rider.id}/insurance.pdf",
+                }
+            )
+            for service in rider.services:
+                started = joined + timedelta(days=1)
+                trainings.append(
+                    {
+                        "rider_id": rider.id,
+                        "module_code": f"{service}_INDUCTION_V3",
+                        "service_type": service,
+                        "kind": "INDUCTION",
+                        "title": f"{service.title()} partner induction",
+                        "score": Decimal("86.00"),
+                        "passed": True,
+                        "started_at": started,
+                        "completed_at": started + timedelta(minutes=45),
+                        "certificate_key": f"demo/riders/{rider.id}/{service.lower()}.pdf",
+                    }
+                )
+        if STAGES.index(rider.extra["stage"]) >= STAGES.index("APPROVAL"):
+            paid = joined + timedelta(days=2)
+            kit = rng.chance(0.3)
+            payments.append(
+                {
+                    "rider_id": rider.id,
+                    "purpose": "KIT_DEPOSIT" if kit else "JOINING_FEE",
+                    "payment_method": "PLATFORM_WALLET" if kit else "UPI",
+                    "status": "CAPTURED",
+                    "amount": Decimal("499.00") if kit else Decimal("199.00"),
+                    "deduct_from_earnings": kit,
+                    "gateway_order_id": None if kit else f"order_R{rider.id:010d}",
+                    "gateway_payment_id": None if kit else f"pay_R{rider.id:010d}",
+                    "paid_at": paid,
+                    "created_at": paid,
+                    "_rider": rider,
+                }
+            )
+    demo.insert(RiderBankAccount, accounts)
+    for rider, account in zip(riders, accounts, strict=True):
+        rider.bank_account_id = account["id"]
+    demo.insert(RiderDevice, devices)
+    demo.insert(RiderInsurancePolicy, policies)
+    demo.insert(RiderTraining, trainings)
+    # A kit deposit is taken from the first earnings: the wallet's first entry.
+    first_payment = demo.ids(RiderOnboardingPayment, len(payments))
+    for offset, payment in enumerate(payments):
+        payment["id"] = first_payment + offset
+        if payment["deduct_from_earnings"]:
+            ledger.append(
+                wallet_entry(
+                    payment.pop("_rider"),
+                    "DEBIT",
+                    "ONBOARDING_FEE",
+                    payment["amount"],
+                    "ONBOARDING_PAYMENT",
+                    payment["id"],
+                    "Kit deposit",
+                    payment["paid_at"],
+                )
+            )
+            payment["_ledger"] = ledger[-1]
+        else:
+            payment.pop("_rider")
+    demo.insert(WalletLedger, ledger)
+    for payment in payments:
+        if "_ledger" in payment:
+            payment["ledger_entry_id"] = payment.pop("_ledger")["id"]
+    demo.copy(RiderOnboardingPayment, payments)
+
+
+def wallet_entry(
+    rider, direction, txn_type, amount, source_type, source_id, description, at, **links
+):
+    """The rider's next wallet ledger row, with the seq_no and balance the
+    database's chain trigger will check."""
+    rider.seq += 1
+    rider.balance += amount if direction == "CREDIT" else -amount
+    return {
+        "rider_id": rider.id,
+        "seq_no": rider.seq,
+        "balance_after": rider.balance,
+        "direction": direction,
+        "txn_type": txn_type,
+        "amount": amount,
+        "source_type": source_type,
+        "source_id": source_id,
+        "idempotency_key": f"{source_type.lower()}-{source_id}-{txn_type.lower()}",
+        "description": description,
+        "created_at": at,
+        **links,
+    }
+
+
+def _history(demo, rng, riders, reviewers):
+    rows = []
+    for rider in riders:
+        joined = rider.extra["joined"]
+        stage = rider.extra["stage"]
+        for index, to_stage in enumerate(STAGES[1 : STAGES.index(stage) + 1], start=1):
+            rows.append(
+                {
+                    "rider_id": rider.id,
+                    "from_stage": STAGES[index - 1],
+                    "to_stage": to_stage,
+                    "actor_id": rng.pick(reviewers) if to_stage in ("APPROVAL", "ACTIVE") else None,
+                    "approval_id": rng.pick(demo.approvals["RIDER_ACTIVATION"])
+                    if to_stage == "ACTIVE" and demo.approvals.get("RIDER_ACTIVATION")
+                    else None,
+                    "from_status": "ONBOARDING" if to_stage == "ACTIVE" else None,
+                    "to_status": "ACTIVE" if to_stage == "ACTIVE" else None,
+                    "reason": "Documents verified" if to_stage != "PAYMENT" else "Fee paid",
+                    "created_at": joined + timedelta(hours=12 * index),
+                }
+            )
+        if rider.status in ("INACTIVE", "SUSPENDED", "OFFBOARDED"):
+            rows.append(
+                {
+                    "rider_id": rider.id,
+                    "from_status": "ACTIVE",
+                    "to_status": rider.status,
+                    "actor_id": rng.pick(demo.staff_ids),
+                    "reason": {
+                        "INACTIVE": "No logins for 30 days",
+                        "SUSPENDED": "Repeated COD shortfall",
+                        "OFFBOARDED": "Left the platform",
+                    }[rider.status],
+                    "expires_at": demo.now + timedelta(days=14)
+                    if rider.status == "SUSPENDED"
+                    else None,
+                    "created_at": demo.now - timedelta(days=rng.randrange(1, 20)),
+                }
+            )
+    demo.insert(RiderStatusHistory, rows)
+
+
+def _live_and_shifts(demo, rng, riders):
+    """Live status now, duty sessions of the last days, shift slots."""
+    live, duty = [], []
+    days = min(demo.plan.days, 7)
+    for rider in demo.active_riders:
+        rider.online = rng.chance(0.6 if demo.plan.small else 0.4)
+        lat, lng = rng.near(rider.zone.latitude, 0.02), rng.near(rider.zone.longitude, 0.02)
+        live.append(
+            {
+                "rider_id": rider.id,
+                "vehicle_id": rider.vehicle_id,
+                "vehicle_type": rider.vehicle_type,
+                "duty_status": "ONLINE" if rider.online else "OFFLINE",
+                "latitude": lat,
+                "longitude": lng,
+                "location_updated_at": demo.now - timedelta(seconds=rng.randrange(5, 900)),
+                "active_order_count": 0,
+                "cash_in_hand": Decimal("0.00"),
+                "zone_id": rider.zone.id,
+            }
+        )
+        for day in range(days):
+            if not rng.chance(0.8):
+                continue
+            start = (demo.now - timedelta(days=day)).replace(
+                hour=rng.pick((7, 8, 10, 11, 17)), minute=rng.randrange(60), second=0, microsecond=0
+            )
+            end = start + timedelta(hours=rng.randrange(4, 10), minutes=rng.randrange(60))
+            if end >= demo.now:
+                continue
+            duty.append(
+                {
+                    "rider_id": rider.id,
+                    "vehicle_id": rider.vehicle_id,
+                    "status": "ONLINE",
+                    "started_at": start,
+                    "ended_at": end,
+                    "start_latitude": lat,
+                    "start_longitude": lng,
+                    "end_latitude": rng.near(rider.zone.latitude, 0.02),
+                    "end_longitude": rng.near(rider.zone.longitude, 0.02),
+                    "created_at": start,
+                }
+            )
+    demo.copy(RiderLiveStatus, live)
+    demo.insert(DutyLog, duty)
+
+    shifts, bookings = [], []
+    zones = [z for z in demo.zones if "FOOD" in z.services][: demo.count(6, 60)]
+    for zone in zones:
+        for day in range(-3, 4):
+            for hour in (12, 19):
+                start = (demo.now + timedelta(days=day)).replace(
+                    hour=hour, minute=0, second=0, microsecond=0
+                )
+                shifts.append(
+                    {
+                        "zone_id": zone.id,
+                        "service_type": "FOOD",
+                        "starts_at": start,
+                        "ends_at": start + timedelta(hours=3),
+                        "capacity": 20,
+                        "min_guarantee": Decimal("250.00"),
+                        "is_published": True,
+                        "created_at": start - timedelta(days=7),
+                    }
+                )
+    demo.insert(RiderShift, shifts)
+    by_city = {}
+    for rider in demo.active_riders:
+        if "FOOD" in rider.services:
+            by_city.setdefault(rider.city.id, []).append(rider)
+    city_of = {zone.id: zone.city.id for zone in demo.zones}
+    for shift in shifts:
+        local = by_city.get(city_of[shift["zone_id"]], [])
+        for rider in rng.sample(local, min(3, len(local))):
+            past = shift["ends_at"] < demo.now
+            status = rng.choices(("COMPLETED", "NO_SHOW"), (9, 1))[0] if past else "BOOKED"
+            bookings.append(
+                {
+                    "shift_id": shift["id"],
+                    "rider_id": rider.id,
+                    "status": status,
+                    "checked_in_at": shift["starts_at"] if status == "COMPLETED" else None,
+                    "checked_out_at": shift["ends_at"] if status == "COMPLETED" else None,
+                    "created_at": shift["starts_at"] - timedelta(days=2),
+                }
+            )
+    demo.insert(RiderShiftBooking, bookings)
+
+
+def _incentive_schemes(demo, rng):
+    """A weekly order target per city for every week of the history: met
+    targets are paid into the wallets when the week closes (orders step)."""
+    schemes = []
+    start = (demo.now - timedelta(days=demo.plan.days)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    start -= timedelta(days=start.weekday())
+    weeks = []
+    while start < demo.now:
+        weeks.append(start)
+        start += timedelta(days=7)
+    for city in demo.cities:
+        for week in weeks[-4:]:
+            schemes.append(
+                {
+                    "code": f"{city.code}-{week:%G}W{week:%V}-ORDERS",
+                    "incentive_type": "ORDER_TARGET",
+                    "service_type": None,
+                    "name": f"{city.name}: {25} orders this week",
+                    "valid_from": week,
+                    "valid_to": week + timedelta(days=7),
+                    "target_orders": 25,
+                    "reward_amount": money(300),
+                    "max_reward_per_rider": money(300),
+                    "slabs": [{"orders": 25, "reward": "300.00"}],
+                    "is_active": True,
+                    "city_id": city.id,
+                    "created_at": week - timedelta(days=2),
+                }
+            )
+    demo.insert(RiderIncentiveScheme, schemes)
+    demo.incentive_schemes = {(s["city_id"], s["valid_to"]): s for s in schemes}
