@@ -12,9 +12,9 @@ DEMO_ADMIN_EMAIL = "admin@gatimitra.local"
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, create the time partitions, load every seed in fixtures/ "
-        "(in file-name order), make sure a local admin login exists, and serve the admin "
-        "on localhost."
+        "Migrate the database, create the time partitions, load every seed in "
+        "fixtures/ (in file-name order) and the small demo data (seed_demo), make "
+        "sure a local admin login exists, and serve the admin on localhost."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +28,9 @@ class Command(BaseCommand):
         fixtures = sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
         if fixtures:
             call_command("loaddata", *[str(path) for path in fixtures], verbosity=1)
+        # Demo data over the seeds, so every admin page has rows to show;
+        # a database seeded before (by this or a bigger scale) is left as it is.
+        call_command("seed_demo", scale="small", skip_if_seeded=True, verbosity=1)
         password = os.environ.get("GATIMITRA_ADMIN_PASSWORD", "gatimitra-admin")
         User = get_user_model()
         if not User.objects.filter(email=DEMO_ADMIN_EMAIL).exists():
