@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import inspect
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,6 +94,10 @@ def _exists(cursor, name):
     return cursor.fetchone() is not None
 
 
+#: The name of a reference database still being built (``<name>_b<pid>``).
+BUILDING = re.compile(r"_b[0-9]+$")
+
+
 def ensure_reference_database(connection, stdout=None):
     """The reference database for the current migrations; built if missing."""
     name = reference_name(connection)
@@ -100,7 +105,7 @@ def ensure_reference_database(connection, stdout=None):
     with connection._nodb_cursor() as cursor:
         if _exists(cursor, name):
             return name
-        building = f"{name}_b{os.getpid()}"[:63]
+        building = f"{name}_b{os.getpid()}"[:63]  # matches BUILDING
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
         cursor.execute(f"CREATE DATABASE {quote(building)}")
     if stdout:
@@ -128,6 +133,8 @@ def _drop_stale(cursor, connection, keep, quote):
         [len(prefix), prefix, keep],
     )
     for (stale,) in cursor.fetchall():
+        if BUILDING.search(stale):
+            continue  # another process's build in progress; its builder drops it on failure
         # One still in use by someone else is left for next time.
         with contextlib.suppress(Exception):
             cursor.execute(f"DROP DATABASE {quote(stale)}")
