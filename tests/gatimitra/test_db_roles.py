@@ -11,6 +11,10 @@ from gatimitra.db.tables import DOMAIN_SCHEMAS
 
 PROBE_TABLE_PUBLIC = "django_content_type"
 
+#: Roles belong to the whole server, not to a test database: under
+#: pytest-xdist these tests run on one worker, one after the other.
+pytestmark = pytest.mark.xdist_group("server_roles")
+
 
 def _tables(schema):
     with connection.cursor() as cursor:
