@@ -5,6 +5,9 @@ by other domains' admins).
 ``gatimitra.admin.GatimitraModelAdmin.get_search_results``.)
 """
 
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
+
 from access_mgmt.scopes import model_city_scope, restrict_to_city_scope
 
 
@@ -34,6 +37,33 @@ class CityScopedAdminMixin:
     every city, so only unrestricted users see them."""
 
     city_scope_field = "city"
+
+    def check(self, **kwargs):
+        return [*super().check(**kwargs), *self._check_city_scope_field()]
+
+    def _check_city_scope_field(self):
+        """``city_scope_field`` must walk foreign keys to ``orders.ServiceCity``:
+        a typo would otherwise surface only when a scoped user opens the page."""
+        model, steps = self.model, self.city_scope_field.split("__")
+        for step in steps:
+            try:
+                field = model._meta.get_field(step)
+            except FieldDoesNotExist:
+                field = None
+            if field is None or not (field.many_to_one or field.one_to_one):
+                return [self._scope_field_error(f"{model._meta.label} has no foreign key {step!r}")]
+            model = field.related_model
+        if model._meta.label != "orders.ServiceCity":
+            return [self._scope_field_error(f"it ends at {model._meta.label}")]
+        return []
+
+    def _scope_field_error(self, why):
+        return checks.Error(
+            f"city_scope_field {self.city_scope_field!r} does not lead to a city: {why}.",
+            hint="Name foreign keys from the model to orders.ServiceCity, e.g. 'order__city'.",
+            obj=self.__class__,
+            id="access_mgmt.E001",
+        )
 
     def _cities(self, request, *actions):
         return model_city_scope(request.user, self.model, *actions)

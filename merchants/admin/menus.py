@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from merchants.models import (
     MerchantItemStockEvent,
@@ -22,7 +23,9 @@ class MerchantMenuCategoryInline(GatimitraTabularInline):
 
 
 @admin.register(MerchantMenu)
-class MerchantMenuAdmin(GatimitraModelAdmin):
+class MerchantMenuAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "name", "store", "menu_kind", "is_active", "published_version")
     list_filter = ("menu_kind", "is_active")
     search_fields = ("name",)
@@ -52,7 +55,9 @@ class MerchantMenuItemTagInline(GatimitraTabularInline):
 
 
 @admin.register(MerchantMenuItem)
-class MerchantMenuItemAdmin(GatimitraModelAdmin):
+class MerchantMenuItemAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "name", "store", "category", "food_type", "base_price", "availability")
     list_filter = ("food_type", "availability")
     search_fields = ("name",)
@@ -75,7 +80,9 @@ class MerchantMenuAddonInline(GatimitraTabularInline):
 
 
 @admin.register(MerchantMenuAddonGroup)
-class MerchantMenuAddonGroupAdmin(GatimitraModelAdmin):
+class MerchantMenuAddonGroupAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "name", "store", "min_selections", "max_selections")
     search_fields = ("name",)
     ordering = ("-id",)
@@ -102,7 +109,9 @@ class MerchantMenuItemTagAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantMenuChangeRequest)
-class MerchantMenuChangeRequestAdmin(GatimitraModelAdmin):
+class MerchantMenuChangeRequestAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = (
         "id",
         "store",

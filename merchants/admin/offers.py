@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from merchants.models import MerchantAdCampaign, MerchantOffer, MerchantOfferItem
 
@@ -24,7 +25,9 @@ class MerchantOfferItemAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantAdCampaign)
-class MerchantAdCampaignAdmin(GatimitraModelAdmin):
+class MerchantAdCampaignAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("name", "store", "zone", "status", "placement", "budget", "spend", "valid_to")
     list_filter = ("status", "placement")
     search_fields = ("name",)

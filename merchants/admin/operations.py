@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from merchants.models import (
     MerchantDevice,
@@ -12,20 +13,26 @@ from merchants.models import (
 
 
 @admin.register(MerchantStoreHours)
-class MerchantStoreHoursAdmin(GatimitraModelAdmin):
+class MerchantStoreHoursAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "weekday", "opens_at", "closes_at")
     ordering = ("-id",)
 
 
 @admin.register(MerchantStoreClosure)
-class MerchantStoreClosureAdmin(GatimitraModelAdmin):
+class MerchantStoreClosureAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "reason_code", "is_planned", "starts_at", "ends_at")
     list_filter = ("reason_code", "is_planned")
     ordering = ("-id",)
 
 
 @admin.register(MerchantStoreAvailabilityLog)
-class MerchantStoreAvailabilityLogAdmin(GatimitraModelAdmin):
+class MerchantStoreAvailabilityLogAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = (
         "id",
         "store",
@@ -41,7 +48,9 @@ class MerchantStoreAvailabilityLogAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantDevice)
-class MerchantDeviceAdmin(GatimitraModelAdmin):
+class MerchantDeviceAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("device_identifier", "store", "platform", "device_kind", "app_version")
     search_fields = ("device_identifier",)
     ordering = ("-id",)
@@ -50,7 +59,9 @@ class MerchantDeviceAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantPosIntegration)
-class MerchantPosIntegrationAdmin(GatimitraModelAdmin):
+class MerchantPosIntegrationAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "provider", "external_store_id", "api_client", "status")
     list_filter = ("provider", "status")
     search_fields = ("external_store_id",)
@@ -59,7 +70,9 @@ class MerchantPosIntegrationAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantStoreDailyMetric)
-class MerchantStoreDailyMetricAdmin(GatimitraModelAdmin):
+class MerchantStoreDailyMetricAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = (
         "store",
         "metric_date",

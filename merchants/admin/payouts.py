@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from merchants.admin.forms import MerchantBankAccountForm
 from merchants.models import (
@@ -61,7 +62,9 @@ class MerchantCommissionPlanAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantContract)
-class MerchantContractAdmin(GatimitraModelAdmin):
+class MerchantContractAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("contract_number", "store", "plan", "status", "valid_from", "valid_to")
     list_filter = ("status", "settlement_cycle")
     search_fields = ("contract_number", "esign_reference")
@@ -83,7 +86,9 @@ class MerchantPayoutAdjustmentInline(GatimitraTabularInline):
 
 
 @admin.register(MerchantStorePayout)
-class MerchantStorePayoutAdmin(GatimitraModelAdmin):
+class MerchantStorePayoutAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = (
         "id",
         "store",
@@ -135,7 +140,9 @@ class MerchantStorePayoutAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantPayoutAdjustment)
-class MerchantPayoutAdjustmentAdmin(GatimitraModelAdmin):
+class MerchantPayoutAdjustmentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "payout__store__zone__city"
+
     list_display = ("id", "payout", "order", "adjustment_type", "direction", "amount", "created_at")
     list_filter = ("adjustment_type", "direction")
     search_fields = ("=reference",)
@@ -144,7 +151,9 @@ class MerchantPayoutAdjustmentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantPayoutDispute)
-class MerchantPayoutDisputeAdmin(GatimitraModelAdmin):
+class MerchantPayoutDisputeAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "payout__store__zone__city"
+
     list_display = (
         "id",
         "payout",

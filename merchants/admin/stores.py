@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from merchants.models import (
     MerchantCuisine,
@@ -31,7 +32,9 @@ class MerchantMenuInline(GatimitraTabularInline):
 
 
 @admin.register(MerchantStore)
-class MerchantStoreAdmin(GatimitraModelAdmin):
+class MerchantStoreAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "zone__city"
+
     list_display = ("code", "name", "parent", "status", "city", "zone", "is_accepting_orders")
     list_filter = ("status", "store_kind", "delivery_mode", "fssai_licence_type")
     search_fields = ("code", "name", "fssai_number")
@@ -79,27 +82,35 @@ class MerchantStoreAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantStoreLink)
-class MerchantStoreLinkAdmin(GatimitraModelAdmin):
+class MerchantStoreLinkAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "related_store", "link_kind")
     list_filter = ("link_kind",)
     ordering = ("-id",)
 
 
 @admin.register(MerchantUserStoreAccess)
-class MerchantUserStoreAccessAdmin(GatimitraModelAdmin):
+class MerchantUserStoreAccessAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "merchant_user", "store", "role_override", "is_active")
     ordering = ("-id",)
 
 
 @admin.register(MerchantStoreServiceArea)
-class MerchantStoreServiceAreaAdmin(GatimitraModelAdmin):
+class MerchantStoreServiceAreaAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "name", "radius_m", "zone", "is_serviceable", "priority")
     ordering = ("-id",)
     autocomplete_fields = ("zone",)
 
 
 @admin.register(MerchantStoreMedia)
-class MerchantStoreMediaAdmin(GatimitraModelAdmin):
+class MerchantStoreMediaAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "media_kind", "moderation_status", "display_order")
     list_filter = ("media_kind", "moderation_status")
     ordering = ("-id",)
@@ -113,7 +124,9 @@ class MerchantCuisineAdmin(GatimitraModelAdmin):
 
 
 @admin.register(MerchantStoreCuisine)
-class MerchantStoreCuisineAdmin(GatimitraModelAdmin):
+class MerchantStoreCuisineAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "store__zone__city"
+
     list_display = ("id", "store", "cuisine", "is_primary")
     ordering = ("-id",)
     autocomplete_fields = ("cuisine",)

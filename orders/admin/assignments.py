@@ -1,11 +1,14 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from orders.models import OrderDeliveryProof, OrderDispatchOffer, OrderRiderAssignment
 
 
 @admin.register(OrderDispatchOffer)
-class OrderDispatchOfferAdmin(GatimitraModelAdmin):
+class OrderDispatchOfferAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = (
         "id",
         "order",
@@ -21,9 +24,11 @@ class OrderDispatchOfferAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderRiderAssignment)
-class OrderRiderAssignmentAdmin(GatimitraModelAdmin):
+class OrderRiderAssignmentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     """A rider the database refuses (eligibility, capacity) is reported as a
     form error on ``rider`` (``OrderRiderAssignment.clean``)."""
+
+    city_scope_field = "order__city"
 
     list_display = (
         "id",
@@ -41,7 +46,9 @@ class OrderRiderAssignmentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderDeliveryProof)
-class OrderDeliveryProofAdmin(GatimitraModelAdmin):
+class OrderDeliveryProofAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "stop", "rider", "kind", "otp_verified", "captured_at")
     list_filter = ("kind", "otp_verified")
     ordering = ("-id",)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from orders.models import (
     DeliveryFeeRule,
@@ -19,7 +20,9 @@ class ServiceCityAdmin(GatimitraModelAdmin):
 
 
 @admin.register(ServiceZone)
-class ServiceZoneAdmin(GatimitraModelAdmin):
+class ServiceZoneAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "city"
+
     list_display = ("code", "name", "city", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -28,7 +31,9 @@ class ServiceZoneAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RideFarePolicy)
-class RideFarePolicyAdmin(GatimitraModelAdmin):
+class RideFarePolicyAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "city"
+
     list_display = (
         "id",
         "city",
@@ -46,7 +51,9 @@ class RideFarePolicyAdmin(GatimitraModelAdmin):
 
 
 @admin.register(DeliveryFeeRule)
-class DeliveryFeeRuleAdmin(GatimitraModelAdmin):
+class DeliveryFeeRuleAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "zone__city"
+
     list_display = (
         "id",
         "zone",
@@ -63,7 +70,9 @@ class DeliveryFeeRuleAdmin(GatimitraModelAdmin):
 
 
 @admin.register(SurgePricingRule)
-class SurgePricingRuleAdmin(GatimitraModelAdmin):
+class SurgePricingRuleAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "zone__city"
+
     list_display = (
         "id",
         "zone",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from gatimitra.enums import ServiceType
 from orders.admin.base import DetailInline, ReadOnlyInline
@@ -126,12 +127,14 @@ def admin_link(obj, label=None):
 
 
 @admin.register(Order)
-class OrderAdmin(GatimitraModelAdmin):
+class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     """An order with everything that hangs off it, and links to its
     customer, store and rider in their own domains.
 
     The money columns are read-only: they are recomputed from the charges
     after the inlines are saved, and the database checks them at commit."""
+
+    city_scope_field = "city"
 
     list_display = (
         "order_number",
@@ -244,21 +247,27 @@ class OrderAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderFoodDetails)
-class OrderFoodDetailsAdmin(GatimitraModelAdmin):
+class OrderFoodDetailsAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("order", "store", "prep_status", "kot_number", "prep_eta_minutes", "ready_at")
     ordering = ("-order",)
     autocomplete_fields = ("store",)
 
 
 @admin.register(OrderParcelDetails)
-class OrderParcelDetailsAdmin(GatimitraModelAdmin):
+class OrderParcelDetailsAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("order", "package_type", "weight_g", "declared_value", "is_rto")
     ordering = ("-order",)
     autocomplete_fields = ("receiver_contact",)
 
 
 @admin.register(OrderRideDetails)
-class OrderRideDetailsAdmin(GatimitraModelAdmin):
+class OrderRideDetailsAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = (
         "order",
         "vehicle_type",
@@ -275,7 +284,9 @@ class OrderItemAddonInline(GatimitraTabularInline):
 
 
 @admin.register(OrderItem)
-class OrderItemAdmin(GatimitraModelAdmin):
+class OrderItemAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "name", "food_type", "quantity", "unit_price")
     ordering = ("-id",)
     autocomplete_fields = ("menu_item",)
@@ -283,13 +294,17 @@ class OrderItemAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderItemAddon)
-class OrderItemAddonAdmin(GatimitraModelAdmin):
+class OrderItemAddonAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order_item__order__city"
+
     list_display = ("id", "order_item", "name", "quantity", "unit_price")
     ordering = ("-id",)
 
 
 @admin.register(OrderStop)
-class OrderStopAdmin(GatimitraModelAdmin):
+class OrderStopAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = (
         "id",
         "order",
@@ -304,13 +319,17 @@ class OrderStopAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderTimeline)
-class OrderTimelineAdmin(GatimitraModelAdmin):
+class OrderTimelineAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "event", "from_status", "status", "actor_type", "created_at")
     ordering = ("-id",)
 
 
 @admin.register(OrderQuote)
-class OrderQuoteAdmin(GatimitraModelAdmin):
+class OrderQuoteAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "zone__city"
+
     list_display = (
         "id",
         "service_type",

@@ -1,18 +1,23 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from orders.admin.base import ReadOnlyInline
 from orders.models import OrderCharge, OrderDiscount, OrderPayment, OrderPaymentEvent, OrderRefund
 
 
 @admin.register(OrderCharge)
-class OrderChargeAdmin(GatimitraModelAdmin):
+class OrderChargeAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "charge_type", "direction", "amount", "payer", "beneficiary")
     ordering = ("-id",)
 
 
 @admin.register(OrderDiscount)
-class OrderDiscountAdmin(GatimitraModelAdmin):
+class OrderDiscountAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = (
         "id",
         "order",
@@ -39,7 +44,9 @@ class OrderRefundInline(ReadOnlyInline):
 
 
 @admin.register(OrderPayment)
-class OrderPaymentAdmin(GatimitraModelAdmin):
+class OrderPaymentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "method", "gateway", "amount", "status", "captured_at")
     list_filter = ("method", "gateway", "status")
     search_fields = ("=idempotency_key", "=id")
@@ -49,14 +56,18 @@ class OrderPaymentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderPaymentEvent)
-class OrderPaymentEventAdmin(GatimitraModelAdmin):
+class OrderPaymentEventAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "payment__order__city"
+
     list_display = ("id", "payment", "event_type", "gateway_event_id", "amount", "created_at")
     search_fields = ("=gateway_event_id", "=id")
     ordering = ("-id",)
 
 
 @admin.register(OrderRefund)
-class OrderRefundAdmin(GatimitraModelAdmin):
+class OrderRefundAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "payment", "amount", "status", "destination", "processed_at")
     list_filter = ("status", "destination")
     search_fields = ("=idempotency_key", "=id")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from orders.models import (
     ExternalDeliveryProvider,
@@ -47,7 +48,9 @@ class ExternalProviderRateCardAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderExternalDelivery)
-class OrderExternalDeliveryAdmin(GatimitraModelAdmin):
+class OrderExternalDeliveryAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "provider", "provider_task_id", "status", "quoted_cost")
     ordering = ("-id",)
     autocomplete_fields = ("provider",)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
 
@@ -20,14 +21,18 @@ class CancellationReasonAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderCancellation)
-class OrderCancellationAdmin(GatimitraModelAdmin):
+class OrderCancellationAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "order", "reason", "actor", "status_at_cancel", "fee", "cancelled_at")
     ordering = ("-id",)
     autocomplete_fields = ("reason",)
 
 
 @admin.register(OrderInvoice)
-class OrderInvoiceAdmin(GatimitraModelAdmin):
+class OrderInvoiceAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = ("id", "series", "invoice_number", "order", "invoice_type", "issuer", "total")
     list_filter = ("invoice_type", "issuer")
     ordering = ("-id",)
@@ -35,7 +40,9 @@ class OrderInvoiceAdmin(GatimitraModelAdmin):
 
 
 @admin.register(OrderSettlement)
-class OrderSettlementAdmin(GatimitraModelAdmin):
+class OrderSettlementAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "order__city"
+
     list_display = (
         "id",
         "order",

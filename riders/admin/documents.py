@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from riders.forms import RiderDocumentForm
 from riders.models import (
@@ -52,7 +53,9 @@ class RiderDocumentInline(GatimitraTabularInline):
 
 
 @admin.register(RiderVehicle)
-class RiderVehicleAdmin(GatimitraModelAdmin):
+class RiderVehicleAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "registration_number",
         "rider",
@@ -86,7 +89,9 @@ class RiderVehicleAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderDocument)
-class RiderDocumentAdmin(GatimitraModelAdmin):
+class RiderDocumentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     form = RiderDocumentForm
     list_display = (
         "id",
@@ -114,7 +119,9 @@ class RiderDocumentAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderKycVerification)
-class RiderKycVerificationAdmin(GatimitraModelAdmin):
+class RiderKycVerificationAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "rider", "check_type", "status", "vendor", "score", "requested_at")
     search_fields = ("=vendor_request_id", "=rider__mobile")
     ordering = ("-id",)
@@ -122,7 +129,9 @@ class RiderKycVerificationAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderInsurancePolicy)
-class RiderInsurancePolicyAdmin(GatimitraModelAdmin):
+class RiderInsurancePolicyAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "policy_number",
         "rider",
@@ -139,7 +148,9 @@ class RiderInsurancePolicyAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderTraining)
-class RiderTrainingAdmin(GatimitraModelAdmin):
+class RiderTrainingAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "rider", "module_code", "kind", "service_type", "score", "passed")
     list_filter = ("kind", "service_type", "passed")
     search_fields = ("=module_code", "=rider__mobile")

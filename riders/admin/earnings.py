@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
 from riders.forms import RiderBankAccountForm
 from riders.models import (
@@ -31,7 +32,9 @@ class RiderBankAccountInline(GatimitraTabularInline):
 
 
 @admin.register(RiderBankAccount)
-class RiderBankAccountAdmin(GatimitraModelAdmin):
+class RiderBankAccountAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     form = RiderBankAccountForm
     list_display = (
         "id",
@@ -73,7 +76,9 @@ class RiderBankAccountAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderPayout)
-class RiderPayoutAdmin(GatimitraModelAdmin):
+class RiderPayoutAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",
@@ -94,7 +99,9 @@ class RiderPayoutAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderCashDeposit)
-class RiderCashDepositAdmin(GatimitraModelAdmin):
+class RiderCashDepositAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "rider", "method", "amount", "status", "deposited_at", "verified_by")
     list_filter = ("status", "method")
     search_fields = ("=upi_reference", "=rider__mobile")
@@ -103,7 +110,9 @@ class RiderCashDepositAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderOrderEarning)
-class RiderOrderEarningAdmin(GatimitraModelAdmin):
+class RiderOrderEarningAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",
@@ -122,7 +131,9 @@ class RiderOrderEarningAdmin(GatimitraModelAdmin):
 
 
 @admin.register(WalletLedger)
-class WalletLedgerAdmin(GatimitraModelAdmin):
+class WalletLedgerAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",
@@ -140,7 +151,9 @@ class WalletLedgerAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderOnboardingPayment)
-class RiderOnboardingPaymentAdmin(GatimitraModelAdmin):
+class RiderOnboardingPaymentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "rider", "purpose", "payment_method", "amount", "status", "paid_at")
     list_filter = ("status", "purpose", "payment_method")
     search_fields = ("=gateway_payment_id", "=gateway_order_id", "=rider__mobile")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from riders.models import RiderIncentiveProgress, RiderIncentiveScheme, RiderPenalty
 
@@ -24,7 +25,9 @@ class RiderIncentiveSchemeAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderIncentiveProgress)
-class RiderIncentiveProgressAdmin(GatimitraModelAdmin):
+class RiderIncentiveProgressAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "scheme",
@@ -40,7 +43,9 @@ class RiderIncentiveProgressAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderPenalty)
-class RiderPenaltyAdmin(GatimitraModelAdmin):
+class RiderPenaltyAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",

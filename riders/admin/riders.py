@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline, ReadOnlyTabularInline
 from riders.admin.documents import RiderDocumentInline, RiderVehicleInline
 from riders.admin.earnings import RiderBankAccountInline
@@ -53,7 +54,9 @@ class RiderStatusHistoryInline(ReadOnlyTabularInline):
 
 
 @admin.register(Rider)
-class RiderAdmin(GatimitraModelAdmin):
+class RiderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "city"
+
     list_display = (
         "full_name",
         "mobile",
@@ -116,7 +119,9 @@ class RiderAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderStatusHistory)
-class RiderStatusHistoryAdmin(GatimitraModelAdmin):
+class RiderStatusHistoryAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",
@@ -134,7 +139,9 @@ class RiderStatusHistoryAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderDevice)
-class RiderDeviceAdmin(GatimitraModelAdmin):
+class RiderDeviceAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "device_id",
         "rider",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, ReadOnlyModelAdmin
 from riders.models import (
     DutyLog,
@@ -12,7 +13,9 @@ from riders.models import (
 
 
 @admin.register(RiderShift)
-class RiderShiftAdmin(GatimitraModelAdmin):
+class RiderShiftAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "zone__city"
+
     list_display = (
         "id",
         "zone",
@@ -28,7 +31,9 @@ class RiderShiftAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderShiftBooking)
-class RiderShiftBookingAdmin(GatimitraModelAdmin):
+class RiderShiftBookingAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "shift", "rider", "status", "checked_in_at", "checked_out_at")
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
@@ -36,19 +41,23 @@ class RiderShiftBookingAdmin(GatimitraModelAdmin):
 
 
 @admin.register(DutyLog)
-class DutyLogAdmin(ReadOnlyModelAdmin):
+class DutyLogAdmin(CityScopedAdminMixin, ReadOnlyModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = ("id", "rider", "status", "started_at", "ended_at", "login_minutes", "vehicle")
     search_fields = ("=rider__mobile",)
     ordering = ("-id",)
 
 
 @admin.register(LocationLog)
-class LocationLogAdmin(ReadOnlyModelAdmin):
+class LocationLogAdmin(CityScopedAdminMixin, ReadOnlyModelAdmin):
     """Millions of rows: ordered by the primary key (newest first), filtered
     by a date range the BRIN index serves; no date_hierarchy (a DISTINCT over
     the whole table), no search (a scan) and filtered counts capped (the
     base paginator). A rider's pings are reached from the rider's page
     (``?rider__id__exact=``), listed off the (rider_id, recorded_at) index."""
+
+    city_scope_field = "rider__city"
 
     list_display = (
         "id",
@@ -74,7 +83,9 @@ class LocationLogAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(RiderLiveStatus)
-class RiderLiveStatusAdmin(GatimitraModelAdmin):
+class RiderLiveStatusAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "rider",
         "zone",
@@ -90,7 +101,9 @@ class RiderLiveStatusAdmin(GatimitraModelAdmin):
 
 
 @admin.register(RiderSosAlert)
-class RiderSosAlertAdmin(GatimitraModelAdmin):
+class RiderSosAlertAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+    city_scope_field = "rider__city"
+
     list_display = (
         "id",
         "rider",

@@ -1,16 +1,19 @@
 """Scoped data access: the CITY (and TEAM) scopes of a user's role
 assignments limit the rows they see and change, per permission
 (``access_mgmt.scopes``), and the admins that mix in
-``CityScopedAdminMixin`` (teams and team members here) obey them."""
+``CityScopedAdminMixin`` obey them: teams and team members, and the other
+domains' orders, riders, stores and the rows that hang off them."""
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin import site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access_mgmt.admin.mixins import CityScopedAdminMixin
 from access_mgmt.backends import forget_access
 from access_mgmt.factories import (
     SystemPermissionFactory,
@@ -23,8 +26,18 @@ from access_mgmt.factories import (
 from access_mgmt.models import SystemRole, Team, TeamMember
 from access_mgmt.models.roles import SCOPE_TARGETS
 from access_mgmt.scopes import city_scope, model_city_scope, restrict_to_city_scope
-from orders.factories import FoodOrderFactory, ServiceCityFactory
-from orders.models import Order
+from gatimitra.admin import GatimitraModelAdmin
+from merchants.factories import MerchantStoreFactory
+from merchants.models import MerchantStore
+from orders.factories import (
+    FoodOrderFactory,
+    OrderItemFactory,
+    ServiceCityFactory,
+    ServiceZoneFactory,
+)
+from orders.models import Order, OrderItem, ServiceZone
+from riders.factories import LocationLogFactory, RiderFactory
+from riders.models import LocationLog, Rider
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +259,72 @@ def test_viewing_everywhere_but_changing_in_one_city(client, assign, blr, teams)
     assert 'name="_save"' in client.get(_url(TeamMember, "change", mine.pk)).content.decode()
     response = client.post(_url(TeamMember, "change", theirs.pk), {"is_lead": "on"})
     assert response.status_code == 403
+
+
+# -- the other domains' admins: orders, riders, stores and what hangs off them -
+
+
+@pytest.fixture
+def two_cities(blr, hyd):
+    """Per city: an order (with its items), a rider (with a GPS ping) and a
+    store, as ``{city code: {model: [rows]}}``."""
+    rows = {}
+    for city in (blr, hyd):
+        zone = ServiceZoneFactory(city=city)
+        order = FoodOrderFactory(zone=zone)
+        OrderItemFactory(order=order)
+        rider = RiderFactory(located=True, home_zone=zone)
+        rows[city.code] = {
+            Order: [order],
+            OrderItem: list(order.items.all()),
+            Rider: [rider],
+            LocationLog: [LocationLogFactory(rider=rider)],
+            MerchantStore: [MerchantStoreFactory(zone=zone)],
+        }
+    return rows
+
+
+@pytest.mark.parametrize(
+    "model", [Order, OrderItem, Rider, LocationLog, MerchantStore], ids=lambda m: m.__name__
+)
+def test_city_manager_lists_and_opens_only_their_citys_rows(client, assign, blr, two_cities, model):
+    client.force_login(assign(None, "CITY_OPS_MANAGER", city=blr))
+    mine, theirs = two_cities["BLRS"][model], two_cities["HYDS"][model]
+    shown = client.get(_url(model, "changelist")).context["cl"].result_list
+    assert {row.pk for row in shown} == {row.pk for row in mine}
+    assert client.get(_url(model, "change", mine[0].pk)).status_code == 200
+    assert client.get(_url(model, "change", theirs[0].pk)).status_code == 302  # "not found"
+
+
+def test_manager_without_scope_lists_every_citys_orders(client, assign, two_cities):
+    client.force_login(assign(None, "CITY_OPS_MANAGER"))
+    shown = client.get(_url(Order, "changelist")).context["cl"].result_list
+    assert {row.pk for row in shown} == {rows[Order][0].pk for rows in two_cities.values()}
+
+
+def test_new_zones_only_in_the_managers_cities(rf, assign, blr, hyd):
+    request = rf.get("/")
+    request.user = assign(None, "CITY_OPS_MANAGER", city=blr)
+    zone_admin = site._registry[ServiceZone]
+    field = zone_admin.formfield_for_foreignkey(ServiceZone._meta.get_field("city"), request)
+    assert list(field.queryset) == [blr]
+    assert field.required
+
+
+def test_every_scoped_admin_names_a_path_to_a_city():
+    scoped = [a for a in site._registry.values() if isinstance(a, CityScopedAdminMixin)]
+    assert {type(a).__module__.split(".")[0] for a in scoped} >= {"orders", "riders", "merchants"}
+    assert [error for admin_ in scoped for error in admin_._check_city_scope_field()] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [("zone__city", "has no foreign key 'zone'"), ("rider", "ends at riders.Rider")],
+)
+def test_a_path_that_misses_the_city_fails_the_admin_check(path, why):
+    class MisScopedAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
+        city_scope_field = path
+
+    errors = MisScopedAdmin(LocationLog, site)._check_city_scope_field()
+    assert [error.id for error in errors] == ["access_mgmt.E001"]
+    assert why in errors[0].msg
