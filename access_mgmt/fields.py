@@ -3,7 +3,6 @@
 import ipaddress
 
 from django import forms
-from django.contrib.postgres.fields import DateTimeRangeField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Value
@@ -37,14 +36,6 @@ class CidrField(models.Field):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": forms.CharField, "max_length": 43, **kwargs})
-
-
-class TsTzRange(Func):
-    """``tstzrange(lower, upper)`` for EXCLUDE constraints over validity
-    windows (a NULL upper bound is open-ended)."""
-
-    function = "TSTZRANGE"
-    output_field = DateTimeRangeField()
 
 
 class JsonPathMatch(Func):

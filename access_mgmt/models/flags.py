@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from access_mgmt.choices import PrincipalType
-from access_mgmt.fields import JsonPathMatch, TsTzRange
+from access_mgmt.fields import JsonPathMatch
 from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import (
     APP_VERSION,
@@ -15,6 +15,7 @@ from access_mgmt.validators import (
     validate_app_version,
     validate_dotted_key,
 )
+from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table

@@ -12,12 +12,12 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
+from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumArrayField, EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ServiceType, VehicleType
 from orders.constraints import both_or_neither, in_list, range_order, valid_window
-from orders.expressions import TsTzRange
 from orders.managers import CodeManager, ZoneManager
 
 #: ``service_cities.launch_status`` (CHECK text).
