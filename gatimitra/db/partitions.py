@@ -29,6 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from gatimitra.db import sql
 from gatimitra.db.tables import display_table, quote_table, split_table
 
 DAY = "day"
@@ -338,12 +339,26 @@ def _detach(cursor, action, now):
     table = action.table
     target = table.qualified(action.name)
     cursor.execute(f"ALTER TABLE {quote_table(table.db_table)} DETACH PARTITION {target}")
+    _keep_append_only(cursor, table, action.name)
     note = (
         f"Rows of {table.label} from {action.start:%Y-%m-%d} to {action.end:%Y-%m-%d} (UTC), "
         f"detached on {now:%Y-%m-%d} after the retention ({table.retention}); "
         "an archive, no longer part of the table."
     )
     cursor.execute(f"COMMENT ON TABLE {target} IS %s", [note])
+
+
+def _keep_append_only(cursor, table, name):
+    """DETACH drops the triggers a partition had from its parent, so an
+    archive of an append-only table would take UPDATE and DELETE; it gets
+    the parent's guard back as a trigger of its own (in the same transaction)."""
+    guard = sql.trigger_name(table.db_table, sql.APPEND_ONLY_TRIGGER)
+    cursor.execute(
+        "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s",
+        [quote_table(table.db_table), guard],
+    )
+    if cursor.fetchone():
+        cursor.execute(sql.append_only_trigger(f"{table.schema}.{name}"))
 
 
 def _apply(cursor, action, now):

@@ -216,6 +216,30 @@ def test_expired_partitions_are_detached_or_dropped_per_setting(settings):
     assert _run(only=["riders.location_logs", "orders.order_timeline"]) == ([], [])
 
 
+def test_a_detached_archive_of_an_append_only_table_stays_append_only(settings):
+    _run(now=_at(2025, 12, 20), only=["orders.order_timeline"], premake=0)
+    order = OrderFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders.order_timeline (order_id, event, status, actor_type, note, "
+            "created_at, updated_at) VALUES (%s, 'NOTE', %s, 'SYSTEM', 'december', %s, %s)",
+            [order.pk, order.status, _at(2025, 12, 21), _at(2025, 12, 21)],
+        )
+    _immediately()
+    settings.GATIMITRA_PARTITION_RETENTION = {"orders.order_timeline": "2 months detach"}
+    actions, _ = _run(only=["orders.order_timeline"], premake=0)
+    assert ("detach", "order_timeline_p202512") in {(a.verb, a.name) for a in actions}
+    with connection.cursor() as cursor:
+        for statement in (
+            "UPDATE orders.order_timeline_p202512 SET note = 'rewritten'",
+            "DELETE FROM orders.order_timeline_p202512",
+        ):
+            with pytest.raises(Exception, match="append-only"), transaction.atomic():
+                cursor.execute(statement)
+        cursor.execute("SELECT note FROM orders.order_timeline_p202512")
+        assert cursor.fetchall() == [("december",)]
+
+
 def test_the_command_line_overrides_the_expiry_action(settings):
     _run(now=_at(2025, 1, 5), only=["audit.system_audit_logs"], premake=0)
     settings.GATIMITRA_PARTITION_RETENTION = {"audit.system_audit_logs": "1 year"}
