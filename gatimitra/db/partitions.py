@@ -17,7 +17,9 @@ in the table's schema; anything else attached is left alone.
 
 A partition whose range has rows in the DEFAULT partition (written before it
 existed) is built as a standalone table, the rows moved into it, and then
-attached, all in one transaction.
+attached, all in one transaction. Past intervals with rows in DEFAULT get
+their partitions too (a table converted with its rows), and then expire like
+the others.
 """
 
 import re
@@ -269,17 +271,47 @@ def _rows_in_default(cursor, table, default, start, end):
     return cursor.fetchone()[0]
 
 
+def _oldest_in_default(cursor, table, default, before):
+    if default is None:
+        return None
+    cursor.execute(
+        f'SELECT min("{table.column}") FROM {table.qualified(default)} WHERE "{table.column}" < %s',
+        [before],
+    )
+    return cursor.fetchone()[0]
+
+
+def _past_with_rows(cursor, table, default, managed, current):
+    """Create actions for the past intervals whose rows sit in DEFAULT (a
+    table converted with its rows, or written to while the command did not
+    run), so that they leave DEFAULT and expire like any partition."""
+    interval = table.spec.interval
+    oldest = _oldest_in_default(cursor, table, default, current)
+    if oldest is None:
+        return []
+    actions, start = [], _floor(oldest, interval)
+    while start < current:
+        end, name = _add(start, interval), table.partition_name(start)
+        if name not in managed:
+            rows = _rows_in_default(cursor, table, default, start, end)
+            if rows:
+                actions.append(Action("create", table, name, start, end, rows))
+        start = end
+    return actions
+
+
 def plan(cursor, table, now, premake=None, action=None):
     """What a run at ``now`` would do to ``table``, in order: partitions to
-    create (the current interval and ``premake`` after it), then expired ones
-    to detach or drop (``action`` overrides the retention's)."""
+    create (past intervals that have rows in DEFAULT, the current interval
+    and ``premake`` after it), then expired ones to detach or drop
+    (``action`` overrides the retention's), those just created included."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     interval = table.spec.interval
     premake = table.spec.premake if premake is None else premake
     managed, default = attached_partitions(cursor, table)
-    actions = []
     start = _floor(now, interval)
+    actions = _past_with_rows(cursor, table, default, managed, start)
     for _ in range(premake + 1):
         end = _add(start, interval)
         name = table.partition_name(start)
@@ -290,6 +322,7 @@ def plan(cursor, table, now, premake=None, action=None):
     cutoff = table.retention.cutoff(now)
     if cutoff is not None:
         verb = action or table.retention.action
+        managed.update({a.name: (a.start, a.end) for a in actions})
         for name, (start, end) in sorted(managed.items(), key=lambda item: item[1]):
             if end <= cutoff:
                 actions.append(Action(verb, table, name, start, end))

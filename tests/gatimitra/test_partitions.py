@@ -186,6 +186,42 @@ def test_rows_already_in_the_default_partition_move_into_the_new_one():
             OrderTimeline.objects.filter(pk=pk).update(note="rewritten")
 
 
+def test_past_rows_in_default_get_their_partitions_and_expire_like_the_rest(settings):
+    """A table converted with its rows (or a command that did not run for a
+    while) leaves past rows in DEFAULT: they get their own partitions,
+    and those past the retention are detached in the same run."""
+    order = OrderFactory()
+    with connection.cursor() as cursor:
+        for day in (_at(2025, 11, 3), _at(2025, 11, 20), _at(2026, 2, 10)):
+            cursor.execute(
+                "INSERT INTO orders.order_timeline (order_id, event, status, actor_type, note, "
+                "created_at, updated_at) VALUES (%s, 'NOTE', %s, 'SYSTEM', 'before', %s, %s)",
+                [order.pk, order.status, day, day],
+            )
+    _immediately()
+    settings.GATIMITRA_PARTITION_RETENTION = {"orders.order_timeline": "2 months detach"}
+    actions, _ = _run(only=["orders.order_timeline"], premake=0)
+    assert [(a.verb, a.name, a.rows_in_default) for a in actions] == [
+        ("create", "order_timeline_p202511", 2),
+        ("create", "order_timeline_p202602", 1),
+        ("create", "order_timeline_p202603", 0),
+        ("detach", "order_timeline_p202511", 0),
+    ]
+    assert _partitions("orders.order_timeline") == [
+        "order_timeline_default",
+        "order_timeline_p202602",
+        "order_timeline_p202603",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM orders.order_timeline_p202511")
+        assert cursor.fetchone()[0] == 2
+        cursor.execute(
+            "SELECT count(*) FROM orders.order_timeline_default WHERE created_at < %s", [NOW]
+        )
+        assert cursor.fetchone()[0] == 0
+    assert _run(only=["orders.order_timeline"], premake=0) == ([], [])
+
+
 def test_expired_partitions_are_detached_or_dropped_per_setting(settings):
     _run(now=_at(2025, 12, 20), only=["riders.location_logs", "orders.order_timeline"])
     LocationLogFactory(recorded_at=_at(2025, 12, 21, 8))
