@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from access_mgmt import factories
@@ -281,3 +282,9 @@ def test_links_to_other_domains_are_autocompleted(admin_client, model, field, ta
         },
     )
     assert [result["id"] for result in found.json()["results"]] == [str(target.pk)]
+
+
+def test_djangos_groups_are_not_offered(admin_client):
+    """Roles grant permissions here; a Group page would grant nothing."""
+    assert not admin.site.is_registered(Group)
+    assert "/admin/auth/group/" not in admin_client.get(reverse("admin:index")).content.decode()

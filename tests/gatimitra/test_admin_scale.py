@@ -32,18 +32,7 @@ from gatimitra.admin import EstimatedCountPaginator, GatimitraModelAdmin, _searc
 from gatimitra.db.tables import split_table
 from gatimitra.testing import factory_for
 
-#: Django's own Group admin: a handful of rows, and unused (permissions come
-#: from access_mgmt roles through RoleBackend).
-NOT_OURS = {"auth.Group"}
-
-ADMINS = sorted(
-    (
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.label not in NOT_OURS
-    ),
-    key=lambda pair: pair[0]._meta.label,
-)
+ADMINS = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label)
 ADMIN_MODELS = [model for model, _ in ADMINS]
 
 #: Master data and configuration: at most ~10^4 rows in a metro (CATALOG
