@@ -931,7 +931,6 @@ DROP_SETTLEMENT_LINKS = [
 # key had); expiring a whole partition of old offers is not a DELETE and
 # leaves old assignments naming offers no longer kept.
 
-ASSIGNMENTS = _table("order_rider_assignments")
 OFFERS = _table("order_dispatch_offers")
 
 DISPATCH_OFFER_REFERENCE = [
@@ -992,4 +991,40 @@ DROP_DISPATCH_OFFER_REFERENCE = [
     f"DROP TRIGGER order_rider_assignments_offer_upd ON {ASSIGNMENTS}",
     f"DROP TRIGGER order_rider_assignments_offer ON {ASSIGNMENTS}",
     f"DROP FUNCTION {_fn('order_rider_assignments_offer')}()",
+]
+
+
+# -- A paid assignment keeps its rider and order (orders 0008) -----------------
+# riders.rider_order_earnings checks, when an earning is written, that it pays
+# its assignment's rider for its assignment's order. This is the other side:
+# once an assignment has its earning, a change of the assignment's rider or
+# order that the earning no longer matches is refused.
+
+EARNINGS = quote_table(schema_table("riders", "rider_order_earnings"))
+
+PAID_ASSIGNMENT_KEEPS_RIDER_AND_ORDER = [
+    f"""
+CREATE FUNCTION {_fn("order_rider_assignments_paid")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    earning record;
+BEGIN
+    SELECT id, rider_id, order_id INTO earning FROM {EARNINGS} WHERE assignment_id = NEW.id;
+    IF FOUND AND (earning.rider_id IS DISTINCT FROM NEW.rider_id
+                  OR earning.order_id IS DISTINCT FROM NEW.order_id) THEN
+        RAISE EXCEPTION 'orders.order_rider_assignments: assignment % is paid by earning % to rider % for order %; it cannot move to rider % for order %',
+            NEW.id, earning.id, earning.rider_id, earning.order_id, NEW.rider_id, NEW.order_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'order_rider_assignments_paid';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    f"CREATE TRIGGER order_rider_assignments_paid BEFORE UPDATE OF rider_id, order_id "
+    f"ON {ASSIGNMENTS} FOR EACH ROW "
+    f"WHEN (OLD.rider_id IS DISTINCT FROM NEW.rider_id OR OLD.order_id IS DISTINCT FROM NEW.order_id) "
+    f"EXECUTE FUNCTION {_fn('order_rider_assignments_paid')}()",
+]
+
+DROP_PAID_ASSIGNMENT_KEEPS_RIDER_AND_ORDER = [
+    f"DROP TRIGGER order_rider_assignments_paid ON {ASSIGNMENTS}",
+    f"DROP FUNCTION {_fn('order_rider_assignments_paid')}()",
 ]

@@ -265,6 +265,23 @@ def test_earning_cannot_move_to_another_rider(refused):
         earning.save(update_fields=["rider"])
 
 
+def test_a_paid_assignment_keeps_its_rider_and_order(refused):
+    """The other side of the earning's check: once the earning is written,
+    the assignment cannot move to another rider or order."""
+    earning = RiderOrderEarningFactory()
+    give_rider(earning.assignment, earning.rider)
+    assignments = OrderRiderAssignment.objects.filter(pk=earning.assignment_id)
+    paid = f"assignment {earning.assignment_id} is paid by earning {earning.pk}"
+    other = ActiveRiderFactory()
+    with refused("orders.order_rider_assignments", error=IntegrityError) as caught:
+        assignments.update(rider=other, vehicle=other.vehicles.get())
+    assert f"{paid} to rider {earning.rider_id} for order {earning.order_id}" in str(caught.value)
+    with refused("orders.order_rider_assignments", error=IntegrityError) as caught:
+        assignments.update(order=OrderFactory(status=OrderStatus.DELIVERED))
+    assert paid in str(caught.value)
+    assert assignments.update(rider=earning.rider, order=earning.order) == 1  # no change: allowed
+
+
 def test_earning_form_explains_a_foreign_assignment():
     earning = RiderOrderEarningFactory()
     earning.order = OrderFactory()
