@@ -11,9 +11,21 @@ from gatimitra.db.tables import DOMAIN_SCHEMAS
 
 PROBE_TABLE_PUBLIC = "django_content_type"
 
-#: Roles belong to the whole server, not to a test database: under
-#: pytest-xdist these tests run on one worker, one after the other.
-pytestmark = pytest.mark.xdist_group("server_roles")
+#: Advisory lock key (in the server's maintenance database) held by each test here.
+SERVER_ROLES_LOCK = 7_461_021
+
+
+@pytest.fixture(autouse=True)
+def one_at_a_time_on_the_server(django_db_blocker):
+    """Roles belong to the whole server, not to a test database: the tests
+    here create, grant and drop the same roles, so two pytest-xdist workers
+    (or two suites on one server) take turns."""
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [SERVER_ROLES_LOCK])
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SERVER_ROLES_LOCK])
 
 
 def _tables(schema):
