@@ -664,9 +664,10 @@ DROP_CART_LINES = [
 # one id are serialised by a transaction advisory lock, so two concurrent
 # inserts cannot both pass (the later one sees the earlier once it commits).
 
-PROVIDER_MESSAGE_UNIQUE = [
-    f"""
-CREATE FUNCTION {_function("customer_notifications_provider_message_uniq")}() RETURNS trigger
+
+def _provider_message_function(lock_key, create="CREATE"):
+    return f"""
+{create} FUNCTION {_function("customer_notifications_provider_message_uniq")}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     existing bigint;
@@ -676,7 +677,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(
         hashtext('customers.customer_notifications'),
-        hashtext(NEW.provider || ':' || NEW.provider_message_id));
+        {lock_key});
     SELECT id INTO existing FROM {_table("customer_notifications")}
         WHERE provider_message_id = NEW.provider_message_id AND provider = NEW.provider
           AND id <> NEW.id
@@ -689,7 +690,14 @@ BEGIN
     END IF;
     RETURN NEW;
 END
-$$""",
+$$"""
+
+
+#: customers 0005: one lock per provider message id.
+_LOCK_PER_MESSAGE = "hashtext(NEW.provider || ':' || NEW.provider_message_id)"
+
+PROVIDER_MESSAGE_UNIQUE = [
+    _provider_message_function(_LOCK_PER_MESSAGE),
     _trigger(
         "customer_notifications_provider_message_uniq",
         "BEFORE INSERT OR UPDATE OF provider, provider_message_id",
@@ -701,4 +709,18 @@ DROP_PROVIDER_MESSAGE_UNIQUE = _drop(
     "customer_notifications_provider_message_uniq",
     "customer_notifications",
     "customer_notifications_provider_message_uniq",
+)
+
+
+# customers 0006: a lock per message id filled PostgreSQL's shared lock table
+# (max_locks_per_transaction x max_connections, 6,400 by default) when one
+# transaction wrote more rows than that: a campaign's notifications, a bulk
+# load ("out of shared memory"). The ids hash into 256 lock buckets instead:
+# writers of one id still take the same lock, and a transaction holds at most
+# 256 of them. Two writers whose ids share a bucket wait for each other.
+_LOCK_PER_BUCKET = "hashtext(NEW.provider || ':' || NEW.provider_message_id) & 255"
+
+PROVIDER_MESSAGE_LOCK_BUCKETS = _provider_message_function(_LOCK_PER_BUCKET, "CREATE OR REPLACE")
+PROVIDER_MESSAGE_LOCK_PER_MESSAGE = _provider_message_function(
+    _LOCK_PER_MESSAGE, "CREATE OR REPLACE"
 )

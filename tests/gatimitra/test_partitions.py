@@ -504,6 +504,41 @@ def test_a_provider_message_id_is_recorded_once_across_partitions():
         duplicate.validate_constraints()
 
 
+def test_one_transaction_records_more_provider_messages_than_the_lock_table_holds():
+    """The uniqueness trigger's advisory locks are bounded per transaction
+    (256 buckets): a bulk write larger than the server's nominal lock table
+    (max_locks_per_transaction x connections) holds at most 256 of them. One
+    lock per message id held one per row until commit, and the city-scale
+    seed's notifications ran the server "out of shared memory"."""
+    first = CustomerNotificationFactory(provider="FCM", provider_message_id="bulk-0")
+    columns = [
+        f'"{field.column}"'
+        for field in CustomerNotification._meta.concrete_fields
+        if field.column not in ("id", "provider_message_id")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_locks_per_transaction')::int * "
+            "(current_setting('max_connections')::int "
+            "+ current_setting('max_prepared_transactions')::int)"
+        )
+        rows = cursor.fetchone()[0] + 1_000
+        cursor.execute(
+            f"INSERT INTO customers.customer_notifications ({', '.join(columns)}, "
+            f"provider_message_id) SELECT {', '.join(columns)}, 'bulk-' || n "
+            "FROM customers.customer_notifications, generate_series(1, %s) AS n WHERE id = %s",
+            [rows, first.pk],
+        )
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] <= 256
+    assert CustomerNotification.objects.filter(provider="FCM").count() == rows + 1
+    duplicate = "FCM message bulk-7 is already recorded"
+    with pytest.raises(IntegrityError, match=duplicate), transaction.atomic():
+        CustomerNotificationFactory(provider="FCM", provider_message_id="bulk-7")
+
+
 # Reversing the migrations ---------------------------------------------------------------
 
 
