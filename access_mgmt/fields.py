@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Value
 
+# access_mgmt 0002 and 0004 name ``access_mgmt.fields.TsTzRange``, and applied
+# migrations are never edited (verify_migrations): the shared class, re-exported.
+from gatimitra.db.expressions import TsTzRange  # noqa: F401
+
 
 class CidrField(models.Field):
     """An IPv4 or IPv6 network, PostgreSQL ``cidr`` (which refuses host bits

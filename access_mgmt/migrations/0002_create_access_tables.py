@@ -9,7 +9,6 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
 import django.utils.timezone
-import gatimitra.db.expressions
 import gatimitra.db.fields
 import uuid
 from django.conf import settings
@@ -2567,12 +2566,7 @@ class Migration(migrations.Migration):
                     django.contrib.postgres.constraints.ExclusionConstraint(
                         expressions=[
                             ("key", "="),
-                            (
-                                gatimitra.db.expressions.TsTzRange(
-                                    "effective_from", "effective_to"
-                                ),
-                                "&&",
-                            ),
+                            (access_mgmt.fields.TsTzRange("effective_from", "effective_to"), "&&"),
                         ],
                         name="system_settings_no_overlapping_versions",
                         violation_error_message="Another version of this setting is in effect then.",
@@ -3230,7 +3224,7 @@ class Migration(migrations.Migration):
                         expressions=[
                             ("user", "="),
                             ("role", "="),
-                            (gatimitra.db.expressions.TsTzRange("valid_from", "valid_to"), "&&"),
+                            (access_mgmt.fields.TsTzRange("valid_from", "valid_to"), "&&"),
                         ],
                         name="user_roles_no_overlapping_assignments",
                         violation_error_message="The user already holds this role in that period.",

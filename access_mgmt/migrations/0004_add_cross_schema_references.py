@@ -4,7 +4,6 @@ import access_mgmt.fields
 import django.contrib.postgres.constraints
 import django.db.models.deletion
 import django.db.models.functions.comparison
-import gatimitra.db.expressions
 import gatimitra.db.fields
 from django.db import migrations, models
 
@@ -225,7 +224,7 @@ class Migration(migrations.Migration):
                 expressions=[
                     ("key", "="),
                     (django.db.models.functions.comparison.Coalesce("city", models.Value(0)), "="),
-                    (gatimitra.db.expressions.TsTzRange("effective_from", "effective_to"), "&&"),
+                    (access_mgmt.fields.TsTzRange("effective_from", "effective_to"), "&&"),
                 ],
                 name="system_settings_no_overlapping_versions",
                 violation_error_message="Another version of this setting (in that city) is in effect then.",

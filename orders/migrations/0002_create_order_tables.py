@@ -6,8 +6,8 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
 import django.utils.timezone
-import gatimitra.db.expressions
 import gatimitra.db.fields
+import orders.expressions
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -2728,7 +2728,7 @@ class Migration(migrations.Migration):
                             ("city", "="),
                             ("vehicle_type", "="),
                             (
-                                gatimitra.db.expressions.TsTzRange(
+                                orders.expressions.TsTzRange(
                                     "valid_from",
                                     "valid_to",
                                     django.contrib.postgres.fields.ranges.RangeBoundary(),
