@@ -1000,15 +1000,13 @@ DROP_DISPATCH_OFFER_REFERENCE = [
 # once an assignment has its earning, a change of the assignment's rider or
 # order that the earning no longer matches is refused.
 
-EARNINGS = quote_table(schema_table("riders", "rider_order_earnings"))
-
 PAID_ASSIGNMENT_KEEPS_RIDER_AND_ORDER = [
     f"""
 CREATE FUNCTION {_fn("order_rider_assignments_paid")}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     earning record;
 BEGIN
-    SELECT id, rider_id, order_id INTO earning FROM {EARNINGS} WHERE assignment_id = NEW.id;
+    SELECT id, rider_id, order_id INTO earning FROM {RIDER_EARNINGS} WHERE assignment_id = NEW.id;
     IF FOUND AND (earning.rider_id IS DISTINCT FROM NEW.rider_id
                   OR earning.order_id IS DISTINCT FROM NEW.order_id) THEN
         RAISE EXCEPTION 'orders.order_rider_assignments: assignment % is paid by earning % to rider % for order %; it cannot move to rider % for order %',

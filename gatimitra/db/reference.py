@@ -95,7 +95,7 @@ def _exists(cursor, name):
 
 
 #: The name of a reference database still being built (``<name>_b<pid>``).
-BUILDING = re.compile(r"_b[0-9]+$")
+BUILDING = re.compile(rf"{REFERENCE_INFIX}[0-9a-f]{{12}}_b[0-9]*$")
 
 
 def ensure_reference_database(connection, stdout=None):
