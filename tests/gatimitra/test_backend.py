@@ -233,3 +233,10 @@ def test_reference_covers_apps_that_have_no_migrations(settings):
     with_migrations = migrations_hash()
     settings.MIGRATION_MODULES = {"sessions": None}
     assert migrations_hash() != with_migrations
+
+
+@pytest.mark.django_db
+def test_inspectdb_reads_schema_dot_table_as_a_person_types_it():
+    out = io.StringIO()
+    call_command("inspectdb", "access_mgmt.system_users", stdout=out)
+    assert "db_table = 'access_mgmt\".\"system_users'" in out.getvalue()
