@@ -240,3 +240,26 @@ def test_inspectdb_reads_schema_dot_table_as_a_person_types_it():
     out = io.StringIO()
     call_command("inspectdb", "access_mgmt.system_users", stdout=out)
     assert "db_table = 'access_mgmt\".\"system_users'" in out.getvalue()
+
+
+@pytest.mark.parametrize(("migrate", "template"), [(True, "ref_db"), (False, None)])
+def test_test_database_template_follows_test_migrate(monkeypatch, migrate, template):
+    # TEST["MIGRATE"] False: Django builds the test database from the models,
+    # so no reference database is built or cloned. Either way the template is
+    # used for the one CREATE DATABASE and not left in the settings.
+    from django.db.backends.postgresql.creation import DatabaseCreation as Stock
+
+    from gatimitra.db import reference
+
+    seen = []
+    monkeypatch.setattr(reference, "ensure_reference_database", lambda connection: "ref_db")
+    monkeypatch.setattr(
+        Stock,
+        "_create_test_db",
+        lambda self, *args: seen.append(self.connection.settings_dict["TEST"]["TEMPLATE"]),
+    )
+    test_settings = {"TEMPLATE": None, "MIGRATE": migrate}
+    monkeypatch.setitem(connection.settings_dict, "TEST", test_settings)
+    connection.creation._create_test_db(0, True)
+    assert seen == [template]
+    assert test_settings["TEMPLATE"] is None
