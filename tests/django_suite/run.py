@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -94,10 +95,16 @@ def django_sources(version):
     archives = sorted(downloads.glob(f"[Dd]jango-{version}.tar.gz"))
     if not archives:
         raise HarnessError(f"pip download left no Django-{version} sdist in {downloads}")
+    # Unpacked beside, then renamed: an interrupted unpack is never used.
+    unpacking = WORK / f"unpacking-{os.getpid()}"
+    shutil.rmtree(unpacking, ignore_errors=True)
     with tarfile.open(archives[0]) as archive:
-        archive.extractall(WORK, filter="data")
-    if not (source / "tests" / "runtests.py").exists():
-        raise HarnessError(f"{archives[0].name} has no tests/runtests.py")
+        archive.extractall(unpacking, filter="data")
+    if not (unpacking / source.name / "tests" / "runtests.py").exists():
+        raise HarnessError(f"{archives[0].name} has no {source.name}/tests/runtests.py")
+    shutil.rmtree(source, ignore_errors=True)
+    (unpacking / source.name).rename(source)
+    shutil.rmtree(unpacking)
     return source
 
 
@@ -106,6 +113,7 @@ def suite_packages():
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
     target = WORK / f"site-{digest}"
     if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
         pip("install", "-q", "--no-deps", "--target", target, "-r", REQUIREMENTS)
         (target / ".complete").touch()
     return target
