@@ -1,7 +1,9 @@
 """A database built from the migrations alone, kept per migration state.
 
-Named ``<database>_ref_<hash>`` where the hash covers every migration file
-(and Django's version), it is what "the migrations produce": the drift check
+Named ``<database>_ref_<hash>`` where the hash covers every migration file,
+the models of apps without migrations (their tables come from
+``migrate --run-syncdb``, as in Django's test databases) and Django's
+version, it is what "the migrations produce": the drift check
 compares a live database with it, and test databases are cloned from it
 (``CREATE DATABASE ... TEMPLATE``) instead of being migrated each run. It is
 built under a temporary name and renamed when complete, so a half-built one
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import django
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
@@ -41,6 +44,23 @@ def sql_modules_digest(loader):
     return digest.hexdigest()
 
 
+def unmigrated_models_digest(loader):
+    """Apps without migrations (none on disk, or ``MIGRATION_MODULES`` maps
+    them to None) get their tables straight from their models, as in Django's
+    test databases (``migrate --run-syncdb``): their models' source is part of
+    what the reference database holds."""
+    digest = hashlib.sha256()
+    for label in sorted(loader.unmigrated_apps):
+        digest.update(f"unmigrated {label}".encode())
+        try:
+            models = apps.get_app_config(label).get_models()
+        except LookupError:
+            continue
+        for module in sorted({inspect.getfile(model) for model in models}):
+            digest.update(Path(module).read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
+
+
 def migrations_hash():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256(django.get_version().encode())
@@ -49,6 +69,7 @@ def migrations_hash():
         digest.update(f"{key[0]}.{key[1]}".encode())
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
     digest.update(sql_modules_digest(loader).encode())
+    digest.update(unmigrated_models_digest(loader).encode())
     return digest.hexdigest()
 
 
@@ -112,7 +133,9 @@ def ensure_reference_database(connection, stdout=None):
         stdout.write(f"Building {name} from the migrations...")
     try:
         with database_alias(connection, building) as alias:
-            call_command("migrate", database=alias, verbosity=0, interactive=False)
+            # As Django's create_test_db does: apps without migrations get
+            # their tables from their models.
+            call_command("migrate", database=alias, verbosity=0, interactive=False, run_syncdb=True)
         with connection._nodb_cursor() as cursor:
             if _exists(cursor, name):  # another process finished first
                 cursor.execute(f"DROP DATABASE {quote(building)}")

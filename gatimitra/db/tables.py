@@ -33,23 +33,34 @@ def schema_table(schema, table):
 def split_table(db_table):
     """Split a table reference into ``(schema, name)``; schema is None when unqualified.
 
-    Accepts the canonical ``schema"."table``, the fully quoted ``"schema"."table"``
-    and, for people typing names on a command line, ``schema.table``.
+    Only the namespaced spellings split: ``schema"."table`` (``Meta.db_table``)
+    and ``"schema"."table"`` (SQL). Anything else is one name, dots included:
+    ``inspectdb_special.table name`` is a legal table in the current schema,
+    exactly as Django's ``quote_name`` treats it. (People typing a name on a
+    command line may write ``schema.table``: see ``table_argument``.)
     """
-    if _SEPARATOR in db_table:
-        schema, name = db_table.split(_SEPARATOR, 1)
-        return schema.strip('"'), name.strip('"')
-    stripped = db_table.strip('"')
-    if '"' not in db_table and "." in stripped:
-        schema, name = stripped.split(".", 1)
+    quoted = len(db_table) > 1 and db_table.startswith('"') and db_table.endswith('"')
+    inner = db_table[1:-1] if quoted else db_table
+    if _SEPARATOR in inner:
+        schema, name = inner.split(_SEPARATOR, 1)
         return schema, name
-    return None, stripped
+    return None, inner
 
 
 def canonical_table(db_table):
     """Normalise any accepted spelling to the one ``Meta.db_table`` uses."""
     schema, name = split_table(db_table)
     return name if schema is None else f"{schema}{_SEPARATOR}{name}"
+
+
+def table_argument(text):
+    """The ``Meta.db_table`` spelling of a table as a person types it on a
+    command line: ``schema.table``, ``table``, or a namespaced spelling. A
+    table whose own name has a dot is typed quoted: ``'"name.with dot"'``."""
+    if '"' in text or "." not in text:
+        return canonical_table(text)
+    schema, name = text.split(".", 1)
+    return f"{schema}{_SEPARATOR}{name}"
 
 
 def display_table(db_table):

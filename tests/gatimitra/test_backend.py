@@ -10,6 +10,8 @@ from django.db import IntegrityError, connection, transaction
 
 from access_mgmt.factories import SystemUserFactory
 from access_mgmt.models import SystemUser
+from gatimitra.db.reference import migrations_hash
+from gatimitra.db.tables import quote_table, split_table, table_argument
 
 USERS = 'access_mgmt"."system_users'
 
@@ -193,3 +195,71 @@ def test_createsuperuser_and_admin_login(client):
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_only_namespaced_spellings_name_a_schema():
+    assert split_table('riders"."riders') == ("riders", "riders")
+    assert split_table('"riders"."riders"') == ("riders", "riders")
+    # A dot is part of a table's name (Django's quote_name agrees): one table in public.
+    assert split_table("inspectdb_special.table name") == (None, "inspectdb_special.table name")
+    assert quote_table("inspectdb_special.table name") == '"inspectdb_special.table name"'
+    assert quote_table('"django_migrations"') == '"django_migrations"'
+    # schema.table is read only where a person types it (inspectdb's arguments).
+    assert table_argument("riders.riders") == 'riders"."riders'
+    assert table_argument('"a.b"') == "a.b"
+
+
+@pytest.mark.django_db
+def test_a_table_whose_name_has_a_dot_is_introspected():
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE TABLE "riders.dotted" (id int PRIMARY KEY, note text)')
+        cursor.execute('CREATE INDEX "riders.dotted_note" ON "riders.dotted" (note)')
+        description = connection.introspection.get_table_description(cursor, "riders.dotted")
+        constraints = connection.introspection.get_constraints(cursor, "riders.dotted")
+    assert [column.name for column in description] == ["id", "note"]
+    assert constraints["riders.dotted_note"]["columns"] == ["note"]
+    assert "riders.dotted" in connection.introspection.table_names()
+
+
+def test_the_editor_never_creates_a_foreign_key_inline():
+    assert connection.features.can_create_inline_fk is False
+    assert connection.SchemaEditorClass.sql_create_column_inline_fk is None
+
+
+def test_reference_covers_apps_that_have_no_migrations(settings):
+    # Django's test databases give such apps tables from their models
+    # (migrate --run-syncdb); the reference database does the same, so its
+    # name changes when an app stops or starts having migrations.
+    with_migrations = migrations_hash()
+    settings.MIGRATION_MODULES = {"sessions": None}
+    assert migrations_hash() != with_migrations
+
+
+@pytest.mark.django_db
+def test_inspectdb_reads_schema_dot_table_as_a_person_types_it():
+    out = io.StringIO()
+    call_command("inspectdb", "access_mgmt.system_users", stdout=out)
+    assert "db_table = 'access_mgmt\".\"system_users'" in out.getvalue()
+
+
+@pytest.mark.parametrize(("migrate", "template"), [(True, "ref_db"), (False, None)])
+def test_test_database_template_follows_test_migrate(monkeypatch, migrate, template):
+    # TEST["MIGRATE"] False: Django builds the test database from the models,
+    # so no reference database is built or cloned. Either way the template is
+    # used for the one CREATE DATABASE and not left in the settings.
+    from django.db.backends.postgresql.creation import DatabaseCreation as Stock
+
+    from gatimitra.db import reference
+
+    seen = []
+    monkeypatch.setattr(reference, "ensure_reference_database", lambda connection: "ref_db")
+    monkeypatch.setattr(
+        Stock,
+        "_create_test_db",
+        lambda self, *args: seen.append(self.connection.settings_dict["TEST"]["TEMPLATE"]),
+    )
+    test_settings = {"TEMPLATE": None, "MIGRATE": migrate}
+    monkeypatch.setitem(connection.settings_dict, "TEST", test_settings)
+    connection.creation._create_test_db(0, True)
+    assert seen == [template]
+    assert test_settings["TEMPLATE"] is None

@@ -3,6 +3,7 @@ from django.db.utils import OperationalError
 
 from gatimitra.db.backend.client import DatabaseClient
 from gatimitra.db.backend.creation import DatabaseCreation
+from gatimitra.db.backend.features import DatabaseFeatures
 from gatimitra.db.backend.introspection import DatabaseIntrospection
 from gatimitra.db.backend.operations import DatabaseOperations
 from gatimitra.db.backend.schema import DatabaseSchemaEditor
@@ -22,6 +23,7 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
     SchemaEditorClass = DatabaseSchemaEditor
     client_class = DatabaseClient
     creation_class = DatabaseCreation
+    features_class = DatabaseFeatures
     introspection_class = DatabaseIntrospection
     ops_class = DatabaseOperations
 
@@ -33,6 +35,11 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
         return params
 
     def get_new_connection(self, conn_params):
+        if self.pool is not None:
+            # A pooled connection comes from psycopg_pool, whose errors
+            # (PoolTimeout: the pool is exhausted; PoolClosed) say something
+            # else than "cannot connect" and are caught by type: unchanged.
+            return super().get_new_connection(conn_params)
         try:
             return super().get_new_connection(conn_params)
         except self.Database.OperationalError as exc:

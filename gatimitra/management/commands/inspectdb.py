@@ -1,6 +1,6 @@
 from django.core.management.commands.inspectdb import Command as InspectDBCommand
 
-from gatimitra.db.tables import canonical_table, split_table
+from gatimitra.db.tables import split_table, table_argument
 
 
 class Command(InspectDBCommand):
@@ -14,7 +14,9 @@ class Command(InspectDBCommand):
         parser.add_argument("--schema", help="Only the tables of this schema, e.g. riders.")
 
     def handle(self, **options):
-        options["table"] = [canonical_table(name) for name in options["table"]]
+        # schema.table is a person's shorthand, read only here; a table whose
+        # own name has a dot is typed quoted ('"a.b"').
+        options["table"] = [table_argument(name) for name in options["table"]]
         if schema := options.get("schema"):
             public = schema == "public"
             options["table_name_filter"] = lambda name: (

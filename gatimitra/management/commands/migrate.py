@@ -15,12 +15,10 @@ from django.db import OperationalError, connections
 from django.db.migrations.loader import MigrationLoader
 
 from gatimitra.db import deploy, snapshot
-from gatimitra.db.autodetector import SchemaAwareAutodetector
+from gatimitra.db.autodetector import SchemaAwareCommandMixin
 
 
-class Command(MigrateCommand):
-    autodetector = SchemaAwareAutodetector
-
+class Command(SchemaAwareCommandMixin, MigrateCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
