@@ -5,6 +5,7 @@ statements from a connection logged in as each role; ``sync_db_roles``
 changes only what differs, one table at a time under a lock timeout."""
 
 import io
+import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from gatimitra.db import partitions, roles
 from gatimitra.db.models import AppendOnlyModel
@@ -55,24 +56,39 @@ def _fetch(sql, params=None):
         return cursor.fetchall() if cursor.description else None
 
 
-@pytest.fixture
-def probe_roles(transactional_db):
-    call_command("sync_db_roles", verbosity=0)
-    probes = {}
-    with connection.cursor() as cursor:
-        for role in roles.all_roles():
-            probe = f"gm_probe_{role[3:]}"[:63]
-            cursor.execute(
-                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) "
-                "THEN EXECUTE format('CREATE ROLE %%I LOGIN', %s); END IF; END $$",
-                [probe, probe],
-            )
-            cursor.execute(f'GRANT "{role}" TO "{probe}"')
-            probes[role] = probe
+@pytest.fixture(scope="module")
+def synced(django_db_setup, django_db_blocker):
+    """Sync once for the module (committed, so connections logged in as the
+    probe roles see it) and make a login role per role, named for this
+    process so that another test process on the server never drops ours.
+    Tests that only read then run in a rolled-back transaction (``db``):
+    no flush of the whole database after each."""
+    probes = {role: f"gm_probe_{role[3:]}_{os.getpid()}"[:63] for role in roles.all_roles()}
+    with django_db_blocker.unblock(), connection._nodb_cursor() as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", [SERVER_ROLES_LOCK])
+        try:
+            call_command("sync_db_roles", verbosity=0)
+            with connection.cursor() as cursor:
+                for role, probe in probes.items():
+                    cursor.execute(f'DROP ROLE IF EXISTS "{probe}"')
+                    cursor.execute(f'CREATE ROLE "{probe}" LOGIN IN ROLE "{role}"')
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", [SERVER_ROLES_LOCK])
     yield probes
-    with connection.cursor() as cursor:
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
         for probe in probes.values():
             cursor.execute(f'DROP ROLE IF EXISTS "{probe}"')
+
+
+@pytest.fixture
+def probe_roles(synced, db):
+    return synced
+
+
+@pytest.fixture
+def committed_probe_roles(synced, transactional_db):
+    """For tests whose changes other sessions must see."""
+    return synced
 
 
 def _audit_logs():
@@ -289,7 +305,10 @@ def test_append_only_tables_are_those_the_models_declare_and_refuse_truncate(pro
     )
     assert unguarded == []
     for table in ("riders.rider_status_history", "orders.order_timeline_default"):
-        with pytest.raises(Exception, match=r"is append-only: TRUNCATE refused"):
+        with (
+            pytest.raises(Exception, match=r"is append-only: TRUNCATE refused"),
+            transaction.atomic(),
+        ):
             _fetch(f"TRUNCATE {table} CASCADE")
 
 
@@ -336,14 +355,18 @@ def test_partitions_get_their_tables_owner_grants_and_truncate_guard(probe_roles
         assert partition_owner == table_owner == roles.owner("orders")
         assert partition_acl == table_acl
         assert "gm_app:UPDATE" not in partition_acl
-        with pytest.raises(Exception, match=r"orders\.order_timeline is append-only: TRUNCATE"):
+        with (
+            pytest.raises(Exception, match=r"orders\.order_timeline is append-only: TRUNCATE"),
+            transaction.atomic(),
+        ):
             _fetch(f"TRUNCATE orders.{name}")
         assert roles.plan(connection) == []
     finally:
         _fetch(f"DROP TABLE orders.{name}")
 
 
-def test_tables_created_later_get_the_same_grants(probe_roles):
+def test_tables_created_later_get_the_same_grants(committed_probe_roles):
+    probe_roles = committed_probe_roles
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE riders.gm_later (id int PRIMARY KEY)")
     try:
@@ -413,7 +436,7 @@ class _LockWatcher(threading.Thread):
                 time.sleep(0.005)
 
 
-def test_a_locked_table_blocks_only_itself_for_the_lock_timeout(probe_roles):
+def test_a_locked_table_blocks_only_itself_for_the_lock_timeout(committed_probe_roles):
     """An idle-in-transaction session holds riders.riders: the sync waits
     for it at most lock_timeout per attempt, applies every other change
     meanwhile (reads of those tables never wait), then fails naming the
