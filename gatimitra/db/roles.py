@@ -55,7 +55,6 @@ APP_ROLE = "gm_app"
 AUDITOR_ROLE = "gm_auditor"
 MIGRATOR_ROLE = "gm_migrator"
 AUDIT_SCHEMA = "audit"
-PROBE_OPERATIONS = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE", "EXECUTE")
 
 #: What a probe target is, for :func:`expected` (the policy, as a table).
 TABLE, APPEND_ONLY, HISTORY, AUDIT_LOG, AUDIT_PII_LOG, AUDIT_PRIVATE, FUNCTION, SCHEMA = (
