@@ -470,12 +470,34 @@ def _relation_changes(cursor, policy, schemas):
     tables = {(r.schema, r.name): r for r in relations if r.kind != "S"}
     desired_acl = {}
 
+    partitioned = {(r.schema, r.name) for r in relations if r.kind == "p"}
+
+    def archive_of(relation):
+        """The partitioned table a detached time partition (``<table>_pYYYYMM``,
+        see ``manage.py partitions``) was cut from, if it is one."""
+        table, _, suffix = relation.name.rpartition("_p")
+        if (
+            relation.kind == "r"
+            and not relation.parent
+            and suffix.isdigit()
+            and len(suffix) in (6, 8)
+        ):
+            return (relation.schema, table) if (relation.schema, table) in partitioned else None
+        return None
+
     def acl_of(relation):
         key = (relation.schema, relation.name)
         if key not in desired_acl:
             if relation.parent and (relation.schema, relation.parent) in tables:
                 # A partition: its table's grants (direct access by name too).
                 desired_acl[key] = acl_of(tables[(relation.schema, relation.parent)])
+            elif archive := archive_of(relation):
+                # An archive is read, never written: its table's readers only.
+                desired_acl[key] = {
+                    role: {"SELECT"}
+                    for role, privileges in acl_of(tables[archive]).items()
+                    if "SELECT" in privileges
+                }
             else:
                 desired_acl[key] = policy.table_acl(
                     relation.schema, relation.name, relation.kind, relation.append_only

@@ -361,6 +361,14 @@ def test_partitions_get_their_tables_owner_grants_and_truncate_guard(probe_roles
         ):
             _fetch(f"TRUNCATE orders.{name}")
         assert roles.plan(connection) == []
+        # Detached, it is an archive: read by the table's readers, written by nobody.
+        _fetch(f"ALTER TABLE orders.order_timeline DETACH PARTITION orders.{name}")
+        (change,) = roles.plan(connection)
+        assert change.target == f"table orders.{name}"
+        assert sorted(change.statements) == [
+            f'REVOKE INSERT ON TABLE "orders"."{name}" FROM "{role}"'
+            for role in ("gm_app", "gm_orders_rw")
+        ]
     finally:
         _fetch(f"DROP TABLE orders.{name}")
 
