@@ -129,13 +129,15 @@ def check_index_and_constraint_names(app_configs=None, **kwargs):
 
 def check_append_only_models_have_trigger(app_configs=None, **kwargs):
     """Every ``AppendOnlyModel`` (and ``LedgerEntryModel``) has the
-    ``AppendOnly`` trigger in its app's migrations; ledgers also ``LedgerChain``.
-    A new append-only table cannot silently accept UPDATE or DELETE."""
+    ``AppendOnly`` and ``RefuseTruncate`` triggers in its app's migrations;
+    ledgers also ``LedgerChain``. A new append-only table cannot silently
+    accept UPDATE, DELETE or TRUNCATE. (The audit app refuses TRUNCATE with
+    its own operation of the same name, which counts too.)"""
     from django.db.migrations import CreateModel
     from django.db.migrations.loader import MigrationLoader
 
     from gatimitra.db.models import AppendOnlyModel, LedgerEntryModel
-    from gatimitra.db.operations import AppendOnly, LedgerChain
+    from gatimitra.db.operations import AppendOnly, LedgerChain, RefuseTruncate
 
     configs = _domain_app_configs(app_configs)
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
@@ -149,12 +151,16 @@ def check_append_only_models_have_trigger(app_configs=None, **kwargs):
                 operations.setdefault((label, operation.model_name.lower()), set()).add(
                     type(operation)
                 )
+            elif type(operation).__name__ == RefuseTruncate.__name__:
+                operations.setdefault((label, operation.model_name.lower()), set()).add(
+                    RefuseTruncate
+                )
     errors = []
     for app_config in configs:
         for model in app_config.get_models():
             required = []
             if issubclass(model, AppendOnlyModel):
-                required.append(AppendOnly)
+                required += [AppendOnly, RefuseTruncate]
             if issubclass(model, LedgerEntryModel):
                 required.append(LedgerChain)
             if (app_config.label, model._meta.model_name) not in created:

@@ -79,8 +79,9 @@ class _TableTrigger(Operation):
 class AppendOnly(_TableTrigger):
     """Make a table append-only: UPDATE and DELETE raise, naming the table.
 
-    Corrections are compensating rows. TRUNCATE stays possible for the table
-    owner (``flush`` in tests, partition maintenance).
+    Corrections are compensating rows. TRUNCATE is refused by
+    :class:`RefuseTruncate`, and ``sync_db_roles`` grants the application
+    neither UPDATE, DELETE nor TRUNCATE on a table carrying this trigger.
     """
 
     def __init__(self, model_name):
@@ -105,6 +106,36 @@ class AppendOnly(_TableTrigger):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_append_only"
+
+
+class RefuseTruncate(_TableTrigger):
+    """Refuse TRUNCATE on an append-only table and on each of its partitions
+    (a statement trigger ``<table>_no_truncate``), even for its owner. The
+    only way past it is a superuser's ``session_replication_role = replica``
+    (``flush`` in tests). Use together with :class:`AppendOnly`."""
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [], {"model_name": self.model_name}
+
+    def forward_sql(self, model):
+        from gatimitra.db import sql
+
+        return sql.refuse_truncate_triggers(model._meta.db_table)
+
+    def backward_sql(self, model):
+        from gatimitra.db import sql
+
+        return sql.drop_refuse_truncate_triggers(model._meta.db_table)
+
+    def describe(self):
+        return f"Refuse TRUNCATE on {self.model_name}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_refuse_truncate"
 
 
 class LedgerChain(_TableTrigger):

@@ -339,7 +339,38 @@ def _create(cursor, action):
     target = table.qualified(action.name)
     if not action.rows_in_default:
         cursor.execute(f"CREATE TABLE {target} PARTITION OF {parent} FOR VALUES {bounds}")
-        return
+    else:
+        _create_from_default(cursor, action, parent, key, bounds, target)
+    _like_its_table(cursor, parent, target)
+
+
+def _like_its_table(cursor, parent, target):
+    """A new partition gets what PostgreSQL does not carry over from its
+    table: statement triggers (the append-only tables' TRUNCATE guard, which
+    would otherwise not stop ``TRUNCATE <partition>``), and the table's grants
+    and owner, whoever runs ``partitions`` (so the migrator, a member of the
+    owner role, can alter it, and the application gets on the partition only
+    what it has on the table)."""
+    from gatimitra.db import roles
+
+    cursor.execute("SELECT %s::regclass::text", [parent])
+    printed = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t "
+        "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal "
+        "AND t.tgtype & 1 = 0 AND t.tgtype & 32 <> 0 ORDER BY t.tgname",
+        [parent],
+    )
+    for (definition,) in cursor.fetchall():
+        copy = definition.replace(f" ON {printed} ", f" ON {target} ", 1)
+        if copy == definition:
+            raise ValueError(f"cannot copy to {target} the trigger: {definition}")
+        cursor.execute(copy)
+    roles.match_parent(cursor, parent, target)
+
+
+def _create_from_default(cursor, action, parent, key, bounds, target):
+    table = action.table
     # Rows written before the partition existed sit in DEFAULT, where a new
     # partition may not overlap them: build it standalone, move them, attach.
     _, default = attached_partitions(cursor, table)

@@ -51,6 +51,34 @@ RESTORE_REFUSE_CHANGE_FUNCTION = CREATE_REFUSE_CHANGE_FUNCTION.replace(
 )
 
 
+#: Shared trigger function that refuses TRUNCATE of an append-only table
+#: (``gatimitra.db.operations.RefuseTruncate``). No setting turns it off: a
+#: superuser's ``session_replication_role = replica`` (``flush`` in tests) is
+#: the only way past it, short of dropping the trigger.
+REFUSE_TRUNCATE_FUNCTION = "public.gatimitra_refuse_truncate"
+REFUSE_TRUNCATE_TRIGGER = "no_truncate"
+
+CREATE_REFUSE_TRUNCATE_FUNCTION = f"""
+CREATE FUNCTION {REFUSE_TRUNCATE_FUNCTION}() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    schema_name text;
+    table_name text;
+BEGIN
+    -- Name the table, not the partition, a TRUNCATE of a partition hits.
+    SELECT n.nspname, c.relname INTO schema_name, table_name
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = coalesce(pg_partition_root(TG_RELID), TG_RELID);
+    RAISE EXCEPTION '%.% is append-only: TRUNCATE refused', schema_name, table_name
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = format('TRUNCATE of %s.%s', TG_TABLE_SCHEMA, TG_TABLE_NAME),
+              HINT = 'Rows of an append-only table are never removed.';
+END
+$$
+"""
+DROP_REFUSE_TRUNCATE_FUNCTION = f"DROP FUNCTION {REFUSE_TRUNCATE_FUNCTION}()"
+
+
 def _ident(name):
     return '"%s"' % name.replace('"', '""')
 
@@ -70,6 +98,52 @@ def append_only_trigger(db_table):
         f"BEFORE UPDATE OR DELETE ON {quote_table(db_table)} "
         f"FOR EACH ROW EXECUTE FUNCTION {REFUSE_CHANGE_FUNCTION}()"
     )
+
+
+def refuse_truncate_triggers(db_table):
+    """A statement trigger refusing TRUNCATE on the table and on each of its
+    partitions: PostgreSQL does not clone statement triggers to partitions,
+    and a partition can be truncated by name (``manage.py partitions`` gives
+    the ones it creates later the same trigger)."""
+    name = trigger_name(db_table, REFUSE_TRUNCATE_TRIGGER)
+    table = quote_table(db_table)
+    create = (
+        "CREATE TRIGGER %s BEFORE TRUNCATE ON %s "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {REFUSE_TRUNCATE_FUNCTION}()"
+    )
+    return [
+        create % (_ident(name), table),
+        f"""DO $$
+DECLARE
+    part regclass;
+BEGIN
+    FOR part IN SELECT inhrelid::regclass FROM pg_catalog.pg_inherits
+                WHERE inhparent = {_literal(table)}::regclass ORDER BY 1 LOOP
+        EXECUTE format({_literal(create % ("%I", "%s"))}, {_literal(name)}, part);
+    END LOOP;
+END
+$$""",
+    ]
+
+
+def drop_refuse_truncate_triggers(db_table):
+    name = trigger_name(db_table, REFUSE_TRUNCATE_TRIGGER)
+    table = quote_table(db_table)
+    return [
+        f"""DO $$
+DECLARE
+    part regclass;
+BEGIN
+    FOR part IN SELECT t.tgrelid::regclass FROM pg_catalog.pg_trigger t
+                JOIN pg_catalog.pg_inherits i ON i.inhrelid = t.tgrelid
+                WHERE i.inhparent = {_literal(table)}::regclass AND t.tgname = {_literal(name)}
+                ORDER BY 1 LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', {_literal(name)}, part);
+    END LOOP;
+END
+$$""",
+        f"DROP TRIGGER {_ident(name)} ON {table}",
+    ]
 
 
 def drop_trigger(db_table, purpose):

@@ -103,8 +103,9 @@ def test_append_only_model_without_trigger_is_an_error(monkeypatch):
     assert checks.check_append_only_models_have_trigger([_StubDomain([Journal])]) == []
     monkeypatch.setattr(loader_module, "MigrationLoader", OneMigration)
     errors = checks.check_append_only_models_have_trigger([_StubDomain([Journal])])
-    assert [error.id for error in errors] == ["gatimitra.E005"]
-    assert "AppendOnly" in errors[0].msg
+    assert [error.id for error in errors] == ["gatimitra.E005", "gatimitra.E005"]
+    assert "applies AppendOnly to it" in errors[0].msg
+    assert "applies RefuseTruncate to it" in errors[1].msg
 
 
 def test_domain_app_without_schema_migration_is_an_error(monkeypatch):
