@@ -127,6 +127,7 @@ def _write_private(path, data):
 def load_manifest(dump, kind):
     """The verified manifest of ``dump``: refuses a missing, foreign, edited or
     unsigned manifest, and a dump whose size or hash is not what was written."""
+    key = backup_key()
     dump = Path(dump)
     path = Path(f"{dump}.json")
     if not dump.is_file():
@@ -146,7 +147,7 @@ def load_manifest(dump, kind):
         raise BackupError(
             f"{path} has format {manifest.get('format')!r}; this version restores {FORMAT!r}"
         )
-    expected = hmac.new(backup_key(), _canonical(manifest), "sha256").hexdigest()
+    expected = hmac.new(key, _canonical(manifest), "sha256").hexdigest()
     if not hmac.compare_digest(expected, str(manifest.get("signature", ""))):
         raise BackupError(
             f"{path}: the signature does not match: the manifest was edited, or signed with "
@@ -534,6 +535,27 @@ def _qualified(cursor, relid):
     return cursor.fetchone()
 
 
+def _trigger_sql(cursor, oid, name, table, enabled, definition):
+    """CREATE TRIGGER, its enabled state and comment."""
+    conn = cursor.connection
+    statements = [_as_written(definition)]
+    state = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}.get(enabled)
+    if state:
+        statements.append(
+            sql.SQL("ALTER TABLE {} {} TRIGGER {}")
+            .format(table, sql.SQL(state), sql.Identifier(name))
+            .as_string(conn)
+        )
+    comment = _comment(cursor, oid, "pg_trigger")
+    if comment is not None:
+        statements.append(
+            sql.SQL("COMMENT ON TRIGGER {} ON {} IS {}")
+            .format(sql.Identifier(name), table, sql.Literal(comment))
+            .as_string(conn)
+        )
+    return statements
+
+
 def outside_dependents(cursor, schema):
     """What ``DROP SCHEMA schema CASCADE`` removes from other schemas, as
     (restorable, unrestorable): restorable is a list of {"kind", "name",
@@ -558,7 +580,7 @@ def outside_dependents(cursor, schema):
                 table = sql.Identifier(*_qualified(cursor, relid))
                 statements = [
                     sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}")
-                    .format(table, sql.Identifier(name), sql.SQL(definition))
+                    .format(table, sql.Identifier(name), sql.SQL(_as_written(definition)))
                     .as_string(conn)
                 ]
                 comment = _comment(cursor, objid, "pg_constraint")
@@ -583,21 +605,7 @@ def outside_dependents(cursor, schema):
             if _namespace_of_relation(cursor, relid) == schema or parent or internal:
                 continue
             table = sql.Identifier(*_qualified(cursor, relid))
-            statements = [definition]
-            state = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}.get(enabled)
-            if state:
-                statements.append(
-                    sql.SQL("ALTER TABLE {} {} TRIGGER {}")
-                    .format(table, sql.SQL(state), sql.Identifier(name))
-                    .as_string(conn)
-                )
-            comment = _comment(cursor, objid, "pg_trigger")
-            if comment is not None:
-                statements.append(
-                    sql.SQL("COMMENT ON TRIGGER {} ON {} IS {}")
-                    .format(sql.Identifier(name), table, sql.Literal(comment))
-                    .as_string(conn)
-                )
+            statements = _trigger_sql(cursor, objid, name, table, enabled, definition)
             restorable.append(
                 {"kind": "trigger", "name": name, "on": table.as_string(conn), "sql": statements}
             )
@@ -697,7 +705,7 @@ def outside_dependents(cursor, schema):
 #: the array), which pg_dump then prints differently; rewritten to the IN
 #: form, it builds the original tree again.
 _VARCHAR_IN = re.compile(
-    r"\(\((?P<col>[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")\)::text = ANY "
+    r"\(\((?P<col>(?:(?:new|old)\.)?(?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\"))\)::text = ANY "
     r"\(\(ARRAY\[(?P<items>'(?:[^']|'')*'::character varying"
     r"(?:, '(?:[^']|'')*'::character varying)*)\]\)::text\[\]\)\)"
 )
@@ -772,6 +780,23 @@ def check_rebuilds(cursor, schema):
                 .format(index_id, sql.Literal(comment))
                 .as_string(conn)
             )
+
+    cursor.execute(
+        "SELECT t.oid, n.nspname, c.relname, t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) "
+        "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY 2, 3, 4",
+        [schema],
+    )
+    for oid, table_schema, table, name, enabled, definition in cursor.fetchall():
+        if _as_written(definition) != definition:
+            table_id = sql.Identifier(table_schema, table)
+            statements += [
+                sql.SQL("DROP TRIGGER {} ON {}")
+                .format(sql.Identifier(name), table_id)
+                .as_string(conn),
+                *_trigger_sql(cursor, oid, name, table_id, enabled, definition),
+            ]
     return statements
 
 
