@@ -284,11 +284,13 @@ class _Libpq:
 
 
 def _check(process, name):
+    """Raise with the process's stderr (kept in its log file) if it failed."""
+    log = process.log
+    log.seek(0)
+    stderr = log.read().decode(errors="replace")
+    log.close()
     if process.returncode != 0:
-        stderr = process.stderr.read() if hasattr(process.stderr, "read") else process.stderr
-        if isinstance(stderr, bytes):
-            stderr = stderr.decode(errors="replace")
-        raise BackupError(f"{name} failed: {(stderr or '').strip()}")
+        raise BackupError(f"{name} failed: {stderr.strip()}")
 
 
 # Facts about a schema -----------------------------------------------------------
@@ -862,7 +864,9 @@ def _snapshot(libpq):
 
 
 def _start_dump(pg_dump, env, snapshot, path, extra):
-    return subprocess.Popen(
+    # stderr to a file: a pipe nobody reads while the dump runs could fill up.
+    log = open(path.with_name(path.name + ".log"), "w+b")  # noqa: SIM115 - closed in _check
+    process = subprocess.Popen(
         [
             str(pg_dump),
             "--format=custom",
@@ -872,8 +876,16 @@ def _start_dump(pg_dump, env, snapshot, path, extra):
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    process.log = log
+    return process
+
+
+def _abort(process):
+    process.kill()
+    process.wait()
+    process.log.close()
 
 
 def _facts_while_dumping(cursor, schemas, process):
@@ -881,8 +893,7 @@ def _facts_while_dumping(cursor, schemas, process):
     try:
         facts = {schema: table_facts(cursor, schema) for schema in schemas}
     except BaseException:
-        process.kill()
-        process.wait()
+        _abort(process)
         raise
     process.wait()
     _check(process, "pg_dump")
@@ -980,8 +991,7 @@ def backup_schema(connection, schema, output, with_referenced_rows=False):
                         )
                         members.append((member, None))
             except BaseException:
-                process.kill()
-                process.wait()
+                _abort(process)
                 raise
             manifest["tables"] = _facts_while_dumping(cursor, [schema], process)[schema]
         archive = work / "archive.tar"
@@ -1042,8 +1052,7 @@ def backup_database(connection, output):
                 schemas = [row[0] for row in cursor.fetchall()]
                 manifest["roles"] = _database_roles(cursor)
             except BaseException:
-                process.kill()
-                process.wait()
+                _abort(process)
                 raise
             manifest["schemas"] = _facts_while_dumping(cursor, schemas, process)
         return _finish(output, dump_path, manifest)
@@ -1265,12 +1274,16 @@ def _psql_transaction(psql, env, preamble, pg_restore_command, dump_member, dump
                 restore.stdin.close()
 
     feeder = threading.Thread(target=feed, daemon=True)
-    stderr_chunks = []
+    stderr_chunks, psql_stderr = [], []
     reader = threading.Thread(
         target=lambda: stderr_chunks.append(restore.stderr.read()), daemon=True
     )
+    psql_reader = threading.Thread(
+        target=lambda: psql_stderr.append(psql_process.stderr.read()), daemon=True
+    )
     feeder.start()
     reader.start()
+    psql_reader.start()
     try:
         psql_process.stdin.write(b"BEGIN;\n" + preamble.encode())
         shutil.copyfileobj(restore.stdout, psql_process.stdin, 1 << 20)
@@ -1288,8 +1301,9 @@ def _psql_transaction(psql, env, preamble, pg_restore_command, dump_member, dump
         restore.kill()
     psql_process.wait()
     restore.wait()
+    psql_reader.join()
     if psql_process.returncode != 0:
-        message = psql_process.stderr.read().decode(errors="replace").strip()
+        message = b"".join(psql_stderr).decode(errors="replace").strip()
         raise BackupError(f"restore failed and was rolled back, nothing changed: {message}")
 
 
