@@ -497,3 +497,84 @@ def test_backup_and_restore_refuse_without_a_key(settings, tmp_path, db):
     assert not (tmp_path / "x.dump").exists()
     with pytest.raises(Exception, match="GATIMITRA_BACKUP_KEY"):
         call_command("restore_schema", str(tmp_path / "x.dump"))
+
+
+# What lives outside a schema, generically ------------------------------------------------
+
+PROBE_SQL = """
+CREATE SCHEMA probe;
+CREATE TABLE probe.parent (id bigint PRIMARY KEY, code varchar(8) NOT NULL,
+    CONSTRAINT parent_code_valid CHECK (code IN ('A', 'B')));
+CREATE SEQUENCE probe.numbers;
+CREATE FUNCTION probe.touch() RETURNS trigger LANGUAGE plpgsql AS
+    $$ BEGIN NEW.note := coalesce(NEW.note, 'touched'); RETURN NEW; END $$;
+CREATE FUNCTION probe.positive(n bigint) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n > 0';
+CREATE FUNCTION probe.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+INSERT INTO probe.parent VALUES (1, 'A'), (2, 'B');
+SELECT setval('probe.numbers', 41);
+CREATE SCHEMA other;
+CREATE TABLE other.child (
+    id bigint PRIMARY KEY,
+    parent_id bigint,
+    n bigint DEFAULT nextval('probe.numbers'),
+    note text
+);
+INSERT INTO other.child (id, parent_id) VALUES (10, 1), (11, 2);
+ALTER TABLE other.child ADD CONSTRAINT child_parent_fk FOREIGN KEY (parent_id)
+    REFERENCES probe.parent (id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE other.child ADD CONSTRAINT child_n_positive CHECK (probe.positive(n)) NOT VALID;
+COMMENT ON CONSTRAINT child_parent_fk ON other.child IS 'why: probe';
+CREATE TRIGGER child_touch BEFORE INSERT OR UPDATE ON other.child
+    FOR EACH ROW WHEN (NEW.note IS NULL) EXECUTE FUNCTION probe.touch();
+ALTER TABLE other.child DISABLE TRIGGER child_touch;
+CREATE TABLE other.parted (id bigint, at date, parent_id bigint REFERENCES probe.parent (id))
+    PARTITION BY RANGE (at);
+CREATE TABLE other.parted_2026 PARTITION OF other.parted
+    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TRIGGER parted_touch BEFORE INSERT ON other.parted
+    FOR EACH ROW EXECUTE FUNCTION probe.touch();
+CREATE EVENT TRIGGER probe_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+    EXECUTE FUNCTION probe.on_ddl();
+ALTER EVENT TRIGGER probe_ddl ENABLE ALWAYS;
+"""
+
+
+@pytest.mark.slow
+def test_objects_outside_the_schema_come_back_or_the_restore_refuses(clone, tmp_path):
+    name = clone("template0")
+    with connect(name) as conn:
+        conn.execute(PROBE_SQL)
+        # A view elsewhere reading the schema: not something a restore recreates.
+        conn.execute("CREATE VIEW other.parents AS SELECT id FROM probe.parent")
+    dump = tmp_path / "probe.dump"
+    manifest = _backup(name, "probe", dump)
+    [unrestorable] = manifest["cannot_restore"]
+    assert "view other.parents" in unrestorable
+    kinds = sorted(item["kind"] for item in manifest["outside"])
+    assert kinds == [
+        "check constraint",
+        "column default",
+        "event trigger",
+        "foreign key",
+        "foreign key",
+        "trigger",
+        "trigger",
+    ]
+    with connect(name) as conn:
+        conn.execute("DROP SCHEMA probe CASCADE")
+    with pytest.raises(backup.BackupError, match=r"view other\.parents"):
+        _restore(name, dump)
+    assert not _schema_exists(name, "probe")
+
+    # Without the view, everything DROP SCHEMA CASCADE removes comes back.
+    name = clone("template0")
+    with connect(name) as conn:
+        conn.execute(PROBE_SQL)
+    before_ddl, before_rows = _schema_dump(name), _all_facts(name)
+    manifest = _backup(name, "probe", dump)
+    assert manifest["cannot_restore"] == []
+    with connect(name) as conn:
+        conn.execute("DROP SCHEMA probe CASCADE")
+    _restore(name, dump)
+    assert _schema_dump(name) == before_ddl
+    assert _all_facts(name) == before_rows
