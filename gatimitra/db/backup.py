@@ -705,10 +705,12 @@ def outside_dependents(cursor, schema):
     return restorable, unrestorable
 
 
-#: How PostgreSQL prints ``varchar_column IN ('A', 'B')``. Printed text read
-#: back builds a different tree (a cast of each element instead of a cast of
-#: the array), which pg_dump then prints differently; rewritten to the IN
-#: form, it builds the original tree again.
+#: How PostgreSQL prints ``varchar_column IN ('A', 'B')`` (Django's CHECKs
+#: of choices, partial indexes, trigger WHEN clauses). That text read back
+#: builds a different tree (a cast of each element instead of a cast of the
+#: array), which pg_dump then prints differently; the restore rewrites it to
+#: the IN form, which builds the original tree again, so the restored
+#: catalog prints exactly as the original.
 _VARCHAR_IN = re.compile(
     r"\(\((?P<col>(?:(?:new|old)\.)?(?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\"))\)::text = ANY "
     r"\(\(ARRAY\[(?P<items>'(?:[^']|'')*'::character varying"
@@ -722,87 +724,6 @@ def _as_written(definition):
         return f"({match.group('col')} IN ({items}))"
 
     return _VARCHAR_IN.sub(rewrite, definition)
-
-
-def check_rebuilds(cursor, schema):
-    """Statements that give the schema's CHECK and EXCLUDE constraints and
-    partial indexes, once restored from their printed text, the expression
-    trees they had (see _VARCHAR_IN), so the restored catalog prints exactly
-    as the original did."""
-    conn = cursor.connection
-    cursor.execute(
-        "SELECT con.oid, n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid) "
-        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND con.contype IN ('c', 'x') AND con.conislocal "
-        "AND con.coninhcount = 0 AND con.conparentid = 0 ORDER BY 2, 3, 4",
-        [schema],
-    )
-    statements = []
-    for oid, table_schema, table, name, definition in cursor.fetchall():
-        written = _as_written(definition)
-        if written == definition:
-            continue
-        table_id = sql.Identifier(table_schema, table)
-        statements.append(
-            sql.SQL(
-                "ALTER TABLE {table} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} {definition}"
-            )
-            .format(table=table_id, name=sql.Identifier(name), definition=sql.SQL(written))
-            .as_string(conn)
-        )
-        comment = _comment(cursor, oid, "pg_constraint")
-        if comment is not None:
-            statements.append(
-                sql.SQL("COMMENT ON CONSTRAINT {} ON {} IS {}")
-                .format(sql.Identifier(name), table_id, sql.Literal(comment))
-                .as_string(conn)
-            )
-    # Plain indexes only: an index of a partitioned table would come back
-    # with new names for its partitions' indexes.
-    cursor.execute(
-        "SELECT i.indexrelid, n.nspname, ic.relname, pg_get_indexdef(i.indexrelid) "
-        "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
-        "JOIN pg_namespace n ON n.oid = ic.relnamespace "
-        "WHERE n.nspname = %s AND ic.relkind = 'i' AND NOT ic.relispartition "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid "
-        "AND con.contype IN ('p', 'u', 'x')) ORDER BY 2, 3",
-        [schema],
-    )
-    for oid, index_schema, index, definition in cursor.fetchall():
-        written = _as_written(definition)
-        if written == definition:
-            continue
-        index_id = sql.Identifier(index_schema, index)
-        statements += [
-            sql.SQL("DROP INDEX {}").format(index_id).as_string(conn),
-            written,
-        ]
-        comment = _comment(cursor, oid, "pg_class")
-        if comment is not None:
-            statements.append(
-                sql.SQL("COMMENT ON INDEX {} IS {}")
-                .format(index_id, sql.Literal(comment))
-                .as_string(conn)
-            )
-
-    cursor.execute(
-        "SELECT t.oid, n.nspname, c.relname, t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) "
-        "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY 2, 3, 4",
-        [schema],
-    )
-    for oid, table_schema, table, name, enabled, definition in cursor.fetchall():
-        if _as_written(definition) != definition:
-            table_id = sql.Identifier(table_schema, table)
-            statements += [
-                sql.SQL("DROP TRIGGER {} ON {}")
-                .format(sql.Identifier(name), table_id)
-                .as_string(conn),
-                *_trigger_sql(cursor, oid, name, table_id, enabled, definition),
-            ]
-    return statements
 
 
 def roles_named(cursor, schema):
@@ -967,7 +888,6 @@ def backup_schema(connection, schema, output, with_referenced_rows=False):
                         },
                         "outside": restorable,
                         "cannot_restore": unrestorable,
-                        "check_rebuilds": check_rebuilds(cursor, schema),
                         "roles": sorted(
                             set(roles_named(cursor, schema))
                             | {d["owner"] for d in restorable if d.get("owner")}
@@ -1240,11 +1160,68 @@ $gm_verify$;
     return block.as_string(conn)
 
 
-def _psql_transaction(psql, env, preamble, pg_restore_command, dump_member, dump, epilogue):
-    """One psql transaction: ``preamble``, the SQL pg_restore writes for
-    ``dump_member`` of the archive ``dump`` (or the whole file when
-    ``dump_member`` is None), then ``epilogue`` and COMMIT. Streamed, so no
-    copy of the data lands on disk; any error rolls everything back."""
+#: pg_restore's output in three runs: the DDL before and after the data is
+#: small and read whole (to restore varchar IN lists as written, see
+#: _VARCHAR_IN); the data section is streamed.
+SECTIONS = ("pre-data", "data", "post-data")
+
+
+class _PgRestore:
+    """``pg_restore --section=S -f -`` of ``dump`` (or of its tar member
+    ``member``), fed through stdin, its SQL on ``stdout``."""
+
+    def __init__(self, pg_restore, env, dump, member, section):
+        self.process = subprocess.Popen(
+            [str(pg_restore), "--exit-on-error", f"--section={section}", "-f", "-"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.stdout = self.process.stdout
+        self._stderr = []
+        self._threads = [
+            threading.Thread(target=self._feed, args=(dump, member), daemon=True),
+            threading.Thread(
+                target=lambda: self._stderr.append(self.process.stderr.read()), daemon=True
+            ),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _feed(self, dump, member):
+        try:
+            with contextlib.ExitStack() as stack:
+                if member is None:
+                    source = stack.enter_context(open(dump, "rb"))
+                else:
+                    tar = stack.enter_context(tarfile.open(dump, mode="r:"))
+                    source = stack.enter_context(tar.extractfile(member))
+                shutil.copyfileobj(source, self.process.stdin, 1 << 20)
+        except (OSError, tarfile.TarError):
+            pass  # pg_restore then fails, and says why
+        finally:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+
+    def finish(self):
+        self.process.stdout.read()
+        self.process.wait()
+        for thread in self._threads:
+            thread.join()
+        if self.process.returncode != 0:
+            message = b"".join(self._stderr).decode(errors="replace").strip()
+            raise BackupError(f"pg_restore failed, nothing was restored: {message}")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def _psql_transaction(psql, pg_restore, env, dump, member, preamble, epilogue):
+    """One psql transaction: ``preamble``, the SQL pg_restore writes for the
+    dump, ``epilogue``, COMMIT. The data is streamed (no copy of it lands on
+    disk); any error, in pg_restore or in psql, rolls everything back."""
     psql_process = subprocess.Popen(
         [str(psql), "--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", "-f", "-"],
         env=env,
@@ -1252,58 +1229,34 @@ def _psql_transaction(psql, env, preamble, pg_restore_command, dump_member, dump
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    restore = subprocess.Popen(
-        [*map(str, pg_restore_command), "-f", "-"],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    errors = []
-
-    def feed():
-        try:
-            with contextlib.ExitStack() as stack:
-                if dump_member is None:
-                    source = stack.enter_context(open(dump, "rb"))
-                else:
-                    tar = stack.enter_context(tarfile.open(dump, mode="r:"))
-                    source = stack.enter_context(tar.extractfile(dump_member))
-                shutil.copyfileobj(source, restore.stdin, 1 << 20)
-        except (OSError, tarfile.TarError) as exc:
-            errors.append(exc)
-        finally:
-            with contextlib.suppress(OSError):
-                restore.stdin.close()
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    stderr_chunks, psql_stderr = [], []
-    reader = threading.Thread(
-        target=lambda: stderr_chunks.append(restore.stderr.read()), daemon=True
-    )
+    psql_stderr = []
     psql_reader = threading.Thread(
         target=lambda: psql_stderr.append(psql_process.stderr.read()), daemon=True
     )
-    feeder.start()
-    reader.start()
     psql_reader.start()
+    run = None
     try:
         psql_process.stdin.write(b"BEGIN;\n" + preamble.encode())
-        shutil.copyfileobj(restore.stdout, psql_process.stdin, 1 << 20)
-        restore.wait()
-        reader.join()
-        feeder.join()
-        if restore.returncode != 0:
-            psql_process.kill()  # never COMMIT half a dump
-            psql_process.wait()
-            message = b"".join(stderr_chunks).decode(errors="replace").strip()
-            raise BackupError(f"pg_restore failed, nothing was restored: {message}")
+        for section in SECTIONS:
+            run = _PgRestore(pg_restore, env, dump, member, section)
+            if section == "data":
+                shutil.copyfileobj(run.stdout, psql_process.stdin, 1 << 20)
+            else:
+                text = run.stdout.read().decode(errors="surrogateescape")
+                psql_process.stdin.write(_as_written(text).encode(errors="surrogateescape"))
+            run.finish()
         psql_process.stdin.write(epilogue.encode() + b"COMMIT;\n")
         psql_process.stdin.close()
     except BrokenPipeError:
-        restore.kill()
+        pass  # psql stopped on an error: reported below
+    except BackupError:
+        psql_process.kill()  # never COMMIT part of a dump
+        psql_process.wait()
+        raise
+    finally:
+        if run is not None and run.process.poll() is None:
+            run.kill()
     psql_process.wait()
-    restore.wait()
     psql_reader.join()
     if psql_process.returncode != 0:
         message = b"".join(psql_stderr).decode(errors="replace").strip()
@@ -1336,24 +1289,12 @@ def restore_schema(connection, dump, use_referenced_rows=False):
             if use_referenced_rows:
                 preamble += _referenced_rows_sql(conn, dump, manifest)
             epilogue = "".join(
-                statement + ";\n"
-                for statement in [
-                    *manifest["check_rebuilds"],
-                    *(statement for item in manifest["outside"] for statement in item["sql"]),
-                ]
+                statement + ";\n" for item in manifest["outside"] for statement in item["sql"]
             )
             epilogue += _settings_sql(conn) + _verification_sql(
                 conn, {(schema, t): f for t, f in manifest["tables"].items()}
             )
-        _psql_transaction(
-            psql,
-            libpq.env(),
-            preamble,
-            [pg_restore, "--exit-on-error"],
-            DUMP_MEMBER,
-            dump,
-            epilogue,
-        )
+        _psql_transaction(psql, pg_restore, libpq.env(), dump, DUMP_MEMBER, preamble, epilogue)
     return manifest, manifest["tables"]
 
 
@@ -1423,13 +1364,7 @@ def restore_database(connection, dump, target):
             epilogue = _settings_sql(conn) + _verification_sql(conn, expected)
         try:
             _psql_transaction(
-                psql,
-                libpq.env(dbname=target),
-                preamble,
-                [pg_restore, "--exit-on-error"],
-                None,
-                dump,
-                epilogue,
+                psql, pg_restore, libpq.env(dbname=target), dump, None, preamble, epilogue
             )
         except BaseException:
             with libpq.connect() as conn:
