@@ -896,7 +896,7 @@ def backup_schema(connection, schema, output, with_referenced_rows=False):
                         "referenced_rows": [],
                     }
                 )
-                members = [(KEYS_MEMBER, None)]
+                members = [DUMP_MEMBER, KEYS_MEMBER]
                 _write_private(work / KEYS_MEMBER, json.dumps(referenced).encode())
                 if with_referenced_rows:
                     selected = _referenced_rows(cursor, schema, referenced)
@@ -912,7 +912,7 @@ def backup_schema(connection, schema, output, with_referenced_rows=False):
                                 "member": member,
                             }
                         )
-                        members.append((member, None))
+                        members.append(member)
             except BaseException:
                 _abort(process)
                 raise
@@ -920,7 +920,7 @@ def backup_schema(connection, schema, output, with_referenced_rows=False):
         archive = work / "archive.tar"
         fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
-            for name in [DUMP_MEMBER, *(m for m, _ in members)]:
+            for name in members:
                 tar.add(work / name, arcname=name)
         return _finish(output, archive, manifest)
     finally:
