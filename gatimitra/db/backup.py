@@ -1073,10 +1073,24 @@ def missing_requirements(cursor, manifest, referenced, use_referenced_rows):
             cursor.execute("SELECT to_regclass(%s)", [item["on"]])
             if cursor.fetchone()[0] is None:
                 problems.append(f"table {item['on']} (for its {item['kind']} {item['name']})")
-    if any(item["kind"] == "event trigger" for item in manifest["outside"]) or use_referenced_rows:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if not cursor.fetchone()[0]:
-            problems.append("a superuser to restore as (event triggers, referenced rows)")
+    if not _is_superuser(cursor):
+        cursor.execute("SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")
+        firing = [row[0] for row in cursor.fetchall()]
+        needs = [
+            *(
+                ["event triggers in the backup"]
+                if any(item["kind"] == "event trigger" for item in manifest["outside"])
+                else []
+            ),
+            *(["referenced rows"] if use_referenced_rows else []),
+            *(
+                [f"event trigger(s) {', '.join(firing)} would fire on the restore's DDL"]
+                if firing
+                else []
+            ),
+        ]
+        if needs:
+            problems.append(f"a superuser to restore as ({'; '.join(needs)})")
     for name, entry in referenced.items():
         cursor.execute(
             "SELECT to_regclass(%s)",
@@ -1107,6 +1121,19 @@ def missing_requirements(cursor, manifest, referenced, use_referenced_rows):
         if missing:
             problems.append(f"{missing} referenced row(s) of {name}")
     return problems
+
+
+#: The whole restore runs with triggers and event triggers that are not
+#: ENABLE ALWAYS off (superusers only): re-creating a schema is not a
+#: business event, and an event trigger that reacts to CREATE TABLE (say, by
+#: adding triggers) would add to what the dump already has. Constraints are
+#: still checked: foreign keys when they are added, CHECKs on every row.
+_REPLICA = "SET LOCAL session_replication_role = replica;\n"
+
+
+def _is_superuser(cursor):
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return cursor.fetchone()[0]
 
 
 def _settings_sql(conn):
@@ -1285,7 +1312,7 @@ def restore_schema(connection, dump, use_referenced_rows=False):
                     + ("" if use_referenced_rows else ", or restore with --with-referenced-rows")
                     + "."
                 )
-            preamble = _settings_sql(conn)
+            preamble = _settings_sql(conn) + (_REPLICA if _is_superuser(cursor) else "")
             if use_referenced_rows:
                 preamble += _referenced_rows_sql(conn, dump, manifest)
             epilogue = "".join(
@@ -1300,9 +1327,10 @@ def restore_schema(connection, dump, use_referenced_rows=False):
 
 def _referenced_rows_sql(conn, dump, manifest):
     """Insert the referenced rows kept in the dump: each COPYed into a temporary
-    table, then inserted where absent (existing rows win), triggers off: they
-    are already-valid rows of another database, not new business events."""
-    parts = ["SET LOCAL session_replication_role = replica;\n"]
+    table, then inserted where absent (existing rows win). Under _REPLICA their
+    triggers and foreign-key checks do not fire: they are already-valid rows
+    of another database, not new business events."""
+    parts = []
     with tarfile.open(dump, mode="r:") as tar:
         for number, entry in enumerate(manifest["referenced_rows"]):
             temp = sql.Identifier(f"gm_referenced_{number}")
@@ -1330,7 +1358,6 @@ def _referenced_rows_sql(conn, dump, manifest):
                 .format(temp=temp, cols=columns, target=target)
                 .as_string(conn)
             )
-    parts.append("SET LOCAL session_replication_role = origin;\n")
     return "".join(parts)
 
 
@@ -1360,7 +1387,7 @@ def restore_database(connection, dump, target):
             expected = {
                 (s, t): f for s, tables in manifest["schemas"].items() for t, f in tables.items()
             }
-            preamble = _settings_sql(conn)
+            preamble = _settings_sql(conn) + (_REPLICA if _is_superuser(cursor) else "")
             epilogue = _settings_sql(conn) + _verification_sql(conn, expected)
         try:
             _psql_transaction(
