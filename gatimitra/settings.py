@@ -133,6 +133,12 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")
 
+# Backups (gatimitra/db/backup.py) ---------------------------------------------
+# Signs every backup manifest (HMAC-SHA256); backup and restore commands refuse
+# to run without it (at least 32 characters), so an edited manifest or dump is
+# never restored. Keep it with the backups' credentials, not with the backups.
+GATIMITRA_BACKUP_KEY = env("GATIMITRA_BACKUP_KEY", default="")
+
 # Migrations (gatimitra/db/deploy.py) -------------------------------------------
 MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)
 MIGRATION_LOCK_TIMEOUT = env("MIGRATION_LOCK_TIMEOUT", default="5s")

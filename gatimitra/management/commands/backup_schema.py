@@ -31,5 +31,13 @@ class Command(BaseCommand):
         needs = ", ".join(manifest["requires"]["schemas"]) or "nothing else"
         self.stdout.write(
             f"Backed up {schema}: {len(manifest['tables'])} tables, {rows} rows -> {output} "
-            f"(needs {needs})"
+            f"(needs {needs}; {len(manifest['outside'])} objects outside it depend on it "
+            "and come back with a restore)"
         )
+        if manifest["cannot_restore"]:
+            self.stderr.write(
+                "Warning: restore_schema will refuse this backup: these objects outside "
+                f"{schema} depend on it and cannot be recreated by it: "
+                + "; ".join(manifest["cannot_restore"])
+                + ". Drop or change them, or back up the whole database (backup_database)."
+            )

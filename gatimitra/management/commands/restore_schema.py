@@ -25,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = sum(facts["rows"] for facts in restored.values())
         self.stdout.write(
-            f"Restored {manifest['schema']}: {len(restored)} tables, {rows} rows; counts and "
-            "checksums match the backup. Run 'manage.py sync_db_roles' to restore grants."
+            f"Restored {manifest['schema']}: {len(restored)} tables, {rows} rows, "
+            f"{len(manifest['outside'])} objects outside the schema that depend on it; owners "
+            "and grants as backed up; counts and checksums matched the backup before COMMIT."
         )
