@@ -149,7 +149,7 @@ def _key_text(obj):
 
 
 def _natural_key(instance):
-    if getattr(instance._default_manager, "lookups", None):
+    if getattr(type(instance)._default_manager, "lookups", None):
         try:
             return tuple(instance.natural_key())
         except (AttributeError, ObjectDoesNotExist):
@@ -157,11 +157,20 @@ def _natural_key(instance):
     return None
 
 
+#: Bookkeeping columns, named only when nothing else changed.
+BOOKKEEPING = {"updated_at"}
+
+
 def _edited_column(model, current, recorded):
-    for column, digest in recorded.items():
-        if current.get(column) != digest:
-            return column
-    return None
+    """The first changed column in the model's order, bookkeeping last."""
+    changed = [
+        model_field.column
+        for model_field in model._meta.concrete_fields
+        if model_field.column in recorded
+        and current.get(model_field.column) != recorded[model_field.column]
+    ]
+    changed.sort(key=lambda column: column in BOOKKEEPING)
+    return changed[0] if changed else None
 
 
 def _check_edit(fixture, obj, tracked, using):

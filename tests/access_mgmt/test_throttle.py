@@ -69,8 +69,8 @@ def test_failures_lock_an_account_the_same_way_whether_it_exists_or_not(client, 
         lockout = AccountLockout.objects.get(identifier_hash=keyed_hash(email))
         assert lockout.reason == "FAILED_ATTEMPTS" and lockout.failed_attempts == 3
         assert lockout.released_at is None
-        assert timedelta(minutes=14) < lockout.locked_until - timezone.now() <= timedelta(
-            minutes=15
+        assert (
+            timedelta(minutes=14) < lockout.locked_until - timezone.now() <= timedelta(minutes=15)
         )
     known, unknown = pages.values()
     assert known == unknown
