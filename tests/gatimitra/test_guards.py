@@ -90,4 +90,3 @@ def test_start_marks_only_a_database_it_builds_in_development(db, settings, monk
     assert start._check_database(not_production=True) is True
     monkeypatch.undo()
     assert start._check_database(not_production=False) is False  # marked already
-
