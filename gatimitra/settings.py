@@ -179,6 +179,14 @@ else:
         "(or DJANGO_DEBUG=true in a development checkout's .env)."
     )
 
+# Keep bound values out of the server log when a statement fails: the only
+# parameter-logging setting a non-superuser may set (docs/operations.md lists
+# the server-side ones: log_parameter_max_length, log_min_error_statement).
+_options = _default_db.setdefault("OPTIONS", {})
+if "log_parameter_max_length_on_error" not in _options.get("options", ""):
+    _options["options"] = (
+        f"{_options.get('options', '')} -c log_parameter_max_length_on_error=0".strip()
+    )
 _default_db.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
