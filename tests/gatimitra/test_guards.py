@@ -90,3 +90,11 @@ def test_start_marks_only_a_database_it_builds_in_development(db, settings, monk
     assert start._check_database(not_production=True) is True
     monkeypatch.undo()
     assert start._check_database(not_production=False) is False  # marked already
+
+
+def test_plain_loaddata_of_a_demo_fixture_is_guarded_too(unmarked, tmp_path):
+    path = _demo_fixture(tmp_path)
+    with pytest.raises(CommandError, match=r"loaddata of demo fixtures \(950_cuisines_demo.json\)"):
+        call_command("loaddata", str(path), verbosity=0)
+    call_command("loaddata", str(path), not_production=True, verbosity=0)
+    assert MerchantCuisine.objects.filter(pk=9501).exists()
