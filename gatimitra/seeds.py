@@ -20,6 +20,7 @@ Plain ``manage.py loaddata`` stays Django's untracked loader.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -201,6 +202,13 @@ def _check_edit(fixture, obj, tracked, using):
     )
 
 
+def _without_values(exc):
+    """A deserialisation error names the model, key and field; the value it
+    quotes may be personal (a malformed mobile), so it is left out."""
+    text = re.sub(r"field_value was '.*'", "", str(exc), flags=re.S)
+    return re.sub(r"“[^”]*”|\"[^\"]*\"", "“•••”", text).strip(" :")
+
+
 def _write(fixture, tracked, force, using):
     """Save the file's rows as loaddata does (raw saves, deserialised one by
     one so natural keys find the rows saved before them) and record them."""
@@ -225,7 +233,7 @@ def _write(fixture, tracked, force, using):
             f"{fixture.name}: {describe_database_error(exc)}; nothing was written"
         ) from exc
     except Exception as exc:
-        raise SeedError(f"{fixture.name}: {exc}; nothing was written") from exc
+        raise SeedError(f"{fixture.name}: {_without_values(exc)}; nothing was written") from exc
     seed, _ = AppliedSeed.objects.using(using).update_or_create(
         fixture=fixture.name,
         defaults={

@@ -179,3 +179,14 @@ def test_a_failing_row_is_named_without_its_personal_values(db, tmp_path):
     for personal in ("9812345678", "Kavya", "kavya.iyer"):
         assert personal not in message
     assert "Failing row" not in message
+
+
+def test_a_malformed_value_is_not_repeated_in_the_error(db, tmp_path):
+    entry = _cuisine(9004, "TEST_BAD", "Bad")
+    entry["fields"]["display_order"] = "+919812345678 not a number"
+    path = _write(tmp_path / "903_bad.json", [entry])
+    with pytest.raises(SeedError) as refused:
+        apply_seeds([path], log=_quiet)
+    message = str(refused.value)
+    assert message.startswith("903_bad.json: ") and "merchants.merchantcuisine" in message
+    assert "9812345678" not in message
