@@ -24,6 +24,19 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases are development databases: the guarded commands
+    (start, seed_demo, flush between transactional tests) run on them."""
+    from django.db import connections
+
+    from gatimitra.guards import mark_development
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            mark_development("pytest", using=alias)
+
+
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser(

@@ -7,6 +7,13 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
+    if sys.argv[1:2] == ["start"]:
+        # Before the settings are read: a fresh checkout gets its development .env.
+        from pathlib import Path
+
+        from gatimitra.devenv import ensure_dev_env
+
+        ensure_dev_env(Path(__file__).resolve().parent)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

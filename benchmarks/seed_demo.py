@@ -45,6 +45,7 @@ from gatimitra.demo import orders, runner  # noqa: E402
 from gatimitra.demo.plan import PLANS  # noqa: E402
 from gatimitra.demo.writer import TableSpec  # noqa: E402
 from gatimitra.management.commands.seed_demo import default_as_of  # noqa: E402
+from gatimitra.seeds import fixture_paths  # noqa: E402
 
 BEFORE_ORDERS = [name for name, _function, _batched in runner.STEPS[:5]]
 THROUGH_ORDERS = [*BEFORE_ORDERS, "orders"]
@@ -137,7 +138,7 @@ def main():
     try:
         create(names["fixtures"], ref)
         use(names["fixtures"])
-        call_command("loaddata", *runner.fixture_paths(), verbosity=0)
+        call_command("loaddata", *fixture_paths(), verbosity=0)
         use(home)
         for kind in ("full", "base"):
             create(names[kind], names["fixtures"])

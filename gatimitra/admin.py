@@ -17,19 +17,24 @@ city scale (CATALOG section 9: tables of 10^6 to 10^10 rows):
 """
 
 import json
+import logging
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from gatimitra.db.errors import database_error_parts, describe_database_error
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.models import MigrationHistory
+
+logger = logging.getLogger("gatimitra.admin")
 
 #: Below this many rows (by the planner's estimate) an exact count is cheap.
 EXACT_COUNT_LIMIT = 20_000
@@ -147,6 +152,32 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._append_only() and super().has_delete_permission(request, obj)
+
+    def _refused_by_database(self, request, exc):
+        """A constraint or trigger refused the save or delete (the form's own
+        validation let it through): say which table, constraint and column,
+        with personal values masked and PostgreSQL's ``Failing row contains``
+        left out, instead of a server error whose text and log carry the row."""
+        if database_error_parts(exc) is None:
+            raise exc
+        said = describe_database_error(exc)
+        logger.warning(
+            "admin %s %s refused by the database: %s", request.method, request.path, said
+        )
+        self.message_user(request, f"Not saved: {said}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DatabaseError as exc:
+            return self._refused_by_database(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DatabaseError as exc:
+            return self._refused_by_database(request, exc)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         from audit.tracked import history_log_model, history_url

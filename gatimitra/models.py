@@ -30,3 +30,64 @@ class MigrationHistory(models.Model):
 
     def __str__(self):
         return f"{self.direction} {self.app}.{self.name}"
+
+
+class DevelopmentMarker(models.Model):
+    """The row that marks this database as a development database: commands
+    that truncate or load demo data (``start``, ``seed_demo``, ``flush``, demo
+    fixtures) refuse on a database without it (gatimitra/guards.py).
+    ``manage.py start`` writes it into a database it builds from nothing.
+    Unmanaged (made by migration 0004's SQL) so that ``flush`` does not empty
+    it with the data: it describes the database, not its rows."""
+
+    marked_at = models.DateTimeField()
+    marked_by = models.TextField(help_text="The command, user and host that marked it.")
+
+    class Meta:
+        managed = False
+        db_table = "gatimitra_development_marker"
+
+    def __str__(self):
+        return f"development database since {self.marked_at:%Y-%m-%d %H:%M}"
+
+
+class AppliedSeed(models.Model):
+    """One fixture file of ``fixtures/`` as ``manage.py seed`` last applied
+    it: its checksum (applied again only when that changes) and when."""
+
+    fixture = models.CharField(max_length=255, unique=True)
+    checksum = models.CharField(max_length=64)
+    objects_written = models.IntegerField()
+    applied_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "gatimitra_applied_seeds"
+        ordering = ["fixture"]
+
+    def __str__(self):
+        return self.fixture
+
+
+class SeedRow(models.Model):
+    """One row a seed wrote, with a hash of each column as written: a row
+    whose hashes no longer match was edited since, and the seed leaves it
+    alone (``seed`` stops naming the table, key and column unless --force).
+    The hashes are unkeyed SHA-256 of values that are in the repository's
+    fixture files anyway."""
+
+    seed = models.ForeignKey(AppliedSeed, on_delete=models.CASCADE, related_name="rows")
+    model = models.CharField(max_length=100, help_text="app_label.model_name")
+    object_pk = models.TextField()
+    column_hashes = models.JSONField()
+
+    class Meta:
+        db_table = "gatimitra_seed_rows"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "object_pk"], name="gatimitra_seed_rows_one_per_row"
+            )
+        ]
+        indexes = [models.Index(fields=["seed"], name="gatimitra_seed_rows_seed")]
+
+    def __str__(self):
+        return f"{self.model} {self.object_pk}"

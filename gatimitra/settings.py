@@ -1,8 +1,16 @@
 """Settings, read from the environment (and ``.env``) with django-environ.
 
+They fail closed: ``DJANGO_DEBUG`` is off unless set, and with it off the
+process refuses to start (ImproperlyConfigured, naming the variable) when
+``DJANGO_SECRET_KEY`` or ``GATIMITRA_HASH_KEY`` is missing, a development
+value or too short, or when ``DATABASE_URL`` is missing. Development gets
+``DJANGO_DEBUG=true`` from ``.env``, which ``manage.py start`` writes on its
+first run (``gatimitra/devenv.py``; ``.env.example`` lists every variable).
+
 Database: ``DATABASE_URL`` (``postgres://user:pass@host:port/name``) selects a
-server; without it the project runs on an embedded PostgreSQL kept under
-``.local/postgres`` (``GATIMITRA_EMBEDDED_DIR`` moves it).
+server; in development without it the project runs on an embedded PostgreSQL
+kept under ``.local/postgres`` (``GATIMITRA_EMBEDDED_DIR`` moves it), started
+on the first connection.
 """
 
 from pathlib import Path
@@ -14,14 +22,84 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# GATIMITRA_ENV_FILE names another file ("" for none: the settings tests use it).
+_env_file = env.str("GATIMITRA_ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file, overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production",
-)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+#: Values that are public (they are in this repository): accepted only with DEBUG on.
+DEVELOPMENT_SECRETS = {
+    "DJANGO_SECRET_KEY": "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production",
+    "GATIMITRA_HASH_KEY": "dev-only-insecure-hash-key-set-GATIMITRA_HASH_KEY",
+}
+#: The shortest secret accepted with DEBUG off (Django's own check wants 50).
+SECRET_MIN_LENGTH = {"DJANGO_SECRET_KEY": 50, "GATIMITRA_HASH_KEY": 32}
+
+
+def _secret(name):
+    """The secret ``name`` from the environment; with DEBUG off a missing,
+    public or short one stops the process instead of running insecurely."""
+    value = env.str(name, default="")
+    public = value in DEVELOPMENT_SECRETS.values() or value.startswith(
+        ("django-insecure", "dev-only")
+    )
+    if DEBUG:
+        return value or DEVELOPMENT_SECRETS[name]
+    if not value:
+        problem = "is not set"
+    elif public:
+        problem = "is a development value that is public"
+    elif len(value) < SECRET_MIN_LENGTH[name] or len(set(value)) < 5:
+        problem = (
+            f"is too short or too simple (at least {SECRET_MIN_LENGTH[name]} random characters)"
+        )
+    else:
+        return value
+    raise ImproperlyConfigured(
+        f"{name} {problem}, and DJANGO_DEBUG is off. Set {name} in the environment "
+        "(see .env.example); development sets DJANGO_DEBUG=true in .env (manage.py start "
+        "writes one)."
+    )
+
+
+SECRET_KEY = _secret("DJANGO_SECRET_KEY")
+#: The HMAC key of keyed_hash (gatimitra/db/secrets.py); never SECRET_KEY.
+GATIMITRA_HASH_KEY = _secret("GATIMITRA_HASH_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+# HTTPS and cookies: on by default with DEBUG off, each can be set from the environment.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# "HEADER=value" that the TLS-terminating proxy sets (and overwrites); "off" for none.
+_proxy_header = env.str(
+    "DJANGO_SECURE_PROXY_SSL_HEADER", default="off" if DEBUG else "HTTP_X_FORWARDED_PROTO=https"
+)
+if _proxy_header.lower() in {"", "off", "none", "false"}:
+    SECURE_PROXY_SSL_HEADER = None
+elif "=" in _proxy_header:
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_header.split("=", 1))
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECURE_PROXY_SSL_HEADER must be HEADER=value or off (got {_proxy_header!r})"
+    )
+CSRF_TRUSTED_ORIGINS = env.list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    default=[]
+    if DEBUG
+    else [f"https://{host}" for host in ALLOWED_HOSTS if host and "*" not in host],
+)
+# Django's error page and reports hide settings and environment variables by
+# name; DATABASE_URL (it holds the password) matches none of its patterns.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gatimitra.errors.ExceptionReporterFilter"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,11 +167,26 @@ if env.str("DATABASE_URL", default=""):
     _default_db["ENGINE"] = "gatimitra.db.backend"
     # A Unix-socket directory given URL-encoded as the host (%2Fvar%2Frun...).
     _default_db["HOST"] = unquote(str(_default_db.get("HOST") or ""))
-else:
+elif DEBUG:
     from gatimitra.db.embedded import database_settings
 
+    # Not started here: the backend starts it on the first connection.
     _default_db = database_settings(EMBEDDED_POSTGRES_DIR)
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set, and DJANGO_DEBUG is off: outside development there is no "
+        "embedded PostgreSQL fallback. Set DATABASE_URL=postgres://user:password@host:5432/name "
+        "(or DJANGO_DEBUG=true in a development checkout's .env)."
+    )
 
+# Keep bound values out of the server log when a statement fails: the only
+# parameter-logging setting a non-superuser may set (docs/operations.md lists
+# the server-side ones: log_parameter_max_length, log_min_error_statement).
+_options = _default_db.setdefault("OPTIONS", {})
+if "log_parameter_max_length_on_error" not in _options.get("options", ""):
+    _options["options"] = (
+        f"{_options.get('options', '')} -c log_parameter_max_length_on_error=0".strip()
+    )
 _default_db.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
@@ -115,6 +208,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Admin sign-in throttling (access_mgmt/throttle.py): this many failures within the
+# window lock the identifier typed (per account) or the IP, for the lockout time.
+GATIMITRA_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int(
+    "GATIMITRA_LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5
+)
+GATIMITRA_LOGIN_MAX_FAILURES_PER_IP = env.int("GATIMITRA_LOGIN_MAX_FAILURES_PER_IP", default=20)
+GATIMITRA_LOGIN_WINDOW_SECONDS = env.int("GATIMITRA_LOGIN_WINDOW_SECONDS", default=900)
+GATIMITRA_LOGIN_LOCKOUT_SECONDS = env.int("GATIMITRA_LOGIN_LOCKOUT_SECONDS", default=900)
 
 # Internationalisation ------------------------------------------------------
 
@@ -131,7 +232,6 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 # Project -------------------------------------------------------------------
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")
 
 # Backups (gatimitra/db/backup.py) ---------------------------------------------
 # Signs every backup manifest (HMAC-SHA256); backup and restore commands refuse

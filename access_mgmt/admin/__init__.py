@@ -6,6 +6,7 @@ from access_mgmt.admin import (  # noqa: F401
     approvals,
     credentials,
     flags,
+    login,
     permissions,
     roles,
     sessions,

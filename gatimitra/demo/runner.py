@@ -15,16 +15,14 @@ starts over.
 
 import json
 import time
-from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, transaction
 
 from gatimitra.db.tables import quote_table
 from gatimitra.demo import access, customers, geo, merchants, orders, riders, tail
 from gatimitra.demo.context import Demo
 from gatimitra.demo.writer import Writer
+from gatimitra.seeds import apply_seeds
 
 MARKER_KEY = "demo.seed_demo"
 
@@ -102,10 +100,6 @@ def _write_marker(demo, status):
             )
 
 
-def fixture_paths():
-    return sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
-
-
 def needs_fixtures():
     with connection.cursor() as cursor:
         cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM orders.service_cities)")
@@ -124,11 +118,11 @@ def reset_domain_tables(log):
         # (a superuser's, for this transaction) skips their guard triggers.
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        # The seeds' record of the rows they wrote goes with the rows.
+        cursor.execute("TRUNCATE gatimitra_seed_rows, gatimitra_applied_seeds")
     log(f"Emptied {len(domain_models())} domain tables.")
-    paths = fixture_paths()
-    if paths:
-        call_command("loaddata", *[str(p) for p in paths], verbosity=0)
-        log(f"Loaded {len(paths)} fixture files from fixtures/.")
+    applied, _ = apply_seeds(log=lambda text: None)
+    log(f"Applied {len(applied)} fixture files from fixtures/.")
 
 
 def _set_audit_actor(seed):
@@ -169,9 +163,8 @@ def run(plan, seed, now, reset=False, log=print, steps=None):
     if reset:
         reset_domain_tables(log)
     elif needs_fixtures():
-        paths = fixture_paths()
-        call_command("loaddata", *[str(p) for p in paths], verbosity=0)
-        log(f"Loaded the {len(paths)} fixture files first (the demo builds on their cities).")
+        applied, _ = apply_seeds(log=lambda text: None)
+        log(f"Applied {len(applied)} fixture files first (the demo builds on their cities).")
 
     writer = Writer(connection, default_time=now, log=log if not plan.small else None)
     demo = Demo(seed, plan, now, writer, log=log)

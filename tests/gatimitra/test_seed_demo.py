@@ -16,7 +16,7 @@ from django.db import connection
 
 from gatimitra.db.reference import database_url, ensure_reference_database
 from gatimitra.testing import domain_models
-from tests.fixtures.gatimitra import connect
+from tests.fixtures.gatimitra import connect, mark_development
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
@@ -164,7 +164,13 @@ def _counts(conn):
 def migrated(transactional_db, scratch_database):
     """A new database built by the migrations (no rows)."""
     reference = ensure_reference_database(connection)
-    return lambda: scratch_database(template=reference, label="demo")
+
+    def make():
+        name = scratch_database(template=reference, label="demo")
+        mark_development(name)
+        return name
+
+    return make
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +187,7 @@ def small_runs(django_db_setup, django_db_blocker):
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
                     cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{reference}"')
                     names.append(name)
+                    mark_development(name)
             loaded = _manage(names[0], "loaddata", *FIXTURES)
             assert loaded.returncode == 0, loaded.stderr
             outputs = [_seed(names[0], "--seed", "7"), _seed(names[1], "--seed", "7")]

@@ -7,6 +7,7 @@ from gatimitra.db.backend.features import DatabaseFeatures
 from gatimitra.db.backend.introspection import DatabaseIntrospection
 from gatimitra.db.backend.operations import DatabaseOperations
 from gatimitra.db.backend.schema import DatabaseSchemaEditor
+from gatimitra.db.embedded import ensure_started
 
 #: Django's own connections only ever see ``public``: every domain table is
 #: referenced schema-qualified, so unqualified DDL (``django_migrations``,
@@ -28,6 +29,8 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
     ops_class = DatabaseOperations
 
     def get_connection_params(self):
+        # The embedded server (no DATABASE_URL) starts on the first connection.
+        ensure_started(self.settings_dict)
         params = super().get_connection_params()
         options = params.get("options") or ""
         if "search_path" not in options:

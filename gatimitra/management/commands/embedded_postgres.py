@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         data_dir = settings.EMBEDDED_POSTGRES_DIR
-        if settings.DATABASES["default"]["HOST"] != str(data_dir) and action == "status":
+        if not settings.DATABASES["default"].get(embedded.EMBEDDED_KEY) and action == "status":
             self.stdout.write(
                 f"DATABASE_URL is set; the embedded server is not in use ({data_dir})."
             )

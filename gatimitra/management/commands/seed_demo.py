@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from gatimitra import guards
 from gatimitra.demo import runner
 from gatimitra.demo.plan import PLANS, describe
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             "(for manage.py start, which runs on every launch).",
         )
         parser.add_argument("--plan", action="store_true", help="Print the volumes and stop.")
+        guards.add_flag(parser)
         # Tests and benchmarks run the city code path on a fraction of its volumes.
         parser.add_argument("--scale-factor", type=float, default=None, help=argparse.SUPPRESS)
 
@@ -69,6 +71,9 @@ class Command(BaseCommand):
         if plan:
             self.stdout.write(describe())
             return
+        guards.require_development(
+            "seed_demo --reset" if reset else "seed_demo", options["not_production"]
+        )
         existing = runner.marker()
         if existing and options["skip_if_seeded"] and not reset:
             self.stdout.write(
