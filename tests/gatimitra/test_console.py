@@ -1,0 +1,197 @@
+"""The admin as GatiMitra's operations console (gatimitra/admin_site.py):
+its sections and groups, who sees which, the sidebar, finding a page, and
+the home page's live figures."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from access_mgmt.backends import forget_access
+from access_mgmt.choices import ScopeType
+from access_mgmt.factories import UserAccessScopeFactory, UserRoleFactory
+from access_mgmt.models import SystemRole
+from gatimitra.admin_site import GatimitraAdminSite
+from gatimitra.enums import OrderStatus, ServiceType
+from orders.factories import FoodOrderFactory, RideOrderFactory, ServiceZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+DOMAINS = ["orders", "riders", "merchants", "customers", "access_mgmt", "audit"]
+
+
+def _sections(response):
+    return [section["app_label"] for section in response.context["app_list"]]
+
+
+def test_the_site_is_gatimitras(client, superuser):
+    assert isinstance(admin.site, GatimitraAdminSite)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "GatiMitra operations" in page
+    assert "Django administration" not in page
+
+
+def test_domains_are_sections_in_order_with_descriptions(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"))
+    sections = _sections(response)
+    assert sections[: len(DOMAINS)] == DOMAINS
+    for section in response.context["app_list"][: len(DOMAINS)]:
+        assert section["description"], section["app_label"]
+
+
+@pytest.mark.parametrize("label", DOMAINS)
+def test_groups_are_the_models_package_files(client, superuser, label):
+    """Each section's groups are its app's ``models/`` files, each with a
+    description, each model in the group of the file defining it."""
+    client.force_login(superuser)
+    response = client.get(reverse("admin:app_list", args=[label]))
+    (section,) = response.context["app_list"]
+    files = {
+        path.stem
+        for path in Path(apps.get_app_config(label).path, "models").glob("*.py")
+        if path.stem != "__init__"
+    }
+    groups = {group["key"]: group for group in section["groups"]}
+    assert set(groups) == files
+    for key, group in groups.items():
+        assert group["description"], key
+        for entry in group["models"]:
+            assert entry["model"].__module__ == f"{label}.models.{key}"
+    page = response.content.decode()
+    assert all(f'id="group-{key}"' in page for key in groups)
+
+
+@pytest.mark.parametrize("role", ["SUPPORT_AGENT", "FINANCE", "CITY_OPS_MANAGER"])
+def test_each_role_sees_only_the_sections_it_grants(client, default_roles, staff_with_roles, role):
+    user = staff_with_roles(role)
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    granted = {
+        model._meta.app_label
+        for model in admin.site._registry
+        if any(
+            user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+            for action in ("view", "change", "add", "delete")
+        )
+    }
+    assert set(_sections(response)) == granted
+    assert granted != set(DOMAINS) | {"gatimitra"}, "the role should not see everything"
+    for section in response.context["app_list"]:
+        for entry in section["models"]:
+            opts = entry["model"]._meta
+            assert (
+                user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+                or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+                or user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+            )
+
+
+def _changelist_links(page):
+    return set(re.findall(r'href="/admin/(\w+)/(\w+)/"', page))
+
+
+def test_sidebar_lists_sections_and_only_the_current_sections_models(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:orders_order_changelist")).content.decode()
+    start = page.index('id="nav-sidebar"')
+    sidebar = page[start : page.index("</nav>", start)]
+    links = _changelist_links(sidebar)
+    assert {app for app, _ in links} == {"orders"}
+    assert ("orders", "order") in links
+    # Every section is reachable, and the order's group is the one open.
+    for label in DOMAINS:
+        assert f'href="/admin/{label}/"' in sidebar
+    assert re.search(r'<details class="console-group" open><summary[^>]*>Orders</summary>', sidebar)
+    assert sidebar.count("<details") == len(
+        list(Path(apps.get_app_config("orders").path, "models").glob("[!_]*.py"))
+    )
+
+
+def test_find_a_page_searches_every_section(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:find"), {"q": "payout"})
+    results = response.context["results"]
+    found = {(r["app"]["app_label"], r["model"]["object_name"]) for r in results}
+    assert ("merchants", "MerchantStorePayout") in found
+    assert ("riders", "RiderPayout") in found
+    # A model matches by its name or its group's (merchants' bank accounts
+    # are in the Payouts group).
+    assert all("payout" in f"{r['model']['name']} {r['group']['name']}".lower() for r in results)
+    assert ("orders", "Order") not in found
+    page = response.content.decode()
+    assert reverse("admin:riders_riderpayout_changelist") in page
+
+
+def test_find_shows_only_pages_the_user_may_open(client, default_roles, staff_with_roles):
+    client.force_login(staff_with_roles("SUPPORT_AGENT"))
+    response = client.get(reverse("admin:find"), {"q": "payout"})
+    assert all(r["model"]["admin_url"] for r in response.context["results"]), (
+        "a result without a page"
+    )
+    assert not any(r["app"]["app_label"] == "merchants" for r in response.context["results"])
+
+
+# The home page's figures ------------------------------------------------------
+
+
+def _panel(response, label, title):
+    (section,) = [s for s in response.context["app_list"] if s["app_label"] == label]
+    (panel,) = [p for p in section["panels"] if p.title == title]
+    return panel
+
+
+def test_home_page_counts_orders_in_flight_by_service_and_status(client, superuser):
+    FoodOrderFactory(status=OrderStatus.CREATED)
+    FoodOrderFactory(status=OrderStatus.CREATED)
+    RideOrderFactory(status=OrderStatus.CREATED)
+    FoodOrderFactory(status=OrderStatus.CANCELLED)  # settled: not in flight
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"))
+    panel = _panel(response, "orders", "Orders in flight")
+    totals = {figure.label: figure.value for figure in panel.figures}
+    assert totals == {
+        ServiceType.FOOD.label: 2,
+        ServiceType.PARCEL.label: 0,
+        ServiceType.RIDE.label: 1,
+    }
+    ((label, cells),) = panel.table.rows
+    assert label == "Created"
+    assert [cell.value for cell in cells] == [2, 0, 1]
+    # The figure is the changelist it links to.
+    listed = client.get(cells[0].url)
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 2
+
+    hourly = _panel(response, "orders", "Orders per hour, last 24 hours")
+    assert hourly.figures[0].value == 4
+    assert client.get(hourly.figures[0].url).context["cl"].result_count == 4
+    assert "<svg" in hourly.chart and f"{ServiceType.FOOD.label} (3)" in hourly.chart
+
+
+def test_city_scoped_staff_see_their_cities_figures(client, default_roles, staff_with_roles):
+    blr, hyd = ServiceZoneFactory(), ServiceZoneFactory()
+    FoodOrderFactory(zone=blr, status=OrderStatus.CREATED)
+    FoodOrderFactory(zone=hyd, status=OrderStatus.CREATED)
+    FoodOrderFactory(zone=hyd, status=OrderStatus.CREATED)
+    manager = staff_with_roles()
+    assignment = UserRoleFactory(user=manager, role=SystemRole.objects.get(code="CITY_OPS_MANAGER"))
+    UserAccessScopeFactory(user_role=assignment, scope_type=ScopeType.CITY, city=blr.city)
+    forget_access(manager)
+    client.force_login(manager)
+    panel = _panel(client.get(reverse("admin:index")), "orders", "Orders in flight")
+    assert {f.label: f.value for f in panel.figures}[ServiceType.FOOD.label] == 1
+
+
+def test_home_page_shows_no_figures_the_user_may_not_see(client, default_roles, staff_with_roles):
+    client.force_login(staff_with_roles("FINANCE"))
+    response = client.get(reverse("admin:index"))
+    for section in response.context["app_list"]:
+        for panel in section["panels"]:
+            for figure in panel.figures:
+                if figure.url:
+                    assert client.get(figure.url).status_code == 200, figure.url
