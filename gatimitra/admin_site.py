@@ -178,7 +178,7 @@ class GatimitraAdminSite(admin.AdminSite):
         def view(request, **kwargs):
             if not page.allowed(request):
                 raise PermissionDenied
-            return page.view(request, self, **kwargs)
+            return page(request, self, **kwargs)
 
         view.__name__ = page.name
         return self.admin_view(view)

@@ -104,9 +104,10 @@ def svg_line_chart(labels, series, *, width=560, height=180, title=""):
         if i % 6 == 0 or i == len(labels) - 1:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>',
+                    '<text x="{}" y="{}" class="tick" text-anchor="{}">{}</text>',
                     f"{x(i):.1f}",
                     top + plot_h + 14,
+                    "end" if i == len(labels) - 1 else "middle",
                     label,
                 )
             )
@@ -122,7 +123,7 @@ def svg_line_chart(labels, series, *, width=560, height=180, title=""):
                 f"{name}: {sum(values)} in {len(values)} hours",
             )
         )
-        legend_x = left + number * 110
+        legend_x = left + number * 165
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'

@@ -195,3 +195,55 @@ def test_home_page_shows_no_figures_the_user_may_not_see(client, default_roles, 
             for figure in panel.figures:
                 if figure.url:
                     assert client.get(figure.url).status_code == 200, figure.url
+
+
+# Schema pages -------------------------------------------------------------------
+
+
+def test_schema_map_links_every_domain_with_its_cross_schema_keys(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:schema_map"))
+    assert response.status_code == 200
+    svg = str(response.context["svg"])
+    assert svg.startswith("<svg") and "<script" not in svg
+    for schema in DOMAINS:
+        assert f'href="{reverse("admin:schema_domain", args=[schema])}"' in svg
+    # orders.orders.customer_id → customers.customers: an arrow with its count.
+    links = dict(response.context["links"])
+    assert links[("orders", "customers")] >= 1
+    assert f"{links[('orders', 'customers')]} foreign keys from orders to customers" in svg
+
+
+def test_domain_diagram_links_tables_and_lists_enums(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:schema_domain", args=["orders"]))
+    assert response.status_code == 200
+    svg = str(response.context["svg"])
+    assert 'id="entity-orders-orders"' in svg
+    assert f'href="{reverse("admin:orders_order_changelist")}"' in svg
+    # A table of another schema, linking to that schema's page.
+    assert 'id="entity-customers-*"' in svg and ">customers<" in svg
+    assert f'href="{reverse("admin:schema_domain", args=["customers"])}"' in svg
+    tables = {table["name"]: table for table in response.context["tables"]}
+    assert tables["orders"]["changelist"] == reverse("admin:orders_order_changelist")
+    assert "<strong>Columns</strong>" in tables["orders"]["doc"]
+    assert "<code>order_number</code>" in tables["orders"]["doc"]
+    enums = {enum["name"]: enum for enum in response.context["enums"]}
+    assert ("delivered", "Delivered") in enums["OrderStatus"]["values"]
+    assert "orders.status" in enums["OrderStatus"]["columns"]
+
+
+def test_domain_diagram_links_only_pages_the_user_may_open(client, default_roles, staff_with_roles):
+    client.force_login(staff_with_roles("SUPPORT_AGENT"))
+    response = client.get(reverse("admin:schema_domain", args=["merchants"]))
+    assert response.status_code == 200
+    tables = {table["name"]: table for table in response.context["tables"]}
+    assert tables["merchant_store_payouts"]["changelist"] is None
+    assert reverse("admin:merchants_merchantstorepayout_changelist") not in str(
+        response.context["svg"]
+    )
+
+
+def test_unknown_schema_is_not_found(client, superuser):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:schema_domain", args=["public"])).status_code == 404
