@@ -12,6 +12,8 @@ class AuditConfig(DomainConfig):
         "The append-only audit trail: every change to money, status, identity and rights, "
         "per domain, and who read personal data."
     )
+    # The operations page "Audit trail" (gatimitra/console/operations.py).
+    console_audit_health = "audit.health.trail_health"
     admin_groups = {
         "logs": "The change logs of each domain (written by database triggers) and PII access.",
     }

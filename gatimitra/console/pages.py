@@ -31,7 +31,15 @@ class Page:
         return import_string(self.view)(request, site, **kwargs)
 
 
+OPERATIONS = "gatimitra.console.operations"
+DBA = "gatimitra.administer_database"
+
 PAGES = [
     Page("schema/", "gatimitra.console.schema.schema_map", "schema_map", "Schemas"),
     Page("schema/<str:schema>/", "gatimitra.console.schema.schema_domain", "schema_domain"),
+    Page("operations/", f"{OPERATIONS}.index", "operations", "Database operations", DBA),
+    *(
+        Page(f"operations/{route}/", f"{OPERATIONS}.{route}_page", f"operations_{route}", None, DBA)
+        for route in ("migrations", "drift", "partitions", "roles", "backups", "audit")
+    ),
 ]

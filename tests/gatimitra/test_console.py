@@ -247,3 +247,140 @@ def test_domain_diagram_links_only_pages_the_user_may_open(client, default_roles
 def test_unknown_schema_is_not_found(client, superuser):
     client.force_login(superuser)
     assert client.get(reverse("admin:schema_domain", args=["public"])).status_code == 404
+
+
+# Operations pages ------------------------------------------------------------------
+
+OPERATIONS_PAGES = [
+    "operations",
+    "operations_migrations",
+    "operations_drift",
+    "operations_partitions",
+    "operations_roles",
+    "operations_backups",
+    "operations_audit",
+]
+
+
+def _audit_entries(event):
+    from audit.models import SystemAuditLog
+
+    return SystemAuditLog.objects.filter(
+        table_name="gatimitra_console_events", row_pk=str(event.pk)
+    )
+
+
+@pytest.mark.parametrize("name", OPERATIONS_PAGES)
+def test_operations_pages_open_for_database_administrators_and_are_audited(client, superuser, name):
+    from gatimitra.models import ConsoleEvent
+
+    client.force_login(superuser)
+    response = client.get(reverse(f"admin:{name}"))
+    assert response.status_code == 200
+    event = ConsoleEvent.objects.get()
+    assert (event.kind, event.user) == (ConsoleEvent.Kind.VIEW, superuser)
+    (entry,) = _audit_entries(event)
+    assert entry.action == "INSERT"
+    assert entry.actor_id == superuser.pk
+
+
+@pytest.mark.parametrize("role", ["READ_ONLY_AUDITOR", "CITY_OPS_MANAGER", "SUPPORT_AGENT"])
+def test_operations_pages_refuse_staff_without_the_permission(
+    client, default_roles, staff_with_roles, role
+):
+    client.force_login(staff_with_roles(role))
+    for name in OPERATIONS_PAGES:
+        assert client.get(reverse(f"admin:{name}")).status_code == 403, name
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:operations") not in page
+
+
+def test_super_admin_role_grants_the_operations_pages(client, default_roles, staff_with_roles):
+    client.force_login(staff_with_roles("SUPER_ADMIN"))
+    assert client.get(reverse("admin:operations_roles")).status_code == 200
+    assert reverse("admin:operations") in client.get(reverse("admin:index")).content.decode()
+
+
+def test_migration_history_shows_checksums_and_who(client, superuser):
+    from gatimitra.models import MigrationHistory
+
+    client.force_login(superuser)
+    response = client.get(reverse("admin:operations_migrations"))
+    rows = response.context["history"]
+    assert rows, "migrate records every migration it applies"
+    assert rows[0].sql_checksum[:10] in response.content.decode()
+    assert response.context["total"] == MigrationHistory.objects.count()
+
+
+def test_drift_check_runs_from_the_page_and_is_recorded(client, superuser):
+    from gatimitra.models import ConsoleEvent
+
+    client.force_login(superuser)
+    response = client.post(reverse("admin:operations_drift"), {"schema": "riders"})
+    assert response.status_code == 302
+    check = ConsoleEvent.objects.get(kind=ConsoleEvent.Kind.DRIFT_CHECK)
+    assert (check.schema, check.ok, check.user) == ("riders", True, superuser)
+    assert _audit_entries(check).exists()
+    page = client.get(reverse("admin:operations_drift"))
+    checks = dict(page.context["checks"])
+    assert checks["riders"] == check and checks["orders"] is None
+
+
+def test_drift_refuses_an_unknown_schema(client, superuser):
+    from gatimitra.models import ConsoleEvent
+
+    client.force_login(superuser)
+    client.post(reverse("admin:operations_drift"), {"schema": "public; drop"})
+    assert not ConsoleEvent.objects.filter(kind=ConsoleEvent.Kind.DRIFT_CHECK).exists()
+
+
+def test_partitions_page_shows_ranges_sizes_and_the_next_run(client, superuser):
+    client.force_login(superuser)
+    tables = {
+        t["label"]: t for t in client.get(reverse("admin:operations_partitions")).context["tables"]
+    }
+    pings = tables["riders.location_logs"]
+    assert pings["interval"] == "day"
+    assert any(part["default"] for part in pings["partitions"])
+    assert all(part["size"] >= 0 for part in pings["partitions"])
+    assert isinstance(pings["plan"], list)
+
+
+def test_roles_matrix_compares_live_grants_with_the_policy(client, superuser):
+    from gatimitra.db import roles
+
+    client.force_login(superuser)
+    matrix = client.get(reverse("admin:operations_roles")).context["matrix"]
+    assert [row["role"] for row in matrix["rows"]] == roles.all_roles()
+    for row in matrix["rows"]:
+        for schema, cells in zip(matrix["schemas"], row["cells"], strict=True):
+            for operation, cell in zip(matrix["operations"], cells, strict=True):
+                assert cell["expected"] == roles.expected(row["role"], schema, operation)
+                if not row["exists"]:
+                    assert cell["live"] is None
+
+
+def test_backups_page_reads_the_manifests(client, superuser, settings, tmp_path):
+    settings.GATIMITRA_BACKUP_DIR = str(tmp_path)
+    (tmp_path / "riders.dump.json").write_text(
+        '{"schema": "riders", "tables": {"riders.riders": {"rows": 3}}, '
+        '"requires": {"schemas": ["orders"]}}'
+    )
+    client.force_login(superuser)
+    backups = dict(client.get(reverse("admin:operations_backups")).context["backups"])
+    assert backups["riders"]["rows"] == 3 and backups["riders"]["requires"] == ["orders"]
+    assert backups["riders"]["verified"] is None
+    assert backups["orders"] is None
+
+
+def test_audit_page_reports_a_disabled_trigger(client, superuser):
+    from django.db import connection
+
+    client.force_login(superuser)
+    health = client.get(reverse("admin:operations_audit")).context["health"]
+    assert health["tables"] and not health["broken"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE riders.riders DISABLE TRIGGER {health['trigger']}")
+    health = client.get(reverse("admin:operations_audit")).context["health"]
+    assert [row["table"] for row in health["broken"]] == ["riders.riders"]
+    assert health["broken"][0]["state"] == "disabled"
