@@ -80,14 +80,14 @@ class GatimitraAdminSite(admin.AdminSite):
         for label, app in app_dict.items():
             config = apps.get_app_config(label)
             groups = {}
-            for entry in sorted(app["models"], key=lambda m: m["name"]):
+            app["models"].sort(key=lambda m: str(m["name"]))
+            for entry in app["models"]:
                 key, name, description = model_group(entry["model"])
                 group = groups.setdefault(
                     key, {"key": key, "name": name, "description": description, "models": []}
                 )
                 group["models"].append(entry)
-            app["models"].sort(key=lambda m: m["name"])
-            app["groups"] = sorted(groups.values(), key=lambda g: g["name"])
+            app["groups"] = sorted(groups.values(), key=lambda g: str(g["name"]))
             app["description"] = getattr(config, "admin_description", "")
             app["order"] = _section_order(config)
             sections.append(app)
@@ -117,15 +117,26 @@ class GatimitraAdminSite(admin.AdminSite):
         return reverse("admin:index", current_app=self.name)
 
     def each_context(self, request):
-        context = super().each_context(request)
-        # Django builds every model's entry for the stock sidebar on every
-        # page; ours needs the sections, and the models of the current one
-        # only, computed when a template asks.
-        context["available_apps"] = SimpleLazyObject(lambda: self.get_app_list(request))
-        context["nav_sections"] = SimpleLazyObject(lambda: self.sections(request))
-        context["nav_current"] = SimpleLazyObject(lambda: self._current_section(request))
-        context["admin_extra_links"] = SimpleLazyObject(lambda: self.extra_links(request))
-        return context
+        """Django's, without building every model's entry up front: Django's
+        ``each_context`` computes ``available_apps`` (all ~185 models, their
+        permissions and URLs) on every page for the stock sidebar. Ours
+        needs the sections, and the models of the current one only, computed
+        when a template asks."""
+        script_name = request.META["SCRIPT_NAME"]
+        site_url = script_name if self.site_url == "/" and script_name else self.site_url
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+            "nav_sections": SimpleLazyObject(lambda: self.sections(request)),
+            "nav_current": SimpleLazyObject(lambda: self._current_section(request)),
+            "admin_extra_links": SimpleLazyObject(lambda: self.extra_links(request)),
+        }
 
     def _current_section(self, request):
         match = getattr(request, "resolver_match", None)
