@@ -133,6 +133,9 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 GATIMITRA_HASH_KEY = env("GATIMITRA_HASH_KEY", default="")
+# Where backup_schema's dumps and manifests are kept: the admin's Backups page
+# reads the manifests there (empty: the page says none is configured).
+GATIMITRA_BACKUP_DIR = env("GATIMITRA_BACKUP_DIR", default="")
 
 # Migrations (gatimitra/db/deploy.py) -------------------------------------------
 MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)
