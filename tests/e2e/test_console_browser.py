@@ -17,6 +17,8 @@ OPERATIONS = ["migrations", "drift", "partitions", "roles", "backups", "audit"]
 def shot_of(browse, locator, step):
     """A screenshot of one element (a diagram): the whole schema page is
     too tall for a full-page screenshot in time on a loaded machine."""
+    # The diagram scrolls inside its box on the page; the screenshot shows all of it.
+    browse.page.add_style_tag(content=".console-er { max-height: none; overflow: visible; }")
     browse.steps += 1
     name = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
     locator.screenshot(path=browse.folder / f"{browse.steps:02d}-{name}.png")
