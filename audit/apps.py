@@ -7,6 +7,16 @@ class AuditConfig(DomainConfig):
     name = "audit"
     verbose_name = "Audit"
     db_schema = "audit"
+    admin_order = 6
+    admin_description = (
+        "The append-only audit trail: every change to money, status, identity and rights, "
+        "per domain, and who read personal data."
+    )
+    # The operations page "Audit trail" (gatimitra/console/operations.py).
+    console_audit_health = "audit.health.trail_health"
+    admin_groups = {
+        "logs": "The change logs of each domain (written by database triggers) and PII access.",
+    }
 
     def ready(self):
         from audit import checks as audit_checks

@@ -27,6 +27,7 @@ CUSTOMER = "customer_audit_log"
 MERCHANT = "merchant_audit_logs"
 RIDER = "rider_audit_logs"
 ORDER = "order_audit_logs"
+SYSTEM = "system_audit_logs"
 
 
 def _access(model, subject=None, personal=()):
@@ -174,6 +175,8 @@ TRACKED = [
     _order("CancellationReason", None),
     _order("ExternalDeliveryProvider", None),
     _order("ExternalProviderRateCard", None),
+    # The platform: each look at and run from the admin's database operations pages.
+    Track("gatimitra.ConsoleEvent", SYSTEM),
 ]
 
 UNTRACKED = {

@@ -3,15 +3,18 @@
 Run: .venv/bin/python benchmarks/admin_pages.py [--runs N] [--page NAME ...]
 
 Opens each page through Django's full request stack (middleware, session,
-view, template) as a superuser, on whatever data DATABASE_URL's database
-holds (a city-scale ``seed_demo``, or fixtures and factories), and prints
-for each page:
+view, template) as a superuser (and the home page also as a
+CITY_OPS_MANAGER scoped to the city with the most orders, when the roles are
+seeded), on whatever data DATABASE_URL's database holds (a city-scale
+``seed_demo``, or fixtures and factories), and prints for each page:
 
   * its query count,
   * p50 and p95 of the page's latency over N runs (after 2 warm-up runs),
   * p50 and p95 of the same SQL statements replayed directly through
     psycopg on a second connection (what the page would cost if Django,
     the admin and the template took no time),
+  * p50 of the Python process's CPU time per page (Django, the admin and
+    the templates; what a loaded machine inflates least),
   * the row counts of the tables the pages list (exact up to 1M rows, the
     planner's estimate above).
 
@@ -39,17 +42,23 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from audit.models import OrderAuditLog  # noqa: E402
-from customers.models import Customer, CustomerNotification  # noqa: E402
+from customers.models import (  # noqa: E402
+    Customer,
+    CustomerNotification,
+    CustomerTicket,
+)
 from gatimitra.admin import planner_row_estimate  # noqa: E402
 from gatimitra.db.tables import split_table  # noqa: E402
-from merchants.models import MerchantStore  # noqa: E402
+from gatimitra.enums import OrderStatus  # noqa: E402
+from merchants.models import MerchantStore, MerchantStorePayout  # noqa: E402
 from orders.models import Order, OrderPayment  # noqa: E402
-from riders.models import LocationLog, Rider  # noqa: E402
+from riders.models import LocationLog, Rider, RiderLiveStatus  # noqa: E402
 
 EXACT_UP_TO = 1_000_000
 #: Statements that only frame a transaction: not part of what a page needs.
@@ -76,8 +85,15 @@ def pages():
     customer = newest(Customer, mobile__isnull=False)
     rider = newest(Rider)
     ping = newest(LocationLog)
+    settled = newest(Order, status=OrderStatus.DELIVERED)
     return {
+        "home page (live figures)": (reverse("admin:index"), {}),
+        "orders section page": (reverse("admin:app_list", args=["orders"]), {}),
         "orders changelist": changelist(Order),
+        "orders in flight, one status": changelist(
+            Order, status__exact=OrderStatus.IN_TRANSIT, service_type__exact="FOOD"
+        ),
+        "settled order page (read-only)": change(settled) if settled else None,
         "order change page (inlines)": change(order) if order else None,
         "customers changelist": changelist(Customer),
         "customers search by mobile": (
@@ -92,7 +108,34 @@ def pages():
         "customer notifications changelist": changelist(CustomerNotification),
         "order audit log changelist": changelist(OrderAuditLog),
         "payments changelist": changelist(OrderPayment),
+        "rider live status changelist": changelist(RiderLiveStatus),
+        "store payouts changelist": changelist(MerchantStorePayout),
+        "tickets changelist": changelist(CustomerTicket),
     }
+
+
+def city_manager():
+    """A staff user holding CITY_OPS_MANAGER in the city with the most
+    orders, or None when the roles are not seeded."""
+    from access_mgmt.choices import ScopeType, SystemUserStatus
+    from access_mgmt.models import SystemRole, UserAccessScope, UserRole
+
+    role = SystemRole.objects.filter(code="CITY_OPS_MANAGER").first()
+    busiest = Order.objects.values("city").annotate(n=Count("id")).order_by("-n").first()
+    if role is None or busiest is None:
+        return None
+    user = get_user_model().objects.create_user(
+        email="benchmark.city@gatimitra.local",
+        password=None,
+        full_name="Benchmark city manager",
+        is_staff=True,
+        status=SystemUserStatus.ACTIVE,
+    )
+    assignment = UserRole.objects.create(user=user, role=role)
+    UserAccessScope.objects.create(
+        user_role=assignment, scope_type=ScopeType.CITY, city_id=busiest["city"]
+    )
+    return user
 
 
 TABLES = (Order, Customer, Rider, MerchantStore, LocationLog, CustomerNotification)
@@ -121,12 +164,13 @@ def time_page(client, url, params, runs):
     statements = [
         query["sql"] for query in captured.captured_queries if not query["sql"].startswith(FRAMING)
     ]
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(url, params)
         seconds.append(time.perf_counter() - started)
-    return statements, seconds
+        cpu.append(time.process_time() - started_cpu)
+    return statements, seconds, cpu
 
 
 def replay(sql_connection, statements, runs):
@@ -176,7 +220,10 @@ def main():
     rows = (f"{split_table(m._meta.db_table)[1]} {row_count(m)}" for m in TABLES)
     print("Rows: " + ", ".join(rows))
     print(f"{args.runs} runs per page after 2 warm-up runs; milliseconds.\n")
-    header = f"{'page':36} {'queries':>7} {'page p50':>9} {'p95':>7} {'SQL p50':>8} {'p95':>7}"
+    header = (
+        f"{'page':36} {'queries':>7} {'page p50':>9} {'p95':>7} {'SQL p50':>8} {'p95':>7}"
+        f" {'CPU p50':>8}"
+    )
     print(header)
     print("-" * len(header))
     sql_connection = replay_connection()
@@ -186,20 +233,29 @@ def main():
         )
         client = Client()
         client.force_login(user)
-        for name, target in pages().items():
+        targets = [(name, target, client) for name, target in pages().items()]
+        manager = city_manager()
+        if manager is not None:
+            scoped = Client()
+            scoped.force_login(manager)
+            targets.append(("home page, city ops manager", (reverse("admin:index"), {}), scoped))
+        else:
+            print("(no CITY_OPS_MANAGER role seeded: the city-scoped home page is not measured)")
+        for name, target, client in targets:
             if args.page and not any(part in name for part in args.page):
                 continue
             if target is None:
                 print(f"{name:36} (no rows to show)")
                 continue
             url, params = target
-            statements, page_seconds = time_page(client, url, params, args.runs)
+            statements, page_seconds, cpu_seconds = time_page(client, url, params, args.runs)
             sql_seconds = replay(sql_connection, statements, args.runs)
             page_p50, page_p95 = percentiles(page_seconds)
             sql_p50, sql_p95 = percentiles(sql_seconds)
+            cpu_p50, _ = percentiles(cpu_seconds)
             print(
                 f"{name:36} {len(statements):7} {page_p50:9.1f} {page_p95:7.1f} "
-                f"{sql_p50:8.1f} {sql_p95:7.1f}"
+                f"{sql_p50:8.1f} {sql_p95:7.1f} {cpu_p50:8.1f}"
             )
             if args.sql:
                 for sql in statements:

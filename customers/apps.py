@@ -7,6 +7,12 @@ class CustomersConfig(DomainConfig):
     name = "customers"
     verbose_name = "Customers"
     db_schema = "customers"
+    admin_order = 4
+    admin_description = (
+        "Customers: profiles and addresses, wallet and loyalty ledgers, promotions, "
+        "ratings, safety and support tickets."
+    )
+    admin_dashboard = "customers.admin.dashboard.panels"
 
     def ready(self):
         from customers.models import CustomerLoyalty, CustomerWallet

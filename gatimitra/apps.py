@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.core import checks
 
 
@@ -19,8 +20,24 @@ class GatimitraConfig(AppConfig):
         checks.register(house_rules.check_partitioned_models_have_migration, checks.Tags.models)
 
 
+class GatimitraAdminConfig(AdminConfig):
+    """Django's admin with GatiMitra's site (``gatimitra.admin_site``) as
+    ``admin.site``, so every ``@admin.register`` lands on it."""
+
+    default_site = "gatimitra.admin_site.GatimitraAdminSite"
+
+
 class DomainConfig(AppConfig):
-    """An app that owns one PostgreSQL schema: all its tables live in ``db_schema``."""
+    """An app that owns one PostgreSQL schema: all its tables live in ``db_schema``.
+
+    What the admin console (``gatimitra.admin_site``) reads from it:
+    ``admin_order`` (the section's place), ``admin_description`` (one line),
+    ``admin_groups`` (descriptions of ``models/`` files without a docstring)
+    and ``admin_dashboard`` (dotted path of the home page's figures)."""
 
     db_schema = None
+    admin_order = None
+    admin_description = ""
+    admin_groups = {}
+    admin_dashboard = None
     default_auto_field = "django.db.models.BigAutoField"

@@ -102,7 +102,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 DEFAULT_EXCEPTION_REPORTER_FILTER = "gatimitra.errors.ExceptionReporterFilter"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with GatiMitra's site as admin.site.
+    "gatimitra.apps.GatimitraAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -238,6 +239,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # to run without it (at least 32 characters), so an edited manifest or dump is
 # never restored. Keep it with the backups' credentials, not with the backups.
 GATIMITRA_BACKUP_KEY = env("GATIMITRA_BACKUP_KEY", default="")
+# Where backup_schema's dumps and manifests are kept: the admin's Backups page
+# reads the manifests there (empty: the page says none is configured).
+GATIMITRA_BACKUP_DIR = env("GATIMITRA_BACKUP_DIR", default="")
 
 # Migrations (gatimitra/db/deploy.py) -------------------------------------------
 MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)

@@ -507,6 +507,37 @@ def mermaid_type(type_):
 # Domain pages --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Key:
+    """A key column of an ER diagram entity."""
+
+    column: str
+    type: str
+    marks: tuple  # ("PK",), ("FK",) or ("PK", "FK")
+    soft: bool  # a reference kept without a constraint
+
+
+@dataclass(frozen=True, order=True)
+class Relationship:
+    """A child table's key to its parent: ``table.columns`` refer to
+    ``target_schema.target_table``."""
+
+    target_schema: str
+    target_table: str
+    table: str
+    columns: tuple
+    nullable: bool
+    unique: bool
+    soft: bool
+
+    def mermaid(self, home):
+        parent = "|o" if self.nullable else "||"
+        child = "o|" if self.unique else "o{"
+        line = ".." if self.soft else "--"
+        target = mermaid_id(self.target_schema, self.target_table, home)
+        return f'    {target} {parent}{line}{child} {self.table} : "{", ".join(self.columns)}"'
+
+
 @dataclass
 class Domain:
     schema: str
@@ -588,11 +619,13 @@ class DomainPage:
 
     # ER diagram
 
-    def diagram_lines(self):
-        home = self.schema
-        lines = ["erDiagram"]
-        externals = set()
-        relationships = []
+    def diagram(self):
+        """The ER diagram as data, drawn as Mermaid here and as SVG by the
+        admin's schema pages (``gatimitra/console/schema.py``):
+        ``(entities, relationships)``. An entity is ``(table, [Key])``, its
+        key columns (PK, FK); a relationship a ``Relationship`` from a child
+        table of this schema to its parent (maybe in another schema)."""
+        entities, relationships = [], set()
         for table in self.tables:
             info = self.info(table)
             fk_columns = {c for fk in self.outgoing[table.name] for c in fk.columns}
@@ -606,32 +639,47 @@ class DomainPage:
                 if column.name in fk_columns or column.name in soft:
                     marks.append("FK")
                 if marks:
-                    comment = ' "no constraint"' if column.name in soft else ""
-                    keys.append(
-                        f"        {mermaid_type(column.type)} {column.name} "
-                        f"{', '.join(marks)}{comment}"
-                    )
-            lines.append(f"    {table.name} {{")
-            lines += keys
-            lines.append("    }")
+                    keys.append(Key(column.name, column.type, tuple(marks), column.name in soft))
+            entities.append((table, keys))
             for fk in self.outgoing[table.name]:
-                relationships.append(self._relationship(table, fk.columns, fk, home, "--"))
-                if fk.target_schema != home:
-                    externals.add((fk.target_schema, fk.target_table))
+                relationships.add(self._relationship(table, fk.columns, fk, soft=False))
             for column, (schema, target, _target_column) in sorted(soft.items()):
-                fake = ForeignKey("", home, table.name, (column,), schema, target, (), "", "", "")
-                relationships.append(self._relationship(table, (column,), fake, home, ".."))
-                if schema != home:
-                    externals.add((schema, target))
-        lines += sorted(set(relationships))
+                fake = ForeignKey(
+                    "", self.schema, table.name, (column,), schema, target, (), "", "", ""
+                )
+                relationships.add(self._relationship(table, (column,), fake, soft=True))
+        return entities, sorted(relationships)
+
+    def diagram_lines(self):
+        home = self.schema
+        lines = ["erDiagram"]
+        entities, relationships = self.diagram()
+        for table, keys in entities:
+            lines.append(f"    {table.name} {{")
+            lines += [
+                f"        {mermaid_type(key.type)} {key.column} {', '.join(key.marks)}"
+                + (' "no constraint"' if key.soft else "")
+                for key in keys
+            ]
+            lines.append("    }")
+        externals = {
+            (rel.target_schema, rel.target_table)
+            for rel in relationships
+            if rel.target_schema != home
+        }
+        lines += sorted({rel.mermaid(home) for rel in relationships})
         return lines, sorted(externals)
 
-    def _relationship(self, table, columns, fk, home, line):
-        nullable = any(not table.column(c).not_null for c in columns)
-        parent = "|o" if nullable else "||"
-        child = "o|" if frozenset(columns) in table.unique_sets else "o{"
-        target = mermaid_id(fk.target_schema, fk.target_table, home)
-        return f'    {target} {parent}{line}{child} {table.name} : "{", ".join(columns)}"'
+    def _relationship(self, table, columns, fk, soft):
+        return Relationship(
+            target_schema=fk.target_schema,
+            target_table=fk.target_table,
+            table=table.name,
+            columns=tuple(columns),
+            nullable=any(not table.column(c).not_null for c in columns),
+            unique=frozenset(columns) in table.unique_sets,
+            soft=soft,
+        )
 
     def render_diagram(self):
         diagram, externals = self.diagram_lines()
@@ -671,7 +719,10 @@ class DomainPage:
             )
         return ["### Tables", "", *table_rows(["table", "model", "purpose"], rows), ""]
 
-    def render_enums(self):
+    def enums(self):
+        """``(enums, lists)``: ``{TextChoices class: [table.column]}`` of the
+        columns using an enum, and ``[(table.column, [values])]`` of the
+        other columns with a fixed list of values."""
         enums = defaultdict(list)
         lists = []
         for table in self.tables:
@@ -689,6 +740,10 @@ class DomainPage:
                 elif base.choices:
                     values = [str(value) for value, _label in base.flatchoices]
                     lists.append((f"{table.name}.{column.name}", values))
+        return enums, lists
+
+    def render_enums(self):
+        enums, lists = self.enums()
         lines = ["### Enums and value lists", ""]
         if enums:
             lines += [
@@ -903,11 +958,17 @@ def _trigger_body(name, definition, table):
 # The README ----------------------------------------------------------------
 
 
-def render_readme(domain_list, catalog):
+def cross_schema_links(catalog):
+    """``{(schema, target schema): number of foreign keys}`` between schemas."""
     links = defaultdict(int)
     for fk in catalog.foreign_keys:
         if fk.cross_schema:
             links[fk.schema, fk.target_schema] += 1
+    return links
+
+
+def render_readme(domain_list, catalog):
+    links = cross_schema_links(catalog)
     schemas = [d.schema for d in domain_list]
     others = sorted({s for pair in links for s in pair} - set(schemas))
     lines = [

@@ -1,10 +1,17 @@
-from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
 from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
-from gatimitra.enums import ServiceType
+from gatimitra.enums import OrderStatus, ServiceType
+from orders.admin import actions as order_actions
 from orders.admin.base import DetailInline, ReadOnlyInline
 from orders.models import (
     Order,
@@ -132,7 +139,11 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     customer, store and rider in their own domains.
 
     The money columns are read-only: they are recomputed from the charges
-    after the inlines are saved, and the database checks them at commit."""
+    after the inlines are saved, and the database checks them at commit.
+    The status is never typed in: it changes through the domain's actions
+    (cancel, refund, reassign: ``orders/admin/actions.py``), buttons on the
+    page and actions on the list. A settled order (delivered, completed,
+    cancelled, returned) is shown read-only, inlines included."""
 
     city_scope_field = "city"
 
@@ -183,6 +194,7 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
         ("Notes", {"fields": ("customer_note",)}),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
+    actions = ["cancel_selected"]
     inlines = [
         OrderFoodDetailsInline,
         OrderParcelDetailsInline,
@@ -195,6 +207,135 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
         OrderRiderAssignmentInline,
         OrderTimelineInline,
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk is not None:
+            readonly = [*readonly, "service_type", "status"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_terminal:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_terminal:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def may_act_on(self, request, obj):
+        """Whether the user may take the order's actions: change permission
+        on orders in the order's city, whatever its status."""
+        return super().has_change_permission(request) and self._in_scope(request, obj, "change")
+
+    # The domain's actions --------------------------------------------------
+
+    ORDER_ACTIONS = {
+        "cancel": "Cancel the order",
+        "refund": "Refund",
+        "reassign": "Reassign the rider",
+    }
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/<str:action>/act/",
+                self.admin_site.admin_view(self.order_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def available_actions(self, request, order):
+        if not self.may_act_on(request, order):
+            return []
+        found = []
+        if order_actions.can_cancel(order):
+            found.append("cancel")
+        if order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+            found.append("refund")
+        if not order.is_terminal:
+            found.append("reassign")
+        return found
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        buttons = []
+        if order is not None:
+            buttons = [
+                {
+                    "title": self.ORDER_ACTIONS[action],
+                    "url": reverse("admin:orders_order_act", args=[order.pk, action]),
+                }
+                for action in self.available_actions(request, order)
+            ]
+        extra_context = {**(extra_context or {}), "order_actions": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def order_action_view(self, request, object_id, action):
+        """A confirmation page for one action (reason, and the amount of a
+        refund); on POST, the action through ``orders/admin/actions.py``."""
+        order = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if action not in self.ORDER_ACTIONS:
+            raise PermissionDenied
+        if action not in self.available_actions(request, order):
+            raise PermissionDenied
+        change_url = reverse("admin:orders_order_change", args=[order.pk])
+        error = None
+        if request.method == "POST":
+            reason = request.POST.get("reason", "").strip()
+            try:
+                if not reason:
+                    raise order_actions.ActionRefused("Say why (the reason is recorded).")
+                if action == "cancel":
+                    order_actions.cancel_order(order, user=request.user, reason=reason)
+                elif action == "refund":
+                    order_actions.refund_order(
+                        order, user=request.user, amount=_amount(request), reason=reason
+                    )
+                else:
+                    order_actions.reassign_order(order, user=request.user, reason=reason)
+            except order_actions.ActionRefused as refused:
+                error = str(refused)
+            else:
+                self.message_user(
+                    request, f"{self.ORDER_ACTIONS[action]}: done for {order.order_number}."
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{self.ORDER_ACTIONS[action]}: {order.order_number}",
+            "opts": self.model._meta,
+            "original": order,
+            "action": action,
+            "error": error,
+            "change_url": change_url,
+            "asks_amount": action == "refund",
+        }
+        return TemplateResponse(request, "admin/orders/order/action.html", context)
+
+    @admin.action(description="Cancel the selected orders", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        done, refused = 0, []
+        for order in queryset:
+            if not self.may_act_on(request, order):
+                refused.append(order.order_number)
+                continue
+            try:
+                order_actions.cancel_order(order, user=request.user, reason="bulk cancel")
+                done += 1
+            except order_actions.ActionRefused:
+                refused.append(order.order_number)
+        if done:
+            self.message_user(request, f"Cancelled {done} order(s).")
+        if refused:
+            self.message_user(
+                request,
+                f"Not cancelled (settled or outside your cities): {', '.join(refused)}",
+                messages.WARNING,
+            )
 
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
@@ -244,6 +385,16 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
             or assignments.filter(accepted_at__isnull=False).first()
         )
         return admin_link(assignment.rider if assignment else None)
+
+
+def _amount(request):
+    try:
+        amount = Decimal(request.POST.get("amount", ""))
+    except InvalidOperation:
+        raise order_actions.ActionRefused("The amount is a number of rupees.") from None
+    if amount <= 0:
+        raise order_actions.ActionRefused("The amount is more than zero.")
+    return amount
 
 
 @admin.register(OrderFoodDetails)

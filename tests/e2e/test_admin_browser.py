@@ -73,7 +73,10 @@ def test_order_page_shows_its_inlines(browse):
     browse.shot("order search result")
 
     browse.open_first_result()
-    expect(page.locator("#id_order_number")).to_have_value("FD2601040001")
+    # The seeded order is delivered: shown read-only, with the refund action.
+    expect(page.locator(".field-order_number .readonly")).to_have_text("FD2601040001")
+    expect(page.locator("#id_status")).to_have_count(0)
+    expect(page.locator(".object-tools a", has_text="Refund")).to_be_visible()
     # The seeded FOOD order: 3 items, 2 stops, 7 charges, 1 payment, 1 rider.
     for prefix, count in {
         "items": 3,
@@ -139,11 +142,15 @@ def test_support_agent_cannot_reach_payouts(browse):
     browse.login(SUPPORT)
     index = page.locator("#content-main")
     # What a support agent may see is there...
-    expect(index.locator("th#orders-order")).to_be_visible()
-    expect(index.locator("th#customers-customer")).to_be_visible()
-    # ...payouts, in any domain, are not.
+    expect(index.locator("#section-orders")).to_be_visible()
+    expect(index.locator("#section-customers")).to_be_visible()
+    # ...payouts, in any domain, are not (nor their figures).
     expect(index.locator('a[href*="payout"]')).to_have_count(0)
     browse.shot("support agent index")
+    browse.goto("/admin/orders/")
+    expect(page.locator("th#orders-order")).to_be_visible()
+    browse.goto("/admin/find/?q=payout")
+    expect(page.locator("#content-main a[href*='payout']")).to_have_count(0)
 
     for path in ("/admin/merchants/merchantstorepayout/", "/admin/riders/riderpayout/"):
         response = browse.goto(path)

@@ -197,3 +197,113 @@ def test_changing_the_store_in_the_admin_moves_the_kitchen(client, superuser, ru
     order.refresh_from_db()
     assert order.merchant_store == other == order.food_details.store
     run_deferred_checks()  # the composite FK holds
+
+
+# Settled orders are read-only; staff act through the domain's actions -------
+
+
+def test_a_settled_order_is_shown_read_only_with_a_refund_button(client, superuser):
+    from tests.gatimitra.test_every_model import assert_view_only
+
+    order = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert response.status_code == 200
+    assert_view_only(response)
+    titles = [button["title"] for button in response.context["order_actions"]]
+    assert titles == ["Refund"]
+    # Saving anyway is refused.
+    assert client.post(reverse("admin:orders_order_change", args=[order.pk]), {}).status_code == 403
+
+
+def test_an_order_in_flight_shows_its_status_read_only_and_its_actions(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.CREATED)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert {"status", "service_type"} <= set(response.context["adminform"].readonly_fields)
+    titles = [button["title"] for button in response.context["order_actions"]]
+    assert titles == ["Cancel the order", "Reassign the rider"]
+
+
+def test_cancelling_from_the_order_page_records_who_and_why(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.CREATED)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "cancel"])
+    assert client.get(url).status_code == 200
+    assert "Say why" in client.post(url, {"reason": ""}).content.decode()
+
+    response = client.post(url, {"reason": "customer called"})
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and order.cancelled_at is not None
+    entry = order.timeline.order_by("-id").first()
+    assert entry.status == OrderStatus.CANCELLED
+    assert entry.actor_user == superuser
+    assert "customer called" in entry.note
+    # Settled now: no more cancelling.
+    assert client.post(url, {"reason": "again"}).status_code == 403
+
+
+def test_refund_without_the_service_refuses_and_changes_nothing(client, superuser, monkeypatch):
+    from orders.admin import actions
+
+    monkeypatch.setattr(actions, "_service", lambda name: None)
+    order = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "refund"])
+    response = client.post(url, {"reason": "cold food", "amount": "50"})
+    assert response.status_code == 200
+    assert "nothing was refunded" in response.content.decode()
+    assert not order.refunds.exists()
+
+
+def test_actions_call_the_order_services_when_they_exist(client, superuser, monkeypatch):
+    from orders.admin import actions
+
+    calls = []
+    monkeypatch.setattr(
+        actions, "_service", lambda name: lambda order, **kw: calls.append((name, order, kw))
+    )
+    order = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "refund"])
+    assert client.post(url, {"reason": "cold food", "amount": "50.00"}).status_code == 302
+    ((name, called_order, kwargs),) = calls
+    assert (name, called_order) == ("refund_order", order)
+    assert kwargs == {"user": superuser, "amount": Decimal("50.00"), "reason": "cold food"}
+
+
+def test_bulk_cancel_skips_settled_orders(client, superuser):
+    live = FoodOrderFactory(status=OrderStatus.CREATED)
+    settled = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "cancel_selected", "_selected_action": [live.pk, settled.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Cancelled 1 order(s)." in page and settled.order_number in page
+    live.refresh_from_db()
+    settled.refresh_from_db()
+    assert (live.status, settled.status) == (OrderStatus.CANCELLED, OrderStatus.DELIVERED)
+
+
+def test_a_city_manager_cannot_act_on_another_citys_order(client, default_roles, staff_with_roles):
+    from access_mgmt.backends import forget_access
+    from access_mgmt.choices import ScopeType
+    from access_mgmt.factories import UserAccessScopeFactory, UserRoleFactory
+    from access_mgmt.models import SystemRole
+
+    home, other = ServiceZoneFactory(), ServiceZoneFactory()
+    order = FoodOrderFactory(zone=other, status=OrderStatus.CREATED)
+    manager = staff_with_roles()
+    assignment = UserRoleFactory(user=manager, role=SystemRole.objects.get(code="CITY_OPS_MANAGER"))
+    UserAccessScopeFactory(user_role=assignment, scope_type=ScopeType.CITY, city=home.city)
+    forget_access(manager)
+    client.force_login(manager)
+    url = reverse("admin:orders_order_act", args=[order.pk, "cancel"])
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CREATED

@@ -1,0 +1,63 @@
+"""The audit trail's health as the admin console's operations page shows it
+(``AuditConfig.console_audit_health``): the tracked tables whose audit
+trigger is missing or disabled (from ``pg_trigger``), and the last
+verification of the trail's chains.
+
+``last_verification`` is the adapter for that: the verification
+(``manage.py verify_audit``) is being added alongside; until it records its
+runs, the page says that none is recorded."""
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+from audit.sql import TRIGGER_NAME
+from audit.tracked import TRACKED
+from gatimitra.db.tables import quote_table
+
+#: Where the verification's last run is read, once it exists:
+#: ``last_verification(connection) -> dict | None``.
+VERIFICATION_SOURCE = "audit.verification.last_verification"
+
+_STATES = {"O": "enabled", "A": "enabled (always)", "R": "replica only", "D": "disabled"}
+
+
+def last_verification(connection):
+    try:
+        source = import_string(VERIFICATION_SOURCE)
+    except ImportError:
+        return None
+    return source(connection)
+
+
+def trail_health(connection):
+    tables = {}
+    for track in TRACKED:
+        model = apps.get_model(track.model)
+        tables[quote_table(model._meta.db_table)] = track
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.name, trig.tgenabled "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(name, n) "
+            "LEFT JOIN pg_trigger trig ON trig.tgrelid = to_regclass(t.name) "
+            "AND trig.tgname = %s AND NOT trig.tgisinternal ORDER BY t.n",
+            [list(tables), TRIGGER_NAME],
+        )
+        states = cursor.fetchall()
+    rows = []
+    for (name, track), (_name, enabled) in zip(tables.items(), states, strict=True):
+        state = _STATES.get(enabled, "missing") if enabled else "missing"
+        rows.append(
+            {
+                "table": name.replace('"', ""),
+                "model": track.model,
+                "log": track.log_table,
+                "state": state,
+                "ok": enabled in ("O", "A"),
+            }
+        )
+    return {
+        "trigger": TRIGGER_NAME,
+        "tables": rows,
+        "broken": [row for row in rows if not row["ok"]],
+        "verification": last_verification(connection),
+    }
