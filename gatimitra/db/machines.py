@@ -70,7 +70,9 @@ class Machine:
                 raise AssertionError(f"{source} -> {source} is not a transition")
         undecided = set(self.states) - set(transitions) - terminal
         if undecided:
-            raise AssertionError(f"statuses with no exits that are not terminal: {sorted(undecided)}")
+            raise AssertionError(
+                f"statuses with no exits that are not terminal: {sorted(undecided)}"
+            )
 
     @classmethod
     def of(cls, choices, transitions, terminal):

@@ -432,6 +432,15 @@ class OrderGenerator:
         if processed:
             processed = self.paid_out_at(self.week) <= self.now
             status = "PROCESSED" if processed else "PROCESSING"
+        if status == "PROCESSED":
+            # Sent first, then paid: the payout machine has no shortcut.
+            batch.after.append(
+                (
+                    "UPDATE merchants.merchant_store_payouts SET status = 'PROCESSING' "
+                    "WHERE id = ANY(%s) AND status = 'SCHEDULED'",
+                    [ids],
+                )
+            )
         batch.after.append(
             (
                 "UPDATE merchants.merchant_store_payouts p SET gross_amount = t.gross, "
