@@ -13,13 +13,14 @@ from gatimitra.db.machines import Machine
 
 C = CustomerStatus
 #: A customer may be suspended or blocked and reinstated; deletion is
-#: requested (and may be withdrawn) and ends ANONYMISED, which is final.
+#: requested (and may be withdrawn). ANONYMISED is final; it follows a
+#: request or, for any account, the end of its retention period.
 CUSTOMER = Machine.of(
     C,
     {
-        C.ACTIVE: {C.SUSPENDED, C.BLOCKED, C.DELETION_REQUESTED},
-        C.SUSPENDED: {C.ACTIVE, C.BLOCKED, C.DELETION_REQUESTED},
-        C.BLOCKED: {C.ACTIVE, C.SUSPENDED, C.DELETION_REQUESTED},
+        C.ACTIVE: {C.SUSPENDED, C.BLOCKED, C.DELETION_REQUESTED, C.ANONYMISED},
+        C.SUSPENDED: {C.ACTIVE, C.BLOCKED, C.DELETION_REQUESTED, C.ANONYMISED},
+        C.BLOCKED: {C.ACTIVE, C.SUSPENDED, C.DELETION_REQUESTED, C.ANONYMISED},
         C.DELETION_REQUESTED: {C.ACTIVE, C.ANONYMISED},
     },
     {C.ANONYMISED},

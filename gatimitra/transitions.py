@@ -49,7 +49,8 @@ PAYOUT = Machine.of(
 
 V = VerificationStatus
 #: A document, KYC check or bank account: reviewed, verified or sent back
-#: for resubmission; a verified one can later expire. Rejected and expired
+#: for resubmission; a verified one can later expire or be sent back for a
+#: fresh copy. Rejected and expired
 #: ones are final (a new upload is a new row).
 VERIFICATION = Machine.of(
     V,
@@ -57,7 +58,7 @@ VERIFICATION = Machine.of(
         V.PENDING: {V.IN_REVIEW, V.VERIFIED, V.REJECTED, V.RESUBMIT_REQUIRED, V.EXPIRED},
         V.IN_REVIEW: {V.VERIFIED, V.REJECTED, V.RESUBMIT_REQUIRED},
         V.RESUBMIT_REQUIRED: {V.PENDING, V.IN_REVIEW, V.REJECTED, V.EXPIRED},
-        V.VERIFIED: {V.EXPIRED, V.REJECTED},
+        V.VERIFIED: {V.EXPIRED, V.REJECTED, V.RESUBMIT_REQUIRED},
     },
     {V.REJECTED, V.EXPIRED},
 )

@@ -19,10 +19,10 @@ class Migration(migrations.Migration):
                 "record": False,
                 "terminal": ["ANONYMISED"],
                 "transitions": {
-                    "ACTIVE": ["BLOCKED", "DELETION_REQUESTED", "SUSPENDED"],
-                    "BLOCKED": ["ACTIVE", "DELETION_REQUESTED", "SUSPENDED"],
+                    "ACTIVE": ["ANONYMISED", "BLOCKED", "DELETION_REQUESTED", "SUSPENDED"],
+                    "BLOCKED": ["ACTIVE", "ANONYMISED", "DELETION_REQUESTED", "SUSPENDED"],
                     "DELETION_REQUESTED": ["ACTIVE", "ANONYMISED"],
-                    "SUSPENDED": ["ACTIVE", "BLOCKED", "DELETION_REQUESTED"],
+                    "SUSPENDED": ["ACTIVE", "ANONYMISED", "BLOCKED", "DELETION_REQUESTED"],
                 },
             },
         ),

@@ -158,7 +158,14 @@ def guard_sql_v1(db_table, column, pk_column, frozen):
         OLD.{_ident(pk_column)}, coalesce(OLD.{col}::text, 'NULL'), coalesce(NEW.{col}::text, 'NULL')
         USING ERRCODE = 'check_violation', CONSTRAINT = '{n["is_record"]}';"""
     else:
+        known = sorted(
+            {*frozen["transitions"], *frozen["terminal"]}
+            | {t for targets in frozen["transitions"].values() for t in targets}
+        )
         body = f"""
+    IF coalesce(NEW.{col}::text, '') NOT IN ({", ".join(_literal(s) for s in known)}) THEN
+        RETURN NEW;  -- not a status at all: the column's CHECK names the value
+    END IF;
     IF coalesce(OLD.{col}::text, '') IN ({terminal}) THEN
         RAISE EXCEPTION '{label}: row % is %, a terminal {column}; it cannot become %',
             OLD.{_ident(pk_column)}, OLD.{col}, coalesce(NEW.{col}::text, 'NULL')
@@ -218,3 +225,58 @@ def declared_machines():
         for model_name, field in getattr(module, "GUARDED_ELSEWHERE", {}):
             found[(config.label, model_name.lower(), field)] = None
     return found
+
+
+# Final rows ----------------------------------------------------------------------
+# Money that has settled (an issued invoice, a processed payout, a settled
+# settlement, a credited earning, a completed refund) is never edited or
+# deleted: a correction is a new row (a credit note, a compensating ledger
+# entry, the next payout's adjustment).
+
+
+def final_rows_sql_v1(db_table, pk_column, purpose, condition, state, correction, ignored):
+    """A BEFORE UPDATE OR DELETE trigger refusing to change or delete a row
+    for which ``condition`` (SQL over ``OLD``) holds; ``ignored`` columns
+    (bookkeeping such as ``updated_at``, generated columns, a document URL
+    rendered later) may still change. ``state`` says in words what the row
+    is ("PROCESSED"), ``correction`` what to do instead. Version 1."""
+    schema, table = split_table(db_table)
+    name = f"{table}_{purpose}"[:63]
+    function = _qualified(schema, name)
+    label = display_table(db_table)
+    keep = ", ".join(_literal(column) for column in sorted(ignored)) or "NULL"
+    pk = _ident(pk_column)
+    state, correction = state.replace("'", "''"), correction.replace("'", "''")
+    return [
+        f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT ({condition}) THEN
+        RETURN coalesce(NEW, OLD);
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION '{label}: row % is {state}; it cannot be deleted ({correction})',
+            OLD.{pk} USING ERRCODE = 'check_violation', CONSTRAINT = '{name}';
+    END IF;
+    IF (to_jsonb(NEW) - ARRAY[{keep}]::text[]) IS DISTINCT FROM (to_jsonb(OLD) - ARRAY[{keep}]::text[]) THEN
+        RAISE EXCEPTION '{label}: row % is {state}; it cannot be edited ({correction})',
+            OLD.{pk} USING ERRCODE = 'check_violation', CONSTRAINT = '{name}';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+        f"CREATE TRIGGER {_ident(name)} BEFORE UPDATE OR DELETE ON {quote_table(db_table)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
+def drop_final_rows_sql_v1(db_table, purpose):
+    schema, table = split_table(db_table)
+    name = f"{table}_{purpose}"[:63]
+    return [
+        f"DROP TRIGGER {_ident(name)} ON {quote_table(db_table)}",
+        f"DROP FUNCTION {_qualified(schema, name)}()",
+    ]
+
+
+FINAL_ROWS_GENERATORS = {1: (final_rows_sql_v1, drop_final_rows_sql_v1)}

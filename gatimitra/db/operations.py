@@ -304,3 +304,72 @@ class StatusMachine(_TableTrigger):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_{self.field}_machine"
+
+
+class FinalRows(_TableTrigger):
+    """Rows for which ``condition`` (SQL over ``OLD``, e.g.
+    ``OLD.status = 'PROCESSED'``) holds can be neither edited nor deleted:
+    SQLSTATE 23514, constraint ``<table>_<purpose>``, naming the row, what
+    it is (``state``) and the correction to make instead. ``editable``
+    fields may still change; ``updated_at`` and generated columns are
+    ignored. The arguments are kept in the migration; ``version`` names the
+    generator in ``gatimitra.db.machines``."""
+
+    def __init__(self, model_name, purpose, condition, state, correction, editable=(), version=1):
+        self.model_name = model_name
+        self.purpose = purpose
+        self.condition = condition
+        self.state = state
+        self.correction = correction
+        self.editable = list(editable)
+        self.version = version
+
+    def deconstruct(self):
+        kwargs = {
+            "model_name": self.model_name,
+            "purpose": self.purpose,
+            "condition": self.condition,
+            "state": self.state,
+            "correction": self.correction,
+        }
+        if self.editable:
+            kwargs["editable"] = self.editable
+        if self.version != 1:
+            kwargs["version"] = self.version
+        return self.__class__.__qualname__, [], kwargs
+
+    def _ignored(self, model):
+        from django.db.models import GeneratedField
+
+        columns = {model._meta.get_field(name).column for name in self.editable}
+        for field in model._meta.concrete_fields:
+            if field.name == "updated_at" or isinstance(field, GeneratedField):
+                columns.add(field.column)
+        return columns
+
+    def forward_sql(self, model):
+        from gatimitra.db import machines
+
+        create, _ = machines.FINAL_ROWS_GENERATORS[self.version]
+        return create(
+            model._meta.db_table,
+            model._meta.pk.column,
+            self.purpose,
+            self.condition,
+            self.state,
+            self.correction,
+            self._ignored(model),
+        )
+
+    def backward_sql(self, model):
+        from gatimitra.db import machines
+
+        _, drop = machines.FINAL_ROWS_GENERATORS[self.version]
+        return drop(model._meta.db_table, self.purpose)
+
+    def describe(self):
+        return f"Make {self.model_name} rows final when {self.condition}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_{self.purpose}"

@@ -227,7 +227,9 @@ def test_the_named_vehicle_must_be_the_riders_and_active():
 )
 def test_mandatory_documents_must_be_verified(document_type):
     rider = DispatchableRiderFactory()
-    rider.documents.filter(document_type=document_type).update(verification_status="PENDING")
+    rider.documents.filter(document_type=document_type).update(
+        verification_status="RESUBMIT_REQUIRED"
+    )
     with refused("order_rider_assignments_documents_valid", rider) as caught:
         assign(waiting(), rider)
     assert f"no VERIFIED, unexpired {document_type}" in str(caught.value)
@@ -321,7 +323,7 @@ def test_cash_in_hand_must_be_below_the_cod_cap_for_a_cash_order():
     assign(waiting(payment_method=PaymentMethod.UPI), rider)  # prepaid: no cash to collect
     set_live(rider, cash_in_hand=Decimal("999.99"))
     OrderRiderAssignment.objects.filter(rider=rider).update(
-        status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
+        status=AssignmentStatus.UNASSIGNED, ended_at=timezone.now()
     )
     assign(waiting(payment_method=PaymentMethod.CASH), rider)
 
@@ -341,7 +343,7 @@ def test_a_ride_driver_holds_one_active_assignment():
     with refused("order_rider_assignments_rider_capacity", driver) as caught:
         assign(waiting(ServiceType.RIDE), driver)
     assert "a RIDE driver holds at most 1" in str(caught.value)
-    first.status, first.ended_at = AssignmentStatus.COMPLETED, timezone.now()
+    first.status, first.ended_at = AssignmentStatus.UNASSIGNED, timezone.now()
     first.save()
     assign(waiting(ServiceType.RIDE), driver)
 
