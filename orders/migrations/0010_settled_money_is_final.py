@@ -140,12 +140,8 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
+    -- A succeeded wallet refund without its credit: order_refunds_wallet_refund_credited.
     IF r.wallet_txn_id IS NULL THEN
-        IF r.destination = 'PLATFORM_WALLET' AND r.status = 'SUCCEEDED' THEN
-            RAISE EXCEPTION 'orders.order_refunds: refund % of % to the wallet succeeded with no wallet credit',
-                r.id, r.amount
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'order_refunds_wallet_credit';
-        END IF;
         RETURN;
     END IF;
     SELECT id, txn_type, direction, amount, refund_id INTO t
