@@ -80,8 +80,19 @@ def _handled():
     return {"acknowledged_at": now, "resolved_at": now, "handled_by": SystemUserFactory()}
 
 
+def _anonymised():
+    return {
+        "anonymised_at": timezone.now(),
+        "mobile": None,
+        "email": None,
+        "full_name": "",
+        "date_of_birth": None,
+    }
+
+
 #: What a row in a terminal status must also carry (the tables' CHECKs).
 TERMINAL_ROW = {
+    "customers.Customer": _anonymised,
     "access_mgmt.ApprovalRequest": _decided,
     "customers.CustomerSosAlert": _handled,
     "riders.RiderSosAlert": _handled,
