@@ -22,7 +22,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    SELECT order_number, total INTO o FROM "orders"."orders" WHERE id = s.order_id;
+    SELECT order_number, total, status INTO o FROM "orders"."orders" WHERE id = s.order_id;
     IF s.collected_amount IS DISTINCT FROM o.total THEN
         RAISE EXCEPTION 'orders.order_settlements: settlement % of order % collects % but the order''s total is %',
             s.id, o.order_number, s.collected_amount, o.total
@@ -32,14 +32,17 @@ BEGIN
            coalesce(sum(amount) FILTER (WHERE charge_type = 'GST'), 0)
         INTO sales, gst
         FROM "orders"."order_charges" WHERE order_id = s.order_id;
-    IF s.merchant_receivable + s.platform_commission + s.gst_on_commission + s.tcs + s.tds <> sales THEN
+    -- A cancelled order sold nothing: what the merchant gets (and the GST
+    -- due) is the cancellation's business, not the items'.
+    IF o.status <> 'cancelled'
+            AND s.merchant_receivable + s.platform_commission + s.gst_on_commission + s.tcs + s.tds <> sales THEN
         RAISE EXCEPTION 'orders.order_settlements: settlement % of order % splits % (receivable % + commission % + GST on it % + TCS % + TDS %) but the merchant''s items and packaging are %',
             s.id, o.order_number,
             s.merchant_receivable + s.platform_commission + s.gst_on_commission + s.tcs + s.tds,
             s.merchant_receivable, s.platform_commission, s.gst_on_commission, s.tcs, s.tds, sales
             USING ERRCODE = 'check_violation', CONSTRAINT = 'order_settlements_merchant_split';
     END IF;
-    IF s.gst_payable_by_platform <> gst THEN
+    IF o.status <> 'cancelled' AND s.gst_payable_by_platform <> gst THEN
         RAISE EXCEPTION 'orders.order_settlements: settlement % of order % pays GST % but the order charged %',
             s.id, o.order_number, s.gst_payable_by_platform, gst
             USING ERRCODE = 'check_violation', CONSTRAINT = 'order_settlements_gst_of_order';
