@@ -90,7 +90,8 @@ class OrderCancellationFactory(DjangoModelFactory):
     fee = Decimal("0.00")
     cost_borne_by = "PLATFORM"
     note = "Cancelled before the kitchen started."
-    cancelled_at = factory.SelfAttribute("order.cancelled_at")
+    # The cancellation is written with (or before) the order's move to cancelled.
+    cancelled_at = factory.LazyAttribute(lambda o: o.order.cancelled_at or timezone.now())
 
     class Meta:
         model = OrderCancellation

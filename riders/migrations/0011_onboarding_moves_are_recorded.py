@@ -8,7 +8,11 @@ BEGIN
     -- Each onboarding step (KYC, payment, approval, activation) and the
     -- activation of the account are written to rider_status_history in
     -- the same transaction (Rider.move_to_stage does both).
-    IF NEW.onboarding_stage IS DISTINCT FROM OLD.onboarding_stage AND NOT EXISTS (
+    IF NEW.onboarding_stage IS DISTINCT FROM OLD.onboarding_stage
+            -- a move outside the machine is the machine's to refuse
+            AND "riders"."riders_onboarding_stage_transition_allowed"(
+                OLD.onboarding_stage::text, NEW.onboarding_stage::text)
+            AND NOT EXISTS (
         SELECT 1 FROM "riders"."rider_status_history" AS history
         WHERE history.rider_id = NEW.id
           AND history.to_stage = NEW.onboarding_stage
