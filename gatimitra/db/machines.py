@@ -247,6 +247,10 @@ def final_rows_sql_v1(db_table, pk_column, purpose, condition, state, correction
     keep = ", ".join(_literal(column) for column in sorted(ignored)) or "NULL"
     pk = _ident(pk_column)
     state, correction = state.replace("'", "''"), correction.replace("'", "''")
+    # A condition without a query goes into the trigger's WHEN too, so an
+    # UPDATE of a row that is not final (most rows, bulk UPDATEs) runs no
+    # PL/pgSQL; WHEN cannot hold a subquery, so those are judged inside.
+    when = "" if "select" in condition.lower() else f"WHEN ({condition}) "
     return [
         f"""
 CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -266,7 +270,7 @@ BEGIN
 END
 $$""",
         f"CREATE TRIGGER {_ident(name)} BEFORE UPDATE OR DELETE ON {quote_table(db_table)} "
-        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+        f"FOR EACH ROW {when}EXECUTE FUNCTION {function}()",
     ]
 
 
