@@ -18,6 +18,7 @@ class GatimitraConfig(AppConfig):
         checks.register(house_rules.check_index_and_constraint_names, checks.Tags.models)
         checks.register(house_rules.check_append_only_models_have_trigger, checks.Tags.models)
         checks.register(house_rules.check_partitioned_models_have_migration, checks.Tags.models)
+        checks.register(house_rules.check_status_columns_have_machine, checks.Tags.models)
 
 
 class GatimitraAdminConfig(AdminConfig):

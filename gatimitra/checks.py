@@ -222,3 +222,120 @@ def check_partitioned_models_have_migration(app_configs=None, **kwargs):
                     )
                 )
     return errors
+
+
+#: Choice fields that hold a status though their name does not say so.
+LISTED_STATUS_FIELDS = frozenset()
+
+
+def is_status_field(field):
+    """A status column: a choices field named *status* / *stage* / *state*
+    (``status``, ``moderation_status``, ``onboarding_stage``, ``state``)."""
+    if not getattr(field, "choices", None) or not getattr(field, "concrete", False):
+        return False
+    name = field.name
+    return (
+        "status" in name
+        or name.endswith("_stage")
+        or name in {"stage", "state"}
+        or (field.model._meta.label, name) in LISTED_STATUS_FIELDS
+    )
+
+
+def check_status_columns_have_machine(app_configs=None, **kwargs):
+    """Every status column has a machine declared in its app's
+    ``transitions.MACHINES`` and compiled by a ``StatusMachine`` migration
+    whose frozen map equals the declaration (the newest one per column), so
+    no status changes unguarded and a map edit without a migration fails."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from gatimitra.db.machines import declared_machines
+    from gatimitra.db.models import AppendOnlyModel
+    from gatimitra.db.operations import StatusMachine
+
+    declared = declared_machines()
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
+    compiled = {}
+    graph = loader.graph
+    plan, seen = [], set()
+    for leaf in sorted(graph.leaf_nodes()):
+        for node in graph.forwards_plan(leaf):
+            if node not in seen:
+                seen.add(node)
+                plan.append(node)
+    # One topological order: within an app the newest StatusMachine is last.
+    for node in plan:
+        migration = loader.disk_migrations.get(node)
+        if migration is None:
+            continue
+        for operation in migration.operations:
+            if isinstance(operation, StatusMachine):
+                compiled[(node[0], operation.model_name.lower(), operation.field)] = (
+                    operation.machine
+                )
+    errors = []
+    for app_config in _domain_app_configs(app_configs):
+        for model in app_config.get_models():
+            for field in model._meta.concrete_fields:
+                if not is_status_field(field):
+                    continue
+                key = (app_config.label, model._meta.model_name, field.name)
+                if key not in declared:
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label}.{field.name} is a status column with no machine.",
+                            hint=(
+                                f"Declare MACHINES[({model.__name__!r}, {field.name!r})] in "
+                                f"{app_config.name}/transitions.py and compile it with "
+                                "gatimitra.db.operations.StatusMachine in a migration."
+                            ),
+                            obj=model,
+                            id="gatimitra.E007",
+                        )
+                    )
+                    continue
+                machine = declared[key]
+                if machine is None:  # guarded by its own trigger (orders.status)
+                    continue
+                if issubclass(model, AppendOnlyModel) and not machine.is_record:
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label}.{field.name}: the table is append-only, "
+                            "so its status never changes in place.",
+                            hint="Declare it Machine.record().",
+                            obj=model,
+                            id="gatimitra.E009",
+                        )
+                    )
+                undecided = (
+                    set()
+                    if machine.is_record
+                    else {value for value, _ in field.flatchoices}
+                    - set(machine.transitions)
+                    - machine.terminal
+                )
+                if undecided:
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label}.{field.name}: statuses {sorted(undecided)} "
+                            "have no exits and are not terminal in its machine.",
+                            hint="Give each a way out or make it terminal.",
+                            obj=model,
+                            id="gatimitra.E009",
+                        )
+                    )
+                if compiled.get(key) != machine.frozen():
+                    errors.append(
+                        checks.Error(
+                            f"{model._meta.label}.{field.name}: the machine in "
+                            f"{app_config.name}/transitions.py is not the one a migration "
+                            "compiled.",
+                            hint=(
+                                "Add a migration with StatusMachine(..., machine=<the frozen map>, "
+                                "replaces=<the previous one>)."
+                            ),
+                            obj=model,
+                            id="gatimitra.E008",
+                        )
+                    )
+    return errors

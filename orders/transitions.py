@@ -120,3 +120,130 @@ def transition_rows():
         for source, targets in graph.items()
         for target in targets
     )
+
+
+# The other status columns of the orders domain (``gatimitra.db.machines``).
+# ``orders.status`` has the per-service machine above and its own trigger.
+
+from gatimitra import transitions as shared  # noqa: E402
+from gatimitra.db.machines import Machine  # noqa: E402
+from orders.choices import (  # noqa: E402
+    AssignmentStatus,
+    DispatchOfferStatus,
+    ExternalDeliveryStatus,
+    FoodPrepStatus,
+    RefundStatus,
+    SettlementStatus,
+)
+
+O = DispatchOfferStatus  # noqa: E741
+#: An offer is seen and answered once, or lapses.
+DISPATCH_OFFER = Machine.of(
+    O,
+    {
+        O.SENT: {O.SEEN, O.ACCEPTED, O.DECLINED, O.EXPIRED, O.WITHDRAWN},
+        O.SEEN: {O.ACCEPTED, O.DECLINED, O.EXPIRED, O.WITHDRAWN},
+    },
+    {O.ACCEPTED, O.DECLINED, O.EXPIRED, O.WITHDRAWN},
+)
+
+A = AssignmentStatus
+#: An assignment is accepted, then completed, or it ends on the way; a
+#: finished assignment is history (a re-dispatch is a new assignment).
+ASSIGNMENT = Machine.of(
+    A,
+    {
+        A.ASSIGNED: {A.ACCEPTED, A.REJECTED, A.TIMED_OUT, A.UNASSIGNED, A.CANCELLED},
+        A.ACCEPTED: {A.COMPLETED, A.UNASSIGNED, A.CANCELLED},
+    },
+    {A.REJECTED, A.TIMED_OUT, A.UNASSIGNED, A.COMPLETED, A.CANCELLED},
+)
+
+F = FoodPrepStatus
+FOOD_PREP = Machine.of(
+    F,
+    {
+        F.AWAITING_ACCEPTANCE: {F.ACCEPTED, F.REJECTED},
+        F.ACCEPTED: {F.PREPARING, F.READY, F.REJECTED},
+        F.PREPARING: {F.READY},
+        F.READY: {F.HANDED_OVER},
+    },
+    {F.HANDED_OVER, F.REJECTED},
+)
+
+Rf = RefundStatus
+#: A refund is approved (or rejected), sent, and succeeds or fails; a failed
+#: one is retried. SUCCEEDED is final: money that went back is corrected by
+#: a new row, never by editing this one.
+REFUND = Machine.of(
+    Rf,
+    {
+        Rf.REQUESTED: {Rf.APPROVED, Rf.REJECTED, Rf.PROCESSING, Rf.SUCCEEDED, Rf.FAILED},
+        Rf.APPROVED: {Rf.PROCESSING, Rf.SUCCEEDED, Rf.FAILED},
+        Rf.PROCESSING: {Rf.SUCCEEDED, Rf.FAILED},
+        Rf.FAILED: {Rf.PROCESSING, Rf.REJECTED},
+    },
+    {Rf.SUCCEEDED, Rf.REJECTED},
+)
+
+Se = SettlementStatus
+#: A settlement waits (maybe on hold), becomes ready and is settled by a
+#: payout, or is reversed before that. SETTLED is final.
+SETTLEMENT = Machine.of(
+    Se,
+    {
+        Se.PENDING: {Se.ON_HOLD, Se.READY, Se.SETTLED, Se.REVERSED},
+        Se.ON_HOLD: {Se.PENDING, Se.READY, Se.REVERSED},
+        Se.READY: {Se.ON_HOLD, Se.SETTLED, Se.REVERSED},
+    },
+    {Se.SETTLED, Se.REVERSED},
+)
+
+E = ExternalDeliveryStatus
+#: ONDC logistics fulfilment: the agent is found, picks up and delivers, or
+#: the package goes back (RTO) after pickup.
+EXTERNAL_DELIVERY = Machine.of(
+    E,
+    {
+        E.SEARCHING_AGENT: {E.AGENT_ASSIGNED, E.CANCELLED, E.FAILED},
+        E.AGENT_ASSIGNED: {E.SEARCHING_AGENT, E.AT_PICKUP, E.PICKED_UP, E.CANCELLED, E.FAILED},
+        E.AT_PICKUP: {E.PICKED_UP, E.CANCELLED, E.FAILED},
+        E.PICKED_UP: {E.OUT_FOR_DELIVERY, E.AT_DELIVERY, E.DELIVERED, E.RTO_INITIATED, E.FAILED},
+        E.OUT_FOR_DELIVERY: {E.AT_DELIVERY, E.DELIVERED, E.RTO_INITIATED, E.FAILED},
+        E.AT_DELIVERY: {E.DELIVERED, E.RTO_INITIATED, E.FAILED},
+        E.RTO_INITIATED: {E.RTO_DELIVERED},
+        E.FAILED: {E.RTO_INITIATED, E.CANCELLED},
+    },
+    {E.DELIVERED, E.CANCELLED, E.RTO_DELIVERED},
+)
+
+#: ``service_cities.launch_status`` (LAUNCH_STATUSES): a city is planned,
+#: piloted, live, maybe paused; an exited city is final.
+LAUNCH = Machine(
+    {
+        "PLANNED": {"PILOT", "LIVE", "EXITED"},
+        "PILOT": {"LIVE", "PAUSED", "EXITED"},
+        "LIVE": {"PAUSED", "EXITED"},
+        "PAUSED": {"LIVE", "PILOT", "EXITED"},
+    },
+    frozenset({"EXITED"}),
+)
+
+MACHINES = {
+    ("OrderDispatchOffer", "status"): DISPATCH_OFFER,
+    ("OrderRiderAssignment", "status"): ASSIGNMENT,
+    ("ServiceCity", "launch_status"): LAUNCH,
+    ("OrderFoodDetails", "prep_status"): FOOD_PREP,
+    ("OrderTimeline", "from_status"): Machine.record(),
+    ("OrderTimeline", "status"): Machine.record(),
+    ("OrderPayment", "status"): shared.PAYMENT,
+    ("OrderRefund", "status"): REFUND,
+    ("ExternalDeliveryProvider", "status"): shared.INTEGRATION,
+    ("OrderExternalDelivery", "status"): EXTERNAL_DELIVERY,
+    ("ExternalProviderCallback", "event_status"): Machine.record(),
+    ("OrderCancellation", "status_at_cancel"): Machine.record(),
+    ("OrderSettlement", "status"): SETTLEMENT,
+}
+
+#: Guarded by its own trigger (``orders_status_guard``, per service type).
+GUARDED_ELSEWHERE = {("Order", "status"): "orders_status_guard"}

@@ -275,3 +275,132 @@ class PartitionByRange(_TableTrigger):
     @property
     def migration_name_fragment(self):
         return f"partition_{self.model_name.lower()}"
+
+
+class StatusMachine(_TableTrigger):
+    """Guard a status column with its machine: an UPDATE that changes it
+    along no allowed transition, or out of a terminal status, raises
+    SQLSTATE 23514 naming the table, the row and the rule.
+
+    ``machine`` is a frozen copy of the declaration (``Machine.frozen()`` of
+    ``<app>/transitions.py``), written into the migration so the migration
+    keeps its SQL when the declaration changes later; ``version`` names the
+    generator in ``gatimitra.db.machines`` (a new one never replaces an old
+    one). Changing a machine is a new migration with a new ``StatusMachine``
+    for the column, reversing to the old one: ``replaces`` is the frozen map
+    it takes over from (its guard is dropped first).
+    """
+
+    def __init__(self, model_name, field, machine, version=1, replaces=None):
+        self.model_name = model_name
+        self.field = field
+        self.machine = machine
+        self.version = version
+        self.replaces = replaces
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "field": self.field, "machine": self.machine}
+        if self.version != 1:
+            kwargs["version"] = self.version
+        if self.replaces is not None:
+            kwargs["replaces"] = self.replaces
+        return self.__class__.__qualname__, [], kwargs
+
+    def _generator(self):
+        from gatimitra.db import machines
+
+        return machines.GENERATORS[self.version]
+
+    def _args(self, model):
+        field = model._meta.get_field(self.field)
+        return model._meta.db_table, field.column
+
+    def forward_sql(self, model):
+        create, drop = self._generator()
+        table, column = self._args(model)
+        pk = model._meta.pk.column
+        before = drop(table, column) if self.replaces is not None else []
+        return [*before, *create(table, column, pk, self.machine)]
+
+    def backward_sql(self, model):
+        create, drop = self._generator()
+        table, column = self._args(model)
+        pk = model._meta.pk.column
+        after = create(table, column, pk, self.replaces) if self.replaces is not None else []
+        return [*drop(table, column), *after]
+
+    def describe(self):
+        return f"Guard {self.model_name}.{self.field} with its status machine"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_{self.field}_machine"
+
+
+class FinalRows(_TableTrigger):
+    """Rows for which ``condition`` (SQL over ``OLD``, e.g.
+    ``OLD.status = 'PROCESSED'``) holds can be neither edited nor deleted:
+    SQLSTATE 23514, constraint ``<table>_<purpose>``, naming the row, what
+    it is (``state``) and the correction to make instead. ``editable``
+    fields may still change; ``updated_at`` and generated columns are
+    ignored. The arguments are kept in the migration; ``version`` names the
+    generator in ``gatimitra.db.machines``."""
+
+    def __init__(self, model_name, purpose, condition, state, correction, editable=(), version=1):
+        self.model_name = model_name
+        self.purpose = purpose
+        self.condition = condition
+        self.state = state
+        self.correction = correction
+        self.editable = list(editable)
+        self.version = version
+
+    def deconstruct(self):
+        kwargs = {
+            "model_name": self.model_name,
+            "purpose": self.purpose,
+            "condition": self.condition,
+            "state": self.state,
+            "correction": self.correction,
+        }
+        if self.editable:
+            kwargs["editable"] = self.editable
+        if self.version != 1:
+            kwargs["version"] = self.version
+        return self.__class__.__qualname__, [], kwargs
+
+    def _ignored(self, model):
+        from django.db.models import GeneratedField
+
+        columns = {model._meta.get_field(name).column for name in self.editable}
+        for field in model._meta.concrete_fields:
+            if field.name == "updated_at" or isinstance(field, GeneratedField):
+                columns.add(field.column)
+        return columns
+
+    def forward_sql(self, model):
+        from gatimitra.db import machines
+
+        create, _ = machines.FINAL_ROWS_GENERATORS[self.version]
+        return create(
+            model._meta.db_table,
+            model._meta.pk.column,
+            self.purpose,
+            self.condition,
+            self.state,
+            self.correction,
+            self._ignored(model),
+        )
+
+    def backward_sql(self, model):
+        from gatimitra.db import machines
+
+        _, drop = machines.FINAL_ROWS_GENERATORS[self.version]
+        return drop(model._meta.db_table, self.purpose)
+
+    def describe(self):
+        return f"Make {self.model_name} rows final when {self.condition}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_{self.purpose}"

@@ -432,6 +432,15 @@ class OrderGenerator:
         if processed:
             processed = self.paid_out_at(self.week) <= self.now
             status = "PROCESSED" if processed else "PROCESSING"
+        if status == "PROCESSED":
+            # Sent first, then paid: the payout machine has no shortcut.
+            batch.after.append(
+                (
+                    "UPDATE merchants.merchant_store_payouts SET status = 'PROCESSING' "
+                    "WHERE id = ANY(%s) AND status = 'SCHEDULED'",
+                    [ids],
+                )
+            )
         batch.after.append(
             (
                 "UPDATE merchants.merchant_store_payouts p SET gross_amount = t.gross, "
@@ -1936,9 +1945,8 @@ class OrderGenerator:
         """The current week stays open: its payouts show the running totals."""
         self.settle_payouts(batch, processed=False)
         holders = [r for riders in self.riders.values() for r in riders if r.holds_active]
-        cash = [(r.id, r.cash) for riders in self.riders.values() for r in riders if r.cash > 0]
-        seen = set()
-        cash = [(rid, amount) for rid, amount in cash if not (rid in seen or seen.add(rid))]
+        # cash_in_hand follows the COD rows of the wallet ledger (the database
+        # keeps it), so it is not written here.
         if holders:
             batch.after.append(
                 (
@@ -1946,15 +1954,6 @@ class OrderGenerator:
                     "SET duty_status = 'ON_ORDER', active_order_count = 1, "
                     "updated_at = now() WHERE rider_id = ANY(%s)",
                     [sorted({r.id for r in holders})],
-                )
-            )
-        if cash:
-            batch.after.append(
-                (
-                    "UPDATE riders.rider_live_status s SET cash_in_hand = t.cash "
-                    "FROM unnest(%s::bigint[], "
-                    "%s::numeric[]) AS t(rider_id, cash) WHERE s.rider_id = t.rider_id",
-                    [[rid for rid, _ in cash], [amount for _, amount in cash]],
                 )
             )
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import factory
+from django.db.models import Sum
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -15,6 +16,19 @@ from riders.models import RiderOrderEarning
 def accepted_assignment(order):
     """The last assignment of ``order`` its rider accepted (who earns for it)."""
     return order.rider_assignments.filter(accepted_at__isnull=False).order_by("-id").first()
+
+
+def order_charges(order, *charge_types):
+    """The sum of ``order``'s charges of those types."""
+    total = order.charges.filter(charge_type__in=charge_types).aggregate(total=Sum("amount"))
+    return total["total"] or Decimal("0.00")
+
+
+def merchant_sales(order):
+    """What the merchant sold in ``order`` (items and packaging): a
+    settlement splits it into the receivable, commission, GST on it, TCS and
+    TDS (``order_settlements_merchant_split``)."""
+    return order_charges(order, "ITEM_TOTAL", "PACKAGING_FEE")
 
 
 def _has_field(model, name):
@@ -76,7 +90,8 @@ class OrderCancellationFactory(DjangoModelFactory):
     fee = Decimal("0.00")
     cost_borne_by = "PLATFORM"
     note = "Cancelled before the kitchen started."
-    cancelled_at = factory.SelfAttribute("order.cancelled_at")
+    # The cancellation is written with (or before) the order's move to cancelled.
+    cancelled_at = factory.LazyAttribute(lambda o: o.order.cancelled_at or timezone.now())
 
     class Meta:
         model = OrderCancellation
@@ -110,7 +125,9 @@ class OrderSettlementFactory(DjangoModelFactory):
     order = factory.SubFactory(OrderFactory, status=OrderStatus.DELIVERED)
     status = SettlementStatus.PENDING
     collected_amount = factory.SelfAttribute("order.total")
-    merchant_receivable = factory.LazyAttribute(lambda o: o.order.subtotal - o.order.fees)
+    merchant_receivable = factory.LazyAttribute(
+        lambda o: merchant_sales(o.order) - o.platform_commission - o.gst_on_commission
+    )
     rider_earning = Decimal("35.00")
     earning = factory.Maybe(
         factory.LazyAttribute(lambda o: accepted_assignment(o.order) is not None),
@@ -129,12 +146,12 @@ class OrderSettlementFactory(DjangoModelFactory):
         no_declaration=None,
     )
     platform_commission = factory.LazyAttribute(
-        lambda o: (o.merchant_receivable * Decimal("0.18")).quantize(Decimal("0.01"))
+        lambda o: (merchant_sales(o.order) * Decimal("0.18")).quantize(Decimal("0.01"))
     )
     gst_on_commission = factory.LazyAttribute(
         lambda o: (o.platform_commission * Decimal("0.18")).quantize(Decimal("0.01"))
     )
-    gst_payable_by_platform = factory.SelfAttribute("order.tax")
+    gst_payable_by_platform = factory.LazyAttribute(lambda o: order_charges(o.order, "GST"))
 
     class Meta:
         model = OrderSettlement

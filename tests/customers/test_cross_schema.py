@@ -264,6 +264,9 @@ class TestWalletLinks:
             refund=refund,
             order=order,
         )
+        # The refund is paid by that credit (order_refunds_wallet_credit).
+        refund.wallet_txn = entry
+        refund.save(update_fields=["wallet_txn"])
         assert wallet.balance == refund.amount
         assert list(refund.customer_wallet_transactions.all()) == [entry]
 

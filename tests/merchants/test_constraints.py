@@ -360,7 +360,14 @@ def test_payout_adjustments_amount_only_through_adjustment_rows(refused):
 
 def test_processed_payout_cannot_be_adjusted(refused):
     payout = MerchantStorePayoutFactory(
-        status=PayoutStatus.PROCESSED, utr="HDFCN52025040112345", processed_at=timezone.now()
+        status=PayoutStatus.PROCESSED,
+        utr="HDFCN52025040112345",
+        processed_at=timezone.now(),
+        # A processed payout pays its settlements: none here.
+        **dict.fromkeys(
+            ("gross_amount", "commission_amount", "gst_on_commission", "tcs_amount", "tds_amount"),
+            Decimal("0.00"),
+        ),
     )
     with refused("merchants.merchant_payout_adjustments", "PROCESSED"):
         MerchantPayoutAdjustmentFactory(payout=payout)

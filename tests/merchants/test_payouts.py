@@ -76,9 +76,25 @@ def test_a_failed_payout_frees_its_cycle_for_a_retry():
     assert retry.idempotency_key != failed.idempotency_key
 
 
+NO_SETTLEMENTS = {
+    name: Decimal("0.00")
+    for name in (
+        "gross_amount",
+        "commission_amount",
+        "gst_on_commission",
+        "tcs_amount",
+        "tds_amount",
+    )
+}
+
+
 def test_adjusting_a_processed_payout_is_explained_to_forms():
+    # A processed payout pays its settlements (none here, so nothing).
     payout = MerchantStorePayoutFactory(
-        status=PayoutStatus.PROCESSED, utr="UTIBR52025040100042", processed_at=timezone.now()
+        status=PayoutStatus.PROCESSED,
+        utr="UTIBR52025040100042",
+        processed_at=timezone.now(),
+        **NO_SETTLEMENTS,
     )
     adjustment = MerchantPayoutAdjustmentFactory.build(payout=payout, created_by=None)
     with pytest.raises(ValidationError, match="only SCHEDULED or ON_HOLD"):

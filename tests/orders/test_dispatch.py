@@ -30,8 +30,8 @@ from orders.factories import (
 )
 from orders.factories.orders import OrderRideDetailsFactory
 from orders.models import OrderRiderAssignment
-from riders.choices import DutyStatus, RiderDocumentType, RiderStatus
-from riders.factories import RiderVehicleFactory
+from riders.choices import DutyStatus, RiderDocumentType, RiderStatus, WalletTxnType
+from riders.factories import RiderVehicleFactory, WalletLedgerFactory
 from riders.models import RiderLiveStatus
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,9 @@ def test_the_named_vehicle_must_be_the_riders_and_active():
 )
 def test_mandatory_documents_must_be_verified(document_type):
     rider = DispatchableRiderFactory()
-    rider.documents.filter(document_type=document_type).update(verification_status="PENDING")
+    rider.documents.filter(document_type=document_type).update(
+        verification_status="RESUBMIT_REQUIRED"
+    )
     with refused("order_rider_assignments_documents_valid", rider) as caught:
         assign(waiting(), rider)
     assert f"no VERIFIED, unexpired {document_type}" in str(caught.value)
@@ -311,24 +313,58 @@ def test_a_lapsed_block_does_not_count(blocked_riders_name_the_rider):
     assign(order, rider)
 
 
+def hold_cash(rider):
+    """The rider delivers a CASH order and collects its total: cash_in_hand
+    follows the wallet ledger (the database keeps it). Returns the cash."""
+    order = waiting(payment_method=PaymentMethod.CASH)
+    assignment = assign(order, rider)
+    assignment.status, assignment.accepted_at = AssignmentStatus.ACCEPTED, timezone.now()
+    assignment.save()
+    WalletLedgerFactory(
+        rider=rider,
+        txn_type=WalletTxnType.COD_COLLECTED,
+        order=order,
+        amount=order.total,
+        source_type="ORDER",
+        source_id=order.pk,
+    )
+    assignment.status, assignment.ended_at = AssignmentStatus.COMPLETED, timezone.now()
+    assignment.save()
+    return RiderLiveStatus.objects.get(rider=rider).cash_in_hand
+
+
+def deposit(rider, amount):
+    WalletLedgerFactory(rider=rider, for_deposit=True, deposit__amount=amount)
+
+
 def test_cash_in_hand_must_be_below_the_cod_cap_for_a_cash_order():
-    SystemSettingFactory(key=dispatch.COD_CAP_SETTING, value=1000, effective_from=SINCE)
     rider = DispatchableRiderFactory()
-    set_live(rider, cash_in_hand=Decimal("1000.00"))
+    cash = hold_cash(rider)
+    assert cash > 0
+    SystemSettingFactory(key=dispatch.COD_CAP_SETTING, value=float(cash), effective_from=SINCE)
     with refused("order_rider_assignments_cod_cap", rider) as caught:
         assign(waiting(payment_method=PaymentMethod.CASH), rider)
-    assert "cap of 1000" in str(caught.value)
+    assert "cap of" in str(caught.value)
     assign(waiting(payment_method=PaymentMethod.UPI), rider)  # prepaid: no cash to collect
-    set_live(rider, cash_in_hand=Decimal("999.99"))
-    OrderRiderAssignment.objects.filter(rider=rider).update(
-        status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
+    deposit(rider, Decimal("0.01"))
+    OrderRiderAssignment.objects.filter(rider=rider, status=AssignmentStatus.ASSIGNED).update(
+        status=AssignmentStatus.UNASSIGNED, ended_at=timezone.now()
     )
     assign(waiting(payment_method=PaymentMethod.CASH), rider)
 
 
+def test_cash_in_hand_cannot_be_typed_to_get_under_the_cap():
+    rider = DispatchableRiderFactory()
+    hold_cash(rider)
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        set_live(rider, cash_in_hand=Decimal("0.00"))
+    assert caught.value.__cause__.diag.constraint_name == "rider_live_status_cash_from_ledger"
+    assert "follows the wallet ledger" in str(caught.value)
+
+
 def test_without_a_cod_cap_setting_cash_is_not_limited():
     rider = DispatchableRiderFactory()
-    set_live(rider, cash_in_hand=Decimal("50000.00"))
+    hold_cash(rider)
     assign(waiting(payment_method=PaymentMethod.CASH), rider)
 
 
@@ -341,7 +377,7 @@ def test_a_ride_driver_holds_one_active_assignment():
     with refused("order_rider_assignments_rider_capacity", driver) as caught:
         assign(waiting(ServiceType.RIDE), driver)
     assert "a RIDE driver holds at most 1" in str(caught.value)
-    first.status, first.ended_at = AssignmentStatus.COMPLETED, timezone.now()
+    first.status, first.ended_at = AssignmentStatus.UNASSIGNED, timezone.now()
     first.save()
     assign(waiting(ServiceType.RIDE), driver)
 
@@ -441,9 +477,9 @@ def test_a_city_setting_overrides_the_platform_one(settings_per_city):
 
 def test_a_city_cod_cap_applies_to_its_orders(settings_per_city):
     strict = ServiceZoneFactory()
-    settings_per_city(dispatch.COD_CAP_SETTING, 500, city=strict.city)
     rider = DispatchableRiderFactory()
-    set_live(rider, cash_in_hand=Decimal("800.00"))
+    cash = hold_cash(rider)
+    settings_per_city(dispatch.COD_CAP_SETTING, float(cash), city=strict.city)
     with refused("order_rider_assignments_cod_cap", rider):
         assign(waiting(zone=strict, payment_method=PaymentMethod.CASH), rider)
     assign(waiting(payment_method=PaymentMethod.CASH), rider)  # no cap in that city

@@ -39,7 +39,7 @@ from orders.factories import (
     ParcelOrderFactory,
     RideOrderFactory,
 )
-from orders.factories.settlements import earning_for
+from orders.factories.settlements import earning_for, merchant_sales
 from orders.models import (
     ExternalProviderCallback,
     OrderCancellation,
@@ -51,7 +51,8 @@ from orders.models import (
     OrderTimeline,
 )
 from orders.timeline import status_actor
-from riders.choices import DutyStatus
+from riders.choices import DutyStatus, WalletTxnType
+from riders.factories import WalletLedgerFactory
 from riders.models import RiderLiveStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,18 +123,23 @@ def settle(order, **split):
     return settlement
 
 
-def store_payout(order, gross):
+def store_payout(order, gross, **amounts):
     """This cycle's payout of the order's store, to its verified account."""
     store = order.merchant_store
+    zero = Decimal("0.00")
     return MerchantStorePayoutFactory(
         store=store,
         bank_account=store.bank_accounts.get(verification_status=VerificationStatus.VERIFIED),
         contract=store.contracts.get(),
         gross_amount=gross,
-        commission_amount=Decimal("0.00"),
-        gst_on_commission=Decimal("0.00"),
-        tcs_amount=Decimal("0.00"),
-        tds_amount=Decimal("0.00"),
+        **{
+            "commission_amount": zero,
+            "gst_on_commission": zero,
+            "tcs_amount": zero,
+            "tds_amount": zero,
+            "refunds_recovered": zero,
+            **amounts,
+        },
     )
 
 
@@ -187,15 +193,25 @@ def test_food_order_from_checkout_to_settlement():
         refund.processed_at = timezone.now()
         refund.save()
     OrderInvoiceFactory(order=order)
-    merchant_receivable = order.subtotal - order.fees - Decimal("90.00")
+    # The merchant's sales split into receivable and commission; the refund
+    # is recovered from the store's payout (refunds_recovered).
+    sales = merchant_sales(order)
     settlement = settle(
         order,
-        merchant_receivable=merchant_receivable,
+        merchant_receivable=sales - Decimal("45.00"),
         rider_earning=Decimal("38.00"),
         platform_commission=Decimal("45.00"),
         gst_payable_by_platform=order.tax,
-        payout=store_payout(order, merchant_receivable),
-        earning=earning_for(assignment, base_pay=Decimal("38.00"), tip=Decimal("0.00")),
+        payout=store_payout(
+            order, sales, commission_amount=Decimal("45.00"), refunds_recovered=Decimal("90.00")
+        ),
+        earning=earning_for(
+            assignment,
+            base_pay=Decimal("38.00"),
+            distance_pay=Decimal("0.00"),
+            wait_pay=Decimal("0.00"),
+            tip=Decimal("0.00"),
+        ),
     )
 
     order.refresh_from_db()
@@ -324,14 +340,24 @@ def test_ride_from_booking_to_cash_collection_and_settlement():
         payment.status = PaymentStatus.CAPTURED
         payment.captured_at = timezone.now()
         payment.save()
-        # The driver now holds the fare in cash.
-        drop(assignment, cash_in_hand=order.total)
+        # The driver now holds the fare in cash: the wallet ledger says so,
+        # and the database keeps cash_in_hand from it.
+        WalletLedgerFactory(
+            rider=assignment.rider,
+            txn_type=WalletTxnType.COD_COLLECTED,
+            order=order,
+            amount=order.total,
+            source_type="ORDER",
+            source_id=order.pk,
+        )
+        drop(assignment)
         order.move_to(OrderStatus.COMPLETED)
     fare = order.total - order.fees
     settlement = settle(
         order,
         rider_earning=fare,
         platform_fees=order.fees,
+        gst_payable_by_platform=order.tax,
         earning=earning_for(
             assignment, base_pay=fare, distance_pay=0, wait_pay=0, tip=0, pay_rule_version="RIDE"
         ),

@@ -5,11 +5,19 @@ timeline row (with its actor) in the same transaction."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import ActorType, OrderStatus, ServiceType
 from orders import transitions
-from orders.factories import FoodOrderFactory, ParcelOrderFactory
+from orders.factories import (
+    FoodOrderFactory,
+    OrderCancellationFactory,
+    OrderDeliveryProofFactory,
+    OrderRefundFactory,
+    OrderRiderAssignmentFactory,
+    ParcelOrderFactory,
+)
 from orders.models import Order, OrderTimeline
 from orders.timeline import status_actor
 
@@ -87,6 +95,7 @@ def test_the_actor_applies_inside_its_block_and_blocks_nest():
         with status_actor(actor_type=ActorType.MERCHANT_USER, actor_ref_id=9):
             order.move_to(OrderStatus.PREPARING)
         order.move_to(OrderStatus.SEARCHING_RIDER)  # the outer actor again
+    OrderRiderAssignmentFactory(order=order)  # an assigned order has its assignment
     order.move_to(OrderStatus.ASSIGNED)  # outside any block: SYSTEM
     actors = list(
         OrderTimeline.objects.filter(order=order)
@@ -125,10 +134,29 @@ def test_clean_reports_a_forbidden_change_as_a_form_error():
     assert "cannot go from delivered to preparing" in str(caught.value.message_dict["status"])
 
 
+def complete_assignment(order):
+    """The order's rider finishes: what a finished order needs (issue 21)."""
+    assignment = order.rider_assignments.get(status__in=["ASSIGNED", "ACCEPTED"])
+    assignment.status, assignment.ended_at = "COMPLETED", timezone.now()
+    if assignment.accepted_at is None:
+        assignment.status = "ACCEPTED"
+        assignment.accepted_at = timezone.now()
+        assignment.save()
+        assignment.status = "COMPLETED"
+    assignment.save()
+
+
 def test_move_to_stamps_completion_and_cancellation():
     delivered = FoodOrderFactory(status=OrderStatus.REACHED_DROP)
+    complete_assignment(delivered)
+    OrderDeliveryProofFactory(order=delivered)
     delivered.move_to(OrderStatus.DELIVERED)
     cancelled = FoodOrderFactory()
+    OrderCancellationFactory(
+        order=cancelled, status_at_cancel=OrderStatus.CREATED, cancelled_at=timezone.now()
+    )
+    payment = cancelled.payments.get()  # captured: a cancelled paid order is refunded
+    OrderRefundFactory(payment=payment, amount=payment.amount)
     cancelled.move_to(OrderStatus.CANCELLED)
     delivered.refresh_from_db()
     cancelled.refresh_from_db()
@@ -138,8 +166,10 @@ def test_move_to_stamps_completion_and_cancellation():
 
 def test_a_failed_parcel_returns_to_origin():
     order = ParcelOrderFactory(status=OrderStatus.IN_TRANSIT)
-    for status in (OrderStatus.FAILED, OrderStatus.RTO_INITIATED, OrderStatus.RTO_DELIVERED):
+    for status in (OrderStatus.FAILED, OrderStatus.RTO_INITIATED):
         order.move_to(status)
+    complete_assignment(order)  # the rider brought it back
+    order.move_to(OrderStatus.RTO_DELIVERED)
     assert [row[1] for row in statuses_of(order)] == [
         "in_transit",
         "failed",

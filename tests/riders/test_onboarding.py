@@ -38,10 +38,12 @@ class TestForwardOnly:
             assert stage_of(rider) == stage
         assert rider.status_history.count() == len(STAGES) - 1
 
-    def test_skipping_ahead_is_a_forward_move(self):
+    def test_skipping_a_stage_is_refused(self, refused):
+        """KYC, payment and approval come in order (riders/transitions.py)."""
         rider = RiderFactory()
-        set_stage(rider, OnboardingStage.APPROVAL)
-        assert stage_of(rider) == OnboardingStage.APPROVAL
+        with refused("riders.riders", "onboarding_stage MOBILE_VERIFIED to APPROVAL"):
+            set_stage(rider, OnboardingStage.APPROVAL)
+        assert stage_of(rider) == OnboardingStage.MOBILE_VERIFIED
 
     @pytest.mark.parametrize("stage", STAGES[1:], ids=str)
     def test_a_backward_move_alone_is_refused(self, refused, stage):
@@ -130,10 +132,47 @@ def test_history_from_an_earlier_transaction_does_not_count(refused):
     with transaction.atomic():
         write_history(rider, OnboardingStage.KYC, actor)
         set_stage(rider, OnboardingStage.KYC)
-    set_stage(rider, OnboardingStage.PAYMENT)  # forward again
+    rider.move_to_stage(OnboardingStage.PAYMENT)  # forward again (recorded)
     with refused(REFUSAL, error=IntegrityError):
         set_stage(rider, OnboardingStage.KYC)
     assert stage_of(rider) == OnboardingStage.PAYMENT
     # ...and with a fresh history row in its own transaction it goes through.
     rider.move_to_stage(OnboardingStage.KYC, actor=actor, reason="second rollback")
     assert stage_of(rider) == OnboardingStage.KYC
+
+
+@pytest.mark.django_db
+class TestStepsAreRecorded:
+    """Issue 21: each onboarding step and the activation are recorded in
+    rider_status_history in the same transaction."""
+
+    def test_a_step_without_its_history_row_is_refused(self, refused):
+        rider = RiderFactory()
+        with refused("riders.riders", "no rider_status_history row for the step"):
+            set_stage(rider, OnboardingStage.KYC)
+
+    def test_activation_goes_through_every_stage_in_order(self):
+        rider = RiderFactory()
+        for stage in STAGES[1:-1]:
+            rider.move_to_stage(stage)
+        rider.move_to_stage(OnboardingStage.ACTIVE, status=RiderStatus.ACTIVE)
+        steps = list(
+            rider.status_history.order_by("id").values_list("from_stage", "to_stage", "to_status")
+        )
+        assert steps == [
+            ("MOBILE_VERIFIED", "KYC", None),
+            ("KYC", "PAYMENT", None),
+            ("PAYMENT", "APPROVAL", None),
+            ("APPROVAL", "ACTIVE", "ACTIVE"),
+        ]
+
+    def test_activation_without_history_is_refused(self, refused):
+        rider = RIDER_FACTORY_BY_STAGE[OnboardingStage.APPROVAL](status=RiderStatus.ONBOARDING)
+        with transaction.atomic():
+            RiderStatusHistory.objects.create(
+                rider=rider, from_stage="APPROVAL", to_stage="ACTIVE", reason="test"
+            )
+            with refused("riders.riders", "activated with no rider_status_history row"):
+                Rider.objects.filter(pk=rider.pk).update(
+                    onboarding_stage=OnboardingStage.ACTIVE, status=RiderStatus.ACTIVE
+                )

@@ -38,9 +38,11 @@ class TestChain:
         moves = [
             (WalletTxnType.ORDER_EARNING, "68.40"),
             (WalletTxnType.TIP, "20.00"),
-            (WalletTxnType.COD_COLLECTED, "450.00"),  # cash in hand: the rider now owes
+            # A debit the balance goes negative on (COD cash collected is one too,
+            # but it must be the total of the rider's CASH order: test_settled_money).
+            (WalletTxnType.PENALTY, "450.00"),
             (WalletTxnType.PENALTY, "50.00"),
-            (WalletTxnType.COD_DEPOSITED, "450.00"),
+            (WalletTxnType.INCENTIVE, "450.00"),
         ]
         created = [
             WalletLedgerFactory(rider=rider, txn_type=txn_type, amount=Decimal(amount))
