@@ -224,6 +224,20 @@ def roles_page(request, site):
 # Backups ---------------------------------------------------------------------------------
 
 
+def _verification(manifest_path, manifest):
+    """"signed" when the manifest's signature and the dump's size check out
+    under this deployment's backup key, else why not (restore_schema also
+    hashes the whole dump; this page does not read it)."""
+    from gatimitra.db import backup
+
+    dump = Path(str(manifest_path)[: -len(".json")])
+    try:
+        backup.load_manifest(dump, manifest.get("kind"), hash_dump=False)
+    except backup.BackupError as exc:
+        return f"not verified: {exc}"
+    return "signed"
+
+
 def find_backups():
     """``(directory, {schema: newest manifest})`` from the backup directory
     (``GATIMITRA_BACKUP_DIR``): ``backup_schema`` writes ``<file>.dump`` and
@@ -250,7 +264,7 @@ def find_backups():
                 "tables": len(manifest.get("tables", {})),
                 "rows": sum(t.get("rows", 0) for t in manifest.get("tables", {}).values()),
                 "requires": manifest.get("requires", {}).get("schemas", []),
-                "verified": manifest.get("verified"),
+                "verified": _verification(path, manifest),
                 "manifest": json.dumps(manifest, indent=1, default=str)[:4000],
             }
     return directory, newest

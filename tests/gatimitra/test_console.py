@@ -361,15 +361,37 @@ def test_roles_matrix_compares_live_grants_with_the_policy(client, superuser):
 
 
 def test_backups_page_reads_the_manifests(client, superuser, settings, tmp_path):
+    import json
+
+    from gatimitra.db import backup
+
     settings.GATIMITRA_BACKUP_DIR = str(tmp_path)
-    (tmp_path / "riders.dump.json").write_text(
-        '{"schema": "riders", "tables": {"riders.riders": {"rows": 3}}, '
-        '"requires": {"schemas": ["orders"]}}'
-    )
+    settings.GATIMITRA_BACKUP_KEY = "k" * 16 + "ey-for-the-console-test"
+    dumps = {"riders": b"riders dump", "merchants": b"merchants dump"}
+    for schema, body in dumps.items():
+        (tmp_path / f"{schema}.dump").write_bytes(body)
+        manifest = backup.sign(
+            {
+                "project": backup.PROJECT,
+                "format": backup.FORMAT,
+                "kind": "schema",
+                "schema": schema,
+                "tables": {f"{schema}.t": {"rows": 3}},
+                "requires": {"schemas": ["orders"]},
+                "dump_bytes": len(body),
+                "dump_sha256": "not read by the page",
+            }
+        )
+        (tmp_path / f"{schema}.dump.json").write_text(json.dumps(manifest))
+    edited = json.loads((tmp_path / "merchants.dump.json").read_text())
+    edited["tables"]["merchants.t"]["rows"] = 4
+    (tmp_path / "merchants.dump.json").write_text(json.dumps(edited))
     client.force_login(superuser)
     backups = dict(client.get(reverse("admin:operations_backups")).context["backups"])
     assert backups["riders"]["rows"] == 3 and backups["riders"]["requires"] == ["orders"]
-    assert backups["riders"]["verified"] is None
+    assert backups["riders"]["verified"] == "signed"
+    assert backups["merchants"]["verified"].startswith("not verified: ")
+    assert "signature does not match" in backups["merchants"]["verified"]
     assert backups["orders"] is None
 
 
