@@ -225,7 +225,7 @@ def roles_page(request, site):
 
 
 def _verification(manifest_path, manifest):
-    """"signed" when the manifest's signature and the dump's size check out
+    """ "signed" when the manifest's signature and the dump's size check out
     under this deployment's backup key, else why not (restore_schema also
     hashes the whole dump; this page does not read it)."""
     from gatimitra.db import backup
