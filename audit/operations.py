@@ -70,7 +70,11 @@ class TrackChanges(Operation):
     def _remove(self, model, per_statement):
         table = quote_table(model._meta.db_table)
         if per_statement:
-            return sql.stop_capture_statements(table)
+            # Dropping audit triggers is an audited maintenance act (audit 0008).
+            return [
+                sql.begin_maintenance(f"migration: stop auditing {self.model}"),
+                *sql.stop_capture_statements(table),
+            ]
         return [sql.untrack_table(table)]
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
@@ -157,13 +161,16 @@ class CapturePerStatement(TrackChanges):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if router.allow_migrate(schema_editor.connection.alias, app_label):
             model = self._model(to_state)
-            for statement in self._remove(model, False) + self._install(model, True):
+            # Before the refusals of audit 0008 exist: no maintenance needed.
+            table = quote_table(model._meta.db_table)
+            for statement in [sql.untrack_table(table), *self._install(model, True)]:
                 schema_editor.execute(statement, params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if router.allow_migrate(schema_editor.connection.alias, app_label):
             model = self._model(from_state)
-            for statement in self._remove(model, True) + self._install(model, False):
+            table = quote_table(model._meta.db_table)
+            for statement in sql.stop_capture_statements(table) + self._install(model, False):
                 schema_editor.execute(statement, params=None)
 
     def describe(self):

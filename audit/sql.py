@@ -418,3 +418,359 @@ def capture_statements(quoted_table, log_table, subject_column, personal_columns
 
 def stop_capture_statements(quoted_table):
     return [f"DROP TRIGGER {name} ON {quoted_table}" for name, _ in CAPTURE_TRIGGERS.values()]
+
+
+# Hash chains -------------------------------------------------------------------------------
+#
+# Writers never take a lock for the chain: the capture stores each entry's
+# content hash (row_hash) and its transaction id, and audit.seal(log) later
+# chains the committed entries in batches, each seal holding the hash of
+# its batch and of the previous seal. A batch ends at a horizon no running
+# transaction can still write below (docs/operations.md, "Audit trail").
+
+CREATE_CHAIN_SEALS = """
+CREATE TABLE audit.chain_seals (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    log_table text NOT NULL,
+    first_id bigint NOT NULL,
+    last_id bigint NOT NULL,
+    row_count bigint NOT NULL,
+    batch_hash bytea,
+    prev_hash bytea,
+    seal_hash bytea NOT NULL,
+    sealed_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT chain_seals_ids_ordered CHECK (first_id <= last_id + 1)
+);
+CREATE UNIQUE INDEX chain_seals_log_last_uniq ON audit.chain_seals (log_table, last_id);
+COMMENT ON TABLE audit.chain_seals IS
+    'Hash chain of each change log: a seal covers the entries with first_id <= id <= last_id.';
+REVOKE ALL ON audit.chain_seals FROM PUBLIC;
+CREATE TRIGGER chain_seals_append_only BEFORE UPDATE OR DELETE ON audit.chain_seals
+    FOR EACH ROW EXECUTE FUNCTION public.gatimitra_refuse_change();
+CREATE TRIGGER chain_seals_no_truncate BEFORE TRUNCATE ON audit.chain_seals
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_truncate();
+"""
+DROP_CHAIN_SEALS = "DROP TABLE audit.chain_seals"
+
+
+def _seal_hash(log, first, last, count, batch, prev):
+    return (
+        f"sha256(convert_to(concat_ws(':', {log}, {first}, {last}, {count}, "
+        f"encode({batch}, 'hex'), encode({prev}, 'hex')), 'UTF8'))"
+    )
+
+
+def batch_hash_sql(alias=""):
+    """The hash of a batch of entries: their ids and row hashes, in id order."""
+    return (
+        f"sha256(convert_to(coalesce(string_agg({alias}id::text || '=' || "
+        f"coalesce(encode({alias}row_hash, 'hex'), ''), ',' ORDER BY {alias}id), ''), 'UTF8'))"
+    )
+
+
+#: Existing entries keep no hash: each chain starts after the last entry
+#: present when the chain was installed (a genesis seal, batch_hash NULL).
+START_CHAINS = f"""
+INSERT INTO audit.chain_seals (log_table, first_id, last_id, row_count, seal_hash)
+SELECT log, 1, last, 0, {_seal_hash("log", "1", "last", "0", "NULL", "NULL")}
+FROM (VALUES {", ".join(f"('{log}', (SELECT coalesce(max(id), 0) FROM audit.{log}))" for log in CHANGE_LOGS)})
+    AS logs (log, last);
+"""
+
+CREATE_SEAL = f"""
+CREATE FUNCTION audit.seal(log text, batch_size integer DEFAULT 50000, wait interval DEFAULT '5 seconds')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $function$
+DECLARE
+    horizon_id bigint;
+    horizon_xid xid8;
+    own xid8 := pg_current_xact_id_if_assigned();
+    deadline timestamptz := clock_timestamp() + wait;
+    previous record;
+    batch record;
+    sealed bigint := 0;
+BEGIN
+    IF NOT log = ANY(ARRAY{list(CHANGE_LOGS)}::text[]) THEN
+        RAISE EXCEPTION 'audit.seal: % is not a change log', log USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('audit.seal'), hashtext(log));
+    -- The horizon: the last id handed out, then the transactions running
+    -- now. An entry's transaction has its id before it takes an entry id
+    -- (the capture runs after its write), so once those transactions end no
+    -- entry at or below horizon_id can still appear.
+    horizon_id := pg_sequence_last_value(pg_get_serial_sequence(format('audit.%I', log), 'id')::regclass);
+    horizon_xid := pg_snapshot_xmax(pg_current_snapshot());
+    IF horizon_id IS NULL THEN
+        RETURN 0;
+    END IF;
+    WHILE EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) x
+                  WHERE x < horizon_xid AND x IS DISTINCT FROM own) LOOP
+        IF clock_timestamp() > deadline THEN
+            RAISE NOTICE 'audit.seal(%): transactions older than the horizon still run; sealed nothing', log;
+            RETURN 0;
+        END IF;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    LOOP
+        SELECT s.last_id, s.seal_hash INTO previous FROM audit.chain_seals s
+            WHERE s.log_table = log ORDER BY s.last_id DESC LIMIT 1;
+        EXIT WHEN previous.last_id >= horizon_id;
+        EXECUTE format($sql$
+            SELECT count(*) AS n, max(id) AS last, {batch_hash_sql()} AS hash
+            FROM (SELECT id, row_hash FROM audit.%I WHERE id > $1 AND id <= $2
+                  ORDER BY id LIMIT $3) b
+            $sql$, log)
+            INTO batch USING previous.last_id, horizon_id, batch_size;
+        IF batch.n = 0 THEN
+            batch.last := horizon_id;
+        ELSIF batch.n < batch_size THEN
+            -- The batch reaches the horizon: it covers the ids up to it.
+            batch.last := horizon_id;
+        END IF;
+        INSERT INTO audit.chain_seals (log_table, first_id, last_id, row_count, batch_hash, prev_hash, seal_hash)
+        VALUES (log, previous.last_id + 1, batch.last, batch.n, batch.hash, previous.seal_hash,
+                {_seal_hash("log", "previous.last_id + 1", "batch.last", "batch.n", "batch.hash", "previous.seal_hash")});
+        sealed := sealed + batch.n;
+    END LOOP;
+    RETURN sealed;
+END
+$function$;
+REVOKE ALL ON FUNCTION audit.seal(text, integer, interval) FROM PUBLIC;
+"""
+DROP_SEAL = "DROP FUNCTION audit.seal(text, integer, interval)"
+
+
+def seal_hash_sql(alias):
+    """The seal hash recomputed from a chain_seals row ``alias``."""
+    return _seal_hash(
+        f"{alias}.log_table",
+        f"{alias}.first_id",
+        f"{alias}.last_id",
+        f"{alias}.row_count",
+        f"{alias}.batch_hash",
+        f"{alias}.prev_hash",
+    )
+
+
+# Refusals ----------------------------------------------------------------------------------
+#
+# TRUNCATE of an audit table or any of its partitions is refused, with no
+# setting that lets it through. Disabling or dropping a trigger of an audit
+# or audited table, and detaching a partition of one, is refused by an event
+# trigger unless the transaction registered itself with
+# audit.begin_maintenance(reason) first: an audited act (each registration
+# is an entry of system_audit_logs), never a setting.
+
+REPLACE_REFUSE_TRUNCATE = """
+CREATE OR REPLACE FUNCTION audit.refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    RAISE EXCEPTION '%.% is append-only: TRUNCATE refused', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation',
+              HINT = 'The audit trail is never truncated; expired months are detached by manage.py partitions.';
+END
+$$
+"""
+RESTORE_REFUSE_TRUNCATE = CREATE_REFUSE_TRUNCATE.replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+)
+
+#: Statement triggers are not inherited by partitions: each partition of an
+#: audit log gets its own TRUNCATE guard (``manage.py partitions`` copies
+#: the parent's statement triggers onto the partitions it makes).
+GUARD_EXISTING_PARTITIONS = """
+DO $$
+DECLARE
+    part regclass;
+BEGIN
+    FOR part IN
+        SELECT i.inhrelid::regclass FROM pg_inherits i
+        JOIN pg_class p ON p.oid = i.inhparent
+        JOIN pg_class c ON c.oid = i.inhrelid
+        JOIN pg_namespace n ON n.oid = p.relnamespace
+        WHERE n.nspname = 'audit' AND c.relkind IN ('r', 'p')
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_truncate()',
+                       left((SELECT relname FROM pg_class WHERE oid = part) || '_no_truncate', 63),
+                       part);
+    END LOOP;
+END
+$$
+"""
+UNGUARD_EXISTING_PARTITIONS = """
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN
+        SELECT tg.tgname, tg.tgrelid::regclass AS rel FROM pg_trigger tg
+        JOIN pg_inherits i ON i.inhrelid = tg.tgrelid
+        JOIN pg_class p ON p.oid = i.inhparent
+        JOIN pg_namespace n ON n.oid = p.relnamespace
+        WHERE n.nspname = 'audit' AND tg.tgname LIKE '%\\_no\\_truncate'
+    LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+    END LOOP;
+END
+$$
+"""
+
+#: Every registration of a maintenance transaction; itself audited (its
+#: capture writes to system_audit_logs) and append-only.
+CREATE_MAINTENANCE = f"""
+CREATE TABLE audit.maintenance_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    transaction_id bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
+    db_role text NOT NULL DEFAULT session_user,
+    reason text NOT NULL CHECK (length(trim(reason)) >= 8),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX maintenance_log_transaction_idx ON audit.maintenance_log (transaction_id);
+COMMENT ON TABLE audit.maintenance_log IS
+    'Transactions allowed to disable, drop or detach audit triggers and partitions, and why.';
+REVOKE ALL ON audit.maintenance_log FROM PUBLIC;
+CREATE TRIGGER maintenance_log_append_only BEFORE UPDATE OR DELETE ON audit.maintenance_log
+    FOR EACH ROW EXECUTE FUNCTION public.gatimitra_refuse_change();
+CREATE TRIGGER maintenance_log_no_truncate BEFORE TRUNCATE ON audit.maintenance_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_truncate();
+{capture_statements("audit.maintenance_log", "system_audit_logs", None, [], "id")[0]};
+
+CREATE FUNCTION audit.begin_maintenance(reason text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$
+    INSERT INTO audit.maintenance_log (reason) VALUES (reason);
+$$;
+REVOKE ALL ON FUNCTION audit.begin_maintenance(text) FROM PUBLIC;
+COMMENT ON FUNCTION audit.begin_maintenance(text) IS
+    'Allow this transaction to disable/drop audit triggers and detach audit partitions; logged.';
+
+CREATE FUNCTION audit.in_maintenance() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT EXISTS (SELECT 1 FROM audit.maintenance_log
+                   WHERE transaction_id = pg_current_xact_id_if_assigned()::text::bigint);
+$$;
+"""
+DROP_MAINTENANCE = """
+DROP FUNCTION audit.in_maintenance();
+DROP FUNCTION audit.begin_maintenance(text);
+DROP TABLE audit.maintenance_log;
+"""
+
+#: The tables whose triggers are guarded: the audit schema's and those a
+#: capture trigger is attached to.
+_GUARDED_TABLE = """
+    (SELECT n.nspname = 'audit' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = coalesce(pg_partition_root({rel}), {rel}))
+    OR EXISTS (SELECT 1 FROM pg_trigger t
+               WHERE t.tgrelid = coalesce(pg_partition_root({rel}), {rel})
+                 AND t.tgfoid IN ('audit.capture_statement()'::regprocedure,
+                                  'audit.capture()'::regprocedure))
+"""
+
+CREATE_GUARD_DDL = f"""
+CREATE FUNCTION audit.refuse_unaudited_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    command record;
+    off record;
+BEGIN
+    IF audit.in_maintenance() THEN
+        RETURN;
+    END IF;
+    FOR command IN SELECT * FROM pg_event_trigger_ddl_commands()
+                   WHERE object_type IN ('table', 'table column') AND command_tag = 'ALTER TABLE'
+    LOOP
+        CONTINUE WHEN NOT ({_GUARDED_TABLE.format(rel="command.objid")});
+        -- Any trigger of the table no longer firing in normal operation.
+        SELECT t.tgname INTO off FROM pg_trigger t
+            WHERE t.tgrelid = command.objid AND NOT t.tgisinternal AND t.tgenabled NOT IN ('O', 'A')
+            LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'trigger % of % may not be disabled outside audited maintenance',
+                off.tgname, command.object_identity
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'SELECT audit.begin_maintenance(''why'') in the same transaction first.';
+        END IF;
+        IF current_query() ~* '\\mDETACH\\s+PARTITION\\M' THEN
+            RAISE EXCEPTION 'partitions of % may not be detached outside audited maintenance',
+                command.object_identity
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'manage.py partitions does it; or SELECT audit.begin_maintenance(''why'') first.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION audit.refuse_unaudited_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    dropped record;
+BEGIN
+    IF audit.in_maintenance() THEN
+        RETURN;
+    END IF;
+    FOR dropped IN
+        SELECT d.object_identity, d.address_names, d.address_args
+        FROM pg_event_trigger_dropped_objects() d
+        WHERE d.object_type = 'trigger' AND d.original
+    LOOP
+        -- address_names: {{schema, table, trigger}}; the table still exists
+        -- at sql_drop when only the trigger goes.
+        CONTINUE WHEN to_regclass(format('%I.%I', dropped.address_names[1], dropped.address_names[2])) IS NULL;
+        CONTINUE WHEN NOT ({
+    _GUARDED_TABLE.format(
+        rel="to_regclass(format('%I.%I', dropped.address_names[1], dropped.address_names[2]))"
+    )
+});
+        RAISE EXCEPTION 'trigger % may not be dropped outside audited maintenance', dropped.object_identity
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'SELECT audit.begin_maintenance(''why'') in the same transaction first.';
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION audit.install_event_triggers() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    CREATE EVENT TRIGGER audit_refuse_unaudited_ddl ON ddl_command_end
+        WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION audit.refuse_unaudited_ddl();
+    CREATE EVENT TRIGGER audit_refuse_unaudited_drop ON sql_drop
+        WHEN TAG IN ('DROP TRIGGER') EXECUTE FUNCTION audit.refuse_unaudited_drop();
+END
+$$;
+REVOKE ALL ON FUNCTION audit.install_event_triggers() FROM PUBLIC;
+"""
+DROP_GUARD_DDL = """
+DROP EVENT TRIGGER IF EXISTS audit_refuse_unaudited_ddl;
+DROP EVENT TRIGGER IF EXISTS audit_refuse_unaudited_drop;
+DROP FUNCTION audit.install_event_triggers();
+DROP FUNCTION audit.refuse_unaudited_drop();
+DROP FUNCTION audit.refuse_unaudited_ddl();
+"""
+
+EVENT_TRIGGERS = ("audit_refuse_unaudited_ddl", "audit_refuse_unaudited_drop")
+
+#: Event triggers need a superuser. A migrator that is not one leaves them
+#: to the DBA, loudly; verify_audit reports them missing until then.
+INSTALL_EVENT_TRIGGERS = """
+DO $$
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        PERFORM audit.install_event_triggers();
+    ELSE
+        RAISE WARNING 'audit: the event triggers refusing DISABLE/DROP TRIGGER and DETACH PARTITION were NOT installed: % is not a superuser',
+            current_user
+            USING HINT = 'A superuser must run: SELECT audit.install_event_triggers(); (manage.py verify_audit reports them missing until then)';
+    END IF;
+END
+$$
+"""
+
+
+def begin_maintenance(reason):
+    """Register the current transaction as audited maintenance (a no-op
+    where audit 0008 has not run yet, e.g. while migrating up to it)."""
+    return (
+        "DO $$ BEGIN IF to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL THEN "
+        f"PERFORM audit.begin_maintenance({_literal(reason)}); END IF; END $$"
+    )

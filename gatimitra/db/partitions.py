@@ -337,12 +337,18 @@ def _create(cursor, action):
     parent, key = quote_table(table.db_table), f'"{table.column}"'
     bounds = f"FROM ({_literal(action.start)}) TO ({_literal(action.end)})"
     target = table.qualified(action.name)
-    if not action.rows_in_default:
+    _, default = attached_partitions(cursor, table)
+    # Counted again now: an earlier action of the run may have written since
+    # the plan (audited maintenance is itself an entry of system_audit_logs).
+    if not _rows_in_default(cursor, table, default, action.start, action.end):
         cursor.execute(f"CREATE TABLE {target} PARTITION OF {parent} FOR VALUES {bounds}")
+        _copy_statement_triggers(cursor, table, target)
         return
+    _begin_audited_maintenance(
+        cursor, table, f"partitions: move rows of {table.label} out of DEFAULT"
+    )
     # Rows written before the partition existed sit in DEFAULT, where a new
     # partition may not overlap them: build it standalone, move them, attach.
-    _, default = attached_partitions(cursor, table)
     default = table.qualified(default)
     check = f'"{action.name[:50]}_bounds"'
     cursor.execute(
@@ -366,11 +372,58 @@ def _create(cursor, action):
     cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
     cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {target} FOR VALUES {bounds}")
     cursor.execute(f"ALTER TABLE {target} DROP CONSTRAINT {check}")
+    _copy_statement_triggers(cursor, table, target)
+
+
+def _copy_statement_triggers(cursor, table, target):
+    """Partitions inherit row triggers but not statement triggers: a new
+    partition gets its own copy of the parent's (the audit logs' TRUNCATE
+    guards, statement-level audit capture), so writing or truncating the
+    partition directly is guarded like the table."""
+    cursor.execute(
+        """
+        SELECT pg_get_triggerdef(t.oid), t.tgname FROM pg_trigger t
+        WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal AND t.tgtype & 1 = 0
+        ORDER BY t.tgname
+        """,
+        [quote_table(table.db_table)],
+    )
+    for definition, name in cursor.fetchall():
+        head, _, rest = definition.partition(" ON ")
+        _, _, tail = rest.partition(" ")
+        # access_audit_logs_no_truncate -> access_audit_logs_p2026_12_no_truncate
+        purpose = name.removeprefix(f"{split_table(table.db_table)[1]}_")
+        new_name = f"{target.split('.')[-1].strip(chr(34))}_{purpose}"[:63]
+        head = head.replace(f"TRIGGER {name} ", f'TRIGGER "{new_name}" ', 1)
+        head = head.replace(f'TRIGGER "{name}" ', f'TRIGGER "{new_name}" ', 1)
+        cursor.execute(f"{head} ON {target} {tail}")
+
+
+def _begin_audited_maintenance(cursor, table, reason):
+    """Disabling triggers of, or detaching partitions from, an audit or
+    audited table is refused outside audited maintenance (audit 0008):
+    register this transaction, with the reason, when the table is one."""
+    cursor.execute(
+        """
+        SELECT to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL AND (
+            %s = 'audit' OR EXISTS (
+                SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE t.tgrelid = %s::regclass AND n.nspname = 'audit'
+                  AND p.proname IN ('capture', 'capture_statement')))
+        """,
+        [table.schema, quote_table(table.db_table)],
+    )
+    if cursor.fetchone()[0]:
+        cursor.execute("SELECT audit.begin_maintenance(%s)", [reason])
 
 
 def _detach(cursor, action, now):
     table = action.table
     target = table.qualified(action.name)
+    _begin_audited_maintenance(
+        cursor, table, f"partitions: detach {action.name} after the retention ({table.retention})"
+    )
     cursor.execute(f"ALTER TABLE {quote_table(table.db_table)} DETACH PARTITION {target}")
     _keep_append_only(cursor, table, action.name)
     note = (
