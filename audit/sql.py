@@ -483,7 +483,8 @@ RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $function$
 DECLARE
     horizon_id bigint;
-    horizon_xid xid8;
+    snap pg_snapshot;
+    waiting xid8[];
     own xid8 := pg_current_xact_id_if_assigned();
     deadline timestamptz := clock_timestamp() + wait;
     previous record;
@@ -498,13 +499,20 @@ BEGIN
     -- now. An entry's transaction has its id before it takes an entry id
     -- (the capture runs after its write), so once those transactions end no
     -- entry at or below horizon_id can still appear.
+    -- Transactions known to run in another database are not waited for.
     horizon_id := pg_sequence_last_value(pg_get_serial_sequence(format('audit.%I', log), 'id')::regclass);
-    horizon_xid := pg_snapshot_xmax(pg_current_snapshot());
     IF horizon_id IS NULL THEN
         RETURN 0;
     END IF;
-    WHILE EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) x
-                  WHERE x < horizon_xid AND x IS DISTINCT FROM own) LOOP
+    PERFORM pg_stat_clear_snapshot();
+    snap := pg_current_snapshot();
+    waiting := ARRAY(
+        SELECT x FROM pg_snapshot_xip(snap) x
+        WHERE x IS DISTINCT FROM own AND NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity a
+            WHERE a.backend_xid = xid(x)
+              AND a.datid <> (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())));
+    WHILE EXISTS (SELECT 1 FROM unnest(waiting) w WHERE pg_xact_status(w) = 'in progress') LOOP
         IF clock_timestamp() > deadline THEN
             RAISE NOTICE 'audit.seal(%): transactions older than the horizon still run; sealed nothing', log;
             RETURN 0;
