@@ -97,10 +97,12 @@ def acting_as(
     request_id=None,
     client_ip=None,
     using=DEFAULT_DB_ALIAS,
+    connection=None,
 ):
     """Attribute the database writes made inside the block to ``user`` (or
-    to the given actor), e.g. ``with acting_as(staff_user): rider.save()``."""
-    connection = connections[using]
+    to the given actor), e.g. ``with acting_as(staff_user): rider.save()``.
+    ``connection``: a database wrapper of its own instead of ``using``'s."""
+    connection = connection or connections[using]
     values = {
         "gatimitra.actor_type": str(actor_type) if (user or actor_id or label) else "",
         "gatimitra.actor_id": str(
