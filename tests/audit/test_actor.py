@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 
 import psycopg
@@ -122,17 +123,17 @@ def test_eight_clients_through_one_pooled_connection_are_never_mixed_up(pgbounce
             update = "UPDATE access_mgmt.system_users SET employee_id = %s WHERE id = %s"
             start.wait()
             for write in range(WRITES):
-                with acting_as(me, request_id=f"client-{number}-{write}", connection=wrapper):
-                    with wrapper.cursor() as cursor:
-                        cursor.execute(update, [f"C{number}W{write}", target.pk])
+                with (
+                    acting_as(me, request_id=f"client-{number}-{write}", connection=wrapper),
+                    wrapper.cursor() as cursor,
+                ):
+                    cursor.execute(update, [f"C{number}W{write}", target.pk])
                 # Right after, on the same pooled server connection: no actor.
                 with wrapper.cursor() as cursor:
                     cursor.execute(update, [f"C{number}N{write}", target.pk])
                     cursor.execute("SELECT pg_backend_pid()")
                     servers.add(cursor.fetchone()[0])
-        except Exception as error:  # reported below, with the client
-            import traceback
-
+        except Exception:  # reported below, with the client
             errors.append((number, traceback.format_exc()))
         finally:
             wrapper.close()
