@@ -222,10 +222,12 @@ INSERT INTO audit.trusted_actor_roles
 DROP_TRUSTED_ACTOR_ROLES = "DROP TABLE audit.trusted_actor_roles"
 
 #: The masked and hashed form of a personal value, the pepper passed in so
-#: that a statement reads it once (same output as ``audit.redact``).
+#: that a statement reads it once (same output as ``audit.redact``). STABLE,
+#: not IMMUTABLE (convert_to is stable), and no SET clause: the planner then
+#: inlines it into the capture's statement instead of calling it per value.
 CREATE_REDACT_WITH = """
 CREATE FUNCTION audit.redact(value jsonb, pepper text) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN value IS NULL OR value = 'null'::jsonb THEN value ELSE jsonb_build_object(
         'masked', repeat('*', greatest(length(value #>> '{}') - 4, 0)) || right(value #>> '{}', 4),
         'sha256', encode(sha256(convert_to(coalesce(pepper, '') || (value #>> '{}'), 'UTF8')), 'hex'))
@@ -263,7 +265,7 @@ CREATE FUNCTION audit.row_hash(
     actor_verified boolean, db_role text, application_name text, request_id text,
     client_ip inet, transaction_id bigint
 ) RETURNS bytea
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     -- epoch, not text: a timestamp's text depends on the session's TimeZone.
     SELECT sha256(convert_to(jsonb_build_array(
         extract(epoch FROM created_at), table_schema, table_name, row_pk, subject_id, action,
@@ -285,9 +287,77 @@ def row_hash_sql(prefix=""):
 TRANSITION_NEW = "audit_new_rows"
 TRANSITION_OLD = "audit_old_rows"
 
-#: One statement's entries, set-based. The statement's rows are paired by
-#: key for UPDATE; the diff, redaction, STATUS_CHANGE and skipping of
-#: no-op updates are the per-row capture's, column for column.
+_SOURCES = {
+    "INSERT": f"SELECT NULL::jsonb AS o, to_jsonb(n) AS n FROM {TRANSITION_NEW} n",
+    "DELETE": f"SELECT to_jsonb(o) AS o, NULL::jsonb AS n FROM {TRANSITION_OLD} o",
+    # Old and new rows paired by key (a changed key gives two entries).
+    "UPDATE": f"SELECT o.j AS o, n.j AS n FROM (SELECT to_jsonb(o) AS j FROM {TRANSITION_OLD} o) o "
+    f"FULL JOIN (SELECT to_jsonb(n) AS j FROM {TRANSITION_NEW} n) n "
+    "ON (o.j -> key_column) = (n.j -> key_column)",
+}
+
+
+def _capture_insert(log_table, operation):
+    """The INSERT ... SELECT writing one statement's entries into one log:
+    static SQL, so PL/pgSQL plans it once per trigger and session."""
+    update = operation == "UPDATE"
+    action = (
+        "CASE WHEN d.status THEN 'STATUS_CHANGE' ELSE 'UPDATE' END"
+        if update
+        else (f"'{operation}'")
+    )
+    changed = " AND (s.o -> k) IS DISTINCT FROM (s.n -> k)" if update else ""
+    some = "\n                WHERE d.changes <> '{}'" if update else ""
+    return f"""
+            INSERT INTO audit.{log_table} (created_at, updated_at, table_schema, table_name,
+                row_pk, subject_id, action, changes, actor_type, actor_id, actor_label,
+                actor_verified, db_role, application_name, request_id, client_ip,
+                transaction_id, row_hash)
+            SELECT e.*, {row_hash_sql("e.")}
+            FROM (
+                SELECT now() AS created_at, now() AS updated_at,
+                    TG_TABLE_SCHEMA::text AS table_schema, TG_TABLE_NAME::text AS table_name,
+                    r.j ->> key_column AS row_pk, (r.j ->> subject_column)::bigint AS subject_id,
+                    {action}::text AS action,
+                    d.changes, actor_type AS actor_type, actor_id AS actor_id,
+                    actor_label AS actor_label, verified AS actor_verified,
+                    session_user::text AS db_role, application AS application_name,
+                    request_id AS request_id, client_ip AS client_ip,
+                    transaction_id AS transaction_id
+                FROM ({_SOURCES[operation]}) s
+                CROSS JOIN LATERAL (SELECT coalesce(s.n, s.o) AS j) r
+                CROSS JOIN LATERAL (
+                    SELECT coalesce(jsonb_object_agg(k, CASE WHEN k = ANY(personal)
+                            THEN jsonb_build_array(audit.redact(s.o -> k, pepper),
+                                                   audit.redact(s.n -> k, pepper))
+                            ELSE jsonb_build_array(s.o -> k, s.n -> k) END), '{{}}') AS changes,
+                        coalesce(bool_or(k LIKE '%status' OR k LIKE '%stage'), false) AS status
+                    FROM jsonb_object_keys(r.j) k
+                    -- updated_at moves on every save; alone it is not a change.
+                    WHERE k <> 'updated_at'{changed}
+                ) d{some}
+            ) e;"""
+
+
+def _capture_branches():
+    lines = []
+    for number, operation in enumerate(("INSERT", "UPDATE", "DELETE")):
+        lines.append(f"    {'IF' if number == 0 else 'ELSIF'} TG_OP = '{operation}' THEN")
+        for inner, log_table in enumerate(CHANGE_LOGS):
+            lines.append(
+                f"        {'IF' if inner == 0 else 'ELSIF'} log_table = '{log_table}' THEN"
+            )
+            lines.append(_capture_insert(log_table, operation))
+        lines.append("        ELSE RAISE EXCEPTION 'audit: % is not a change log', log_table;")
+        lines.append("        END IF;")
+    lines.append("    END IF;")
+    return "\n".join(lines)
+
+
+#: One statement's entries, set-based. The diff, redaction, STATUS_CHANGE
+#: and skipping of no-op updates are the per-row capture's, column for
+#: column; the statements are static (one per log and event, generated
+#: here) so that their plans are cached, not made again for every write.
 CREATE_CAPTURE_STATEMENT = f"""
 CREATE FUNCTION audit.capture_statement() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $function$
@@ -300,8 +370,11 @@ DECLARE
     actor_type text := nullif(current_setting('gatimitra.actor_type', true), '');
     actor_id bigint := nullif(current_setting('gatimitra.actor_id', true), '')::bigint;
     actor_label text := coalesce(current_setting('gatimitra.actor_label', true), '');
+    application text := coalesce(current_setting('application_name', true), '');
+    request_id text := coalesce(current_setting('gatimitra.request_id', true), '');
+    client_ip inet := nullif(current_setting('gatimitra.client_ip', true), '')::inet;
+    transaction_id bigint := pg_current_xact_id()::text::bigint;
     verified boolean;
-    source text;
 BEGIN
     IF personal <> '{{}}' THEN
         SELECT p.value INTO pepper FROM {PEPPER_TABLE} p;
@@ -309,50 +382,7 @@ BEGIN
     -- The actor is believed only from the application's own login roles.
     verified := (actor_type IS NULL AND actor_id IS NULL AND actor_label = '')
         OR EXISTS (SELECT 1 FROM audit.trusted_actor_roles t WHERE t.role_name = session_user);
-    source := CASE TG_OP
-        WHEN 'INSERT' THEN
-            'SELECT NULL::jsonb AS o, to_jsonb(n) AS n FROM {TRANSITION_NEW} n'
-        WHEN 'DELETE' THEN
-            'SELECT to_jsonb(o) AS o, NULL::jsonb AS n FROM {TRANSITION_OLD} o'
-        ELSE format('SELECT to_jsonb(o) AS o, to_jsonb(n) AS n FROM {TRANSITION_OLD} o '
-                    'FULL JOIN {TRANSITION_NEW} n ON o.%1$I = n.%1$I', key_column)
-    END;
-    EXECUTE format($sql$
-        INSERT INTO audit.%1$I (created_at, updated_at, table_schema, table_name, row_pk,
-            subject_id, action, changes, actor_type, actor_id, actor_label, actor_verified,
-            db_role, application_name, request_id, client_ip, transaction_id, row_hash)
-        SELECT e.*, audit.row_hash(e.created_at, e.table_schema, e.table_name, e.row_pk,
-            e.subject_id, e.action, e.changes, e.actor_type, e.actor_id, e.actor_label,
-            e.actor_verified, e.db_role, e.application_name, e.request_id, e.client_ip,
-            e.transaction_id)
-        FROM (
-            SELECT now() AS created_at, now() AS updated_at, $1 AS table_schema,
-                $2 AS table_name, r.j ->> %2$L::text AS row_pk,
-                (r.j ->> %3$L::text)::bigint AS subject_id,
-                CASE WHEN $4 = 'UPDATE' AND d.status THEN 'STATUS_CHANGE' ELSE $4 END AS action,
-                d.changes, $5 AS actor_type, $6 AS actor_id, $7 AS actor_label,
-                $8 AS actor_verified, session_user::text AS db_role,
-                coalesce(current_setting('application_name', true), '') AS application_name,
-                coalesce(current_setting('gatimitra.request_id', true), '') AS request_id,
-                nullif(current_setting('gatimitra.client_ip', true), '')::inet AS client_ip,
-                pg_current_xact_id()::text::bigint AS transaction_id
-            FROM (%4$s) s
-            CROSS JOIN LATERAL (SELECT coalesce(s.n, s.o) AS j) r
-            CROSS JOIN LATERAL (
-                SELECT coalesce(jsonb_object_agg(k, CASE WHEN k = ANY($3)
-                        THEN jsonb_build_array(audit.redact(s.o -> k, $9), audit.redact(s.n -> k, $9))
-                        ELSE jsonb_build_array(s.o -> k, s.n -> k) END), '{{}}') AS changes,
-                    coalesce(bool_or(k LIKE '%%status' OR k LIKE '%%stage'), false) AS status
-                FROM jsonb_object_keys(r.j) k
-                -- updated_at moves on every save; alone it is not a change.
-                WHERE k <> 'updated_at'
-                    AND ($4 <> 'UPDATE' OR (s.o -> k) IS DISTINCT FROM (s.n -> k))
-            ) d
-            WHERE $4 <> 'UPDATE' OR d.changes <> '{{}}'
-        ) e
-        $sql$, log_table, key_column, subject_column, source)
-    USING TG_TABLE_SCHEMA, TG_TABLE_NAME, personal, TG_OP, actor_type, actor_id, actor_label,
-        verified, pepper;
+{_capture_branches()}
     RETURN NULL;
 END
 $function$;
