@@ -305,11 +305,24 @@ def backup_database(connection, output):
     output.parent.mkdir(parents=True, exist_ok=True)
     major = server_major(connection)
     env = libpq_env(connection.settings_dict)
-    _run([tool("pg_dump", major), "--format=custom", f"--file={output}"], env)
+    from audit.sql import SECRETS_SCHEMA
+
+    # The audit pepper never goes into a backup: with it, hashed personal
+    # data in the audit diffs can be recovered. It is kept by the operator.
+    _run(
+        [
+            tool("pg_dump", major),
+            "--format=custom",
+            f"--exclude-schema={SECRETS_SCHEMA}",
+            f"--file={output}",
+        ],
+        env,
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%' "
-            "AND nspname <> 'information_schema' ORDER BY 1"
+            "AND nspname NOT IN ('information_schema', %s) ORDER BY 1",
+            [SECRETS_SCHEMA],
         )
         schemas = [row[0] for row in cursor.fetchall()]
         manifest = {"schemas": {s: table_facts(cursor, s) for s in schemas}, "server_major": major}

@@ -92,7 +92,7 @@ def test_restoring_without_the_schemas_it_references_names_them(
     assert refused.returncode != 0
     message = refused.stderr
     assert "it needs schema access_mgmt" in message
-    assert "function audit.capture()" in message
+    assert "function audit.capture_statement()" in message
     with connect(empty) as conn:
         assert conn.execute("SELECT to_regnamespace('riders')").fetchone()[0] is None
 
