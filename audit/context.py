@@ -15,9 +15,9 @@ unverified (``actor_verified = false``).
 """
 
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from gatimitra.enums import ActorType
 
@@ -59,25 +59,30 @@ class ActorInjector:
     def __call__(self, execute, sql, params, many, context):
         if not self._injectable(context["cursor"], sql):
             return execute(sql, params, many, context)
+        if many:
+            # executemany prepares its statement: one command only. The
+            # settings go first, in the same transaction.
+            connection = context["connection"]
+            block = (
+                transaction.atomic(using=connection.alias)
+                if connection.get_autocommit()
+                else nullcontext()
+            )
+            with block:
+                context["cursor"].cursor.execute(self.prefix.rstrip("; "), self.params)
+                return execute(sql, params, many, context)
         is_bytes = isinstance(sql, bytes)
         text = sql.decode() if is_bytes else sql
         if isinstance(params, dict):
             names = [f"gatimitra__actor_{n}" for n in range(len(self.params))]
             prefix = self.prefix % tuple(f"%({name})s" for name in names)
-            context_params = dict(zip(names, self.params, strict=True))
-            if many:
-                params = [{**one, **context_params} for one in params]
-            else:
-                params = {**params, **context_params}
+            params = {**params, **dict(zip(names, self.params, strict=True))}
         else:
             # A statement without parameters has its percent signs unescaped.
             prefix = self.prefix
-            if many:
-                params = [(*self.params, *(one or ())) for one in params]
-            else:
-                if params is None:
-                    text = text.replace("%", "%%")
-                params = (*self.params, *(params or ()))
+            if params is None:
+                text = text.replace("%", "%%")
+            params = (*self.params, *(params or ()))
         text = prefix + text
         result = execute(text.encode() if is_bytes else text, params, many, context)
         # The caller's results are those of its own statement, the last one.
