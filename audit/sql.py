@@ -468,8 +468,10 @@ CREATE TABLE audit.chain_seals (
     batch_hash bytea,
     prev_hash bytea,
     seal_hash bytea NOT NULL,
-    sealed_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT chain_seals_ids_ordered CHECK (first_id <= last_id + 1)
+    -- NULL on the genesis seal: a migration's rows must not depend on when it ran.
+    sealed_at timestamptz DEFAULT now(),
+    CONSTRAINT chain_seals_ids_ordered CHECK (first_id <= last_id + 1),
+    CONSTRAINT chain_seals_sealed_at_set CHECK (sealed_at IS NOT NULL OR batch_hash IS NULL)
 );
 CREATE UNIQUE INDEX chain_seals_log_last_uniq ON audit.chain_seals (log_table, last_id);
 COMMENT ON TABLE audit.chain_seals IS
@@ -501,8 +503,8 @@ def batch_hash_sql(alias=""):
 #: Existing entries keep no hash: each chain starts after the last entry
 #: present when the chain was installed (a genesis seal, batch_hash NULL).
 START_CHAINS = f"""
-INSERT INTO audit.chain_seals (log_table, first_id, last_id, row_count, seal_hash)
-SELECT log, 1, last, 0, {_seal_hash("log", "1", "last", "0", "NULL", "NULL")}
+INSERT INTO audit.chain_seals (log_table, first_id, last_id, row_count, sealed_at, seal_hash)
+SELECT log, 1, last, 0, NULL, {_seal_hash("log", "1", "last", "0", "NULL", "NULL")}
 FROM (VALUES {", ".join(f"('{log}', (SELECT coalesce(max(id), 0) FROM audit.{log}))" for log in CHANGE_LOGS)})
     AS logs (log, last);
 """
