@@ -1,15 +1,23 @@
 """Who is acting: passed from Django to the audit triggers.
 
-The triggers read session settings (``gatimitra.actor_*``); the middleware
-sets them for each request of a signed-in user and clears them afterwards,
-and :func:`acting_as` does the same for scripts and management commands.
+The triggers read ``gatimitra.actor_*`` settings. They are set per
+transaction, never per session: while :func:`acting_as` is active, every
+statement the connection sends starts with ``SELECT set_config(..., true)``
+(a connection execute wrapper, django-pghistory's approach), so the actor
+is in force exactly for the transaction of the statement and never outlives
+it. Behind a transaction-pooling PgBouncer the next transaction on the same
+server connection, which may be another request's, starts without it.
 Writes made outside any context are attributed to the database role.
+
+The capture believes these settings only from the trusted login roles
+(``audit.trusted_actor_roles``); any other role's entries say the actor is
+unverified (``actor_verified = false``).
 """
 
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from gatimitra.enums import ActorType
 
@@ -22,12 +30,66 @@ SETTINGS = (
 )
 
 
-def _set(connection, values):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join("set_config(%s, %s, false)" for _ in values),
-            [item for pair in values.items() for item in pair],
+def _transaction_failed(cursor):
+    import psycopg.pq
+
+    return cursor.connection.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+
+
+class ActorInjector:
+    """Execute wrapper prefixing each statement with the actor's settings,
+    local to the statement's transaction."""
+
+    def __init__(self, values):
+        self.values = dict(values)
+        self.prefix = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in self.values) + "; "
+        self.params = tuple(item for pair in self.values.items() for item in pair)
+
+    def _injectable(self, cursor, sql):
+        text = sql.decode() if isinstance(sql, bytes) else str(sql)
+        # Named (server-side) cursors are reads whose SQL psycopg wraps;
+        # CONCURRENTLY cannot run in a transaction block; a failed
+        # transaction refuses everything anyway.
+        return not (
+            getattr(cursor, "name", None)
+            or ("concurrently" in text.lower() and text.lstrip().lower().startswith("create"))
+            or _transaction_failed(cursor)
         )
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self._injectable(context["cursor"], sql):
+            return execute(sql, params, many, context)
+        if many:
+            # executemany prepares its statement: one command only. The
+            # settings go first, in the same transaction.
+            connection = context["connection"]
+            block = (
+                transaction.atomic(using=connection.alias)
+                if connection.get_autocommit()
+                else nullcontext()
+            )
+            with block:
+                context["cursor"].cursor.execute(self.prefix.rstrip("; "), self.params)
+                return execute(sql, params, many, context)
+        is_bytes = isinstance(sql, bytes)
+        text = sql.decode() if is_bytes else sql
+        if isinstance(params, dict):
+            names = [f"gatimitra__actor_{n}" for n in range(len(self.params))]
+            prefix = self.prefix % tuple(f"%({name})s" for name in names)
+            params = {**params, **dict(zip(names, self.params, strict=True))}
+        else:
+            # A statement without parameters has its percent signs unescaped.
+            prefix = self.prefix
+            if params is None:
+                text = text.replace("%", "%%")
+            params = (*self.params, *(params or ()))
+        text = prefix + text
+        result = execute(text.encode() if is_bytes else text, params, many, context)
+        # The caller's results are those of its own statement, the last one.
+        cursor = context["cursor"]
+        while cursor.nextset():
+            pass
+        return result
 
 
 @contextmanager
@@ -40,12 +102,14 @@ def acting_as(
     request_id=None,
     client_ip=None,
     using=DEFAULT_DB_ALIAS,
+    connection=None,
 ):
     """Attribute the database writes made inside the block to ``user`` (or
-    to the given actor), e.g. ``with acting_as(staff_user): rider.save()``."""
-    connection = connections[using]
+    to the given actor), e.g. ``with acting_as(staff_user): rider.save()``.
+    ``connection``: a database wrapper of its own instead of ``using``'s."""
+    connection = connection or connections[using]
     values = {
-        "gatimitra.actor_type": str(actor_type) if (user or actor_id) else "",
+        "gatimitra.actor_type": str(actor_type) if (user or actor_id or label) else "",
         "gatimitra.actor_id": str(
             actor_id if actor_id is not None else getattr(user, "pk", "") or ""
         ),
@@ -53,12 +117,8 @@ def acting_as(
         "gatimitra.request_id": request_id or uuid.uuid4().hex,
         "gatimitra.client_ip": client_ip or "",
     }
-    _set(connection, values)
-    try:
+    with connection.execute_wrapper(ActorInjector(values)):
         yield
-    finally:
-        if connection.connection is not None and not connection.connection.closed:
-            _set(connection, dict.fromkeys(SETTINGS, ""))
 
 
 class AuditContextMiddleware:
@@ -75,3 +135,14 @@ class AuditContextMiddleware:
         request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         with acting_as(user, request_id=request_id[:64], client_ip=request.META.get("REMOTE_ADDR")):
             return self.get_response(request)
+
+
+def set_actor_for_transaction(connection):
+    """Set the active actor for the current transaction through a raw psycopg
+    cursor's work (COPY bypasses execute wrappers); a no-op outside :func:`acting_as`."""
+    injectors = [w for w in connection.execute_wrappers if isinstance(w, ActorInjector)]
+    if injectors:
+        if connection.get_autocommit():
+            raise RuntimeError("set_actor_for_transaction() needs a transaction (atomic)")
+        with connection.cursor() as cursor:
+            cursor.cursor.execute(injectors[-1].prefix.rstrip("; "), injectors[-1].params)

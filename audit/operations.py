@@ -18,11 +18,16 @@ class TrackChanges(Operation):
     reduces_to_sql = True
     reversible = True
 
-    def __init__(self, model, log_table, subject_field=None, personal_fields=()):
+    def __init__(
+        self, model, log_table, subject_field=None, personal_fields=(), per_statement=False
+    ):
         self.model = model
         self.log_table = log_table
         self.subject_field = subject_field
         self.personal_fields = tuple(personal_fields)
+        # Migrations before audit 0006 installed the per-row trigger; every
+        # later one the statement-level triggers (audit/sql.py).
+        self.per_statement = per_statement
 
     def deconstruct(self):
         kwargs = {"model": self.model, "log_table": self.log_table}
@@ -30,6 +35,8 @@ class TrackChanges(Operation):
             kwargs["subject_field"] = self.subject_field
         if self.personal_fields:
             kwargs["personal_fields"] = list(self.personal_fields)
+        if self.per_statement:
+            kwargs["per_statement"] = True
         return self.__class__.__qualname__, [], kwargs
 
     @property
@@ -46,25 +53,40 @@ class TrackChanges(Operation):
     def _column(self, model, name):
         return model._meta.get_field(name).column if name else None
 
+    def _arguments(self, model):
+        return (
+            quote_table(model._meta.db_table),
+            self.log_table,
+            self._column(model, self.subject_field),
+            [self._column(model, name) for name in self.personal_fields],
+            model._meta.pk.column,
+        )
+
+    def _install(self, model, per_statement):
+        if per_statement:
+            return sql.capture_statements(*self._arguments(model))
+        return [sql.track_table(*self._arguments(model))]
+
+    def _remove(self, model, per_statement):
+        table = quote_table(model._meta.db_table)
+        if per_statement:
+            # Dropping audit triggers is an audited maintenance act (audit 0008).
+            return [
+                sql.begin_maintenance(f"migration: stop auditing {self.model}"),
+                *sql.stop_capture_statements(table),
+            ]
+        return [sql.untrack_table(table)]
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if not router.allow_migrate(schema_editor.connection.alias, app_label):
             return
-        model = self._model(to_state)
-        schema_editor.execute(
-            sql.track_table(
-                quote_table(model._meta.db_table),
-                self.log_table,
-                self._column(model, self.subject_field),
-                [self._column(model, name) for name in self.personal_fields],
-                model._meta.pk.column,
-            ),
-            params=None,
-        )
+        for statement in self._install(self._model(to_state), self.per_statement):
+            schema_editor.execute(statement, params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if router.allow_migrate(schema_editor.connection.alias, app_label):
-            model = self._model(from_state)
-            schema_editor.execute(sql.untrack_table(quote_table(model._meta.db_table)), params=None)
+            for statement in self._remove(self._model(from_state), self.per_statement):
+                schema_editor.execute(statement, params=None)
 
     def describe(self):
         return f"Audit changes of {self.model} into audit.{self.log_table}"
@@ -122,3 +144,65 @@ class UntrackChanges(TrackChanges):
     @property
     def migration_name_fragment(self):
         return f"untrack_{self.model.split('.')[1].lower()}"
+
+
+class CapturePerStatement(TrackChanges):
+    """Replace a tracked table's per-row audit trigger by the statement-level
+    ones, with the same arguments (reverse: back to the per-row trigger)."""
+
+    def __init__(self, model, log_table, subject_field=None, personal_fields=()):
+        super().__init__(model, log_table, subject_field, personal_fields, per_statement=True)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs.pop("per_statement")
+        return name, args, kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            model = self._model(to_state)
+            # Before the refusals of audit 0008 exist: no maintenance needed.
+            table = quote_table(model._meta.db_table)
+            for statement in [sql.untrack_table(table), *self._install(model, True)]:
+                schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            model = self._model(from_state)
+            table = quote_table(model._meta.db_table)
+            for statement in sql.stop_capture_statements(table) + self._install(model, False):
+                schema_editor.execute(statement, params=None)
+
+    def describe(self):
+        return f"Capture changes of {self.model} per statement"
+
+    @property
+    def migration_name_fragment(self):
+        return f"capture_{self.model.split('.')[1].lower()}_per_statement"
+
+
+class RefuseDirectInsert(Operation):
+    """Rows of a change log come from the capture trigger only."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, log_table):
+        self.log_table = log_table
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [], {"log_table": self.log_table}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            schema_editor.execute(sql.refuse_direct_insert(self.log_table), params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            schema_editor.execute(sql.allow_direct_insert(self.log_table), params=None)
+
+    def describe(self):
+        return f"Refuse direct INSERT into audit.{self.log_table}"

@@ -9,7 +9,7 @@ from gatimitra.enums import ActorType
 
 
 class ChangeLogEntry(AppendOnlyModel):
-    """A row change captured by the database trigger ``audit.capture()``.
+    """A row change captured by the database triggers (``audit.capture_statement()``).
 
     References are soft (ids and a masked snapshot of what changed), never
     foreign keys, so entries outlive what they describe (erasure, partition
@@ -35,11 +35,23 @@ class ChangeLogEntry(AppendOnlyModel):
     actor_type = EnumField(ActorType, null=True, blank=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=254, blank=True)
+    actor_verified = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="False when a role the audit does not trust named the actor "
+        "(audit.trusted_actor_roles); empty on entries from before the check.",
+    )
     db_role = models.CharField(max_length=63)
     application_name = models.CharField(max_length=64, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     transaction_id = models.BigIntegerField()
+    row_hash = models.BinaryField(
+        null=True,
+        editable=False,
+        help_text="sha256 of the entry's content (audit.row_hash), sealed into the log's "
+        "hash chain by audit.seal(); empty on entries from before the chain.",
+    )
 
     class Meta:
         abstract = True
@@ -50,7 +62,10 @@ class ChangeLogEntry(AppendOnlyModel):
 
     @property
     def actor(self):
-        return self.actor_label or f"database role {self.db_role}"
+        actor = self.actor_label or f"database role {self.db_role}"
+        if self.actor_verified is False:
+            return f"{actor} (unverified, set by database role {self.db_role})"
+        return actor
 
 
 def _indexes(prefix):

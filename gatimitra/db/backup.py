@@ -45,6 +45,9 @@ import psycopg
 from psycopg import sql
 
 FORMAT = "gatimitra-backup/2"
+#: Schemas no backup holds: the audit pepper (``audit.sql.SECRETS_SCHEMA``; a
+#: test keeps the two in step, the core does not import the audit app).
+UNBACKED_SCHEMAS = ("audit_secrets",)
 PROJECT = "gatimitra"
 DUMP_MEMBER = "schema.pgdump"
 KEYS_MEMBER = "referenced_keys.json"
@@ -856,6 +859,11 @@ def _finish(output, archive_path, manifest):
 
 def backup_schema(connection, schema, output, with_referenced_rows=False):
     backup_key()
+    if schema in UNBACKED_SCHEMAS:
+        raise BackupError(
+            f"schema {schema!r} holds the audit pepper, which no backup holds: the operator "
+            "keeps it apart (docs/operations.md, Backups)"
+        )
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     major = server_major(connection)
@@ -968,12 +976,17 @@ def backup_database(connection, output):
     try:
         with _Libpq(connection) as libpq, _snapshot(libpq) as (cursor, snapshot):
             dump_path = work / "database.pgdump"
-            process = _start_dump(pg_dump, libpq.env(), snapshot, dump_path, [])
+            # The audit pepper never goes into a backup: with it, hashed
+            # personal data in the audit diffs can be recovered. The operator
+            # keeps it apart (docs/operations.md).
+            excluded = [f"--exclude-schema={schema}" for schema in UNBACKED_SCHEMAS]
+            process = _start_dump(pg_dump, libpq.env(), snapshot, dump_path, excluded)
             try:
                 manifest = _manifest_base("database", major, cursor, pg_dump)
                 cursor.execute(
                     "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%' "
-                    "AND nspname <> 'information_schema' ORDER BY 1"
+                    "AND nspname <> 'information_schema' AND nspname <> ALL(%s) ORDER BY 1",
+                    [list(UNBACKED_SCHEMAS)],
                 )
                 schemas = [row[0] for row in cursor.fetchall()]
                 manifest["roles"] = _database_roles(cursor)

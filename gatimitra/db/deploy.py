@@ -82,6 +82,10 @@ def deploy_lock(connection, timeout=None, poll=0.5, say=print):
     deadline = time.monotonic() + timeout
     last_said = None
     with connection.cursor() as cursor:
+        # Named while it holds the lock (who is migrating?), and named back
+        # after: later writes of the process are not the migration's.
+        cursor.execute("SELECT current_setting('application_name')")
+        previous_name = cursor.fetchone()[0]
         cursor.execute("SET application_name = %s", [application_name()])
     while True:
         with connection.cursor() as cursor:
@@ -98,6 +102,8 @@ def deploy_lock(connection, timeout=None, poll=0.5, say=print):
             last_said = pid
         if time.monotonic() >= deadline:
             where = f" (held by pid {holder[0]}, {holder[1]})" if holder else ""
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('application_name', %s, false)", [previous_name])
             raise MigrationLockTimeout(
                 f"gave up waiting for the migration lock after {timeout:.0f}s{where}; "
                 "another migrate is running"
@@ -109,6 +115,7 @@ def deploy_lock(connection, timeout=None, poll=0.5, say=print):
         if connection.connection is not None and not connection.connection.closed:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT set_config('application_name', %s, false)", [previous_name])
 
 
 def application_name():

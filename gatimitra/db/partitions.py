@@ -337,43 +337,18 @@ def _create(cursor, action):
     parent, key = quote_table(table.db_table), f'"{table.column}"'
     bounds = f"FROM ({_literal(action.start)}) TO ({_literal(action.end)})"
     target = table.qualified(action.name)
-    if not action.rows_in_default:
+    _, default = attached_partitions(cursor, table)
+    # Counted again now: an earlier action of the run may have written since
+    # the plan (audited maintenance is itself an entry of system_audit_logs).
+    if not _rows_in_default(cursor, table, default, action.start, action.end):
         cursor.execute(f"CREATE TABLE {target} PARTITION OF {parent} FOR VALUES {bounds}")
-    else:
-        _create_from_default(cursor, action, parent, key, bounds, target)
-    _like_its_table(cursor, parent, target)
-
-
-def _like_its_table(cursor, parent, target):
-    """A new partition gets what PostgreSQL does not carry over from its
-    table: statement triggers (the append-only tables' TRUNCATE guard, which
-    would otherwise not stop ``TRUNCATE <partition>``), and the table's grants
-    and owner, whoever runs ``partitions`` (so the migrator, a member of the
-    owner role, can alter it, and the application gets on the partition only
-    what it has on the table)."""
-    from gatimitra.db import roles
-
-    cursor.execute("SELECT %s::regclass::text", [parent])
-    printed = cursor.fetchone()[0]
-    cursor.execute(
-        "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t "
-        "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal "
-        "AND t.tgtype & 1 = 0 AND t.tgtype & 32 <> 0 ORDER BY t.tgname",
-        [parent],
+        _like_its_table(cursor, table, target)
+        return
+    _begin_audited_maintenance(
+        cursor, table, f"partitions: move rows of {table.label} out of DEFAULT"
     )
-    for (definition,) in cursor.fetchall():
-        copy = definition.replace(f" ON {printed} ", f" ON {target} ", 1)
-        if copy == definition:
-            raise ValueError(f"cannot copy to {target} the trigger: {definition}")
-        cursor.execute(copy)
-    roles.match_parent(cursor, parent, target)
-
-
-def _create_from_default(cursor, action, parent, key, bounds, target):
-    table = action.table
     # Rows written before the partition existed sit in DEFAULT, where a new
     # partition may not overlap them: build it standalone, move them, attach.
-    _, default = attached_partitions(cursor, table)
     default = table.qualified(default)
     check = f'"{action.name[:50]}_bounds"'
     cursor.execute(
@@ -397,11 +372,70 @@ def _create_from_default(cursor, action, parent, key, bounds, target):
     cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
     cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {target} FOR VALUES {bounds}")
     cursor.execute(f"ALTER TABLE {target} DROP CONSTRAINT {check}")
+    _like_its_table(cursor, table, target)
+
+
+def _like_its_table(cursor, table, target):
+    """A new partition gets what PostgreSQL does not carry over from its
+    table: statement triggers, and the table's grants and owner, whoever runs
+    ``partitions`` (so the migrator, a member of the owner role, can alter
+    it, and the application gets on the partition only what it has on the
+    table)."""
+    from gatimitra.db import roles
+
+    _copy_statement_triggers(cursor, table, target)
+    roles.match_parent(cursor, quote_table(table.db_table), target)
+
+
+def _copy_statement_triggers(cursor, table, target):
+    """Partitions inherit row triggers but not statement triggers: a new
+    partition gets its own copy of the parent's (the TRUNCATE guards of
+    append-only tables and audit logs, statement-level audit capture), under
+    the parent's trigger name as the migrations that guard existing
+    partitions name them, so writing or truncating the partition directly is
+    guarded like the table."""
+    cursor.execute("SELECT %s::regclass::text", [quote_table(table.db_table)])
+    printed = cursor.fetchone()[0]
+    cursor.execute(
+        """
+        SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t
+        WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal AND t.tgtype & 1 = 0
+        ORDER BY t.tgname
+        """,
+        [quote_table(table.db_table)],
+    )
+    for (definition,) in cursor.fetchall():
+        copy = definition.replace(f" ON {printed} ", f" ON {target} ", 1)
+        if copy == definition:
+            raise ValueError(f"cannot copy to {target} the trigger: {definition}")
+        cursor.execute(copy)
+
+
+def _begin_audited_maintenance(cursor, table, reason):
+    """Disabling triggers of, or detaching partitions from, an audit or
+    audited table is refused outside audited maintenance (audit 0008):
+    register this transaction, with the reason, when the table is one."""
+    cursor.execute(
+        """
+        SELECT to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL AND (
+            %s = 'audit' OR EXISTS (
+                SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE t.tgrelid = %s::regclass AND n.nspname = 'audit'
+                  AND p.proname IN ('capture', 'capture_statement')))
+        """,
+        [table.schema, quote_table(table.db_table)],
+    )
+    if cursor.fetchone()[0]:
+        cursor.execute("SELECT audit.begin_maintenance(%s)", [reason])
 
 
 def _detach(cursor, action, now):
     table = action.table
     target = table.qualified(action.name)
+    _begin_audited_maintenance(
+        cursor, table, f"partitions: detach {action.name} after the retention ({table.retention})"
+    )
     cursor.execute(f"ALTER TABLE {quote_table(table.db_table)} DETACH PARTITION {target}")
     _keep_append_only(cursor, table, action.name)
     note = (

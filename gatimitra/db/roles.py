@@ -55,6 +55,10 @@ APP_ROLE = "gm_app"
 AUDITOR_ROLE = "gm_auditor"
 MIGRATOR_ROLE = "gm_migrator"
 AUDIT_SCHEMA = "audit"
+#: Schemas that belong to a domain's owner and grant nothing to anyone: the
+#: audit pepper (``audit.sql.SECRETS_SCHEMA``), which only the SECURITY
+#: DEFINER capture, running as the audit owner, reads.
+PRIVATE_SCHEMAS = {"audit_secrets": AUDIT_SCHEMA}
 
 #: What a probe target is, for :func:`expected` (the policy, as a table).
 TABLE, APPEND_ONLY, HISTORY, AUDIT_LOG, AUDIT_PII_LOG, AUDIT_PRIVATE, FUNCTION, SCHEMA = (
@@ -135,6 +139,8 @@ def expected(role, schema, target, operation):
     those who hold it."""
     if role == MIGRATOR_ROLE:
         return True  # owns public, member of every owner role
+    if schema in PRIVATE_SCHEMAS:
+        return role == owner(PRIVATE_SCHEMAS[schema])
     if operation == "TRUNCATE":
         return role == owner(schema)
     if schema == "public":
@@ -246,7 +252,9 @@ class Policy:
                 self.referencing.setdefault(ref.to_schema, set()).add(owner(ref.from_schema))
 
     def schema_owner(self, schema):
-        return MIGRATOR_ROLE if schema == "public" else owner(schema)
+        if schema == "public":
+            return MIGRATOR_ROLE
+        return owner(PRIVATE_SCHEMAS.get(schema, schema))
 
     def readers(self, schema):
         readers = {read_only(schema), read_write(schema), APP_ROLE}
@@ -258,6 +266,8 @@ class Policy:
         return {read_write(schema), APP_ROLE}
 
     def schema_acl(self, schema):
+        if schema in PRIVATE_SCHEMAS:
+            return {}
         if schema == "public":
             # Extensions' types and operators live here: everyone uses them.
             return {"PUBLIC": {"USAGE"}, APP_ROLE: {"USAGE"}, MIGRATOR_ROLE: {"USAGE", "CREATE"}}
@@ -271,6 +281,9 @@ class Policy:
         def grant(roles, privileges):
             for role in roles:
                 acl.setdefault(role, set()).update(privileges)
+
+        if schema in PRIVATE_SCHEMAS:
+            return acl
 
         if schema == "public":
             if name in self.history:
@@ -295,14 +308,14 @@ class Policy:
         it; free-standing ones: the schema's writers (none in audit)."""
         if owned_by_acl is not None:
             return {role: {"USAGE", "SELECT"} for role, p in owned_by_acl.items() if "INSERT" in p}
-        if schema == AUDIT_SCHEMA:
+        if schema == AUDIT_SCHEMA or schema in PRIVATE_SCHEMAS:
             return {}
         if schema == "public":
             return {APP_ROLE: {"USAGE", "SELECT"}}
         return {role: {"USAGE", "SELECT"} for role in self.writers(schema)}
 
     def function_acl(self, schema):
-        if schema in ("public", AUDIT_SCHEMA):
+        if schema in ("public", AUDIT_SCHEMA, *PRIVATE_SCHEMAS):
             # Trigger functions need no EXECUTE to fire; the audit ones would
             # hand out the pepper's hashes.
             return {}
@@ -312,7 +325,7 @@ class Policy:
         """``{objtype: acl}`` for objects created later in ``schema``
         (``r`` tables, ``S`` sequences, ``f`` functions). Nothing in audit:
         a new audit table is the owner's until ``sync_db_roles`` runs."""
-        if schema == AUDIT_SCHEMA:
+        if schema == AUDIT_SCHEMA or schema in PRIVATE_SCHEMAS:
             return {}
         tables = {role: {"SELECT"} for role in self.readers(schema)}
         for role in self.writers(schema):
@@ -449,7 +462,7 @@ def _schema_changes(cursor, policy, schemas):
     changes = []
     for schema, current_owner, acl in cursor.fetchall():
         change = Change(f"schema {schema}")
-        desired_owner = current_owner if schema == "public" else owner(schema)
+        desired_owner = current_owner if schema == "public" else policy.schema_owner(schema)
         if current_owner != desired_owner:
             change.statements.append(
                 f"ALTER SCHEMA {_ident(schema)} OWNER TO {_ident(desired_owner)}"
@@ -584,7 +597,7 @@ def _default_privilege_changes(cursor, policy, schemas):
     changes = []
     for schema in schemas:
         statements = []
-        for creator in dict.fromkeys([owner(schema), *creators]):
+        for creator in dict.fromkeys([policy.schema_owner(schema), *creators]):
             prefix = (
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {_ident(creator)} IN SCHEMA {_ident(schema)}"
             )
@@ -613,6 +626,10 @@ def plan(connection, database=None, schemas=DOMAIN_SCHEMAS):
     table, sequence and view, each schema's functions, default privileges."""
     database = database or connection.settings_dict["NAME"]
     schemas = _existing_schemas(connection, schemas)
+    # A private schema is managed with the domain that owns it.
+    managed = schemas + _existing_schemas(
+        connection, [p for p, domain in PRIVATE_SCHEMAS.items() if domain in schemas]
+    )
     policy = Policy(connection, schemas)
     with connection.cursor() as cursor:
         changes = [
@@ -620,10 +637,10 @@ def plan(connection, database=None, schemas=DOMAIN_SCHEMAS):
             Change(f"database {database}", _database_statements(cursor, database)),
         ]
         changes = [change for change in changes if change.statements]
-        changes += _schema_changes(cursor, policy, schemas)
-        changes += _relation_changes(cursor, policy, schemas)
-        changes += _function_changes(cursor, policy, schemas)
-        changes += _default_privilege_changes(cursor, policy, schemas)
+        changes += _schema_changes(cursor, policy, managed)
+        changes += _relation_changes(cursor, policy, managed)
+        changes += _function_changes(cursor, policy, managed)
+        changes += _default_privilege_changes(cursor, policy, managed)
     return changes
 
 

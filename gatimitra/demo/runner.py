@@ -18,10 +18,12 @@ import time
 
 from django.db import connection, transaction
 
+from audit.context import acting_as
 from gatimitra.db.tables import quote_table
 from gatimitra.demo import access, customers, geo, merchants, orders, riders, tail
 from gatimitra.demo.context import Demo
 from gatimitra.demo.writer import Writer
+from gatimitra.enums import ActorType
 from gatimitra.seeds import apply_seeds
 
 MARKER_KEY = "demo.seed_demo"
@@ -107,34 +109,31 @@ def needs_fixtures():
 
 
 def reset_domain_tables(log):
-    """Empty every domain table (audit included) and reload fixtures/."""
+    """Empty every domain table and reload fixtures/. The audit trail is
+    kept: it refuses TRUNCATE whoever asks (docs/operations.md), so the
+    entries of the previous load stay, followed by those of the reset."""
     from gatimitra.testing import domain_models
 
-    tables = ", ".join(quote_table(model._meta.db_table) for model in domain_models())
+    models = [model for model in domain_models() if model._meta.app_label != "audit"]
+    tables = ", ".join(quote_table(model._meta.db_table) for model in models)
     with transaction.atomic(), connection.cursor() as cursor:
-        # The audit tables refuse TRUNCATE outside a maintenance transaction.
-        cursor.execute("SELECT set_config('gatimitra.maintenance', 'on', true)")
         # Append-only domain tables refuse TRUNCATE outright; replica mode
         # (a superuser's, for this transaction) skips their guard triggers.
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         # The seeds' record of the rows they wrote goes with the rows.
         cursor.execute("TRUNCATE gatimitra_seed_rows, gatimitra_applied_seeds")
-    log(f"Emptied {len(domain_models())} domain tables.")
+    log(f"Emptied {len(models)} domain tables (the audit trail is kept).")
     applied, _ = apply_seeds(log=lambda text: None)
     log(f"Applied {len(applied)} fixture files from fixtures/.")
 
 
-def _set_audit_actor(seed):
-    """Audit rows written by the triggers say the demo seed wrote them."""
+def _audit_actor(seed):
+    """Audit rows written by the triggers say the demo seed wrote them (the
+    actor is set per transaction; application_name for the session)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('gatimitra.actor_type', 'SYSTEM', false), "
-            "set_config('gatimitra.actor_label', 'seed_demo', false), "
-            "set_config('gatimitra.request_id', %s, false), "
-            "set_config('application_name', 'seed_demo', false)",
-            [f"seed_demo-{seed}"],
-        )
+        cursor.execute("SELECT set_config('application_name', 'seed_demo', false)")
+    return acting_as(actor_type=ActorType.SYSTEM, label="seed_demo", request_id=f"seed_demo-{seed}")
 
 
 def _taken_mobiles():
@@ -168,7 +167,12 @@ def run(plan, seed, now, reset=False, log=print, steps=None):
 
     writer = Writer(connection, default_time=now, log=log if not plan.small else None)
     demo = Demo(seed, plan, now, writer, log=log)
-    _set_audit_actor(seed)
+    with _audit_actor(seed):
+        _load(demo, plan, steps, log)
+    return demo
+
+
+def _load(demo, plan, steps, log):
     demo.taken_mobiles = _taken_mobiles()
     selected = [step for step in STEPS if steps is None or step[0] in steps]
     started = time.monotonic()
@@ -207,7 +211,6 @@ def run(plan, seed, now, reset=False, log=print, steps=None):
         with transaction.atomic():
             _write_marker(demo, "complete")
     demo.elapsed = time.monotonic() - started
-    return demo
 
 
 def _run_step(demo, name, function, log):

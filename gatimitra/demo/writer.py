@@ -14,9 +14,10 @@ database verifies the demo data as it would any other.
 
 import time
 
-from django.db import models
+from django.db import models, transaction
 from psycopg.types.json import Jsonb
 
+from audit.context import set_actor_for_transaction
 from gatimitra.db.tables import display_table, quote_table
 
 _MISSING = object()
@@ -194,9 +195,15 @@ class Writer:
         spec.check_keys(rows[0])
         started = time.monotonic()
         default_time = self.default_time
-        with self.connection.cursor() as cursor, cursor.cursor.copy(spec.copy_sql()) as copy:
-            for values in rows:
-                copy.write_row(spec.row(values, default_time))
+        with (
+            transaction.atomic(using=self.connection.alias),
+            self.connection.cursor() as cursor,
+        ):
+            # COPY goes around the execute wrapper that names the audit actor.
+            set_actor_for_transaction(self.connection)
+            with cursor.cursor.copy(spec.copy_sql()) as copy:
+                for values in rows:
+                    copy.write_row(spec.row(values, default_time))
         elapsed = time.monotonic() - started
         self.counts[spec.label] = self.counts.get(spec.label, 0) + len(rows)
         self.seconds[spec.label] = self.seconds.get(spec.label, 0.0) + elapsed

@@ -172,3 +172,19 @@ def test_history_link_only_for_those_who_may_read_the_audit_log(
     page = client.get(page_url)
     assert "table_name=customers" in page.context["audit_history_url"]
     assert client.get(page.context["audit_history_url"]).status_code == 200
+
+
+def test_executemany_and_percent_signs_keep_the_actor(subject, staff):
+    with acting_as(staff), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE access_mgmt.system_users SET employee_id = %s WHERE id = %s",
+            [("GM-100%", subject.pk), ("GM-101%", subject.pk)],
+        )
+        cursor.execute(
+            "UPDATE access_mgmt.system_users SET full_name = 'Asha 100%' WHERE id = "
+            + str(subject.pk)
+        )
+    first, second, third = entries(subject)[-3:]
+    assert first.changes["employee_id"][1] == "GM-100%"
+    assert third.changes["full_name"][1] == "Asha 100%"
+    assert {e.actor_id for e in (first, second, third)} == {staff.pk}

@@ -427,7 +427,7 @@ def test_restoring_without_the_schemas_it_references_names_them(riders_backup, c
     assert result.returncode != 0
     assert "cannot restore schema riders" in result.stderr
     assert "schema access_mgmt (" in result.stderr
-    assert "function audit.capture()" in result.stderr
+    assert "function audit.capture_statement()" in result.stderr
     assert not _schema_exists(empty, "riders")
 
 
@@ -442,12 +442,26 @@ def test_whole_database_round_trip(clone, tmp_path):
     try:
         result = _manage("restore_database", str(dump), "--into", copy, database=source)
         assert result.returncode == 0, result.stderr
-        assert _all_facts(copy) == _all_facts(source)
+        # The audit pepper is kept by the operator, never in a backup.
+        source_facts = _all_facts(source)
+        assert source_facts.pop("audit_secrets")
+        assert _all_facts(copy) == source_facts
     finally:
         _drop(copy)
 
 
 # Units: tools, passwords, keys ----------------------------------------------------------
+
+
+def test_no_backup_holds_the_audit_pepper():
+    from audit.sql import SECRETS_SCHEMA
+    from gatimitra.db import roles
+
+    # The core names the pepper's schema without importing the audit app.
+    assert SECRETS_SCHEMA in backup.UNBACKED_SCHEMAS
+    assert roles.PRIVATE_SCHEMAS[SECRETS_SCHEMA] == "audit"
+    with pytest.raises(backup.BackupError, match="audit pepper"):
+        backup.backup_schema(connection, SECRETS_SCHEMA, "/nonexistent/pepper.dump")
 
 
 def _fake_tool(directory, name, version):

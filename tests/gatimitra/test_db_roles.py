@@ -21,7 +21,7 @@ from gatimitra.db.tables import DOMAIN_SCHEMAS
 
 #: Advisory lock key (in the server's maintenance database) held by each test here.
 SERVER_ROLES_LOCK = 7_461_021
-SCHEMAS = ["public", *DOMAIN_SCHEMAS]
+SCHEMAS = ["public", *DOMAIN_SCHEMAS, *roles.PRIVATE_SCHEMAS]
 TABLE_OPERATIONS = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
 #: Written independently of roles.py, so the test checks its classification.
 HISTORY = {"django_migrations", "gatimitra_migration_history"}
@@ -105,6 +105,8 @@ def _kind(schema, table, append_only):
     """What ``table`` (a partition: its table's name) is, for roles.expected."""
     if schema == "public":
         return roles.HISTORY if table in HISTORY else roles.TABLE
+    if schema in roles.PRIVATE_SCHEMAS:
+        return roles.AUDIT_PRIVATE
     if schema == "audit":
         if table == PII_LOG:
             return roles.AUDIT_PII_LOG
@@ -134,10 +136,8 @@ def _catalog_tables():
 def test_every_role_on_every_table_function_and_schema_matches_the_policy(probe_roles):
     """The whole catalog, from the privilege functions (schema USAGE included)."""
     tables = _catalog_tables()
-    assert {table for schema, _, table, _ in tables if schema == "audit"} >= {
-        "hash_pepper",
-        PII_LOG,
-    }
+    assert {table for schema, _, table, _ in tables if schema == "audit"} >= {PII_LOG}
+    assert ("audit_secrets", "hash_pepper") in {(schema, table) for schema, _, table, _ in tables}
     functions = _fetch(
         "SELECT n.nspname, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_depend d "

@@ -169,3 +169,13 @@ def test_migration_history_is_read_only_in_the_admin(client, superuser):
     assert response.status_code == 200
     assert "0001_create_schema_and_system_users" in response.content.decode()
     assert client.get(reverse("admin:gatimitra_migrationhistory_add")).status_code == 403
+
+
+def test_the_lock_gives_the_application_name_back(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SET application_name = 'fixtures loader'")
+        with deploy.deploy_lock(connection, say=lambda _: None):
+            cursor.execute("SHOW application_name")
+            assert cursor.fetchone()[0].startswith("gatimitra migrate")
+        cursor.execute("SHOW application_name")
+        assert cursor.fetchone()[0] == "fixtures loader"

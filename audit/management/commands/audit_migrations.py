@@ -24,10 +24,10 @@ class Command(BaseCommand):
         installed = _effective_tracking()
         wanted = {track.key: track for track in TRACKED}
         operations = [
-            UntrackChanges(model, log, subject, personal)
+            UntrackChanges(model, log, subject, personal, per_statement=True)
             for (model, log, subject, personal) in sorted(installed - set(wanted))
         ] + [
-            TrackChanges(t.model, t.log_table, t.subject, t.personal)
+            TrackChanges(t.model, t.log_table, t.subject, t.personal, per_statement=True)
             for key, t in sorted(wanted.items())
             if key not in installed
         ]

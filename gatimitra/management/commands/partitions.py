@@ -69,3 +69,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if not actions and options["verbosity"] >= 1:
             self.stdout.write("Partitions are up to date.")
+        if not dry_run and tables is None:
+            # The daily run also seals the audit logs' hash chains.
+            from audit.verify import seal_all
+
+            sealed = seal_all(connections[database])
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Sealed {sum(sealed.values())} audit entries.")

