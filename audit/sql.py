@@ -179,6 +179,11 @@ CHANGE_LOGS = (
     "access_audit_logs",
 )
 
+#: Audit tables that are not models but are append-only like the logs (the
+#: ``gatimitra_refuse_change`` guard and a TRUNCATE refusal): rows written
+#: only by ``audit.seal`` and ``audit.begin_maintenance``, granted to nobody.
+APPEND_ONLY_RECORDS = ("chain_seals", "maintenance_log")
+
 CREATE_SECRETS_SCHEMA = f"""
 CREATE SCHEMA {SECRETS_SCHEMA};
 COMMENT ON SCHEMA {SECRETS_SCHEMA} IS

@@ -171,6 +171,9 @@ def test_an_untrusted_login_role_cannot_name_the_actor(transactional_db):
     target = SystemUserFactory()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", [password])
+        # sync_db_roles (run by other tests on this database) revokes CONNECT
+        # from PUBLIC: the probe gets it explicitly, like any managed role.
+        cursor.execute(f'GRANT CONNECT ON DATABASE "{connection.settings_dict["NAME"]}" TO {role}')
         cursor.execute(f"GRANT USAGE ON SCHEMA access_mgmt TO {role}")
         cursor.execute(f"GRANT SELECT, UPDATE ON access_mgmt.system_users TO {role}")
     settings_dict = connection.settings_dict

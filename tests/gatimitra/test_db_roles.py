@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from audit import sql as audit_sql
 from gatimitra.db import partitions, roles
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import DOMAIN_SCHEMAS
@@ -288,7 +289,7 @@ def test_append_only_tables_are_those_the_models_declare_and_refuse_truncate(pro
         tuple(model._meta.db_table.split('"."'))
         for model in apps.get_models()
         if issubclass(model, AppendOnlyModel)
-    }
+    } | {("audit", table) for table in audit_sql.APPEND_ONLY_RECORDS}
     tables = _catalog_tables()
     guarded = {(schema, table) for schema, name, table, append_only in tables if append_only}
     assert guarded == declared
@@ -325,7 +326,13 @@ def test_owners_are_the_migrator_in_public_and_the_schema_owner_elsewhere(probe_
     wrong = [
         f"{schema}.{name}: {who}"
         for schema, name, who in owners
-        if who != (roles.MIGRATOR_ROLE if schema == "public" else roles.owner(schema))
+        if who
+        != (
+            roles.MIGRATOR_ROLE
+            if schema == "public"
+            # A private schema (the audit pepper's) belongs to its domain's owner.
+            else roles.owner(roles.PRIVATE_SCHEMAS.get(schema, schema))
+        )
     ]
     assert wrong == []
 
@@ -371,6 +378,32 @@ def test_partitions_get_their_tables_owner_grants_and_truncate_guard(probe_roles
         ]
     finally:
         _fetch(f"DROP TABLE orders.{name}")
+
+
+def test_the_app_still_writes_tracked_personal_columns_and_is_audited(committed_probe_roles):
+    """After the sync the app holds nothing in the audit schema but SELECT
+    (and INSERT on the PII access log) and nothing at all in the pepper's
+    schema: the SECURITY DEFINER capture, running as the audit owner, still
+    records its write, with the personal column masked and hashed."""
+    from access_mgmt.factories import SystemUserFactory
+    from audit.models import AccessAuditLog
+
+    app = committed_probe_roles[roles.APP_ROLE]
+    user = SystemUserFactory(mobile="+919812345678")
+    with psycopg.connect(**_conninfo(app), autocommit=True) as probe:
+        probe.execute(
+            "UPDATE access_mgmt.system_users SET mobile = '+919899999999' WHERE id = %s",
+            [user.pk],
+        )
+        denied = _attempt(probe, f"SELECT 1 FROM {audit_sql.PEPPER_TABLE}")
+    assert denied == "denied"
+    entry = AccessAuditLog.objects.filter(
+        table_name="system_users", row_pk=str(user.pk), action="UPDATE"
+    ).get()
+    assert entry.db_role == app
+    before, after = entry.changes["mobile"]
+    assert before["masked"].endswith("5678") and len(before["sha256"]) == 64
+    assert after["masked"].endswith("9999") and "+919899999999" not in str(entry.changes)
 
 
 def test_tables_created_later_get_the_same_grants(committed_probe_roles):
@@ -428,8 +461,12 @@ class _LockWatcher(threading.Thread):
                 (held,) = c.execute(
                     "SELECT count(DISTINCT l.relation) FROM pg_locks l JOIN pg_class r "
                     "ON r.oid = l.relation WHERE l.pid = %s AND l.granted "
-                    "AND r.relnamespace::regnamespace::text = ANY(%s) AND r.relkind IN ('r', 'p')",
-                    [self.pid, SCHEMAS],
+                    "AND r.relnamespace::regnamespace::text = ANY(%s) AND r.relkind IN ('r', 'p') "
+                    # Every ALTER TABLE fires the audit DDL guard, whose
+                    # audit.in_maintenance() reads the maintenance log: a
+                    # read lock that blocks no read or write of anyone.
+                    "AND NOT (l.mode = 'AccessShareLock' AND r.oid = %s::regclass)",
+                    [self.pid, SCHEMAS, "audit.maintenance_log"],
                 ).fetchone()
                 self.most = max(self.most, held)
                 for table in self.read_tables:
