@@ -218,6 +218,7 @@ def roles_page(request, site):
         "roles",
         "Roles and grants",
         matrix=grants.probe_matrix(connection),
+        pending=grants.pending(connection),
     )
 
 

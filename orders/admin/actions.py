@@ -7,18 +7,15 @@ buttons and actions stay the same when the services change:
 
 * ``cancel_order``, ``refund_order`` and ``reassign_order`` call the
   service function of the same name when ``orders.services`` has it;
-* until then, cancelling falls back to ``_cancel_without_service`` (the
-  status change the database checks, with the staff user and reason on the
-  order's timeline), and refunding and reassigning refuse with a clear
-  message: they need the service's money and dispatch rules, and half of a
-  refund is worse than none (fail closed).
+* without it, they refuse with a clear message: a cancellation needs its
+  ``order_cancellations`` row and released assignment (the database's
+  deferred rule ``orders_status_rows``), a refund or reassignment the money
+  and dispatch rules, and half of one is worse than none (fail closed).
 """
 
 import importlib
 
-from django.db import transaction
-
-from gatimitra.enums import ActorType, OrderStatus
+from gatimitra.enums import OrderStatus
 from orders import transitions
 
 
@@ -48,22 +45,21 @@ def cancel_order(order, *, user, reason):
             "it can no longer be cancelled."
         )
     service = _service("cancel_order")
-    if service is not None:
-        return service(order, user=user, reason=reason)
-    return _cancel_without_service(order, user=user, reason=reason)
-
-
-def _cancel_without_service(order, *, user, reason):
-    """Until ``orders.services.cancel_order`` exists: the status change
-    alone (the database checks the transition and writes the timeline)."""
-    with transaction.atomic():
-        order.move_to(
-            OrderStatus.CANCELLED,
-            actor_type=ActorType.SYSTEM_USER,
-            user=user,
-            note=f"Cancelled in the admin: {reason}",
+    if service is None:
+        raise ActionRefused(
+            "Cancelling is done by orders.services.cancel_order, which is not installed: "
+            "nothing was cancelled."
         )
-    return order
+    try:
+        return service(order, user=user, reason=reason)
+    except _refusals() as error:
+        raise ActionRefused(str(error)) from error
+
+
+def _refusals():
+    """The service's own refusal, shown to staff like the admin's."""
+    refused = _service("Refused")
+    return refused if isinstance(refused, type) else ()
 
 
 def refund_order(order, *, user, amount, reason):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.db import connection
 from django.urls import reverse
 
 from access_mgmt.backends import forget_access
@@ -347,15 +348,24 @@ def test_partitions_page_shows_ranges_sizes_and_the_next_run(client, superuser):
 
 
 def test_roles_matrix_compares_live_grants_with_the_policy(client, superuser):
+    from gatimitra.console import grants
     from gatimitra.db import roles
 
     client.force_login(superuser)
-    matrix = client.get(reverse("admin:operations_roles")).context["matrix"]
+    response = client.get(reverse("admin:operations_roles"))
+    matrix = response.context["matrix"]
+    assert matrix["operations"] == grants.OPERATIONS
+    # The page lists what sync_db_roles --dry-run would run now.
+    assert response.context["pending"] == [
+        (change.target, change.statements) for change in roles.plan(connection)
+    ]
     assert [row["role"] for row in matrix["rows"]] == roles.all_roles()
     for row in matrix["rows"]:
         for schema, cells in zip(matrix["schemas"], row["cells"], strict=True):
             for operation, cell in zip(matrix["operations"], cells, strict=True):
-                assert cell["expected"] == roles.expected(row["role"], schema, operation)
+                kind = grants.target(schema, operation)
+                assert cell["target"] == kind
+                assert cell["expected"] == roles.expected(row["role"], schema, kind, operation)
                 if not row["exists"]:
                     assert cell["live"] is None
 
@@ -402,7 +412,11 @@ def test_audit_page_reports_a_disabled_trigger(client, superuser):
     health = client.get(reverse("admin:operations_audit")).context["health"]
     assert health["tables"] and not health["broken"]
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE riders.riders DISABLE TRIGGER {health['trigger']}")
+        # One of the per-statement capture triggers is enough to lose changes;
+        # the audit refuses that outside declared (and logged) maintenance.
+        cursor.execute("SELECT audit.begin_maintenance('console test: a disabled trigger')")
+        cursor.execute(f"ALTER TABLE riders.riders DISABLE TRIGGER {health['triggers'][1]}")
     health = client.get(reverse("admin:operations_audit")).context["health"]
     assert [row["table"] for row in health["broken"]] == ["riders.riders"]
     assert health["broken"][0]["state"] == "disabled"
+    assert health["broken"][0]["triggers"] == [health["triggers"][1]]

@@ -225,8 +225,23 @@ def test_an_order_in_flight_shows_its_status_read_only_and_its_actions(client, s
     assert titles == ["Cancel the order", "Reassign the rider"]
 
 
-def test_cancelling_from_the_order_page_records_who_and_why(client, superuser):
-    order = FoodOrderFactory(status=OrderStatus.CREATED)
+@pytest.fixture
+def staff_reason(db):
+    """The PLATFORM reason a staff cancellation of a FOOD order is filed under."""
+    from orders.choices import CancellationActor
+    from orders.factories import CancellationReasonFactory
+
+    return CancellationReasonFactory(
+        code="FOOD_CANCELLED_BY_STAFF",
+        actor=CancellationActor.PLATFORM,
+        fee_statuses=[],
+        cost_borne_by="PLATFORM",
+    )
+
+
+def test_cancelling_from_the_order_page_records_who_and_why(client, superuser, staff_reason):
+    # Unpaid: a paid order's cancellation needs its refund (orders.services refuses).
+    order = FoodOrderFactory(status=OrderStatus.CREATED, with_payment=False)
     client.force_login(superuser)
     url = reverse("admin:orders_order_act", args=[order.pk, "cancel"])
     assert client.get(url).status_code == 200
@@ -241,6 +256,9 @@ def test_cancelling_from_the_order_page_records_who_and_why(client, superuser):
     assert entry.status == OrderStatus.CANCELLED
     assert entry.actor_user == superuser
     assert "customer called" in entry.note
+    cancellation = order.cancellation
+    assert (cancellation.reason, cancellation.actor_user) == (staff_reason, superuser)
+    assert cancellation.note == "customer called"
     # Settled now: no more cancelling.
     assert client.post(url, {"reason": "again"}).status_code == 403
 
@@ -274,8 +292,8 @@ def test_actions_call_the_order_services_when_they_exist(client, superuser, monk
     assert kwargs == {"user": superuser, "amount": Decimal("50.00"), "reason": "cold food"}
 
 
-def test_bulk_cancel_skips_settled_orders(client, superuser):
-    live = FoodOrderFactory(status=OrderStatus.CREATED)
+def test_bulk_cancel_skips_settled_orders(client, superuser, staff_reason):
+    live = FoodOrderFactory(status=OrderStatus.CREATED, with_payment=False)
     settled = FoodOrderFactory(status=OrderStatus.DELIVERED)
     client.force_login(superuser)
     response = client.post(
