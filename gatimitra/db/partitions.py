@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from gatimitra.db import sql
-from gatimitra.db.tables import display_table, quote_table, split_table
+from gatimitra.db.tables import display_table, quote_table, schema_table, split_table
 
 DAY = "day"
 MONTH = "month"
@@ -456,7 +456,7 @@ def _keep_append_only(cursor, table, name):
         [quote_table(table.db_table), guard],
     )
     if cursor.fetchone():
-        cursor.execute(sql.append_only_trigger(f"{table.schema}.{name}"))
+        cursor.execute(sql.append_only_trigger(schema_table(table.schema, name)))
 
 
 def _apply(cursor, action, now):

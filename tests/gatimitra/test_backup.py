@@ -25,6 +25,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
+from gatimitra import guards
 from gatimitra.db import backup
 from gatimitra.db.reference import database_url, ensure_reference_database
 from gatimitra.db.tables import DOMAIN_SCHEMAS
@@ -98,7 +99,9 @@ def seeded_template(django_db_setup, django_db_blocker):
                 finally:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [SERVER_ROLES_LOCK])
             assert synced.returncode == 0, synced.stderr
-            seeded = _manage("seed_demo", "--scale", "small", database=name)
+            # A scratch database of this test, never production: the guard's
+            # explicit flag lets seed_demo load it (gatimitra.guards).
+            seeded = _manage("seed_demo", "--scale", "small", guards.FLAG, database=name)
             assert seeded.returncode == 0, seeded.stderr
             yield name
         finally:
