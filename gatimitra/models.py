@@ -124,10 +124,12 @@ class ConsoleEvent(models.Model):
     class Meta:
         db_table = "gatimitra_console_events"
         ordering = ["-id"]
+        # At most 50 characters: auth 0002 reversed (migrating auth to zero)
+        # narrows auth_permission.name back to varchar(50).
         permissions = [
             (
                 "administer_database",
-                "Can open the database operations pages and run their checks",
+                "Can use the database operations pages",
             ),
         ]
 

@@ -270,6 +270,41 @@ class StatementRecorder:
         return execute(sql, params, many, context)
 
 
+class UnapplyAsMaintenance:
+    """An execute wrapper registering each unapplied migration's transaction
+    as audited maintenance (``audit.begin_maintenance``, audit 0008) before
+    its first statement: reversing a migration drops the triggers it made,
+    which audit 0008 refuses on audit and audited tables outside
+    maintenance. The registration is itself an entry of the audit trail,
+    naming the migration; nothing is registered before audit 0008 exists.
+    A non-atomic migration has no one transaction to register: its reverse
+    must call ``audit.begin_maintenance`` itself where it needs it."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.pending = None
+
+    def unapplying(self, migration):
+        self.pending = migration if migration.atomic else None
+
+    def __call__(self, execute, sql, params, many, context):
+        migration, self.pending = self.pending, None
+        if migration is not None and not self.connection.in_atomic_block:
+            self.pending = migration  # not yet inside the migration's transaction
+        elif migration is not None:
+            from audit import sql as audit_sql
+
+            execute(
+                audit_sql.begin_maintenance(
+                    f"migration: unapply {migration.app_label}.{migration.name}"
+                ),
+                None,
+                False,
+                context,
+            )
+        return execute(sql, params, many, context)
+
+
 def has_data_steps(migration):
     return any(isinstance(op, RunPython | RunSQL) for op in migration.operations)
 

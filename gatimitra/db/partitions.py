@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from gatimitra.db import sql
-from gatimitra.db.tables import display_table, quote_table, split_table
+from gatimitra.db.tables import display_table, quote_table, schema_table, split_table
 
 DAY = "day"
 MONTH = "month"
@@ -415,19 +415,7 @@ def _begin_audited_maintenance(cursor, table, reason):
     """Disabling triggers of, or detaching partitions from, an audit or
     audited table is refused outside audited maintenance (audit 0008):
     register this transaction, with the reason, when the table is one."""
-    cursor.execute(
-        """
-        SELECT to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL AND (
-            %s = 'audit' OR EXISTS (
-                SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-                JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE t.tgrelid = %s::regclass AND n.nspname = 'audit'
-                  AND p.proname IN ('capture', 'capture_statement')))
-        """,
-        [table.schema, quote_table(table.db_table)],
-    )
-    if cursor.fetchone()[0]:
-        cursor.execute("SELECT audit.begin_maintenance(%s)", [reason])
+    cursor.execute(sql.begin_audited_maintenance(table.db_table, reason))
 
 
 def _detach(cursor, action, now):
@@ -456,7 +444,7 @@ def _keep_append_only(cursor, table, name):
         [quote_table(table.db_table), guard],
     )
     if cursor.fetchone():
-        cursor.execute(sql.append_only_trigger(f"{table.schema}.{name}"))
+        cursor.execute(sql.append_only_trigger(schema_table(table.schema, name)))
 
 
 def _apply(cursor, action, now):

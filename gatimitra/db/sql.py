@@ -87,6 +87,33 @@ def _literal(value):
     return "'%s'" % str(value).replace("'", "''")
 
 
+def begin_audited_maintenance(db_table, reason):
+    """A DO block registering the transaction as audited maintenance
+    (``audit.begin_maintenance``) when ``db_table`` is an audit table or an
+    audited one: audit 0008 refuses dropping or disabling such a table's
+    triggers, and detaching its partitions, otherwise. Nothing is registered
+    for other tables, nor before audit 0008 exists (migrating up to it, or
+    down past it)."""
+    table = _literal(quote_table(db_table))
+    return f"""DO $$
+DECLARE
+    rel regclass := to_regclass({table});
+BEGIN
+    IF to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL AND rel IS NOT NULL AND (
+        (SELECT n.nspname = 'audit' FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = coalesce(pg_partition_root(rel), rel))
+        OR EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                   JOIN pg_namespace n ON n.oid = p.pronamespace
+                   WHERE t.tgrelid = coalesce(pg_partition_root(rel), rel)
+                     AND n.nspname = 'audit' AND p.proname IN ('capture', 'capture_statement')))
+    THEN
+        PERFORM audit.begin_maintenance({_literal(reason)});
+    END IF;
+END
+$$"""
+
+
 def trigger_name(db_table, purpose):
     _, table = split_table(db_table)
     return f"{table}_{purpose}"[:63]

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 "permissions": [
                     (
                         "administer_database",
-                        "Can open the database operations pages and run their checks",
+                        "Can use the database operations pages",
                     )
                 ],
             },

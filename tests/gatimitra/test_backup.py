@@ -21,14 +21,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
-from gatimitra.db import backup
+from gatimitra.db import backup, embedded
 from gatimitra.db.reference import database_url, ensure_reference_database
 from gatimitra.db.tables import DOMAIN_SCHEMAS
-from tests.fixtures.gatimitra import connect
+from tests.fixtures.gatimitra import connect, mark_development
 from tests.gatimitra.test_db_roles import SERVER_ROLES_LOCK
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +39,9 @@ EMBEDDED, SERVER_15 = "embedded-pg18", "127.0.0.1:5432-pg15"
 
 def _this_server():
     settings_dict = connection.settings_dict
-    if str(django_settings.EMBEDDED_POSTGRES_DIR) in str(settings_dict.get("HOST") or ""):
+    # The embedded server starts on the first connection (HOST is still
+    # empty at collection): its DATABASES entry names its data folder.
+    if settings_dict.get(embedded.EMBEDDED_KEY):
         return EMBEDDED
     host, port = settings_dict.get("HOST") or "", str(settings_dict.get("PORT") or "5432")
     if host in ("127.0.0.1", "localhost") and port == "5432":
@@ -98,6 +99,9 @@ def seeded_template(django_db_setup, django_db_blocker):
                 finally:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [SERVER_ROLES_LOCK])
             assert synced.returncode == 0, synced.stderr
+            # A scratch development database: marked as one for the guard
+            # (gatimitra.guards), as `manage.py start` marks it.
+            mark_development(name)
             seeded = _manage("seed_demo", "--scale", "small", database=name)
             assert seeded.returncode == 0, seeded.stderr
             yield name

@@ -9,6 +9,7 @@ from django.db.migrations.loader import MigrationLoader
 from gatimitra.apps import DomainConfig
 from gatimitra.db.catalog import snapshot
 from gatimitra.db.deploy import HISTORY_TABLE
+from gatimitra.guards import mark_development
 
 DOMAIN_SCHEMAS = [c.db_schema for c in apps.get_app_configs() if isinstance(c, DomainConfig)]
 
@@ -90,4 +91,8 @@ def test_every_app_to_zero_leaves_nothing_and_migrates_back():
         assert extensions == []
     finally:
         call_command("migrate", verbosity=0)
+        # gatimitra zero dropped the development marker with its table: the
+        # test database is marked again, as conftest's django_db_setup marks
+        # it (the flush after this test, and later tests, need it).
+        mark_development("pytest")
     assert snapshot(connection, DOMAIN_SCHEMAS).schemas == set(DOMAIN_SCHEMAS)

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from gatimitra.db.tables import schema_table
+
 BEFORE = "0003_add_riders_rules"
 
 
@@ -46,7 +48,7 @@ def test_cross_schema_migrations_reverse_and_reapply():
             columns = [
                 c.name
                 for c in connection.introspection.get_table_description(
-                    cursor, "riders.rider_order_earnings"
+                    cursor, schema_table("riders", "rider_order_earnings")
                 )
             ]
         assert "rider_id" in columns

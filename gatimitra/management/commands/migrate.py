@@ -45,6 +45,7 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
         connection = connections[options["database"]]
         self._connection = connection
         self._recorder = deploy.StatementRecorder()
+        self._unapply_as_maintenance = deploy.UnapplyAsMaintenance(connection)
         self._started = None
         self._current = None
         say = self.stderr.write if options["verbosity"] >= 1 else (lambda message: None)
@@ -62,6 +63,7 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
                 with (
                     connection.execute_wrapper(self._snapshot_recorder or (lambda e, *a: e(*a))),
                     connection.execute_wrapper(self._recorder),
+                    connection.execute_wrapper(self._unapply_as_maintenance),
                     deploy.BlockerWatcher(
                         options["database"], self._backend_pid(connection)
                     ) as self._watcher,
@@ -171,6 +173,8 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
             recorder.start(migration)
         elif recorder is not None and action == "apply_success":
             recorder.finish()
+        if action == "unapply_start":
+            self._unapply_as_maintenance.unapplying(migration)
         if action in ("apply_start", "unapply_start"):
             self._current = migration
             self._recorder.statements.clear()
