@@ -54,6 +54,10 @@ class Command(BaseCommand):
         # Demo data over the seeds, so every admin page has rows to show;
         # a database seeded before (by this or a bigger scale) is left as it is.
         call_command("seed_demo", scale="small", skip_if_seeded=True, verbosity=1)
+        # The demo's past rows went into DEFAULT partitions: give them their own
+        # now (an audited maintenance act for audit logs), so that a second
+        # start finds nothing to do and changes nothing.
+        call_command("partitions", verbosity=1)
         password = os.environ.get("GATIMITRA_ADMIN_PASSWORD", "gatimitra-admin")
         User = get_user_model()
         if not User.objects.filter(email=DEMO_ADMIN_EMAIL).exists():
