@@ -25,7 +25,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import factory
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -83,6 +83,10 @@ PARTS = {
     "with_payment": True,
     "with_assignment": None,  # None: when the status says a rider holds the order
     "with_discount": Decimal("0.00"),
+    # None: a finished assignment is paid (orders.services' rule) ...
+    "with_earning": None,
+    # ... and a delivered/completed order settled, as orders.services does.
+    "with_settlement": None,
 }
 
 #: Statuses in which a rider holds the order (an active assignment exists).
@@ -97,6 +101,8 @@ RIDER_HOLDS = {
 }
 #: Finished statuses after which the rider's assignment is COMPLETED.
 RIDER_FINISHED = {OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.RTO_DELIVERED}
+#: Finished statuses whose order is settled when it finishes.
+SETTLED_ON_FINISH = {OrderStatus.DELIVERED, OrderStatus.COMPLETED}
 
 DISHES = [
     ("Paneer Butter Masala", FoodType.VEG, Decimal("240.00")),
@@ -324,8 +330,12 @@ def add_payment(order):
     )
 
 
-def add_assignment(order):
+def add_assignment(order, with_earning=None):
+    """The rider's assignment the status implies; a finished one COMPLETED
+    with the rider's earning credited (``riders.services.earn``) unless
+    ``with_earning=False`` (the caller then writes it)."""
     from orders.factories.assignments import OrderRiderAssignmentFactory
+    from riders import services as rider_services
 
     now = timezone.now()
     if order.status in RIDER_HOLDS:
@@ -337,7 +347,7 @@ def add_assignment(order):
             accepted_at=now if status == AssignmentStatus.ACCEPTED else None,
         )
     if order.status in RIDER_FINISHED:
-        return OrderRiderAssignmentFactory(
+        assignment = OrderRiderAssignmentFactory(
             order=order,
             status=AssignmentStatus.COMPLETED,
             assigned_at=now,
@@ -346,7 +356,30 @@ def add_assignment(order):
             dropped_at=now,
             ended_at=now,
         )
+        if with_earning is not False:
+            rider_services.earn(
+                assignment,
+                fare=order.charges.filter(
+                    charge_type=ChargeType.DELIVERY_FEE, beneficiary="RIDER"
+                ).aggregate(s=Sum("amount"))["s"]
+                or Decimal("0.00"),
+            )
+        return assignment
     return None
+
+
+def add_settlement(order):
+    """The settlement ``orders.services`` files for a finished order (with
+    the earning of its completed assignment, when there is one)."""
+    from orders import services
+    from riders.models import RiderOrderEarning
+
+    earning = (
+        RiderOrderEarning.objects.filter(order=order, assignment__status=AssignmentStatus.COMPLETED)
+        .order_by("-id")
+        .first()
+    )
+    return services.file_settlement(order, earning)
 
 
 def complete_order(order, **parts):
@@ -363,7 +396,9 @@ def complete_order(order, **parts):
     if options["with_payment"] and order.total > 0:
         add_payment(order)
     if options["with_assignment"] is not False:
-        add_assignment(order)
+        add_assignment(order, with_earning=options["with_earning"])
+    if options["with_settlement"] is not False and order.status in SETTLED_ON_FINISH:
+        add_settlement(order)
     return order
 
 
@@ -407,6 +442,8 @@ class OrderFactory(DjangoModelFactory):
     with_payment = PARTS["with_payment"]
     with_assignment = PARTS["with_assignment"]
     with_discount = PARTS["with_discount"]
+    with_earning = PARTS["with_earning"]
+    with_settlement = PARTS["with_settlement"]
 
     class Meta:
         model = Order

@@ -122,7 +122,9 @@ class OrderSettlementFactory(DjangoModelFactory):
     """The pending settlement of a delivered order, with the earning of the
     rider who delivered it (no payout yet: that comes with the cycle)."""
 
-    order = factory.SubFactory(OrderFactory, status=OrderStatus.DELIVERED)
+    order = factory.SubFactory(
+        OrderFactory, status=OrderStatus.DELIVERED, with_earning=False, with_settlement=False
+    )
     status = SettlementStatus.PENDING
     collected_amount = factory.SelfAttribute("order.total")
     merchant_receivable = factory.LazyAttribute(

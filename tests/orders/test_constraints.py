@@ -558,7 +558,10 @@ def test_the_kitchen_is_the_orders_store(run_deferred_checks):
 
 
 def test_a_settlement_lands_in_a_payout_of_the_orders_store(run_deferred_checks):
-    settlement = OrderSettlementFactory(order=FoodOrderFactory(status=OrderStatus.DELIVERED))
+    order = FoodOrderFactory(
+        status=OrderStatus.DELIVERED, with_earning=False, with_settlement=False
+    )
+    settlement = OrderSettlementFactory(order=order)
     store = settlement.order.merchant_store
     with refused("order_settlements_payout_of_store", settlement.order.order_number):
         settlement.payout = MerchantStorePayoutFactory()  # another store's

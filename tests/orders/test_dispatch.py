@@ -33,6 +33,7 @@ from orders.factories.orders import OrderRideDetailsFactory
 from orders.models import OrderRiderAssignment
 from riders.choices import DutyStatus, RiderDocumentType, RiderStatus, WalletTxnType
 from riders.factories import RiderVehicleFactory, WalletLedgerFactory
+from riders import services as rider_services
 from riders.models import RiderLiveStatus
 
 pytestmark = pytest.mark.django_db
@@ -331,6 +332,7 @@ def hold_cash(rider, **order_fields):
     )
     assignment.status, assignment.ended_at = AssignmentStatus.COMPLETED, timezone.now()
     assignment.save()
+    rider_services.earn(assignment)  # a completed assignment is paid
     return RiderLiveStatus.objects.get(rider=rider).cash_in_hand
 
 
@@ -512,6 +514,7 @@ def test_past_assignments_are_not_judged_against_todays_rider():
         accepted_at=then,
         ended_at=then + timedelta(minutes=40),
     )
+    rider_services.earn(past)
     with refused("order_rider_assignments_rider_active", rider):
         past.status, past.ended_at = AssignmentStatus.ASSIGNED, None
         past.save()

@@ -111,12 +111,25 @@ def drop(assignment, **live):
     set_duty(assignment.rider, DutyStatus.ONLINE, 0, **live)
 
 
+def file_settlement(order, **split):
+    """READY, written in the transaction that completes the assignment (a
+    completed assignment has its earning and the order its settlement)."""
+    return OrderSettlement.objects.create(
+        order=order, collected_amount=order.total, status=SettlementStatus.READY, **split
+    )
+
+
 def settle(order, **split):
+    """Filed and settled afterwards (an order no rider of ours completed)."""
     with transaction.atomic():
-        settlement = OrderSettlement.objects.create(
-            order=order, collected_amount=order.total, status=SettlementStatus.READY, **split
-        )
+        settlement = file_settlement(order, **split)
+    return mark_settled(settlement)
+
+
+def mark_settled(settlement, **fields):
     with transaction.atomic():
+        for name, value in fields.items():
+            setattr(settlement, name, value)
         settlement.status = SettlementStatus.SETTLED
         settlement.settled_at = timezone.now()
         settlement.save()
@@ -167,11 +180,27 @@ def test_food_order_from_checkout_to_settlement():
     walk(order, OrderStatus.REACHED_PICKUP, OrderStatus.PICKED_UP)
     walk(order, OrderStatus.IN_TRANSIT, OrderStatus.REACHED_DROP)
     drop_stop = order.stops.get(stop_type=StopType.DROP)
+    # The merchant's sales split into receivable and commission.
+    sales = merchant_sales(order)
     with transaction.atomic():
         OrderDeliveryProof.objects.create(
             order=order, stop=drop_stop, rider=assignment.rider, kind="OTP", otp_verified=True
         )
         drop(assignment)
+        settlement = file_settlement(
+            order,
+            merchant_receivable=sales - Decimal("45.00"),
+            rider_earning=Decimal("38.00"),
+            platform_commission=Decimal("45.00"),
+            gst_payable_by_platform=order.tax,
+            earning=earning_for(
+                assignment,
+                base_pay=Decimal("38.00"),
+                distance_pay=Decimal("0.00"),
+                wait_pay=Decimal("0.00"),
+                tip=Decimal("0.00"),
+            ),
+        )
         order.move_to(OrderStatus.DELIVERED)
 
     # An item was missing: a partial refund, approved by support (maker-checker).
@@ -193,24 +222,11 @@ def test_food_order_from_checkout_to_settlement():
         refund.processed_at = timezone.now()
         refund.save()
     OrderInvoiceFactory(order=order)
-    # The merchant's sales split into receivable and commission; the refund
-    # is recovered from the store's payout (refunds_recovered).
-    sales = merchant_sales(order)
-    settlement = settle(
-        order,
-        merchant_receivable=sales - Decimal("45.00"),
-        rider_earning=Decimal("38.00"),
-        platform_commission=Decimal("45.00"),
-        gst_payable_by_platform=order.tax,
+    # The refund is recovered from the store's payout (refunds_recovered).
+    settlement = mark_settled(
+        settlement,
         payout=store_payout(
             order, sales, commission_amount=Decimal("45.00"), refunds_recovered=Decimal("90.00")
-        ),
-        earning=earning_for(
-            assignment,
-            base_pay=Decimal("38.00"),
-            distance_pay=Decimal("0.00"),
-            wait_pay=Decimal("0.00"),
-            tip=Decimal("0.00"),
         ),
     )
 
@@ -351,17 +367,23 @@ def test_ride_from_booking_to_cash_collection_and_settlement():
             source_id=order.pk,
         )
         drop(assignment)
+        fare = order.total - order.fees
+        settlement = file_settlement(
+            order,
+            rider_earning=fare,
+            platform_fees=order.fees,
+            gst_payable_by_platform=order.tax,
+            earning=earning_for(
+                assignment,
+                base_pay=fare,
+                distance_pay=0,
+                wait_pay=0,
+                tip=0,
+                pay_rule_version="RIDE",
+            ),
+        )
         order.move_to(OrderStatus.COMPLETED)
-    fare = order.total - order.fees
-    settlement = settle(
-        order,
-        rider_earning=fare,
-        platform_fees=order.fees,
-        gst_payable_by_platform=order.tax,
-        earning=earning_for(
-            assignment, base_pay=fare, distance_pay=0, wait_pay=0, tip=0, pay_rule_version="RIDE"
-        ),
-    )
+    settlement = mark_settled(settlement)
 
     order.refresh_from_db()
     assert timeline_path(order) == [
@@ -376,6 +398,7 @@ def test_ride_from_booking_to_cash_collection_and_settlement():
     assert order.total == order.payments.get().amount
     assert order.total == order.total.to_integral_value()
     assert settlement.earning.total == fare and settlement.payout is None
+    assert settlement.status == SettlementStatus.SETTLED
     assert RiderLiveStatus.objects.get(rider=assignment.rider).cash_in_hand == order.total
 
 

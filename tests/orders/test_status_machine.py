@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import ActorType, OrderStatus, ServiceType
-from orders import transitions
+from orders import services, transitions
 from orders.factories import (
     FoodOrderFactory,
     OrderCancellationFactory,
@@ -20,6 +20,7 @@ from orders.factories import (
 )
 from orders.models import Order, OrderTimeline
 from orders.timeline import status_actor
+from riders import services as rider_services
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,10 @@ def complete_assignment(order):
         assignment.save()
         assignment.status = "COMPLETED"
     assignment.save()
+    # Paid with it, and settled if the order is being delivered (issue 21).
+    earning = rider_services.earn(assignment)
+    if order.status == OrderStatus.REACHED_DROP:
+        services.file_settlement(order, earning)
 
 
 def test_move_to_stamps_completion_and_cancellation():

@@ -18,6 +18,9 @@ from orders.factories import (
     OrderRiderAssignmentFactory,
     RideOrderFactory,
 )
+from orders import services
+from orders.models import OrderSettlement
+from riders import services as rider_services
 from tests.fixtures.orders import check_deferred_now
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +87,64 @@ def test_delivering_needs_the_assignment_completed_and_a_proof():
         type(assignment).objects.filter(pk=assignment.pk).update(
             status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
         )
+        _paid_and_settled(order, assignment)
         order.move_to(OrderStatus.DELIVERED)
     with transaction.atomic():
         type(assignment).objects.filter(pk=assignment.pk).update(
             status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
         )
         OrderDeliveryProofFactory(order=order)
+        _paid_and_settled(order, assignment)
         order.move_to(OrderStatus.DELIVERED)
         check_deferred_now()
+
+
+def _paid_and_settled(order, assignment):
+    """What completing the assignment writes with it (orders.services._finish)."""
+    assignment.refresh_from_db()
+    earning = rider_services.earn(assignment)
+    services.file_settlement(order, earning)
+    return earning
+
+
+@contextmanager
+def refused_on_assignment(rule, *words):
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        yield caught
+        check_deferred_now()
+    error = caught.value.__cause__
+    assert (error.sqlstate, error.diag.constraint_name) == ("23514", rule), str(caught.value)
+    assert "orders.order_rider_assignments: assignment" in str(caught.value)
+    for word in words:
+        assert word in str(caught.value), str(caught.value)
+
+
+def test_a_completed_assignment_has_its_earning_and_a_delivered_order_its_settlement():
+    order = FoodOrderFactory(status=OrderStatus.REACHED_DROP)
+    assignment = _open_assignment(order)
+    with refused_on_assignment(
+        "order_rider_assignments_completed_has_earning", order.order_number, "rider_order_earnings"
+    ):
+        type(assignment).objects.filter(pk=assignment.pk).update(
+            status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
+        )
+    with refused_on_assignment(
+        "order_rider_assignments_completed_has_settlement", order.order_number, "delivered"
+    ):
+        type(assignment).objects.filter(pk=assignment.pk).update(
+            status=AssignmentStatus.COMPLETED, ended_at=timezone.now()
+        )
+        assignment.refresh_from_db()
+        rider_services.earn(assignment)
+        OrderDeliveryProofFactory(order=order)
+        order.move_to(OrderStatus.DELIVERED)
+    # Deleting the settlement of a delivered order is refused too.
+    delivered = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    settlement = delivered.settlement
+    with refused_on_assignment(
+        "order_rider_assignments_completed_has_settlement", delivered.order_number
+    ):
+        OrderSettlement.objects.filter(pk=settlement.pk).delete()
 
 
 def test_a_ride_starts_only_with_its_otp_verified():
