@@ -31,9 +31,9 @@ from orders.factories import (
 )
 from orders.factories.orders import OrderRideDetailsFactory
 from orders.models import OrderRiderAssignment
+from riders import services as rider_services
 from riders.choices import DutyStatus, RiderDocumentType, RiderStatus, WalletTxnType
 from riders.factories import RiderVehicleFactory, WalletLedgerFactory
-from riders import services as rider_services
 from riders.models import RiderLiveStatus
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gatimitra.enums import OrderStatus, ServiceType
+from orders import services
 from orders.choices import AssignmentStatus
 from orders.factories import (
     FoodOrderFactory,
@@ -18,7 +19,6 @@ from orders.factories import (
     OrderRiderAssignmentFactory,
     RideOrderFactory,
 )
-from orders import services
 from orders.models import OrderSettlement
 from riders import services as rider_services
 from tests.fixtures.orders import check_deferred_now
