@@ -9,6 +9,9 @@ database's deferred rules check them at commit) and raises ``Refused``
 (``gatimitra.errors``), naming the table and row, when it cannot run:
 nothing is then changed.
 
+* placing: ``place_order`` (FOOD from a store's menu, PARCEL, RIDE on a
+  fare policy), billed by ``orders.pricing`` and numbered by
+  ``format_order_number``;
 * kitchen: ``confirm_order``, ``start_preparing``, ``mark_ready``;
 * dispatch: ``search_rider``, ``offer_order``, ``assign_rider``,
   ``reassign_order``, ``accept_assignment``;
@@ -32,7 +35,7 @@ trigger writes the timeline).
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -45,7 +48,7 @@ from gatimitra.enums import (
     ServiceType,
 )
 from gatimitra.errors import Refused
-from orders import charges, dispatch, transitions
+from orders import charges, dispatch, pricing, transitions
 from orders.choices import (
     AssignmentStatus,
     CancellationActor,
@@ -60,12 +63,21 @@ from orders.models import (
     CancellationReason,
     Order,
     OrderCancellation,
+    OrderCharge,
     OrderDeliveryProof,
     OrderDispatchOffer,
+    OrderFoodDetails,
+    OrderItem,
+    OrderItemAddon,
+    OrderParcelDetails,
+    OrderPayment,
     OrderRefund,
+    OrderRideDetails,
     OrderRiderAssignment,
     OrderSettlement,
+    OrderStop,
 )
+from orders.models.orders import format_order_number
 
 ACTIVE_ASSIGNMENTS = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED)
 CAPTURED = (
@@ -239,6 +251,256 @@ def _charges(order, *types, beneficiary=None):
     if beneficiary:
         lines = lines.filter(beneficiary=beneficiary)
     return lines.aggregate(total=Sum("amount"))["total"] or charges.ZERO
+
+
+# Placing ---------------------------------------------------------------------------
+
+
+def _next_order_number(service_type, placed):
+    """The day's next number of the service; the advisory lock serialises
+    two placements of one service on one day (the unique key would refuse
+    the second)."""
+    day = timezone.localtime(placed).date()
+    prefix = format_order_number(service_type, day, 1)[:-4]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"order_number:{prefix}"])
+    last = (
+        Order.objects.filter(order_number__startswith=prefix)
+        .order_by("-order_number")
+        .values_list("order_number", flat=True)
+        .first()
+    )
+    return format_order_number(service_type, day, int(last[-4:]) + 1 if last else 1)
+
+
+def _stop_of_store(store):
+    return {
+        "store": store,
+        "address_line": ", ".join(filter(None, [store.name, store.address_line1])),
+        "locality": store.locality,
+        "pin_code": store.pin_code,
+        "latitude": store.latitude,
+        "longitude": store.longitude,
+        "contact_name": store.name[:100],
+    }
+
+
+def _stop_of_address(address):
+    parts = [address.house_number, address.building_name, address.street]
+    return {
+        "address": address,
+        "address_line": ", ".join(filter(None, parts)),
+        "landmark": address.landmark,
+        "locality": address.locality,
+        "pin_code": address.pincode,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
+        "contact_name": address.recipient_name or address.customer.full_name,
+    }
+
+
+def place_order(
+    *,
+    customer,
+    service_type,
+    zone,
+    payment_method,
+    drop,
+    pickup=None,
+    items=(),
+    parcel=None,
+    ride=None,
+    drop_otp=None,
+    channel="APP",
+):
+    """Place an order, billed and paid, in CREATED.
+
+    ``drop``: the customer's saved address (FOOD, PARCEL) or a stop dict
+    (``address_line``, ``locality``, ``pin_code``, ``latitude``,
+    ``longitude``) for a RIDE; ``pickup``: the store (FOOD) or a stop dict.
+    ``items``: ``[(menu_item, quantity, [addon, ...])]`` for FOOD;
+    ``parcel``: the ``order_parcel_details`` fields; ``ride``: ``vehicle_type``,
+    ``fare_policy``, ``start_otp`` (and ``duration_s``). ``drop_otp`` puts a
+    delivery OTP on the drop. Online payments are captured (the gateway
+    already confirmed them), a wallet payment is debited from the customer's
+    wallet, cash is PENDING until delivery. The database refuses a customer
+    whose status forbids the order (``orders_customer_may_order``,
+    ``orders_customer_cod_enabled``): that comes back as ``Refused``."""
+    from customers.models import CustomerWallet, CustomerWalletTransaction
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            store = pickup if service_type == ServiceType.FOOD else None
+            if service_type == ServiceType.FOOD and (store is None or not items):
+                raise Refused("A FOOD order needs its store and at least one item.")
+            start = _stop_of_store(store) if store else dict(pickup)
+            end = dict(drop) if service_type == ServiceType.RIDE else _stop_of_address(drop)
+            distance = pricing.distance_m(
+                start["latitude"], start["longitude"], end["latitude"], end["longitude"]
+            )
+            order = Order.objects.create(
+                order_number=_next_order_number(service_type, now),
+                service_type=service_type,
+                zone=zone,
+                city_id=zone.city_id,
+                customer=customer,
+                merchant_store=store,
+                drop_address=None if service_type == ServiceType.RIDE else drop,
+                status=S.CREATED,
+                channel=channel,
+                payment_method=payment_method,
+                placed_at=now,
+                promised_by=now + timedelta(minutes=40),
+                distance_m=distance,
+            )
+            OrderStop.objects.create(order=order, sequence=1, stop_type=StopType.PICKUP, **start)
+            OrderStop.objects.create(
+                order=order,
+                sequence=2,
+                stop_type=StopType.DROP,
+                otp_hash=keyed_hash(str(drop_otp)) if drop_otp else None,
+                **end,
+            )
+            lines = _bill(order, store, items, parcel, ride, distance)
+            total = charges.ZERO
+            for charge_type, amount, beneficiary, rate in lines:
+                direction = charges.CREDIT if charge_type in charges.CREDIT_TYPES else charges.DEBIT
+                OrderCharge.objects.create(
+                    order=order,
+                    charge_type=charge_type,
+                    direction=direction,
+                    amount=amount,
+                    payer="CUSTOMER",
+                    beneficiary=beneficiary,
+                    rate_percent=rate,
+                    description=ChargeType(charge_type).label,
+                )
+                total += charges.signed(charge_type, direction, amount)
+            rounding = pricing.round_off(total)
+            if rounding:
+                OrderCharge.objects.create(
+                    order=order,
+                    charge_type=ChargeType.ROUND_OFF,
+                    direction=rounding[0],
+                    amount=rounding[1],
+                    payer="CUSTOMER",
+                    beneficiary="PLATFORM",
+                    description="Round off",
+                )
+            order.apply_charge_totals()
+            _pay(order, now, CustomerWallet, CustomerWalletTransaction)
+    except IntegrityError as error:
+        raise _database_refusal(error) from error
+    return order
+
+
+def _bill(order, store, items, parcel, ride, distance):
+    """Create the detail rows and return the bill lines
+    ``[(charge_type, amount, beneficiary, rate)]`` (before round-off)."""
+    lines = []
+    if order.service_type == ServiceType.FOOD:
+        OrderFoodDetails.objects.create(
+            order=order, store=store, kot_number=f"KOT-{order.pk % 100000:05d}"
+        )
+        sales = packaging = charges.ZERO
+        for menu_item, quantity, addons in items:
+            item = OrderItem.objects.create(
+                order=order,
+                menu_item=menu_item,
+                name=menu_item.name,
+                food_type=menu_item.food_type,
+                quantity=quantity,
+                unit_price=menu_item.base_price,
+                packaging_charge=menu_item.packaging_charge,
+                gst_rate_percent=menu_item.gst_rate,
+            )
+            for addon in addons:
+                OrderItemAddon.objects.create(
+                    order_item=item,
+                    addon=addon,
+                    name=addon.name,
+                    group_name=addon.addon_group.name,
+                    quantity=1,
+                    unit_price=addon.price,
+                )
+            sales += quantity * (menu_item.base_price + sum((a.price for a in addons), 0))
+            packaging += quantity * menu_item.packaging_charge
+        fees = [(ChargeType.DELIVERY_FEE, pricing.food_delivery_fee(distance))]
+        fees.append((ChargeType.PLATFORM_FEE, pricing.FOOD_PLATFORM_FEE))
+        if sales < pricing.SMALL_CART_BELOW:
+            fees.append((ChargeType.SMALL_CART_FEE, pricing.SMALL_CART_FEE))
+        lines.append((ChargeType.ITEM_TOTAL, sales, "MERCHANT", None))
+        if packaging:
+            lines.append((ChargeType.PACKAGING_FEE, packaging, "MERCHANT", None))
+        lines += [(kind, amount, "PLATFORM", None) for kind, amount in fees]
+        gst = pricing.food_gst(sales + packaging, sum(a for _k, a in fees))
+        lines.append((ChargeType.GST, gst, "GOVERNMENT", None))
+    elif order.service_type == ServiceType.PARCEL:
+        OrderParcelDetails.objects.create(order=order, **(parcel or {}))
+        fees = [(ChargeType.DELIVERY_FEE, pricing.parcel_delivery_fee(distance))]
+        if distance > pricing.LONG_DISTANCE_FROM_M:
+            fees.append((ChargeType.LONG_DISTANCE_FEE, pricing.LONG_DISTANCE_FEE))
+        fees.append((ChargeType.PLATFORM_FEE, pricing.PARCEL_PLATFORM_FEE))
+        lines += [(kind, amount, "PLATFORM", None) for kind, amount in fees]
+        gst = pricing.percent(sum(a for _k, a in fees), pricing.SERVICE_GST_RATE)
+        lines.append((ChargeType.GST, gst, "GOVERNMENT", pricing.SERVICE_GST_RATE))
+    else:
+        policy = ride["fare_policy"]
+        duration = ride.get("duration_s") or max(60, distance * 3 // 10)
+        fare = pricing.ride_fare(policy, distance, duration)
+        OrderRideDetails.objects.create(
+            order=order,
+            vehicle_type=ride["vehicle_type"],
+            fare_policy=policy,
+            quoted_distance_m=distance,
+            quoted_duration_s=duration,
+            start_otp_hash=keyed_hash(str(ride["start_otp"])),
+        )
+        lines.append((ChargeType.DELIVERY_FEE, fare, "RIDER", None))
+        lines.append((ChargeType.PLATFORM_FEE, policy.platform_fee, "PLATFORM", None))
+        gst = pricing.percent(fare + policy.platform_fee, policy.gst_rate_percent)
+        lines.append((ChargeType.GST, gst, "GOVERNMENT", policy.gst_rate_percent))
+    return [line for line in lines if line[1] > 0]
+
+
+def _pay(order, now, wallet_model, wallet_txn_model):
+    method = order.payment_method
+    payment = OrderPayment(
+        order=order,
+        method=method,
+        amount=order.total,
+        idempotency_key=f"pay-{order.order_number}-1",
+    )
+    if method == PaymentMethod.CASH:
+        payment.gateway, payment.status = "CASH", PaymentStatus.PENDING
+        payment.save()
+        return payment
+    if method == PaymentMethod.PLATFORM_WALLET:
+        wallet = wallet_model.objects.select_for_update().filter(customer=order.customer).first()
+        if wallet is None or wallet.balance < order.total:
+            raise Refused(
+                f"customers.customer_wallet: the wallet of customer {order.customer_id} holds "
+                f"{wallet.balance if wallet else 0}, less than {order.total}: no order was placed."
+            )
+        wallet_txn_model.objects.create(
+            wallet=wallet,
+            direction="DEBIT",
+            txn_type="ORDER_DEBIT",
+            order=order,
+            amount=order.total,
+            source_type="ORDER",
+            source_id=str(order.pk),
+            idempotency_key=f"ORDER:{order.pk}:ORDER_DEBIT",
+            description=f"Paid for {order.order_number}",
+        )
+        payment.gateway = "PLATFORM_WALLET"
+    else:
+        payment.gateway = "RAZORPAY"
+        payment.gateway_order_id = f"order_{order.order_number}"
+    payment.status, payment.captured_at = PaymentStatus.CAPTURED, now
+    payment.save()
+    return payment
 
 
 # Kitchen ---------------------------------------------------------------------------

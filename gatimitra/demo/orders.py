@@ -31,7 +31,8 @@ from gatimitra.demo.customers import loyalty_txn, wallet_txn
 from gatimitra.demo.riders import wallet_entry
 from gatimitra.demo.rng import Weighted, money
 from merchants.models import MerchantStorePayout
-from orders import charges
+from merchants.services import sales_split
+from orders import charges, pricing
 from orders.dispatch import ALLOWED_VEHICLE_TYPES
 from orders.models import (
     ExternalProviderCallback,
@@ -56,6 +57,7 @@ from orders.models import (
     OrderSettlement,
     OrderStop,
 )
+from orders.models.orders import format_order_number
 from riders.models import (
     LocationLog,
     RiderCashDeposit,
@@ -64,11 +66,11 @@ from riders.models import (
     RiderPayout,
     WalletLedger,
 )
+from riders.services import delivery_pay
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.01")
 SERVICE_WEIGHTS = {"FOOD": 62, "PARCEL": 20, "RIDE": 18}
-PREFIX = {"FOOD": "FD", "PARCEL": "PC", "RIDE": "RD"}
 ONLINE_METHODS = Weighted(
     {
         "UPI": 58,
@@ -306,7 +308,7 @@ class OrderGenerator:
                 raise RuntimeError(
                     f"more than 9,999 {service} orders on {placed.date()}: raise plan.days"
                 )
-            number = f"{PREFIX[service]}{placed:%y%m%d}{n:04d}"
+            number = format_order_number(service, placed, n)
             if number not in self.taken_numbers:
                 return number
 
@@ -1039,29 +1041,24 @@ class OrderGenerator:
             direction = direction or ("CREDIT" if kind == "DISCOUNT" else "DEBIT")
             lines.append((kind, direction, amount, description, payer, beneficiary, rate))
 
-        distance_km = Decimal(ctx["distance"]) / 1000
         if service == "FOOD":
             items, packaging = ctx["items_total"], ctx["packaging"]
             line("ITEM_TOTAL", items, "Item total", beneficiary="MERCHANT")
             line("PACKAGING_FEE", packaging, "Packaging", beneficiary="MERCHANT")
-            delivery = (
-                Decimal("20.00")
-                if ctx["distance"] < 3000
-                else money(30 + 6 * max(0, distance_km - 3))
-            )
+            delivery = pricing.food_delivery_fee(ctx["distance"])
             if ctx["customer"].id in self.demo.subscribers and items >= 199:
                 delivery = ZERO
             line("DELIVERY_FEE", delivery, "Delivery fee")
-            line("PLATFORM_FEE", Decimal("5.00"), "Platform fee")
-            if items < 149:
-                line("SMALL_CART_FEE", Decimal("15.00"), "Small cart fee")
+            line("PLATFORM_FEE", pricing.FOOD_PLATFORM_FEE, "Platform fee")
+            if items < pricing.SMALL_CART_BELOW:
+                line("SMALL_CART_FEE", pricing.SMALL_CART_FEE, "Small cart fee")
             if 19 <= ctx["placed"].hour <= 22 and rng.chance(0.15):
                 line("SURGE_FEE", Decimal("10.00"), "High demand fee")
             fees = sum(
                 (amt for kind, _d, amt, *_ in lines if kind not in ("ITEM_TOTAL", "PACKAGING_FEE")),
                 ZERO,
             )
-            gst = (items + packaging) * Decimal("0.05") + fees * Decimal("0.18")
+            gst = pricing.food_gst(items + packaging, fees)
             line("GST", gst, "GST", beneficiary="GOVERNMENT")
             discount = self.discount(batch, ctx, items)
             if discount:
@@ -1069,13 +1066,18 @@ class OrderGenerator:
                     "DISCOUNT", discount[0], discount[1], payer=discount[2], beneficiary="CUSTOMER"
                 )
         elif service == "PARCEL":
-            fee = money(50 + 8 * max(0, distance_km - 2))
+            fee = pricing.parcel_delivery_fee(ctx["distance"])
             line("DELIVERY_FEE", fee, "Delivery fee")
-            if ctx["distance"] > 12_000:
-                line("LONG_DISTANCE_FEE", Decimal("25.00"), "Long distance fee")
-            line("PLATFORM_FEE", Decimal("3.00"), "Platform fee")
+            if ctx["distance"] > pricing.LONG_DISTANCE_FROM_M:
+                line("LONG_DISTANCE_FEE", pricing.LONG_DISTANCE_FEE, "Long distance fee")
+            line("PLATFORM_FEE", pricing.PARCEL_PLATFORM_FEE, "Platform fee")
             fees = sum((amt for _k, _d, amt, *_ in lines), ZERO)
-            line("GST", fees * Decimal("0.18"), "GST", beneficiary="GOVERNMENT")
+            line(
+                "GST",
+                pricing.percent(fees, pricing.SERVICE_GST_RATE),
+                "GST",
+                beneficiary="GOVERNMENT",
+            )
             discount = self.discount(batch, ctx, fee)
             if discount:
                 line(
@@ -1792,13 +1794,9 @@ class OrderGenerator:
     def earn(self, batch, ctx, rider, done):
         rng = self.rng
         order, assignment = ctx["order"], ctx["assignment"]
-        km = Decimal(ctx["distance"]) / 1000
-        if order["service_type"] == "RIDE":
-            base = money(ctx["fare"] * Decimal("0.80"))
-            distance_pay = ZERO
-        else:
-            base = Decimal("25.00")
-            distance_pay = money(max(ZERO, km - 2) * 6)
+        # The pay rule is the riders domain's (the order services use it too).
+        pay = delivery_pay(order["service_type"], ctx["distance"], ctx.get("fare", ZERO))
+        base, distance_pay = pay.base_pay, pay.distance_pay
         wait = money(rng.choice((0, 0, 0, 5, 10)))
         earning = batch.add(
             RiderOrderEarning,
@@ -1848,12 +1846,15 @@ class OrderGenerator:
         merchant = commission = gst_on_commission = tcs = tds = ZERO
         recovered = ctx.get("merchant_refund", ZERO)
         if store is not None:
-            sales = fees.get("ITEM_TOTAL", ZERO) + fees.get("PACKAGING_FEE", ZERO)
-            commission = money(fees.get("ITEM_TOTAL", ZERO) * store.commission * PERCENT)
-            gst_on_commission = money(commission * Decimal("0.18"))
-            tcs = money(sales * Decimal("0.005")) if store.gstin else ZERO
-            tds = money(sales * Decimal("0.001"))
-            merchant = sales - commission - gst_on_commission - tcs - tds
+            # The split is the merchants domain's (the order services use it too).
+            split = sales_split(
+                fees.get("ITEM_TOTAL", ZERO),
+                fees.get("PACKAGING_FEE", ZERO),
+                store.commission,
+                bool(store.gstin),
+            )
+            merchant, commission = split.merchant_receivable, split.commission
+            gst_on_commission, tcs, tds = split.gst_on_commission, split.tcs, split.tds
             payout = self.payouts.get(store.id)
         # Settled when the payout of its week has been paid out (by now).
         settled = self.paid_out_at(self.week)

@@ -65,6 +65,16 @@ TIMELINE_EVENTS = [
 ]
 #: Order number prefix per service: FD2611240001 is a FOOD order.
 ORDER_NUMBER_PREFIXES = {ServiceType.FOOD: "FD", ServiceType.PARCEL: "PC", ServiceType.RIDE: "RD"}
+
+
+def format_order_number(service_type, placed_on, n):
+    """FD/PC/RD, the date placed (India) as yymmdd and the day's 4-digit
+    sequence number of the service (``orders_order_number_format``)."""
+    if not 1 <= n <= 9999:
+        raise ValueError(f"order number {n} of {placed_on} is outside 1..9999")
+    return f"{ORDER_NUMBER_PREFIXES[service_type]}{placed_on:%y%m%d}{n:04d}"
+
+
 #: ``mask()`` of a phone number: X's then the last four digits.
 MASKED_PHONE = r"^X+[0-9]{4}$"
 

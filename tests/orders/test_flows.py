@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from audit.models import OrderAuditLog, RiderAuditLog
 from customers.models import CustomerWallet
-from gatimitra.db.secrets import keyed_hash
 from gatimitra.enums import OrderStatus, PaymentMethod, PaymentStatus, PayoutStatus, ServiceType
 from merchants import services as merchant_services
-from orders import services
+from orders import pricing, services
 from orders.choices import (
     AssignmentStatus,
     CancellationActor,
@@ -29,23 +28,14 @@ from orders.factories import (
     CancellationReasonFactory,
     DispatchableRiderFactory,
     FoodOrderFactory,
-    ParcelOrderFactory,
-    RideOrderFactory,
+    scenarios,
 )
+from orders.models.orders import format_order_number
 from riders import services as rider_services
 from riders.choices import WalletTxnType
 from riders.models import RiderLiveStatus, WalletLedger
 
 pytestmark = pytest.mark.django_db
-
-DROP_OTP = "4321"
-START_OTP = "8642"
-
-
-def with_drop_otp(order):
-    drop = order.stops.get(stop_type=StopType.DROP)
-    drop.otp_hash = keyed_hash(DROP_OTP)
-    drop.save(update_fields=["otp_hash"])
 
 
 def statuses(order):
@@ -89,8 +79,23 @@ def assert_finished(order, assignment, rider):
 
 
 def test_a_food_order_from_the_kitchen_to_the_store_payout(superuser, run_deferred_checks):
-    order = FoodOrderFactory(status=OrderStatus.CREATED)
-    with_drop_otp(order)
+    order = scenarios.placed_food_order()
+    run_deferred_checks()
+    assert order.status == OrderStatus.CREATED
+    assert order.order_number == format_order_number(
+        ServiceType.FOOD, timezone.localdate(), int(order.order_number[-4:])
+    )
+    assert order.items.count() == 2 and order.items.get(name="Dal Makhani").addons.count() == 1
+    assert order.total == sum(c.signed_amount for c in order.charges.all())
+    assert order.total == order.total.to_integral_value()  # rounded off to the rupee
+    sales = Decimal("210") + Decimal("20") + 2 * Decimal("90")
+    assert order.charges.get(charge_type="ITEM_TOTAL").amount == sales
+    payment = order.payments.get()
+    assert (payment.status, payment.amount, payment.gateway) == (
+        PaymentStatus.CAPTURED,
+        order.total,
+        "RAZORPAY",
+    )
     rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
 
     services.confirm_order(order)
@@ -104,7 +109,7 @@ def test_a_food_order_from_the_kitchen_to_the_store_payout(superuser, run_deferr
     services.reach_drop(order)
     with pytest.raises(services.Refused, match=r"delivery OTP of order .* does not match"):
         services.deliver_order(order, otp="0000")
-    services.deliver_order(order, otp=DROP_OTP)
+    services.deliver_order(order, otp=scenarios.DROP_OTP)
     run_deferred_checks()
 
     order.refresh_from_db()
@@ -177,12 +182,12 @@ def test_a_food_order_from_the_kitchen_to_the_store_payout(superuser, run_deferr
 
 
 def test_a_parcel_is_reassigned_then_delivered_with_a_photo(superuser, run_deferred_checks):
-    order = ParcelOrderFactory(status=OrderStatus.CREATED)
+    order = scenarios.placed_parcel_order()  # paid from the wallet; no drop OTP
+    wallet = CustomerWallet.objects.get(customer=order.customer)
+    assert wallet.balance == Decimal("500.00") - order.total
+    assert order.payments.get().gateway == "PLATFORM_WALLET"
     first = DispatchableRiderFactory(service_type=ServiceType.PARCEL)
     second = DispatchableRiderFactory(service_type=ServiceType.PARCEL)
-    drop = order.stops.get(stop_type=StopType.DROP)
-    drop.otp_hash = None
-    drop.save(update_fields=["otp_hash"])
 
     services.search_rider(order)
     dropped = dispatch_to(order, first)
@@ -212,19 +217,21 @@ def test_a_parcel_is_reassigned_then_delivered_with_a_photo(superuser, run_defer
 
 
 def test_a_cash_ride_starts_with_its_otp_and_the_driver_collects_the_fare(run_deferred_checks):
-    order = RideOrderFactory(status=OrderStatus.CREATED)
+    order = scenarios.placed_ride_order()
     assert order.payment_method == PaymentMethod.CASH
     ride = order.ride_details
-    ride.start_otp_hash = keyed_hash(START_OTP)
-    ride.save(update_fields=["start_otp_hash"])
-    driver = DispatchableRiderFactory(service_type=ServiceType.RIDE)
+    assert order.charges.get(charge_type="DELIVERY_FEE").amount == pricing.ride_fare(
+        ride.fare_policy, ride.quoted_distance_m, ride.quoted_duration_s
+    )
+    assert order.payments.get().status == PaymentStatus.PENDING
+    driver = scenarios.rider_for(order)
 
     services.search_rider(order)
     assignment = dispatch_to(order, driver)
     services.reach_pickup(order)
     with pytest.raises(services.Refused, match=r"start OTP of ride .* does not match"):
         services.start_trip(order, otp="1111")
-    services.start_trip(order, otp=START_OTP)
+    services.start_trip(order, otp=scenarios.START_OTP)
     services.complete_ride(order)
     run_deferred_checks()
 
@@ -259,7 +266,7 @@ def staff_reasons(db):
 def test_cancelling_a_wallet_paid_parcel_refunds_it_to_the_wallet(
     superuser, staff_reasons, run_deferred_checks
 ):
-    order = ParcelOrderFactory(status=OrderStatus.CREATED)
+    order = scenarios.placed_parcel_order()
     payment = order.payments.get()
     assert payment.status == PaymentStatus.CAPTURED
     rider = DispatchableRiderFactory(service_type=ServiceType.PARCEL)
@@ -286,7 +293,8 @@ def test_cancelling_a_wallet_paid_parcel_refunds_it_to_the_wallet(
         order.total,
         refund.pk,
     )
-    assert CustomerWallet.objects.get(customer=order.customer).balance == order.total
+    # The wallet is back where it was before the order.
+    assert CustomerWallet.objects.get(customer=order.customer).balance == Decimal("500.00")
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.REFUNDED
     assert statuses(order)[-1] == "cancelled"
@@ -310,3 +318,29 @@ def test_a_upi_refund_goes_to_the_gateway_and_succeeds_later(superuser, run_defe
     payment.refresh_from_db()
     assert refund.status == RefundStatus.SUCCEEDED and refund.processed_at
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_placing_is_refused_whole_for_a_customer_whose_status_forbids_it():
+    from customers.factories import CustomerFactory
+    from orders.models import Order
+
+    blocked = CustomerFactory(status="BLOCKED")
+    with pytest.raises(services.Refused, match=r"orders\.orders") as caught:
+        scenarios.placed_food_order(customer=blocked)
+    assert "Nothing was changed" in str(caught.value)
+    no_cod = CustomerFactory(cod_enabled=False)
+    with pytest.raises(services.Refused, match=r"orders\.orders"):
+        scenarios.placed_food_order(customer=no_cod, payment_method=PaymentMethod.CASH)
+    assert not Order.objects.filter(customer__in=[blocked, no_cod]).exists()
+    # Online payment is fine for a customer without cash on delivery.
+    assert scenarios.placed_food_order(customer=no_cod).status == OrderStatus.CREATED
+
+
+def test_a_wallet_order_needs_the_balance(run_deferred_checks):
+    from customers.factories import CustomerFactory, CustomerWalletFactory
+
+    customer = CustomerFactory()
+    CustomerWalletFactory(customer=customer, credits=["10.00"])
+    with pytest.raises(services.Refused, match=r"customers\.customer_wallet: the wallet"):
+        scenarios.placed_food_order(customer=customer, payment_method=PaymentMethod.PLATFORM_WALLET)
+    assert not customer.orders.exists()

@@ -215,6 +215,8 @@ def test_earning_is_for_the_assignments_order(refused):
     with refused("rider_order_earnings", error=IntegrityError) as caught:
         RiderOrderEarningFactory(rider=rider, assignment=assignment, order=other_order)
     assert f"assignment {assignment.pk} is of order {assignment.order_id}" in str(caught.value)
+    # Its own order's earning is accepted (a completed assignment is paid).
+    RiderOrderEarningFactory(rider=rider, assignment=assignment, order=assignment.order)
 
 
 def test_earning_is_for_the_orders_service(refused):
