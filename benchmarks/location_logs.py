@@ -32,7 +32,7 @@ django.setup()
 
 from django.db import connection, models  # noqa: E402
 
-from gatimitra.db import partitions, reference  # noqa: E402
+from gatimitra.ops import partitions, reference  # noqa: E402
 from riders.models import LocationLog  # noqa: E402
 
 COLUMNS = ["rider_id", "recorded_at", "latitude", "longitude", "accuracy_m", "speed_kmph"]

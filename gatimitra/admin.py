@@ -370,7 +370,7 @@ class ReadOnlyTabularInline(GatimitraTabularInline):
 
 @admin.register(MigrationHistory)
 class MigrationHistoryAdmin(ReadOnlyModelAdmin):
-    """What ``migrate`` recorded (gatimitra/db/deploy.py); written only by migrate."""
+    """What ``migrate`` recorded (gatimitra/ops/deploy.py); written only by migrate."""
 
     list_display = (
         "recorded_at",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from gatimitra.db.reference import database_url, ensure_reference_database
+from gatimitra.ops.reference import database_url, ensure_reference_database
 from gatimitra.testing import domain_models
 from tests.fixtures.gatimitra import connect, mark_development
 

@@ -1,6 +1,6 @@
 """``migrate`` with a deploy lock, a verified history and DDL timeouts.
 
-See ``gatimitra/db/deploy.py`` for the reasons. Options added here:
+See ``gatimitra/ops/deploy.py`` for the reasons. Options added here:
 ``--lock-wait SECONDS`` (how long to wait for another migrate) and
 ``--no-verify`` (skip the edited-migration check, for emergencies).
 """
@@ -14,8 +14,8 @@ from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import OperationalError, connections
 from django.db.migrations.loader import MigrationLoader
 
-from gatimitra.db import deploy, snapshot
 from gatimitra.db.autodetector import SchemaAwareCommandMixin
+from gatimitra.ops import deploy, snapshot
 
 
 class Command(SchemaAwareCommandMixin, MigrateCommand):

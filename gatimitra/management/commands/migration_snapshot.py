@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import snapshot
-from gatimitra.db.reference import database_alias
+from gatimitra.ops import snapshot
+from gatimitra.ops.reference import database_alias
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import partitions
+from gatimitra.ops import partitions
 
 
 class Command(BaseCommand):

@@ -31,7 +31,7 @@ def sql_modules(loader):
     """The SQL modules migrations import their trigger SQL from
     (``<app>/sql.py`` and ``gatimitra/db/sql.py``): a change there changes
     what the migrations build, though no migration file changed."""
-    modules = {Path(__file__).resolve().parent / "sql.py"}
+    modules = {Path(__file__).resolve().parent.parent / "db" / "sql.py"}
     for migration in loader.disk_migrations.values():
         modules.add(Path(inspect.getfile(type(migration))).parent.parent / "sql.py")
     return sorted(module for module in modules if module.exists())
