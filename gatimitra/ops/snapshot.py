@@ -14,6 +14,15 @@ The snapshot is used only when every migration it covers is on disk
 unchanged (else ``migrate`` takes the slow path and CI's check fails);
 migrations written after it simply run after the replay. A test builds a
 database both ways and compares them object for object.
+
+The recorded statements are also what each migration did to the databases
+that ran it, so they must never change: an applied migration that would run
+different SQL today (because a module it imports was edited) builds new
+databases unlike the old ones. ``migration_snapshot --check`` records the
+migrations afresh whenever the SQL modules changed and names every migration
+whose SQL differs from its record (:func:`changed_sql`), and
+``migration_snapshot`` refuses to overwrite such a record unless told which
+migration's change is deliberate.
 """
 
 import json
@@ -92,6 +101,16 @@ def load():
     return json.loads(snapshot_path.read_text())
 
 
+def sql_modules_changed(document, loader=None):
+    """True when a SQL module migrations import changed since the snapshot
+    (then what the covered migrations run must be recorded afresh and
+    compared, :func:`changed_sql`)."""
+    from gatimitra.ops.reference import sql_modules_digest
+
+    loader = loader or MigrationLoader(None, ignore_no_migrations=True)
+    return document.get("sql_modules") != sql_modules_digest(loader)
+
+
 def stale_entries(document, loader=None):
     """Covered migrations that are missing or changed on disk: [(app, name, why)]."""
     from gatimitra.ops.reference import sql_modules_digest
@@ -108,6 +127,38 @@ def stale_entries(document, loader=None):
         elif deploy.file_checksum(migration) != entry["file_checksum"]:
             problems.append((*key, "edited since the snapshot"))
     return problems
+
+
+def changed_sql(document, migrations):
+    """Migrations recorded in ``document`` whose statements differ in
+    ``migrations`` (a fresh recording): [(app, name, why)], in the
+    document's order. Migrations only one of the two has are not judged
+    here (:func:`stale_entries` and :func:`uncovered` report them)."""
+    fresh = {(entry["app"], entry["name"]): entry["statements"] for entry in migrations}
+    changed = []
+    for entry in document["migrations"]:
+        key = (entry["app"], entry["name"])
+        now = fresh.get(key)
+        if now is None or now == entry["statements"]:
+            continue
+        before = entry["statements"]
+        index = next(
+            (i for i, (old, new) in enumerate(zip(before, now, strict=False)) if old != new),
+            min(len(before), len(now)),
+        )
+        if index < min(len(before), len(now)):
+            why = f"statement {index + 1} of {len(before)} differs: {_first_line(now[index])}"
+        elif len(now) > len(before):
+            why = f"runs {len(now) - len(before)} more statement(s): {_first_line(now[index])}"
+        else:
+            why = f"no longer runs statement {index + 1}: {_first_line(before[index])}"
+        changed.append((*key, why))
+    return changed
+
+
+def _first_line(statement, width=100):
+    line = next((line.strip() for line in statement.splitlines() if line.strip()), "")
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def uncovered(document, loader=None):
