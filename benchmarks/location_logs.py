@@ -47,7 +47,11 @@ PlainLocationLog = type(
     {
         "__module__": __name__,
         "Meta": type("Meta", (), {"managed": False, "db_table": PLAIN, "app_label": "riders"}),
-        **{f.name: f.clone() for f in LocationLog._meta.concrete_fields if f.name != "rider"},
+        **{
+            f.name: f.clone()  # type: ignore[attr-defined]
+            for f in LocationLog._meta.concrete_fields
+            if f.name != "rider"
+        },
         "rider_id": models.BigIntegerField(),
     },
 )

@@ -18,6 +18,8 @@ city scale (CATALOG section 9: tables of 10^6 to 10^10 rows):
 
 import json
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -79,7 +81,9 @@ class EstimatedCountPaginator(Paginator):
 
 
 #: URLs typed without a scheme mean https (Django 6.0's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 def https_formfield(db_field, **kwargs):
@@ -109,8 +113,16 @@ class RawIdByDefaultMixin:
     """Every editable relation not in ``autocomplete_fields`` is a raw id: a
     plain select would load every row of the target table into the page."""
 
-    @cached_property
-    def raw_id_fields(self):
+    if TYPE_CHECKING:
+        # What Django's ModelAdmin declares; the property below computes it.
+        raw_id_fields: ClassVar[list[str] | tuple[str, ...]]
+    else:
+
+        @cached_property
+        def raw_id_fields(self):
+            return self._default_raw_id_fields()
+
+    def _default_raw_id_fields(self):
         autocompleted = set(self.autocomplete_fields)
         fk_name = getattr(self, "fk_name", None)
         return tuple(
@@ -132,12 +144,12 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
     #: Search fields whose column holds ``keyed_hash(value)`` (OTP
     #: destinations, typed identifiers): the term is hashed, then matched
     #: exactly, so staff find rows by a value that is never stored.
-    hashed_search_fields = ()
+    hashed_search_fields: tuple[str, ...] = ()
     #: ``{search field: leading column}`` for exact search fields whose index
     #: leads with a column of a few values (``(principal_type, principal_id)``):
     #: the search adds ``leading IN (every value)``, so PostgreSQL probes the
     #: index once per value instead of reading all of it.
-    search_index_leads = {}
+    search_index_leads: dict[str, str] = {}
 
     def _append_only(self):
         return issubclass(self.model, AppendOnlyModel)

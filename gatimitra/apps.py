@@ -36,9 +36,9 @@ class DomainConfig(AppConfig):
     ``admin_groups`` (descriptions of ``models/`` files without a docstring)
     and ``admin_dashboard`` (dotted path of the home page's figures)."""
 
-    db_schema = None
-    admin_order = None
+    db_schema: str | None = None
+    admin_order: int | None = None
     admin_description = ""
-    admin_groups = {}
-    admin_dashboard = None
+    admin_groups: dict[str, str] = {}
+    admin_dashboard: str | None = None
     default_auto_field = "django.db.models.BigAutoField"

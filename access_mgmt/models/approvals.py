@@ -85,7 +85,7 @@ class ApprovalWorkflowStep(TimestampedModel):
     def natural_key(self):
         return (*self.workflow.natural_key(), self.step_no)
 
-    natural_key.dependencies = ["access_mgmt.approvalworkflow"]
+    natural_key.dependencies = ["access_mgmt.approvalworkflow"]  # type: ignore[attr-defined]
 
 
 class ApprovalRequest(TimestampedModel):

@@ -250,4 +250,4 @@ class SystemSetting(TimestampedModel):
     def natural_key(self):
         return (self.key, self.city.code if self.city_id else None, self.version)
 
-    natural_key.dependencies = ["orders.servicecity"]
+    natural_key.dependencies = ["orders.servicecity"]  # type: ignore[attr-defined]

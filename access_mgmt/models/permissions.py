@@ -84,7 +84,7 @@ class SystemPermission(TimestampedModel):
     def natural_key(self):
         return (self.code,)
 
-    natural_key.dependencies = ["access_mgmt.permissiongroup"]
+    natural_key.dependencies = ["access_mgmt.permissiongroup"]  # type: ignore[attr-defined]
 
     @property
     def is_pattern(self):

@@ -73,7 +73,7 @@ class RolePermission(TimestampedModel):
     def natural_key(self):
         return (self.role.code, self.permission.code)
 
-    natural_key.dependencies = ["access_mgmt.systemrole", "access_mgmt.systempermission"]
+    natural_key.dependencies = ["access_mgmt.systemrole", "access_mgmt.systempermission"]  # type: ignore[attr-defined]
 
 
 class RoleHierarchy(TimestampedModel):
@@ -111,7 +111,7 @@ class RoleHierarchy(TimestampedModel):
     def natural_key(self):
         return (self.parent_role.code, self.child_role.code)
 
-    natural_key.dependencies = ["access_mgmt.systemrole"]
+    natural_key.dependencies = ["access_mgmt.systemrole"]  # type: ignore[attr-defined]
 
 
 class UserRole(TimestampedModel):

@@ -40,7 +40,7 @@ class _LedgerOwner(TimestampedModel):
     """An owner row whose cached balance only its ledger trigger moves."""
 
     #: Columns the ledger trigger maintains; ``save()`` never writes them back.
-    ledger_maintained_fields = ()
+    ledger_maintained_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

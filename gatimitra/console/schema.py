@@ -30,7 +30,7 @@ from gatimitra.db.tables import DOMAIN_SCHEMAS, split_table
 from gatimitra.ops import schema_docs
 from gatimitra.ops.catalog import read_catalog
 
-_cache = {}
+_cache: dict[str, tuple] = {}
 _lock = threading.Lock()
 
 

@@ -150,7 +150,7 @@ class ServiceZone(TimestampedModel):
     def natural_key(self):
         return (self.city.code, self.code)
 
-    natural_key.dependencies = ["orders.servicecity"]
+    natural_key.dependencies = ["orders.servicecity"]  # type: ignore[attr-defined]
 
 
 class RideFarePolicy(TimestampedModel):
