@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.choices import PermissionEffect, ScopeType
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
 from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 
