@@ -30,6 +30,7 @@ from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from gatimitra.apps import domain_hooks
 from gatimitra.db.errors import database_error_parts, describe_database_error
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.models import AppendOnlyModel
@@ -192,17 +193,19 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
             return self._refused_by_database(request, exc)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from audit.tracked import history_log_model, history_url
-
-        # The link only for those who may open it: a support agent or ops
-        # manager would otherwise be shown a button that answers 403.
-        log_model = history_log_model(self.model)
-        log_admin = self.admin_site._registry.get(log_model) if log_model else None
-        visible = log_admin is not None and log_admin.has_view_permission(request)
-        extra_context = {
-            **(extra_context or {}),
-            "audit_history_url": history_url(self.model, object_id) if visible else None,
-        }
+        # The history link comes from the audit app (``history_log_model``
+        # and ``history_url`` of its AppConfig), shown only to those who may
+        # open it: a support agent or ops manager would otherwise be shown a
+        # button that answers 403.
+        url = None
+        for log_model_of, history_url in zip(
+            domain_hooks("history_log_model"), domain_hooks("history_url"), strict=True
+        ):
+            log_model = log_model_of(self.model)
+            log_admin = self.admin_site._registry.get(log_model) if log_model else None
+            if log_admin is not None and log_admin.has_view_permission(request):
+                url = history_url(self.model, object_id)
+        extra_context = {**(extra_context or {}), "audit_history_url": url}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _concrete_field_names(self):

@@ -42,3 +42,19 @@ class DomainConfig(AppConfig):
     admin_groups: dict[str, str] = {}
     admin_dashboard: str | None = None
     default_auto_field = "django.db.models.BigAutoField"
+
+
+def domain_hooks(attribute):
+    """The callables the installed apps name in their ``AppConfig``'s
+    ``attribute`` (a dotted path), in INSTALLED_APPS order: how the project's
+    own code reaches into a domain (the audit trail's maintenance marker, its
+    history links, its daily sealing) without importing it. The domains sit
+    on top of ``gatimitra``, never below (tests/gatimitra/test_layers.py)."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    return [
+        import_string(path)
+        for config in apps.get_app_configs()
+        if (path := getattr(config, attribute, None))
+    ]

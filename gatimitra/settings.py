@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "riders.apps.RidersConfig",
     "orders.apps.OrdersConfig",
     "audit.apps.AuditConfig",
+    # Last: the demo data generator imports every domain, and nothing imports it.
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [

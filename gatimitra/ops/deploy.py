@@ -272,7 +272,8 @@ class StatementRecorder:
 
 class UnapplyAsMaintenance:
     """An execute wrapper registering each unapplied migration's transaction
-    as audited maintenance (``audit.begin_maintenance``, audit 0008) before
+    as audited maintenance (``audit.begin_maintenance``, audit 0008; the audit
+    app names it as ``begin_maintenance_sql`` in its AppConfig) before
     its first statement: reversing a migration drops the triggers it made,
     which audit 0008 refuses on audit and audited tables outside
     maintenance. The registration is itself an entry of the audit trail,
@@ -292,16 +293,11 @@ class UnapplyAsMaintenance:
         if migration is not None and not self.connection.in_atomic_block:
             self.pending = migration  # not yet inside the migration's transaction
         elif migration is not None:
-            from audit import sql as audit_sql
+            from gatimitra.apps import domain_hooks
 
-            execute(
-                audit_sql.begin_maintenance(
-                    f"migration: unapply {migration.app_label}.{migration.name}"
-                ),
-                None,
-                False,
-                context,
-            )
+            reason = f"migration: unapply {migration.app_label}.{migration.name}"
+            for begin_maintenance in domain_hooks("begin_maintenance_sql"):
+                execute(begin_maintenance(reason), None, False, context)
         return execute(sql, params, many, context)
 
 

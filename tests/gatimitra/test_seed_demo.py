@@ -297,7 +297,7 @@ def test_the_city_plan_runs_at_a_tiny_scale(migrated):
 
 
 def test_the_plan_prints_the_volumes():
-    from gatimitra.demo.plan import PLANS, describe
+    from demo.plan import PLANS, describe
 
     text = describe()
     assert "orders" in text and "1,000,000" in text and "10,000,000" in text
