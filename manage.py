@@ -18,7 +18,7 @@ def main():
     from django.core.management import execute_from_command_line
 
     from gatimitra.db.backend.base import DatabaseUnreachable
-    from gatimitra.db.embedded import EmbeddedPostgresError
+    from gatimitra.ops.embedded import EmbeddedPostgresError
 
     try:
         execute_from_command_line(sys.argv)

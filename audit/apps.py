@@ -14,6 +14,13 @@ class AuditConfig(DomainConfig):
     )
     # The operations page "Audit trail" (gatimitra/console/operations.py).
     console_audit_health = "audit.health.trail_health"
+    # What gatimitra's own code calls without importing this app
+    # (gatimitra.apps.domain_hooks): the admin's history link, the marker a
+    # migration's reverse runs first, the daily partitions run's sealing.
+    history_log_model = "audit.tracked.history_log_model"
+    history_url = "audit.tracked.history_url"
+    begin_maintenance_sql = "audit.sql.begin_maintenance"
+    after_partition_upkeep = "audit.verify.seal_after_partition_upkeep"
     admin_groups = {
         "logs": "The change logs of each domain (written by database triggers) and PII access.",
     }

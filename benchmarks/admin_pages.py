@@ -41,7 +41,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -138,7 +138,14 @@ def city_manager():
     return user
 
 
-TABLES = (Order, Customer, Rider, MerchantStore, LocationLog, CustomerNotification)
+TABLES: tuple[type[models.Model], ...] = (
+    Order,
+    Customer,
+    Rider,
+    MerchantStore,
+    LocationLog,
+    CustomerNotification,
+)
 TABLES += (OrderAuditLog, OrderPayment)
 
 

@@ -42,7 +42,7 @@ import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from audit import sql  # noqa: E402
-from gatimitra.db import reference  # noqa: E402
+from gatimitra.ops import reference  # noqa: E402
 
 TABLES = {
     "access_mgmt.system_users": {

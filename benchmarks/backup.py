@@ -43,7 +43,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from gatimitra.db import backup, partitions, reference  # noqa: E402
+from gatimitra.ops import backup, partitions, reference  # noqa: E402
 
 
 def timed(action, repeat, before=None):

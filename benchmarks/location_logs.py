@@ -32,7 +32,7 @@ django.setup()
 
 from django.db import connection, models  # noqa: E402
 
-from gatimitra.db import partitions, reference  # noqa: E402
+from gatimitra.ops import partitions, reference  # noqa: E402
 from riders.models import LocationLog  # noqa: E402
 
 COLUMNS = ["rider_id", "recorded_at", "latitude", "longitude", "accuracy_m", "speed_kmph"]
@@ -47,7 +47,11 @@ PlainLocationLog = type(
     {
         "__module__": __name__,
         "Meta": type("Meta", (), {"managed": False, "db_table": PLAIN, "app_label": "riders"}),
-        **{f.name: f.clone() for f in LocationLog._meta.concrete_fields if f.name != "rider"},
+        **{
+            f.name: f.clone()  # type: ignore[attr-defined]
+            for f in LocationLog._meta.concrete_fields
+            if f.name != "rider"
+        },
         "rider_id": models.BigIntegerField(),
     },
 )

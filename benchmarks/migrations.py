@@ -33,7 +33,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from gatimitra.db import backup, reference, snapshot  # noqa: E402
+from gatimitra.ops import backup, reference, snapshot  # noqa: E402
 
 
 def fresh_database():

@@ -315,8 +315,8 @@ $$""",
     return create, _drop(function, table, function)
 
 
-SAME_CUSTOMER = []
-DROP_SAME_CUSTOMER = []
+SAME_CUSTOMER: list[str] = []
+DROP_SAME_CUSTOMER: list[str] = []
 for _name, _references in SAME_CUSTOMER_REFERENCES.items():
     _create, _drop_statements = _same_customer(_name, _references)
     SAME_CUSTOMER += _create

@@ -7,7 +7,7 @@ Each list is a ``choices`` sequence for a ``CharField`` plus a named
 enums of CATALOG section 7 are in ``customers.choices``.
 """
 
-from django.db import models
+from gatimitra.db.constraints import one_of, values  # noqa: F401  (the helpers of these lists)
 
 #: Languages of the app, notices and support (ISO 639-1).
 LANGUAGES = [
@@ -351,18 +351,3 @@ RFM_SEGMENTS = [
     ("HIBERNATING", "Hibernating"),
     ("LOST", "Lost"),
 ]
-
-
-def values(choices):
-    """The stored values of a choices list."""
-    return [value for value, _label in choices]
-
-
-def one_of(table, column, choices, message=None):
-    """The named CHECK that keeps ``column`` within ``choices`` (NULL passes,
-    as for every CHECK; make the column NOT NULL where a value is required)."""
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{column}__in": values(choices)}),
-        name=f"{table}_{column}_valid",
-        violation_error_message=message or f"{column} must be one of {', '.join(values(choices))}.",
-    )

@@ -18,6 +18,8 @@ city scale (CATALOG section 9: tables of 10^6 to 10^10 rows):
 
 import json
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -28,6 +30,7 @@ from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from gatimitra.apps import domain_hooks
 from gatimitra.db.errors import database_error_parts, describe_database_error
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.models import AppendOnlyModel
@@ -79,7 +82,9 @@ class EstimatedCountPaginator(Paginator):
 
 
 #: URLs typed without a scheme mean https (Django 6.0's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 def https_formfield(db_field, **kwargs):
@@ -109,8 +114,16 @@ class RawIdByDefaultMixin:
     """Every editable relation not in ``autocomplete_fields`` is a raw id: a
     plain select would load every row of the target table into the page."""
 
-    @cached_property
-    def raw_id_fields(self):
+    if TYPE_CHECKING:
+        # What Django's ModelAdmin declares; the property below computes it.
+        raw_id_fields: ClassVar[list[str] | tuple[str, ...]]
+    else:
+
+        @cached_property
+        def raw_id_fields(self):
+            return self._default_raw_id_fields()
+
+    def _default_raw_id_fields(self):
         autocompleted = set(self.autocomplete_fields)
         fk_name = getattr(self, "fk_name", None)
         return tuple(
@@ -132,12 +145,12 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
     #: Search fields whose column holds ``keyed_hash(value)`` (OTP
     #: destinations, typed identifiers): the term is hashed, then matched
     #: exactly, so staff find rows by a value that is never stored.
-    hashed_search_fields = ()
+    hashed_search_fields: tuple[str, ...] = ()
     #: ``{search field: leading column}`` for exact search fields whose index
     #: leads with a column of a few values (``(principal_type, principal_id)``):
     #: the search adds ``leading IN (every value)``, so PostgreSQL probes the
     #: index once per value instead of reading all of it.
-    search_index_leads = {}
+    search_index_leads: dict[str, str] = {}
 
     def _append_only(self):
         return issubclass(self.model, AppendOnlyModel)
@@ -180,17 +193,19 @@ class GatimitraModelAdmin(RawIdByDefaultMixin, admin.ModelAdmin):
             return self._refused_by_database(request, exc)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from audit.tracked import history_log_model, history_url
-
-        # The link only for those who may open it: a support agent or ops
-        # manager would otherwise be shown a button that answers 403.
-        log_model = history_log_model(self.model)
-        log_admin = self.admin_site._registry.get(log_model) if log_model else None
-        visible = log_admin is not None and log_admin.has_view_permission(request)
-        extra_context = {
-            **(extra_context or {}),
-            "audit_history_url": history_url(self.model, object_id) if visible else None,
-        }
+        # The history link comes from the audit app (``history_log_model``
+        # and ``history_url`` of its AppConfig), shown only to those who may
+        # open it: a support agent or ops manager would otherwise be shown a
+        # button that answers 403.
+        url = None
+        for log_model_of, history_url in zip(
+            domain_hooks("history_log_model"), domain_hooks("history_url"), strict=True
+        ):
+            log_model = log_model_of(self.model)
+            log_admin = self.admin_site._registry.get(log_model) if log_model else None
+            if log_admin is not None and log_admin.has_view_permission(request):
+                url = history_url(self.model, object_id)
+        extra_context = {**(extra_context or {}), "audit_history_url": url}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _concrete_field_names(self):
@@ -370,7 +385,7 @@ class ReadOnlyTabularInline(GatimitraTabularInline):
 
 @admin.register(MigrationHistory)
 class MigrationHistoryAdmin(ReadOnlyModelAdmin):
-    """What ``migrate`` recorded (gatimitra/db/deploy.py); written only by migrate."""
+    """What ``migrate`` recorded (gatimitra/ops/deploy.py); written only by migrate."""
 
     list_display = (
         "recorded_at",

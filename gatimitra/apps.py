@@ -36,9 +36,25 @@ class DomainConfig(AppConfig):
     ``admin_groups`` (descriptions of ``models/`` files without a docstring)
     and ``admin_dashboard`` (dotted path of the home page's figures)."""
 
-    db_schema = None
-    admin_order = None
+    db_schema: str | None = None
+    admin_order: int | None = None
     admin_description = ""
-    admin_groups = {}
-    admin_dashboard = None
+    admin_groups: dict[str, str] = {}
+    admin_dashboard: str | None = None
     default_auto_field = "django.db.models.BigAutoField"
+
+
+def domain_hooks(attribute):
+    """The callables the installed apps name in their ``AppConfig``'s
+    ``attribute`` (a dotted path), in INSTALLED_APPS order: how the project's
+    own code reaches into a domain (the audit trail's maintenance marker, its
+    history links, its daily sealing) without importing it. The domains sit
+    on top of ``gatimitra``, never below (tests/gatimitra/test_layers.py)."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    return [
+        import_string(path)
+        for config in apps.get_app_configs()
+        if (path := getattr(config, attribute, None))
+    ]

@@ -225,7 +225,7 @@ def check_partitioned_models_have_migration(app_configs=None, **kwargs):
 
 
 #: Choice fields that hold a status though their name does not say so.
-LISTED_STATUS_FIELDS = frozenset()
+LISTED_STATUS_FIELDS: frozenset[str] = frozenset()
 
 
 def is_status_field(field):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from gatimitra.db.deploy import HISTORY_TABLE
+from gatimitra.ops.deploy import HISTORY_TABLE
 
 
 class MigrationHistory(models.Model):

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "riders.apps.RidersConfig",
     "orders.apps.OrdersConfig",
     "audit.apps.AuditConfig",
+    # Last: the demo data generator imports every domain, and nothing imports it.
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +171,7 @@ if env.str("DATABASE_URL", default=""):
     # A Unix-socket directory given URL-encoded as the host (%2Fvar%2Frun...).
     _default_db["HOST"] = unquote(str(_default_db.get("HOST") or ""))
 elif DEBUG:
-    from gatimitra.db.embedded import database_settings
+    from gatimitra.ops.embedded import database_settings
 
     # Not started here: the backend starts it on the first connection.
     _default_db = database_settings(EMBEDDED_POSTGRES_DIR)
@@ -234,7 +236,7 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Backups (gatimitra/db/backup.py) ---------------------------------------------
+# Backups (gatimitra/ops/backup.py) ---------------------------------------------
 # Signs every backup manifest (HMAC-SHA256); backup and restore commands refuse
 # to run without it (at least 32 characters), so an edited manifest or dump is
 # never restored. Keep it with the backups' credentials, not with the backups.
@@ -243,15 +245,15 @@ GATIMITRA_BACKUP_KEY = env("GATIMITRA_BACKUP_KEY", default="")
 # reads the manifests there (empty: the page says none is configured).
 GATIMITRA_BACKUP_DIR = env("GATIMITRA_BACKUP_DIR", default="")
 
-# Migrations (gatimitra/db/deploy.py) -------------------------------------------
+# Migrations (gatimitra/ops/deploy.py) -------------------------------------------
 MIGRATION_LOCK_WAIT = env.float("MIGRATION_LOCK_WAIT", default=600)
 MIGRATION_LOCK_TIMEOUT = env("MIGRATION_LOCK_TIMEOUT", default="5s")
 MIGRATION_STATEMENT_TIMEOUT = env("MIGRATION_STATEMENT_TIMEOUT", default="15min")
 MIGRATION_SNAPSHOT_ENABLED = env.bool("MIGRATION_SNAPSHOT_ENABLED", default=True)
-# Where the migration snapshot lives (gatimitra/db/snapshot.py); tests point it elsewhere.
+# Where the migration snapshot lives (gatimitra/ops/snapshot.py); tests point it elsewhere.
 MIGRATION_SNAPSHOT_PATH = env("MIGRATION_SNAPSHOT_PATH", default=None)
 
-# Time partitions (gatimitra/db/partitions.py, docs/partitions.md) -------------
+# Time partitions (gatimitra/ops/partitions.py, docs/partitions.md) -------------
 # How long `manage.py partitions` keeps each partitioned table's partitions:
 # "<n> days|months|years [detach|drop]" (detach unless drop is said) or
 # "forever". The environment overrides per table, e.g.

@@ -3,6 +3,8 @@
 
 from django.db.models import CheckConstraint, F, Q
 
+from gatimitra.db.constraints import one_of
+
 
 def valid_window(table, start="valid_from", end="valid_to"):
     """``start < end`` or an open end (CATALOG section 8, item 16)."""
@@ -34,9 +36,12 @@ def range_order(table, low, high, purpose):
 
 
 def in_list(table, column, values, purpose=None):
-    """A 'CHECK text' column (CATALOG: lists that change often)."""
-    return CheckConstraint(
-        condition=Q(**{f"{column}__in": list(values)}),
-        name=f"{table}_{purpose or column + '_valid'}",
-        violation_error_message=f"{column} must be one of: {', '.join(values)}.",
+    """A 'CHECK text' column (CATALOG: lists that change often): the shared
+    helper with this app's message wording, which its migrations recorded."""
+    return one_of(
+        table,
+        column,
+        values,
+        purpose=purpose,
+        message=f"{column} must be one of: {', '.join(values)}.",
     )

@@ -21,6 +21,21 @@ from gatimitra.db.sql import TODAY_IN_INDIA
 from gatimitra.db.tables import quote_table, schema_table
 from orders import charges, dispatch, transitions
 from orders.choices import AssignmentStatus
+
+# SQL of applied migrations, frozen as it ran (``orders/sqlfrozen/``): those
+# migrations read these names from this module, and their files may not change.
+from orders.sqlfrozen.m0004_add_cross_schema_references import (  # noqa: F401
+    DROP_SETTLEMENT_LINKS,
+    SETTLEMENT_LINKS,
+)
+from orders.sqlfrozen.m0005_enforce_dispatch_rules import (  # noqa: F401
+    DISPATCH_RULES,
+    DROP_DISPATCH_RULES,
+)
+from orders.sqlfrozen.m0007_documents_expire_in_india_time import (  # noqa: F401
+    REPLACE_DISPATCH_REFUSAL,
+    RESTORE_SESSION_DATE_DISPATCH_REFUSAL,
+)
 from orders.timeline import SETTINGS as ACTOR_SETTINGS
 
 SCHEMA = '"orders"'
@@ -545,22 +560,10 @@ $$""",
     ]
 
 
-#: Where a table gained a column in another domain's integration (done in
-#: parallel with this one), the SQL below asks the catalog whether the column
-#: is there yet and reads it with dynamic SQL, so it works before and after:
-#: ``system_settings.city_id`` (access_mgmt) and
-#: ``customer_blocked_riders.rider_id`` (customers).
-def _has_column(table, column):
-    return (
-        f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{table}'::regclass "
-        f"AND attname = '{column}' AND attnum > 0 AND NOT attisdropped)"
-    )
-
-
 #: In effect when the statement runs (not when its transaction began: a
 #: setting written earlier in the same transaction counts).
 _IN_EFFECT = (
-    "key = $1 AND effective_from <= statement_timestamp() "
+    "key = p_key AND effective_from <= statement_timestamp() "
     "AND (effective_to IS NULL OR effective_to > statement_timestamp())"
 )
 _LATEST = "ORDER BY effective_from DESC LIMIT 1"
@@ -683,15 +686,15 @@ BEGIN
                    who, array_to_string(missing, ', '), o.service_type, v.vehicle_type)];
     END IF;
 
-    IF {_has_column(BLOCKED_RIDERS, "rider_id")} THEN
-        EXECUTE 'SELECT EXISTS (SELECT 1 FROM {BLOCKED_RIDERS} WHERE customer_id = $1 '
-                'AND rider_id = $2 AND (blocked_until IS NULL OR blocked_until > statement_timestamp()))'
-            INTO is_blocked USING o.customer_id, p_rider_id;
-        IF is_blocked THEN
-            RETURN ARRAY['order_rider_assignments_rider_not_blocked',
-                format('%s: customer id %s has blocked this rider (customers.customer_blocked_riders)',
-                       who, o.customer_id)];
-        END IF;
+    SELECT EXISTS (
+        SELECT 1 FROM {BLOCKED_RIDERS}
+        WHERE customer_id = o.customer_id AND rider_id = p_rider_id
+          AND (blocked_until IS NULL OR blocked_until > statement_timestamp())
+    ) INTO is_blocked;
+    IF is_blocked THEN
+        RETURN ARRAY['order_rider_assignments_rider_not_blocked',
+            format('%s: customer id %s has blocked this rider (customers.customer_blocked_riders)',
+                   who, o.customer_id)];
     END IF;
 
     IF o.payment_method = 'CASH' THEN
@@ -726,38 +729,22 @@ END
 $$"""
 
 
-#: Run by orders 0007 on databases built before documents expired in India
-#: time; its reverse puts back the session-date version.
-REPLACE_DISPATCH_REFUSAL = _dispatch_refusal_function(TODAY_IN_INDIA).replace(
-    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
-)
-RESTORE_SESSION_DATE_DISPATCH_REFUSAL = _dispatch_refusal_function("current_date").replace(
-    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
-)
-
-
-DISPATCH_RULES = [
-    *dispatch_map_functions(),
-    # A numeric setting in effect now: the city's own value, else the
-    # platform-wide one, else NULL.
-    f"""
-CREATE FUNCTION {_fn("dispatch_setting")}(p_key varchar, p_city_id bigint) RETURNS numeric
+def _dispatch_setting_function():
+    """A numeric setting in effect now: the city's own value, else the
+    platform-wide one, else NULL."""
+    return f"""
+CREATE OR REPLACE FUNCTION {_fn("dispatch_setting")}(p_key varchar, p_city_id bigint) RETURNS numeric
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     found_value jsonb;
 BEGIN
-    IF {_has_column(SYSTEM_SETTINGS, "city_id")} THEN
-        IF p_city_id IS NOT NULL THEN
-            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id = $2 {_LATEST}'
-                INTO found_value USING p_key, p_city_id;
-        END IF;
-        IF found_value IS NULL THEN
-            EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} AND city_id IS NULL {_LATEST}'
-                INTO found_value USING p_key;
-        END IF;
-    ELSE
-        EXECUTE 'SELECT value FROM {SYSTEM_SETTINGS} WHERE {_IN_EFFECT} {_LATEST}'
-            INTO found_value USING p_key;
+    IF p_city_id IS NOT NULL THEN
+        SELECT value INTO found_value FROM {SYSTEM_SETTINGS}
+            WHERE {_IN_EFFECT} AND city_id = p_city_id {_LATEST};
+    END IF;
+    IF found_value IS NULL THEN
+        SELECT value INTO found_value FROM {SYSTEM_SETTINGS}
+            WHERE {_IN_EFFECT} AND city_id IS NULL {_LATEST};
     END IF;
     IF found_value IS NULL OR jsonb_typeof(found_value) = 'null' THEN
         RETURN NULL;
@@ -770,86 +757,33 @@ BEGIN
         p_key, p_city_id, found_value
         USING ERRCODE = 'invalid_parameter_value';
 END
-$$""",
-    # A document is valid through its expiry date in India, whatever the
-    # session's time zone (Django's sessions are in UTC).
-    _dispatch_refusal_function(TODAY_IN_INDIA),
-    f"""
-CREATE FUNCTION {_fn("order_rider_assignments_dispatch")}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    refusal text[];
-    accepting boolean := false;
-BEGIN
-    IF NEW.rider_id IS NULL OR NEW.order_id IS NULL THEN
-        RETURN NEW;  -- NOT NULL reports it
-    END IF;
-    IF NEW.status NOT IN ({_ACTIVE}) THEN
-        -- A past assignment is not judged against today's rider, but its
-        -- vehicle is still one of the rider's.
-        IF NEW.vehicle_id IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM {RIDER_VEHICLES} WHERE id = NEW.vehicle_id AND rider_id = NEW.rider_id
-        ) THEN
-            RAISE EXCEPTION 'orders.order_rider_assignments: vehicle id % is not one of rider %''s (assignment of order id %)',
-                NEW.vehicle_id, NEW.rider_id, NEW.order_id
-                USING ERRCODE = 'check_violation',
-                      CONSTRAINT = 'order_rider_assignments_vehicle_of_rider';
-        END IF;
-        RETURN NEW;
-    END IF;
-    -- The rider's row lock serialises every write that adds to their load,
-    -- so two concurrent assignments cannot both see room for one more.
-    PERFORM 1 FROM {RIDERS} WHERE id = NEW.rider_id FOR NO KEY UPDATE;
-    IF TG_OP = 'UPDATE' THEN
-        -- The rider accepting (or re-equipping) an assignment they already hold.
-        accepting := OLD.status IN ({_ACTIVE})
-            AND OLD.rider_id = NEW.rider_id AND OLD.order_id = NEW.order_id;
-    END IF;
-    refusal := {_fn("dispatch_refusal")}(
-        NEW.rider_id, NEW.order_id, NEW.vehicle_id, NEW.id, accepting
-    );
-    IF refusal IS NOT NULL THEN
-        RAISE EXCEPTION 'orders.order_rider_assignments: %', refusal[2]
-            USING ERRCODE = 'check_violation', CONSTRAINT = refusal[1];
-    END IF;
-    RETURN NEW;
-END
-$$""",
-    # Checked when an assignment becomes (or moves while) active, and when a
-    # past one names a vehicle; loaddata rewriting a row identically is not a change.
-    f"CREATE TRIGGER order_rider_assignments_dispatch BEFORE INSERT ON {ASSIGNMENTS} "
-    f"FOR EACH ROW WHEN (NEW.status IN ({_ACTIVE}) OR NEW.vehicle_id IS NOT NULL) "
-    f"EXECUTE FUNCTION {_fn('order_rider_assignments_dispatch')}()",
-    f"CREATE TRIGGER order_rider_assignments_dispatch_upd BEFORE UPDATE ON {ASSIGNMENTS} "
-    f"FOR EACH ROW WHEN ("
-    f"(NEW.status IN ({_ACTIVE}) AND (OLD.status IS DISTINCT FROM NEW.status "
-    f"OR OLD.rider_id IS DISTINCT FROM NEW.rider_id OR OLD.order_id IS DISTINCT FROM NEW.order_id "
-    f"OR OLD.vehicle_id IS DISTINCT FROM NEW.vehicle_id)) "
-    f"OR (NEW.vehicle_id IS NOT NULL AND (OLD.vehicle_id IS DISTINCT FROM NEW.vehicle_id "
-    f"OR OLD.rider_id IS DISTINCT FROM NEW.rider_id))) "
-    f"EXECUTE FUNCTION {_fn('order_rider_assignments_dispatch')}()",
-]
+$$"""
 
-DROP_DISPATCH_RULES = [
-    f"DROP TRIGGER order_rider_assignments_dispatch_upd ON {ASSIGNMENTS}",
-    f"DROP TRIGGER order_rider_assignments_dispatch ON {ASSIGNMENTS}",
-    f"DROP FUNCTION {_fn('order_rider_assignments_dispatch')}()",
-    f"DROP FUNCTION {_fn('dispatch_refusal')}(bigint, bigint, bigint, bigint, boolean)",
-    f"DROP FUNCTION {_fn('dispatch_setting')}(varchar, bigint)",
-    f"DROP FUNCTION {_fn('dispatch_required_documents')}(varchar, varchar)",
-    f"DROP FUNCTION {_fn('dispatch_allowed_vehicles')}(varchar)",
-]
+
+def static_cross_schema_reads():
+    """The functions that read other domains' columns, read statically
+    (orders 0016 froze this text): the dispatch settings of a city, a
+    customer's blocked riders, an earning's order. A document is valid
+    through its expiry date in India, whatever the session's time zone."""
+    return [
+        _dispatch_setting_function(),
+        _dispatch_refusal_function(TODAY_IN_INDIA).replace(
+            "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+        ),
+        _settlement_links_function(),
+    ]
 
 
 # Settlement links (item 15) -------------------------------------------------------
 
-#: A settlement's payout is a payout of the order's store, and its earning is
-#: the earning of a rider who accepted an assignment of the order, for the
-#: order's service (and for the order itself, once
-#: ``rider_order_earnings.order_id`` exists). Checked at commit (the rows may
-#: be loaded in any order).
-SETTLEMENT_LINKS = [
-    f"""
-CREATE FUNCTION {_fn("check_settlement_links")}(p_settlement_id bigint) RETURNS void
+
+def _settlement_links_function():
+    """A settlement's payout is a payout of the order's store, and its earning
+    is the earning of a rider who accepted an assignment of the order, for the
+    order's service and for the order itself. Checked at commit (the rows may
+    be loaded in any order)."""
+    return f"""
+CREATE OR REPLACE FUNCTION {_fn("check_settlement_links")}(p_settlement_id bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     s record;
@@ -875,13 +809,10 @@ BEGIN
         END IF;
     END IF;
     IF s.earning_id IS NOT NULL THEN
-        SELECT rider_id, service_type INTO e FROM {RIDER_EARNINGS} WHERE id = s.earning_id;
+        SELECT rider_id, service_type, order_id INTO e
+            FROM {RIDER_EARNINGS} WHERE id = s.earning_id;
         earning_found := FOUND;
-        earning_order := s.order_id;
-        IF {_has_column(RIDER_EARNINGS, "order_id")} THEN
-            EXECUTE 'SELECT order_id FROM {RIDER_EARNINGS} WHERE id = $1'
-                INTO earning_order USING s.earning_id;
-        END IF;
+        earning_order := e.order_id;
         IF NOT earning_found OR e.service_type <> s.service_type
                 OR earning_order IS DISTINCT FROM s.order_id OR NOT EXISTS (
             SELECT 1 FROM {ASSIGNMENTS} a
@@ -894,31 +825,7 @@ BEGIN
         END IF;
     END IF;
 END
-$$""",
-    f"""
-CREATE FUNCTION {_fn("order_settlements_links_trigger")}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM {_fn("check_settlement_links")}(NEW.id);
-    RETURN NULL;
-END
-$$""",
-    f"CREATE CONSTRAINT TRIGGER order_settlements_links AFTER INSERT ON {SETTLEMENTS} "
-    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-    f"WHEN (NEW.payout_id IS NOT NULL OR NEW.earning_id IS NOT NULL) "
-    f"EXECUTE FUNCTION {_fn('order_settlements_links_trigger')}()",
-    f"CREATE CONSTRAINT TRIGGER order_settlements_links_upd AFTER UPDATE ON {SETTLEMENTS} "
-    f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-    f"WHEN (OLD.payout_id IS DISTINCT FROM NEW.payout_id "
-    f"OR OLD.earning_id IS DISTINCT FROM NEW.earning_id OR OLD.order_id IS DISTINCT FROM NEW.order_id) "
-    f"EXECUTE FUNCTION {_fn('order_settlements_links_trigger')}()",
-]
-
-DROP_SETTLEMENT_LINKS = [
-    f"DROP TRIGGER order_settlements_links_upd ON {SETTLEMENTS}",
-    f"DROP TRIGGER order_settlements_links ON {SETTLEMENTS}",
-    f"DROP FUNCTION {_fn('order_settlements_links_trigger')}()",
-    f"DROP FUNCTION {_fn('check_settlement_links')}(bigint)",
-]
+$$"""
 
 
 # Dispatch offer of an assignment ------------------------------------------------

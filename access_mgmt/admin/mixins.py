@@ -15,7 +15,7 @@ class PrefillRequestUserMixin:
     """Prefills ``request_user_field`` (who grants, invites, requests or
     creates) with the signed-in user on the add form."""
 
-    request_user_field = None
+    request_user_field: str | None = None
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

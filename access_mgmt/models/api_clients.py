@@ -7,7 +7,6 @@ from django.db.models import F, Q
 
 from access_mgmt.choices import ApiClientType, PermissionEffect, PrincipalType
 from access_mgmt.fields import CidrField
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import (
     API_CLIENT_ID,
     API_KEY_PREFIX,
@@ -16,7 +15,9 @@ from access_mgmt.validators import (
     validate_api_key_prefix,
     validate_upper_code,
 )
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
@@ -262,7 +263,7 @@ class IpAllowlist(TimestampedModel):
         verbose_name_plural = "IP allowlist"
         constraints = [
             models.CheckConstraint(
-                condition=Q(purpose__in=[value for value, _ in IP_ALLOWLIST_PURPOSES]),
+                condition=Q(purpose__in=values(IP_ALLOWLIST_PURPOSES)),
                 name="ip_allowlists_purpose_valid",
             ),
             models.CheckConstraint(

@@ -4,9 +4,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.choices import ApprovalDecision, PrincipalType
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ApprovalStatus
@@ -85,7 +86,7 @@ class ApprovalWorkflowStep(TimestampedModel):
     def natural_key(self):
         return (*self.workflow.natural_key(), self.step_no)
 
-    natural_key.dependencies = ["access_mgmt.approvalworkflow"]
+    natural_key.dependencies = ["access_mgmt.approvalworkflow"]  # type: ignore[attr-defined]
 
 
 class ApprovalRequest(TimestampedModel):
@@ -230,7 +231,7 @@ class PiiAccessGrant(TimestampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(data_scope__in=[value for value, _ in PII_DATA_SCOPES]),
+                condition=Q(data_scope__in=values(PII_DATA_SCOPES)),
                 name="pii_access_grants_data_scope_valid",
             ),
             models.CheckConstraint(

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.validators import DJANGO_PASSWORD_HASH, SECRET_REF, validate_secret_ref
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -139,7 +140,7 @@ class MfaFactor(TimestampedModel):
         db_table = schema_table("access_mgmt", "mfa_factors")
         constraints = [
             models.CheckConstraint(
-                condition=Q(factor_type__in=[value for value, _ in MFA_FACTOR_TYPES]),
+                condition=Q(factor_type__in=values(MFA_FACTOR_TYPES)),
                 name="mfa_factors_factor_type_valid",
             ),
             models.CheckConstraint(

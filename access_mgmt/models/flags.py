@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from access_mgmt.choices import PrincipalType
 from access_mgmt.fields import JsonPathMatch
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import (
     APP_VERSION,
     DOTTED_KEY,
     validate_app_version,
     validate_dotted_key,
 )
+from gatimitra.db.constraints import values
 from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import DevicePlatform, ServiceType
@@ -58,7 +59,7 @@ class FeatureFlag(TimestampedModel):
                 condition=Q(key__regex=DOTTED_KEY), name="feature_flags_key_format"
             ),
             models.CheckConstraint(
-                condition=Q(flag_type__in=[value for value, _ in FLAG_TYPES]),
+                condition=Q(flag_type__in=values(FLAG_TYPES)),
                 name="feature_flags_flag_type_valid",
             ),
         ]
@@ -250,4 +251,4 @@ class SystemSetting(TimestampedModel):
     def natural_key(self):
         return (self.key, self.city.code if self.city_id else None, self.version)
 
-    natural_key.dependencies = ["orders.servicecity"]
+    natural_key.dependencies = ["orders.servicecity"]  # type: ignore[attr-defined]

@@ -1,14 +1,15 @@
 from django.db import models
 from django.db.models import Q
 
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import (
     PERMISSION_CODE,
     UPPER_CODE,
     validate_permission_code,
     validate_upper_code,
 )
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 
@@ -73,7 +74,7 @@ class SystemPermission(TimestampedModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(sensitivity__in=[value for value, _ in SENSITIVITY_LEVELS]),
+                condition=Q(sensitivity__in=values(SENSITIVITY_LEVELS)),
                 name="system_permissions_sensitivity_valid",
             ),
         ]
@@ -84,7 +85,7 @@ class SystemPermission(TimestampedModel):
     def natural_key(self):
         return (self.code,)
 
-    natural_key.dependencies = ["access_mgmt.permissiongroup"]
+    natural_key.dependencies = ["access_mgmt.permissiongroup"]  # type: ignore[attr-defined]
 
     @property
     def is_pattern(self):

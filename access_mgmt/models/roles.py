@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.choices import PermissionEffect, ScopeType
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
 from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 
@@ -73,7 +73,7 @@ class RolePermission(TimestampedModel):
     def natural_key(self):
         return (self.role.code, self.permission.code)
 
-    natural_key.dependencies = ["access_mgmt.systemrole", "access_mgmt.systempermission"]
+    natural_key.dependencies = ["access_mgmt.systemrole", "access_mgmt.systempermission"]  # type: ignore[attr-defined]
 
 
 class RoleHierarchy(TimestampedModel):
@@ -111,7 +111,7 @@ class RoleHierarchy(TimestampedModel):
     def natural_key(self):
         return (self.parent_role.code, self.child_role.code)
 
-    natural_key.dependencies = ["access_mgmt.systemrole"]
+    natural_key.dependencies = ["access_mgmt.systemrole"]  # type: ignore[attr-defined]
 
 
 class UserRole(TimestampedModel):

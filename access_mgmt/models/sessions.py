@@ -7,9 +7,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.choices import LoginResult, OtpPurpose, PrincipalType
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.validators import SECRET_REF, validate_secret_ref
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
@@ -81,7 +82,7 @@ class AuthSession(TimestampedModel):
                 condition=Q(revoked_at__isnull=True, revoke_reason="")
                 | Q(
                     revoked_at__isnull=False,
-                    revoke_reason__in=[value for value, _ in SESSION_REVOKE_REASONS],
+                    revoke_reason__in=values(SESSION_REVOKE_REASONS),
                 ),
                 name="auth_sessions_revocation_has_reason",
                 violation_error_message="A revoked session says why, a live one has no reason.",
@@ -155,7 +156,7 @@ class JwtSigningKey(TimestampedModel):
                 condition=Q(kid__regex=r"^[A-Za-z0-9_-]{4,64}$"), name="jwt_signing_keys_kid_format"
             ),
             models.CheckConstraint(
-                condition=Q(algorithm__in=[value for value, _ in JWT_ALGORITHMS]),
+                condition=Q(algorithm__in=values(JWT_ALGORITHMS)),
                 name="jwt_signing_keys_algorithm_valid",
             ),
             models.CheckConstraint(
@@ -300,7 +301,7 @@ class LoginAttempt(AppendOnlyModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(method__in=[value for value, _ in LOGIN_METHODS]),
+                condition=Q(method__in=values(LOGIN_METHODS)),
                 name="login_attempts_method_valid",
             ),
             models.CheckConstraint(
@@ -380,7 +381,7 @@ class AccountLockout(TimestampedModel):
                 violation_error_message="A lockout locks a principal, an identifier or an IP.",
             ),
             models.CheckConstraint(
-                condition=Q(reason__in=[value for value, _ in LOCKOUT_REASONS]),
+                condition=Q(reason__in=values(LOCKOUT_REASONS)),
                 name="account_lockouts_reason_valid",
             ),
             models.CheckConstraint(
@@ -508,7 +509,7 @@ class BlockedIdentifier(TimestampedModel):
         db_table = schema_table("access_mgmt", "blocked_identifiers")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=[value for value, _ in BLOCKED_IDENTIFIER_KINDS]),
+                condition=Q(kind__in=values(BLOCKED_IDENTIFIER_KINDS)),
                 name="blocked_identifiers_kind_valid",
             ),
             models.UniqueConstraint(

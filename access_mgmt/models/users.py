@@ -9,10 +9,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from access_mgmt.choices import ScopeType, SystemUserStatus
-from access_mgmt.managers import NaturalKeyManager
 from access_mgmt.models.roles import scope_target_matches_type
 from access_mgmt.validators import UPPER_CODE, validate_upper_code
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import CIEmailField, EnumField, HashField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.secrets import keyed_hash
 from gatimitra.db.tables import schema_table
@@ -200,7 +201,7 @@ class Team(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=UPPER_CODE), name="teams_code_format"),
             models.CheckConstraint(
-                condition=Q(team_type__in=[value for value, _ in TEAM_TYPES]),
+                condition=Q(team_type__in=values(TEAM_TYPES)),
                 name="teams_team_type_valid",
             ),
             models.CheckConstraint(
@@ -333,7 +334,7 @@ class UserInvitation(TimestampedModel):
                 condition=Q(mobile__regex=E164_INDIA), name="user_invitations_mobile_e164"
             ),
             models.CheckConstraint(
-                condition=Q(invitee_type__in=[value for value, _ in INVITEE_TYPES]),
+                condition=Q(invitee_type__in=values(INVITEE_TYPES)),
                 name="user_invitations_invitee_type_valid",
             ),
             models.CheckConstraint(

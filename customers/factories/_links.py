@@ -7,8 +7,6 @@ factories import the customers ones).
 
 import factory
 
-from orders.models import Order
-
 ORDER_FACTORY = "orders.factories.OrderFactory"
 FOOD_ORDER_FACTORY = "orders.factories.FoodOrderFactory"
 RIDE_ORDER_FACTORY = "orders.factories.RideOrderFactory"
@@ -17,17 +15,10 @@ STORE_FACTORY = "merchants.factories.MerchantStoreFactory"
 MENU_ITEM_FACTORY = "merchants.factories.MerchantMenuItemFactory"
 RIDER_FACTORY = "riders.factories.RiderFactory"
 
-#: Whether ``orders.orders`` has its customer column. It comes with the
-#: orders app's own cross-schema migration, which this app's migrations do
-#: not depend on; until then an order has no customer to give it.
-ORDERS_HAVE_CUSTOMERS = any(field.name == "customer" for field in Order._meta.concrete_fields)
-
 
 def placed_by(customer):
     """Keyword arguments for an order factory making ``customer`` (an
     object, or a ``SelfAttribute`` path) the order's customer."""
-    if not ORDERS_HAVE_CUSTOMERS:
-        return {}
     if isinstance(customer, str):
         customer = factory.SelfAttribute(customer)
     return {"customer": customer}

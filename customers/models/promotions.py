@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import F, Q
 
 from customers.choices import ReferralStatus
-from customers.managers import CodeManager
 from customers.vocabularies import (
     COUPON_ASSIGNMENT_SOURCES,
     REWARD_SOURCE_TYPES,
@@ -16,6 +15,7 @@ from customers.vocabularies import (
     one_of,
 )
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
@@ -46,7 +46,7 @@ class CustomerSegment(TimestampedModel):
         related_name="created_customer_segments",
     )
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("customers", "customer_segments")
@@ -127,7 +127,7 @@ class CustomerCoupon(TimestampedModel):
         related_name="created_customer_coupons",
     )
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("customers", "customer_coupons")

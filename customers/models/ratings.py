@@ -15,14 +15,10 @@ from customers.vocabularies import (
     one_of,
 )
 from gatimitra.db.fields import EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ActorType, VerificationStatus
-
-
-class CustomerRatingTagManager(models.Manager):
-    def get_by_natural_key(self, target_type, code):
-        return self.get(target_type=target_type, code=code)
 
 
 class CustomerRatingTag(TimestampedModel):
@@ -36,7 +32,7 @@ class CustomerRatingTag(TimestampedModel):
     display_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
-    objects = CustomerRatingTagManager()
+    objects = NaturalKeyManager("target_type", "code")
 
     class Meta:
         db_table = schema_table("customers", "customer_rating_tags")

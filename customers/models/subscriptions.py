@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from customers.choices import SubscriptionStatus
-from customers.managers import CodeManager
 from customers.vocabularies import PAYMENT_GATEWAYS, one_of
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import PaymentMethod, PaymentStatus, ServiceType
@@ -39,7 +39,7 @@ class CustomerSubscriptionPlan(TimestampedModel):
     valid_from = models.DateTimeField(default=timezone.now)
     valid_to = models.DateTimeField(null=True, blank=True)
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("customers", "customer_subscription_plans")

@@ -15,9 +15,9 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from customers.choices import CustomerWalletTxnType, LoyaltyTxnType
-from customers.managers import CodeManager
 from customers.vocabularies import LEDGER_SOURCE_TYPES, WALLET_STATUSES, one_of
 from gatimitra.db.fields import EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, LedgerEntryModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import LedgerEntryDirection
@@ -40,7 +40,7 @@ class _LedgerOwner(TimestampedModel):
     """An owner row whose cached balance only its ledger trigger moves."""
 
     #: Columns the ledger trigger maintains; ``save()`` never writes them back.
-    ledger_maintained_fields = ()
+    ledger_maintained_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -245,7 +245,7 @@ class CustomerLoyaltyTier(TimestampedModel):
     benefits = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("customers", "customer_loyalty_tiers")

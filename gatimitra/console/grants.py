@@ -1,18 +1,18 @@
 """The roles-and-grants page of the operations console: for every role of
-``gatimitra.db.roles`` and every schema, whether it may SELECT, INSERT,
+``gatimitra.ops.roles`` and every schema, whether it may SELECT, INSERT,
 UPDATE, DELETE, TRUNCATE (one of the schema's ordinary tables: in audit a
 change log) and EXECUTE (one of its functions), live
 (``has_table_privilege``/``has_function_privilege``) against the policy
 (``roles.expected(role, schema, target, operation)``); and the pending
 ``sync_db_roles --dry-run`` diff (``roles.plan``/``roles.statements``).
 
-The one place the console uses gatimitra/db/roles.py: adapt here when its
+The one place the console uses gatimitra/ops/roles.py: adapt here when its
 public names (``all_roles``, ``expected``, the target kinds, ``plan``,
 ``statements``, ``history_tables``, ``audit_log_tables``) change."""
 
-from gatimitra.db import roles
 from gatimitra.db import sql as shared_sql
 from gatimitra.db.tables import DOMAIN_SCHEMAS, split_table
+from gatimitra.ops import roles
 
 SCHEMAS = (*DOMAIN_SCHEMAS, "public")
 OPERATIONS = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "EXECUTE")

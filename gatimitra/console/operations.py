@@ -31,9 +31,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from gatimitra.db import partitions as partitioning
 from gatimitra.db.tables import DOMAIN_SCHEMAS
 from gatimitra.models import ConsoleEvent, MigrationHistory
+from gatimitra.ops import partitions as partitioning
 
 PERMISSION = "gatimitra.administer_database"
 
@@ -229,7 +229,7 @@ def _verification(manifest_path, manifest):
     """ "signed" when the manifest's signature and the dump's size check out
     under this deployment's backup key, else why not (restore_schema also
     hashes the whole dump; this page does not read it)."""
-    from gatimitra.db import backup
+    from gatimitra.ops import backup
 
     dump = Path(str(manifest_path)[: -len(".json")])
     try:
@@ -243,7 +243,7 @@ def find_backups():
     """``(directory, {schema: newest manifest})`` from the backup directory
     (``GATIMITRA_BACKUP_DIR``): ``backup_schema`` writes ``<file>.dump`` and
     its manifest ``<file>.dump.json``. The adapter between this page and
-    gatimitra/db/backup.py: the manifest's fields are read as they are, and
+    gatimitra/ops/backup.py: the manifest's fields are read as they are, and
     ``verified`` shows only when the backup tooling records it."""
     directory = getattr(settings, "GATIMITRA_BACKUP_DIR", None)
     if not directory or not Path(directory).is_dir():

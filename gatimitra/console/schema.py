@@ -5,7 +5,7 @@ network.
 
 They come from the same source as ``docs/schema/`` (``manage.py
 schema_docs``): the catalog of the migrated database read by
-``gatimitra.db.schema_docs.read_catalog`` and the models
+``gatimitra.ops.catalog.read_catalog`` and the models
 (``model_infos``), through its ``DomainPage`` (``diagram()``, ``enums()``,
 ``render_table()``) and ``cross_schema_links()``. Reading the catalog takes
 ~20 queries over ``pg_catalog``, so it is kept per process until the
@@ -26,10 +26,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from gatimitra.db import schema_docs
 from gatimitra.db.tables import DOMAIN_SCHEMAS, split_table
+from gatimitra.ops import schema_docs
+from gatimitra.ops.catalog import read_catalog
 
-_cache = {}
+_cache: dict[str, tuple] = {}
 _lock = threading.Lock()
 
 
@@ -50,7 +51,7 @@ def catalog():
         # read_catalog SETs session settings (search_path, TimeZone...): in a
         # savepoint rolled back afterwards, so the site's session keeps its own.
         with transaction.atomic():
-            found = schema_docs.read_catalog(connection.connection)
+            found = read_catalog(connection.connection)
             transaction.set_rollback(True)
         value = (found, schema_docs.model_infos(), schema_docs.domains())
         _cache["catalog"] = (state, value)

@@ -10,6 +10,7 @@ Django's command holds when the command runs (``schema_aware``).
 """
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.migrations.autodetector import MigrationAutodetector
@@ -58,9 +59,14 @@ class SchemaAwareCommandMixin:
     """For ``makemigrations``/``migrate``: ``autodetector`` is read when the
     command runs, from the parent command class another app may have patched."""
 
-    @property
-    def autodetector(self):
-        for base in type(self).__mro__[1:]:
-            if "autodetector" in vars(base) and not issubclass(base, SchemaAwareCommandMixin):
-                return schema_aware(vars(base)["autodetector"])
-        return SchemaAwareAutodetector
+    if TYPE_CHECKING:
+        # What Django's commands declare; the property below computes it.
+        autodetector: type[MigrationAutodetector]
+    else:
+
+        @property
+        def autodetector(self):
+            for base in type(self).__mro__[1:]:
+                if "autodetector" in vars(base) and not issubclass(base, SchemaAwareCommandMixin):
+                    return schema_aware(vars(base)["autodetector"])
+            return SchemaAwareAutodetector

@@ -101,7 +101,8 @@ class MoneyField(models.DecimalField):
 
 
 class _RangeDecimalField(models.DecimalField):
-    minimum = maximum = None
+    minimum: int | None = None
+    maximum: int | None = None
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 9)

@@ -13,7 +13,8 @@ class SecretNumberForm(forms.ModelForm):
     """Adds a write-only ``number`` field; subclasses name the hash and mask
     fields it fills."""
 
-    hash_field = mask_field = None
+    hash_field: str | None = None
+    mask_field: str | None = None
 
     number = forms.CharField(
         required=False,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -199,7 +200,7 @@ class MerchantVerificationCheck(TimestampedModel):
         verbose_name = "merchant verification check"
         constraints = [
             models.CheckConstraint(
-                condition=Q(check_type__in=[value for value, _ in VERIFICATION_CHECK_TYPES]),
+                condition=Q(check_type__in=values(VERIFICATION_CHECK_TYPES)),
                 name="merchant_verification_checks_check_type",
             ),
             models.CheckConstraint(

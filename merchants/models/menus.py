@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Upper
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -50,10 +51,6 @@ MENU_CHANGE_KINDS = [
 MAX_GST_RATE = 40
 
 
-def _values(choices):
-    return [value for value, _label in choices]
-
-
 class MerchantMenu(TimestampedModel):
     """One menu of a store (delivery, breakfast, festive...), with the window
     in which it is active and the version last published."""
@@ -83,7 +80,7 @@ class MerchantMenu(TimestampedModel):
         verbose_name = "merchant menu"
         constraints = [
             models.CheckConstraint(
-                condition=Q(menu_kind__in=_values(MENU_KINDS)), name="merchant_menus_menu_kind"
+                condition=Q(menu_kind__in=values(MENU_KINDS)), name="merchant_menus_menu_kind"
             ),
             models.CheckConstraint(
                 condition=Q(active_from__lt=F("active_to"))
@@ -353,7 +350,7 @@ class MerchantMenuItemTag(TimestampedModel):
         verbose_name = "merchant menu item tag"
         constraints = [
             models.CheckConstraint(
-                condition=Q(tag__in=_values(ITEM_TAGS)), name="merchant_menu_item_tags_tag"
+                condition=Q(tag__in=values(ITEM_TAGS)), name="merchant_menu_item_tags_tag"
             ),
             models.UniqueConstraint(
                 fields=["menu_item", "tag"], name="merchant_menu_item_tags_unique"
@@ -413,7 +410,7 @@ class MerchantMenuChangeRequest(TimestampedModel):
         verbose_name = "merchant menu change request"
         constraints = [
             models.CheckConstraint(
-                condition=Q(change_kind__in=_values(MENU_CHANGE_KINDS)),
+                condition=Q(change_kind__in=values(MENU_CHANGE_KINDS)),
                 name="merchant_menu_change_requests_change_kind",
             ),
             models.CheckConstraint(

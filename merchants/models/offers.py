@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -210,7 +211,7 @@ class MerchantAdCampaign(TimestampedModel):
         verbose_name = "merchant ad campaign"
         constraints = [
             models.CheckConstraint(
-                condition=Q(placement__in=[value for value, _ in AD_PLACEMENTS]),
+                condition=Q(placement__in=values(AD_PLACEMENTS)),
                 name="merchant_ad_campaigns_placement",
             ),
             models.CheckConstraint(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -44,10 +45,6 @@ POS_PROVIDERS = [
     ("LIMETRAY", "LimeTray"),
     ("OTHER", "Other"),
 ]
-
-
-def _values(choices):
-    return [value for value, _label in choices]
 
 
 class MerchantStoreHours(TimestampedModel):
@@ -110,7 +107,7 @@ class MerchantStoreClosure(TimestampedModel):
         verbose_name = "merchant store closure"
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason_code__in=_values(CLOSURE_REASONS)),
+                condition=Q(reason_code__in=values(CLOSURE_REASONS)),
                 name="merchant_store_closures_reason_code",
             ),
             models.CheckConstraint(
@@ -162,7 +159,7 @@ class MerchantStoreAvailabilityLog(AppendOnlyModel):
         verbose_name = "merchant store availability log"
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason_code__in=_values(AVAILABILITY_REASONS)),
+                condition=Q(reason_code__in=values(AVAILABILITY_REASONS)),
                 name="merchant_store_availability_logs_reason_code",
             ),
             models.CheckConstraint(
@@ -207,7 +204,7 @@ class MerchantDevice(TimestampedModel):
         verbose_name = "merchant device"
         constraints = [
             models.CheckConstraint(
-                condition=Q(device_kind__in=_values(DEVICE_KINDS)),
+                condition=Q(device_kind__in=values(DEVICE_KINDS)),
                 name="merchant_devices_device_kind",
             ),
             models.UniqueConstraint(
@@ -249,7 +246,7 @@ class MerchantPosIntegration(TimestampedModel):
         verbose_name = "merchant POS integration"
         constraints = [
             models.CheckConstraint(
-                condition=Q(provider__in=_values(POS_PROVIDERS)),
+                condition=Q(provider__in=values(POS_PROVIDERS)),
                 name="merchant_pos_integrations_provider",
             ),
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from gatimitra.db.fields import CIEmailField, EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import (
@@ -17,11 +18,6 @@ from gatimitra.db.validators import (
     validate_pin_code,
 )
 from merchants.choices import MerchantEntityType, MerchantStatus, MerchantUserRole
-
-
-class MerchantParentManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class MerchantParent(TimestampedModel):
@@ -57,7 +53,7 @@ class MerchantParent(TimestampedModel):
         related_name="managed_merchant_parents",
     )
 
-    objects = MerchantParentManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("merchants", "merchant_parents")

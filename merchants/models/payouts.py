@@ -9,7 +9,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
@@ -48,10 +50,6 @@ validate_upi_vpa = RegexValidator(UPI_VPA, "Enter a UPI id like name@bank.")
 ADJUSTABLE_PAYOUT_STATUSES = [PayoutStatus.SCHEDULED, PayoutStatus.ON_HOLD]
 #: Payouts that no longer claim their cycle (a retry may take it).
 CLOSED_PAYOUT_STATUSES = [PayoutStatus.FAILED, PayoutStatus.REVERSED, PayoutStatus.CANCELLED]
-
-
-def _values(choices):
-    return [value for value, _label in choices]
 
 
 class MerchantBankAccount(TimestampedModel):
@@ -155,11 +153,6 @@ class MerchantBankAccount(TimestampedModel):
         return f"{self.bank_name or self.ifsc} {self.account_number_masked}".strip()
 
 
-class MerchantCommissionPlanManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
 class MerchantCommissionPlan(TimestampedModel):
     """A commission rate card: percentage for one service, optional slabs,
     a fixed fee per order and payment-gateway fee pass-through."""
@@ -180,7 +173,7 @@ class MerchantCommissionPlan(TimestampedModel):
     is_active = models.BooleanField(default=True)
     description = models.TextField(blank=True)
 
-    objects = MerchantCommissionPlanManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("merchants", "merchant_commission_plans")
@@ -239,7 +232,7 @@ class MerchantContract(TimestampedModel):
         verbose_name = "merchant contract"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=_values(CONTRACT_STATUSES)),
+                condition=Q(status__in=values(CONTRACT_STATUSES)),
                 name="merchant_contracts_status",
             ),
             models.CheckConstraint(
@@ -434,7 +427,7 @@ class MerchantPayoutAdjustment(TimestampedModel):
         verbose_name = "merchant payout adjustment"
         constraints = [
             models.CheckConstraint(
-                condition=Q(adjustment_type__in=_values(ADJUSTMENT_TYPES)),
+                condition=Q(adjustment_type__in=values(ADJUSTMENT_TYPES)),
                 name="merchant_payout_adjustments_type",
             ),
             models.CheckConstraint(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import (
     CIEmailField,
     EnumArrayField,
@@ -14,6 +15,7 @@ from gatimitra.db.fields import (
     LongitudeField,
     MoneyField,
 )
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import (
@@ -55,10 +57,6 @@ MEDIA_KINDS = [
 ]
 
 
-def _values(choices):
-    return [value for value, _label in choices]
-
-
 def zone_outside_store_city(store, zone):
     """Why ``store``'s service area or ad campaign cannot target ``zone``
     (None when it can). The database refuses the same at commit
@@ -70,11 +68,6 @@ def zone_outside_store_city(store, zone):
     if zone.city_id != store.zone.city_id:
         return f"Zone {zone} is outside the city of the store's zone {store.zone}."
     return None
-
-
-class MerchantStoreManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class MerchantStore(TimestampedModel):
@@ -137,18 +130,18 @@ class MerchantStore(TimestampedModel):
     )
     went_live_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MerchantStoreManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("merchants", "merchant_stores")
         verbose_name = "merchant store"
         constraints = [
             models.CheckConstraint(
-                condition=Q(store_kind__in=_values(STORE_KINDS)),
+                condition=Q(store_kind__in=values(STORE_KINDS)),
                 name="merchant_stores_store_kind",
             ),
             models.CheckConstraint(
-                condition=Q(delivery_mode__in=_values(DELIVERY_MODES)),
+                condition=Q(delivery_mode__in=values(DELIVERY_MODES)),
                 name="merchant_stores_delivery_mode",
             ),
             models.CheckConstraint(
@@ -269,7 +262,7 @@ class MerchantStoreLink(TimestampedModel):
         verbose_name = "merchant store link"
         constraints = [
             models.CheckConstraint(
-                condition=Q(link_kind__in=_values(STORE_LINK_KINDS)),
+                condition=Q(link_kind__in=values(STORE_LINK_KINDS)),
                 name="merchant_store_links_link_kind",
             ),
             models.CheckConstraint(
@@ -402,18 +395,13 @@ class MerchantStoreMedia(TimestampedModel):
         verbose_name_plural = "merchant store media"
         constraints = [
             models.CheckConstraint(
-                condition=Q(media_kind__in=_values(MEDIA_KINDS)),
+                condition=Q(media_kind__in=values(MEDIA_KINDS)),
                 name="merchant_store_media_media_kind",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_media_kind_display()} #{self.pk}"
-
-
-class MerchantCuisineManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class MerchantCuisine(TimestampedModel):
@@ -426,7 +414,7 @@ class MerchantCuisine(TimestampedModel):
     display_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
-    objects = MerchantCuisineManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("merchants", "merchant_cuisines")

@@ -46,7 +46,7 @@ class DispatchableRiderFactory(ActiveRiderFactory):
         service_type = ServiceType.FOOD
         vehicle_type = factory.LazyAttribute(lambda o: DEFAULT_VEHICLE_TYPES[o.service_type])
 
-    enabled_services = factory.LazyAttribute(
+    enabled_services = factory.LazyAttribute(  # type: ignore[assignment]
         lambda o: (
             list(dispatch.BATCHING_SERVICES)
             if o.service_type in dispatch.BATCHING_SERVICES

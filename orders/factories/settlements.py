@@ -10,7 +10,6 @@ from orders.choices import CancellationActor, SettlementStatus
 from orders.factories.orders import OrderFactory
 from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
 from riders.factories import RiderOrderEarningFactory
-from riders.models import RiderOrderEarning
 
 
 def accepted_assignment(order):
@@ -31,35 +30,22 @@ def merchant_sales(order):
     return order_charges(order, "ITEM_TOTAL", "PACKAGING_FEE")
 
 
-def _has_field(model, name):
-    return any(field.name == name for field in model._meta.get_fields())
-
-
-#: ``rider_order_earnings.order_id``/``assignment_id`` arrive with the riders
-#: integration (built in parallel); once they exist, an earning made for a
-#: settlement names the settlement's order and assignment too.
+#: An earning made for a settlement names the settlement's order and its
+#: accepted assignment.
 EARNING_LINKS = {
-    name: declaration
-    for name, declaration in (
-        ("order", factory.SelfAttribute("..order")),
-        (
-            "assignment",
-            factory.LazyAttribute(lambda e: accepted_assignment(e.factory_parent.order)),
-        ),
-    )
-    if _has_field(RiderOrderEarning, name)
+    "order": factory.SelfAttribute("..order"),
+    "assignment": factory.LazyAttribute(lambda e: accepted_assignment(e.factory_parent.order)),
 }
 
 
 def earning_for(assignment, **kwargs):
-    """The rider's earning for an accepted assignment (naming its order and
-    assignment too once the riders integration adds those columns)."""
-    links = {"order": assignment.order, "assignment": assignment}
-    links = {name: value for name, value in links.items() if name in EARNING_LINKS}
+    """The rider's earning for an accepted assignment, naming its order and
+    the assignment."""
     return RiderOrderEarningFactory(
         rider=assignment.rider,
         service_type=assignment.order.service_type,
-        **links,
+        order=assignment.order,
+        assignment=assignment,
         **kwargs,
     )
 

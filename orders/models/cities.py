@@ -12,13 +12,14 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
+from gatimitra.db.constraints import values
 from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumArrayField, EnumField, LatitudeField, LongitudeField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ServiceType, VehicleType
 from orders.constraints import both_or_neither, in_list, range_order, valid_window
-from orders.managers import CodeManager, ZoneManager
 
 #: ``service_cities.launch_status`` (CHECK text).
 LAUNCH_STATUSES = [
@@ -49,10 +50,6 @@ SURGE_TRIGGERS = [
 _SYSTEM_USER = settings.AUTH_USER_MODEL
 
 
-def _values(pairs):
-    return [value for value, _label in pairs]
-
-
 class ServiceCity(TimestampedModel):
     """One city GatiMitra operates in (or plans to): its GST state code (the
     place of supply on invoices), time zone, launch status and the services
@@ -71,7 +68,7 @@ class ServiceCity(TimestampedModel):
     center_longitude = LongitudeField(null=True, blank=True)
     launched_on = models.DateField(null=True, blank=True)
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("orders", "service_cities")
@@ -88,7 +85,7 @@ class ServiceCity(TimestampedModel):
                 name="service_cities_state_code_format",
                 violation_error_message="GST state code is two digits.",
             ),
-            in_list("service_cities", "launch_status", _values(LAUNCH_STATUSES)),
+            in_list("service_cities", "launch_status", values(LAUNCH_STATUSES)),
             both_or_neither("service_cities", "center_latitude", "center_longitude", "center"),
             CheckConstraint(
                 condition=~Q(launch_status="LIVE") | Q(launched_on__isnull=False),
@@ -120,7 +117,7 @@ class ServiceZone(TimestampedModel):
     center_longitude = LongitudeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
-    objects = ZoneManager()
+    objects = NaturalKeyManager("city__code", "code")
 
     class Meta:
         db_table = schema_table("orders", "service_zones")
@@ -134,7 +131,7 @@ class ServiceZone(TimestampedModel):
                 name="service_zones_code_format",
                 violation_error_message="Zone code is 2-32 capital letters, digits or _.",
             ),
-            in_list("service_zones", "kind", _values(ZONE_KINDS)),
+            in_list("service_zones", "kind", values(ZONE_KINDS)),
             CheckConstraint(
                 condition=Q(boundary__isnull=True)
                 | Q(boundary__type__in=["Polygon", "MultiPolygon"]),
@@ -150,7 +147,7 @@ class ServiceZone(TimestampedModel):
     def natural_key(self):
         return (self.city.code, self.code)
 
-    natural_key.dependencies = ["orders.servicecity"]
+    natural_key.dependencies = ["orders.servicecity"]  # type: ignore[attr-defined]
 
 
 class RideFarePolicy(TimestampedModel):
@@ -329,7 +326,7 @@ class SurgePricingRule(TimestampedModel):
     class Meta:
         db_table = schema_table("orders", "surge_pricing_rules")
         constraints = [
-            in_list("surge_pricing_rules", "trigger", _values(SURGE_TRIGGERS)),
+            in_list("surge_pricing_rules", "trigger", values(SURGE_TRIGGERS)),
             CheckConstraint(
                 condition=Q(multiplier__gte=1, multiplier__lte=F("max_multiplier")),
                 name="surge_pricing_rules_multiplier_capped",

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import (
     EnumField,
     HashField,
@@ -26,6 +27,7 @@ from gatimitra.db.fields import (
     LongitudeField,
     MoneyField,
 )
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
@@ -41,7 +43,6 @@ from gatimitra.enums import (
 from orders import charges, transitions
 from orders.choices import FoodPrepStatus, ParcelPackageType, StopType
 from orders.constraints import both_or_neither, in_list
-from orders.managers import OrderManager
 
 #: ``orders.channel`` (CHECK text).
 ORDER_CHANNELS = [
@@ -79,10 +80,6 @@ def format_order_number(service_type, placed_on, n):
 MASKED_PHONE = r"^X+[0-9]{4}$"
 
 _SYSTEM_USER = settings.AUTH_USER_MODEL
-
-
-def _values(pairs):
-    return [value for value, _label in pairs]
 
 
 class Order(TimestampedModel):
@@ -143,7 +140,7 @@ class Order(TimestampedModel):
     distance_m = models.PositiveIntegerField(null=True, blank=True)
     customer_note = models.TextField(blank=True)
 
-    objects = OrderManager()
+    objects = NaturalKeyManager("order_number")
 
     class Meta:
         db_table = schema_table("orders", "orders")
@@ -179,7 +176,7 @@ class Order(TimestampedModel):
                 name="orders_completed_or_cancelled",
                 violation_error_message="An order is either completed or cancelled, not both.",
             ),
-            in_list("orders", "channel", _values(ORDER_CHANNELS)),
+            in_list("orders", "channel", values(ORDER_CHANNELS)),
             CheckConstraint(
                 condition=~Q(service_type=ServiceType.FOOD) | Q(merchant_store__isnull=False),
                 name="orders_food_has_store",
@@ -656,7 +653,7 @@ class OrderTimeline(AppendOnlyModel):
         verbose_name = "order timeline entry"
         verbose_name_plural = "order timeline"
         constraints = [
-            in_list("order_timeline", "event", _values(TIMELINE_EVENTS)),
+            in_list("order_timeline", "event", values(TIMELINE_EVENTS)),
             CheckConstraint(
                 condition=Q(from_status__isnull=True) | Q(event="STATUS_CHANGE"),
                 name="order_timeline_from_status_on_changes",

@@ -10,13 +10,13 @@ from django.db import models
 from django.db.models import CheckConstraint, Q, UniqueConstraint
 
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import IntegrationStatus, ServiceType, VehicleType
 from orders import charges
 from orders.choices import ExternalDeliveryStatus
 from orders.constraints import both_or_neither, in_list, range_order, valid_window
-from orders.managers import CodeManager
 from orders.models.orders import MASKED_PHONE
 
 #: ``external_delivery_providers.kind`` (CHECK text).
@@ -60,7 +60,7 @@ class ExternalDeliveryProvider(TimestampedModel):
         help_text="The provider's API credentials (webhooks and status pushes).",
     )
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("orders", "external_delivery_providers")

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 
+from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import GSTIN
@@ -15,7 +17,6 @@ from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
 from orders import charges, transitions
 from orders.choices import CancellationActor, SettlementStatus
 from orders.constraints import in_list
-from orders.managers import CodeManager
 
 #: Who bears the cost of a cancellation (CHECK text).
 COST_BEARERS = [
@@ -36,10 +37,6 @@ INVOICE_ISSUERS = [
 NOTE_TYPES = [InvoiceType.CREDIT_NOTE, InvoiceType.DEBIT_NOTE]
 
 _SYSTEM_USER = settings.AUTH_USER_MODEL
-
-
-def _values(pairs):
-    return [value for value, _label in pairs]
 
 
 class CancellationReason(TimestampedModel):
@@ -65,7 +62,7 @@ class CancellationReason(TimestampedModel):
     is_active = models.BooleanField(default=True)
     display_order = models.PositiveSmallIntegerField(default=100)
 
-    objects = CodeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("orders", "cancellation_reasons")
@@ -78,7 +75,7 @@ class CancellationReason(TimestampedModel):
                 condition=Q(fee_percent__gte=0, fee_percent__lte=100),
                 name="cancellation_reasons_fee_percent_range",
             ),
-            in_list("cancellation_reasons", "cost_borne_by", _values(COST_BEARERS)),
+            in_list("cancellation_reasons", "cost_borne_by", values(COST_BEARERS)),
         ]
 
     def __str__(self):
@@ -120,7 +117,7 @@ class OrderCancellation(TimestampedModel):
                 name="order_cancellations_not_from_terminal",
                 violation_error_message="A finished order cannot be cancelled.",
             ),
-            in_list("order_cancellations", "cost_borne_by", _values(COST_BEARERS)),
+            in_list("order_cancellations", "cost_borne_by", values(COST_BEARERS)),
         ]
 
     def __str__(self):
@@ -167,7 +164,7 @@ class OrderInvoice(TimestampedModel):
         db_table = schema_table("orders", "order_invoices")
         constraints = [
             UniqueConstraint(fields=["series", "invoice_number"], name="order_invoices_number_key"),
-            in_list("order_invoices", "issuer", _values(INVOICE_ISSUERS)),
+            in_list("order_invoices", "issuer", values(INVOICE_ISSUERS)),
             CheckConstraint(
                 condition=Q(invoice_number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
                 name="order_invoices_number_format",

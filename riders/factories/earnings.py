@@ -90,14 +90,6 @@ class RiderCashDepositFactory(DjangoModelFactory):
         model = RiderCashDeposit
 
 
-def assignment_has_rider():
-    """Does ``orders.order_rider_assignments`` have its ``rider`` column yet?
-    (The orders app adds it in its own cross-schema migration.)"""
-    from orders.models import OrderRiderAssignment
-
-    return any(field.name == "rider" for field in OrderRiderAssignment._meta.concrete_fields)
-
-
 def finished_order(service_type=ServiceType.FOOD):
     """A complete order of ``service_type`` that is over (DELIVERED, or
     COMPLETED for RIDE), without its rider assignment."""
@@ -111,19 +103,17 @@ def finished_assignment(rider, service_type=ServiceType.FOOD, order=None):
     """What an earning pays: ``rider``'s COMPLETED assignment on ``order``
     (by default a new finished order of ``service_type``). An existing
     COMPLETED assignment of the order without an earning is reused when it
-    is the rider's (or names no rider: before orders adds the column)."""
+    is the rider's."""
     from orders.choices import AssignmentStatus
     from orders.factories import OrderRiderAssignmentFactory
 
-    has_rider = assignment_has_rider()
     if order is None:
         order = finished_order(service_type)
     else:
         done = order.rider_assignments.filter(
             status=AssignmentStatus.COMPLETED, rider_earnings__isnull=True
         )
-        reusable = done.filter(rider=rider) if has_rider else done
-        if existing := reusable.order_by("id").first():
+        if existing := done.filter(rider=rider).order_by("id").first():
             return existing
     now = timezone.now()
     return OrderRiderAssignmentFactory(
@@ -134,7 +124,7 @@ def finished_assignment(rider, service_type=ServiceType.FOOD, order=None):
         picked_up_at=now,
         dropped_at=now,
         ended_at=now,
-        **({"rider": rider} if has_rider else {}),
+        rider=rider,
     )
 
 

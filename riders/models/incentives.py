@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from gatimitra.db.fields import EnumField, MoneyField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import DisputeStatus, ServiceType
@@ -16,11 +17,6 @@ from riders.models.riders import Rider
 
 Q = models.Q
 F = models.F
-
-
-class RiderIncentiveSchemeManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class RiderIncentiveScheme(TimestampedModel):
@@ -59,7 +55,7 @@ class RiderIncentiveScheme(TimestampedModel):
     )
     is_active = models.BooleanField(default=True)
 
-    objects = RiderIncentiveSchemeManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         db_table = schema_table("riders", "rider_incentive_schemes")

@@ -7,16 +7,12 @@ from django.db import models, transaction
 from django.db.models.functions import Cast, Upper
 
 from gatimitra.db.fields import EnumArrayField, EnumField
+from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import E164_INDIA, validate_mobile
 from gatimitra.enums import DevicePlatform, ServiceType
 from riders.choices import OnboardingStage, RiderStatus
-
-
-class RiderManager(models.Manager):
-    def get_by_natural_key(self, mobile):
-        return self.get(mobile=mobile)
 
 
 class Rider(TimestampedModel):
@@ -54,7 +50,7 @@ class Rider(TimestampedModel):
     )
     activated_at = models.DateTimeField(null=True, blank=True)
 
-    objects = RiderManager()
+    objects = NaturalKeyManager("mobile")
 
     class Meta:
         db_table = schema_table("riders", "riders")

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 ACCESS_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label == "access_mgmt"),
-    key=lambda model: model._meta.model_name,
+    key=lambda model: str(model._meta.model_name),
 )
 MODELS_WITH_SECRETS = [
     model

@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 
 from access_mgmt.factories import SystemUserFactory
 from access_mgmt.models import SystemUser
-from gatimitra.db.reference import migrations_hash
 from gatimitra.db.tables import quote_table, split_table, table_argument
+from gatimitra.ops.reference import migrations_hash
 
 USERS = 'access_mgmt"."system_users'
 
@@ -249,7 +249,7 @@ def test_test_database_template_follows_test_migrate(monkeypatch, migrate, templ
     # used for the one CREATE DATABASE and not left in the settings.
     from django.db.backends.postgresql.creation import DatabaseCreation as Stock
 
-    from gatimitra.db import reference
+    from gatimitra.ops import reference
 
     seen = []
     monkeypatch.setattr(reference, "ensure_reference_database", lambda connection: "ref_db")

@@ -24,9 +24,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from gatimitra.db import backup, embedded
-from gatimitra.db.reference import database_url, ensure_reference_database
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import backup, embedded
+from gatimitra.ops.reference import database_url, ensure_reference_database
 from tests.fixtures.gatimitra import connect, mark_development
 from tests.gatimitra.test_db_roles import SERVER_ROLES_LOCK
 
@@ -459,7 +459,7 @@ def test_whole_database_round_trip(clone, tmp_path):
 
 def test_no_backup_holds_the_audit_pepper():
     from audit.sql import SECRETS_SCHEMA
-    from gatimitra.db import roles
+    from gatimitra.ops import roles
 
     # The core names the pepper's schema without importing the audit app.
     assert SECRETS_SCHEMA in backup.UNBACKED_SCHEMAS

@@ -354,7 +354,7 @@ def test_partitions_page_shows_ranges_sizes_and_the_next_run(client, superuser):
 
 def test_roles_matrix_compares_live_grants_with_the_policy(client, superuser):
     from gatimitra.console import grants
-    from gatimitra.db import roles
+    from gatimitra.ops import roles
 
     client.force_login(superuser)
     response = client.get(reverse("admin:operations_roles"))
@@ -378,7 +378,7 @@ def test_roles_matrix_compares_live_grants_with_the_policy(client, superuser):
 def test_backups_page_reads_the_manifests(client, superuser, settings, tmp_path):
     import json
 
-    from gatimitra.db import backup
+    from gatimitra.ops import backup
 
     settings.GATIMITRA_BACKUP_DIR = str(tmp_path)
     settings.GATIMITRA_BACKUP_KEY = "k" * 16 + "ey-for-the-console-test"

@@ -1,4 +1,4 @@
-"""The per-schema roles do what the policy in gatimitra/db/roles.py says
+"""The per-schema roles do what the policy in gatimitra/ops/roles.py says
 (``roles.expected``): every role against every table, partition, function and
 schema through the catalog's privilege functions, and through real
 statements from a connection logged in as each role; ``sync_db_roles``
@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from audit import sql as audit_sql
-from gatimitra.db import partitions, roles
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import partitions, roles
 
 #: Advisory lock key (in the server's maintenance database) held by each test here.
 SERVER_ROLES_LOCK = 7_461_021

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from gatimitra.db import deploy
-from gatimitra.db.reference import database_url
+from gatimitra.ops import deploy
+from gatimitra.ops.reference import database_url
 from tests.fixtures.gatimitra import connect
 
 ROOT = Path(__file__).resolve().parents[2]

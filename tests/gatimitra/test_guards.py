@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from demo.management.commands.start import Command as Start
 from gatimitra import guards
-from gatimitra.management.commands.start import Command as Start
 from merchants.models import MerchantCuisine
 
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from gatimitra.db import deploy
-from gatimitra.db.backup import table_facts
-from gatimitra.db.catalog import snapshot
-from gatimitra.db.reference import database_url
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import deploy
+from gatimitra.ops.backup import table_facts
+from gatimitra.ops.catalog import snapshot
+from gatimitra.ops.reference import database_url
 from tests.fixtures.gatimitra import connect
 
 ROOT = Path(__file__).resolve().parents[2]

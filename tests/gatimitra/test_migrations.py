@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from gatimitra.apps import DomainConfig
-from gatimitra.db.catalog import snapshot
-from gatimitra.db.deploy import HISTORY_TABLE
 from gatimitra.guards import mark_development
+from gatimitra.ops.catalog import snapshot
+from gatimitra.ops.deploy import HISTORY_TABLE
 
 DOMAIN_SCHEMAS = [c.db_schema for c in apps.get_app_configs() if isinstance(c, DomainConfig)]
 

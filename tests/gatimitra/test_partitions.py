@@ -18,10 +18,10 @@ from django.utils import timezone
 from audit.models import PiiAccessLog, RiderAuditLog, SystemAuditLog
 from customers.factories import CustomerNotificationFactory
 from customers.models import CustomerNotification
-from gatimitra.db import partitions
-from gatimitra.db.catalog import snapshot
-from gatimitra.db.reference import database_url, reference_name
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import partitions
+from gatimitra.ops.catalog import snapshot
+from gatimitra.ops.reference import database_url, reference_name
 from orders.factories import OrderDispatchOfferFactory, OrderFactory
 from orders.models import OrderDispatchOffer, OrderRiderAssignment, OrderTimeline
 from riders.factories import LocationLogFactory, RiderFactory

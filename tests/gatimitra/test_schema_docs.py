@@ -10,9 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from gatimitra.db.reference import raw_connection
-from gatimitra.db.schema_docs import generate, partitioning, read_catalog
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops.catalog import read_catalog
+from gatimitra.ops.reference import raw_connection
+from gatimitra.ops.schema_docs import generate, partitioning
 from riders.choices import RiderStatus
 from riders.models import Rider
 

@@ -14,10 +14,10 @@ import pytest
 from django.db import connection, migrations, models
 from django.db.migrations.state import ProjectState
 
-from gatimitra.db.catalog import snapshot
 from gatimitra.db.fields import EnumField
 from gatimitra.db.operations import CreateSchema
 from gatimitra.enums import ServiceType, VehicleType
+from gatimitra.ops.catalog import snapshot
 
 APP = "scratch"
 SCHEMA_A, SCHEMA_B = "scratch_a", "scratch_b"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from gatimitra.db.reference import database_url, ensure_reference_database
+from gatimitra.ops.reference import database_url, ensure_reference_database
 from gatimitra.testing import domain_models
 from tests.fixtures.gatimitra import connect, mark_development
 
@@ -297,7 +297,7 @@ def test_the_city_plan_runs_at_a_tiny_scale(migrated):
 
 
 def test_the_plan_prints_the_volumes():
-    from gatimitra.demo.plan import PLANS, describe
+    from demo.plan import PLANS, describe
 
     text = describe()
     assert "orders" in text and "1,000,000" in text and "10,000,000" in text

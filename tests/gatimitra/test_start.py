@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from gatimitra.management.commands.start import DEMO_ADMIN_EMAIL
+from demo.management.commands.start import DEMO_ADMIN_EMAIL
 from gatimitra.testing import domain_models
 
 

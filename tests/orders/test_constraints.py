@@ -14,7 +14,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from customers.factories import CustomerWalletTransactionFactory
-from customers.models import CustomerWalletTransaction
 from gatimitra.enums import LedgerEntryDirection, OrderStatus, PaymentStatus, ServiceType
 from merchants.factories import (
     LiveMerchantStoreFactory,
@@ -607,23 +606,14 @@ def test_a_successful_wallet_refund_names_its_wallet_credit():
     refund.status, refund.processed_at = RefundStatus.SUCCEEDED, timezone.now()
     with refused("order_refunds_wallet_refund_credited"):
         refund.save()
-    # The wallet credit of the order's customer (naming the refund once the
-    # customers integration adds customer_wallet_transactions.refund_id).
-    link = (
-        {"refund": refund, "order": refund.order}
-        if _has_field(CustomerWalletTransaction, "refund")
-        else {}
-    )
+    # The wallet credit of the order's customer, naming the refund.
     refund.wallet_txn = CustomerWalletTransactionFactory(
         wallet__customer=refund.order.customer,
         txn_type="REFUND_CREDIT",
         amount=refund.amount,
         source_type="REFUND",
         source_id=str(refund.pk),
-        **link,
+        refund=refund,
+        order=refund.order,
     )
     refund.save()
-
-
-def _has_field(model, name):
-    return any(field.name == name for field in model._meta.get_fields())

@@ -14,9 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from access_mgmt.factories import SystemSettingFactory
-from access_mgmt.models import SystemSetting
 from customers.factories import CustomerBlockedRiderFactory
-from customers.models import CustomerBlockedRider
 from gatimitra.enums import OrderStatus, PaymentMethod, ServiceType, VehicleType
 from orders import dispatch
 from orders.choices import AssignmentStatus
@@ -72,26 +70,6 @@ def assign(order, rider, **kwargs):
 
 def set_live(rider, **fields):
     RiderLiveStatus.objects.filter(rider=rider).update(**fields)
-
-
-def _has_field(model, name):
-    return any(field.name == name for field in model._meta.get_fields())
-
-
-def _has_column(table, column):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass "
-            "AND attname = %s AND attnum > 0 AND NOT attisdropped)",
-            [table, column],
-        )
-        return cursor.fetchone()[0]
-
-
-def _run(*statements, params=()):
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement, params)
 
 
 # The maps in the database ---------------------------------------------------------
@@ -280,20 +258,8 @@ def test_a_cyclist_needs_no_licence():
 
 @pytest.fixture
 def blocked_riders_name_the_rider(db):
-    """``customer_blocked_riders.rider_id`` comes with the customers
-    integration, built in parallel; until it is merged, the column is added
-    inside the test's transaction (rolled back with it)."""
-    table = '"customers"."customer_blocked_riders"'
-    merged = _has_field(CustomerBlockedRider, "rider")
-    if not merged:
-        _run(f"ALTER TABLE {table} ADD COLUMN rider_id bigint")
-
     def block(customer, rider, **fields):
-        if merged:
-            return CustomerBlockedRiderFactory(customer=customer, rider=rider, **fields)
-        blocked = CustomerBlockedRiderFactory(customer=customer, **fields)
-        _run(f"UPDATE {table} SET rider_id = %s WHERE id = %s", params=[rider.pk, blocked.pk])
-        return blocked
+        return CustomerBlockedRiderFactory(customer=customer, rider=rider, **fields)
 
     return block
 
@@ -436,29 +402,13 @@ def test_a_setting_out_of_effect_is_ignored():
 
 @pytest.fixture
 def settings_per_city(db):
-    """``system_settings.city_id`` comes with the access_mgmt integration,
-    built in parallel; until it is merged, the column is added inside the
-    test's transaction (without the exclusion that does not know cities
-    yet), and rolled back with it. Returns ``setting(key, value, city)``."""
-    table = '"access_mgmt"."system_settings"'
-    merged = _has_field(SystemSetting, "city")
-    if not merged:
-        _run(
-            f"ALTER TABLE {table} ADD COLUMN city_id bigint",
-            f"ALTER TABLE {table} DROP CONSTRAINT system_settings_no_overlapping_versions",
-        )
+    """Returns ``setting(key, value, city)``: a setting version in effect
+    since ``SINCE``, for ``city`` or (None) the whole platform."""
     versions = iter(range(1, 100))
 
     def setting(key, value, city=None):
         fields = {"key": key, "value": value, "version": next(versions), "effective_from": SINCE}
-        if merged:
-            return SystemSettingFactory(city=city, **fields)
-        row = SystemSettingFactory(**fields)
-        _run(
-            f"UPDATE {table} SET city_id = %s WHERE id = %s",
-            params=[getattr(city, "pk", None), row.pk],
-        )
-        return row
+        return SystemSettingFactory(city=city, **fields)
 
     return setting
 

@@ -32,7 +32,7 @@ from riders.factories import (
     RiderStatusHistoryFactory,
     WalletLedgerFactory,
 )
-from riders.factories.earnings import assignment_has_rider, finished_assignment
+from riders.factories.earnings import finished_assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -228,25 +228,8 @@ def test_earning_is_for_the_orders_service(refused):
 
 
 def give_rider(assignment, rider):
-    """Make ``rider`` the assignment's rider.
-
-    ``order_rider_assignments.rider_id`` comes with the orders app's own
-    cross-schema migration; once it is there, ``finished_assignment`` has
-    already named the rider. Until then the column is added inside this
-    test's transaction (rolled back with it), so the trigger is tried on the
-    row shape it will meet."""
-    if assignment_has_rider():
-        assert OrderRiderAssignment.objects.get(pk=assignment.pk).rider_id == rider.pk
-        return
-    commit_checks()  # ALTER TABLE waits for no queued foreign-key check
-    with connection.cursor() as cursor:
-        cursor.execute(
-            'ALTER TABLE "orders"."order_rider_assignments" ADD COLUMN "rider_id" bigint'
-        )
-        cursor.execute(
-            'UPDATE "orders"."order_rider_assignments" SET "rider_id" = %s WHERE "id" = %s',
-            [rider.pk, assignment.pk],
-        )
+    """``finished_assignment`` already named ``rider`` as the assignment's rider."""
+    assert OrderRiderAssignment.objects.get(pk=assignment.pk).rider_id == rider.pk
 
 
 def test_earning_is_paid_to_the_assignments_rider(refused):
@@ -323,8 +306,7 @@ def test_factories_fill_the_links_a_real_row_has():
     assert earning.assignment.order_id == earning.order_id
     assert earning.order.service_type == ServiceType.RIDE
     assert earning.order.status == OrderStatus.COMPLETED
-    if assignment_has_rider():
-        assert OrderRiderAssignment.objects.get(pk=earning.assignment_id).rider_id == rider.pk
+    assert OrderRiderAssignment.objects.get(pk=earning.assignment_id).rider_id == rider.pk
     delivered = OrderFactory(status=OrderStatus.DELIVERED)
     for_order = RiderOrderEarningFactory(rider=rider, order=delivered)
     assert for_order.assignment.order_id == delivered.pk

@@ -7,7 +7,7 @@ from gatimitra.db.backend.features import DatabaseFeatures
 from gatimitra.db.backend.introspection import DatabaseIntrospection
 from gatimitra.db.backend.operations import DatabaseOperations
 from gatimitra.db.backend.schema import DatabaseSchemaEditor
-from gatimitra.db.embedded import ensure_started
+from gatimitra.ops.embedded import ensure_started
 
 #: Django's own connections only ever see ``public``: every domain table is
 #: referenced schema-qualified, so unqualified DDL (``django_migrations``,

@@ -1,7 +1,7 @@
 from django.db.backends.postgresql.client import DatabaseClient as PostgreSQLClient
 
-from gatimitra.db.embedded import ensure_started
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops.embedded import ensure_started
 
 #: ``manage.py dbshell`` puts the domain schemas on psql's search path so that
 #: people can type ``select * from riders`` while ``public`` stays first: an

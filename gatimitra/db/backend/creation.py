@@ -3,7 +3,7 @@ from django.db.backends.postgresql.creation import DatabaseCreation as PostgreSQ
 
 class DatabaseCreation(PostgreSQLCreation):
     """Test databases are cloned from the reference database of the current
-    migrations (``gatimitra.db.reference``): built once per migration state,
+    migrations (``gatimitra.ops.reference``): built once per migration state,
     then ``CREATE DATABASE ... TEMPLATE`` takes a fraction of a second instead
     of migrating every run. Set ``TEST["TEMPLATE"]`` to choose another template,
     or ``TEST["USE_REFERENCE_TEMPLATE"] = False`` to migrate from empty.
@@ -20,7 +20,7 @@ class DatabaseCreation(PostgreSQLCreation):
             # alone; there are no migrations for a template to save.
             and test_settings.get("MIGRATE", True) is not False
         ):
-            from gatimitra.db.reference import ensure_reference_database
+            from gatimitra.ops.reference import ensure_reference_database
 
             test_settings["REFERENCE_BASE"] = self.connection.settings_dict["NAME"]
             # The template applies to this CREATE DATABASE only: the settings

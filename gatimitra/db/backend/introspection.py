@@ -16,7 +16,10 @@ reported too (Django's ``get_relations`` only reports same-schema ones).
 from django.db.backends.postgresql.introspection import (
     DatabaseIntrospection as PostgreSQLIntrospection,
 )
-from django.db.backends.postgresql.introspection import FieldInfo, TableInfo
+from django.db.backends.postgresql.introspection import (  # type: ignore[attr-defined]  # not in the stubs
+    FieldInfo,
+    TableInfo,
+)
 from django.db.models import Index
 
 from gatimitra.db.tables import quote_table

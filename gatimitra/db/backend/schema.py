@@ -47,7 +47,7 @@ class DatabaseSchemaEditor(PostgreSQLSchemaEditor):
     sql_set_table_schema = "ALTER TABLE %(table)s SET SCHEMA %(new_schema)s"
     # Foreign keys are always added with ALTER TABLE ... ADD CONSTRAINT (see
     # _create_fk_sql), never inline in ADD COLUMN, so one method decides them.
-    sql_create_column_inline_fk = None
+    sql_create_column_inline_fk = None  # type: ignore[assignment]  # Django declares a str
     sql_delete_fk_in_schema = (
         "SET CONSTRAINTS %(qualified_name)s IMMEDIATE; "
         "ALTER TABLE %(table)s DROP CONSTRAINT %(name)s"

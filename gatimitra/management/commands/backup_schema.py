@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import backup
+from gatimitra.ops import backup
 
 
 class Command(BaseCommand):

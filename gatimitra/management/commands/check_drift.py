@@ -1,9 +1,9 @@
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db.catalog import snapshot
-from gatimitra.db.reference import ensure_reference_database, raw_connection
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops.catalog import snapshot
+from gatimitra.ops.reference import ensure_reference_database, raw_connection
 
 #: Tables kept by Django and by the deploy tooling, not by migrations' DDL alone.
 IGNORED_TABLES = {"django_migrations", "gatimitra_migration_history"}

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-from gatimitra.db import embedded
+from gatimitra.ops import embedded
 
 
 class Command(BaseCommand):

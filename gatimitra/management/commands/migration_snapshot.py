@@ -1,3 +1,5 @@
+import json
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -5,64 +7,115 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import snapshot
-from gatimitra.db.reference import database_alias
+from gatimitra.ops import snapshot
+from gatimitra.ops.reference import database_alias
+
+FROZEN_HINT = (
+    "An applied migration never changes meaning: give it back the SQL it ran (freeze that "
+    "text in a versioned module it imports, e.g. orders/sqlfrozen/) and make the change in "
+    "a new migration."
+)
 
 
 class Command(BaseCommand):
     help = (
         "Build a scratch database by applying every migration one by one, recording "
         "the SQL each runs, and write gatimitra/migration_snapshot.json, which "
-        "'migrate' replays on an empty database. --check exits 1 when it is out of date."
+        "'migrate' replays on an empty database. --check exits 1 when it is out of date "
+        "or when a migration it records would now run different SQL (naming it)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
         parser.add_argument("--output", default=None)
+        parser.add_argument(
+            "--accept-changed",
+            action="append",
+            default=[],
+            metavar="APP.NAME",
+            help="Overwrite the recorded SQL of this migration although it changed "
+            "(only for a migration no database has run yet).",
+        )
 
-    def handle(self, *args, check, database, output, **options):
+    def handle(self, *args, check, database, output, accept_changed, **options):
         if check:
-            document = snapshot.load()
-            if document is None:
+            return self._check(connections[database])
+        existing = snapshot.load() if not output else None
+        target = Path(output) if output else snapshot.path()
+        started = time.monotonic()
+        recorded = self.record(connections[database])
+        if existing is not None:
+            changed = [
+                (app, name, why)
+                for app, name, why in snapshot.changed_sql(existing, recorded)
+                if f"{app}.{name}" not in accept_changed
+            ]
+            if changed:
                 raise CommandError(
-                    f"{snapshot.path()} is missing; run manage.py migration_snapshot"
+                    f"not written: {self._describe(changed)}. {FROZEN_HINT} "
+                    "(--accept-changed APP.NAME overwrites it, for a migration no "
+                    "database has run yet.)"
                 )
-            problems = [f"{a}.{n} {why}" for a, n, why in snapshot.stale_entries(document)]
-            problems += [f"{a}.{n} not in the snapshot" for a, n in snapshot.uncovered(document)]
-            if problems:
+        snapshot.write(recorded, target)
+        self.stdout.write(
+            f"Wrote {target} ({len(recorded)} migrations) in {time.monotonic() - started:.1f}s."
+        )
+
+    def _check(self, connection):
+        document = snapshot.load()
+        if document is None:
+            raise CommandError(f"{snapshot.path()} is missing; run manage.py migration_snapshot")
+        problems = [f"{a}.{n} {why}" for a, n, why in snapshot.stale_entries(document) if a != "*"]
+        problems += [f"{a}.{n} not in the snapshot" for a, n in snapshot.uncovered(document)]
+        if snapshot.sql_modules_changed(document):
+            # The SQL modules changed: record every migration afresh and say
+            # which applied migration would now run different SQL, if any.
+            changed = snapshot.changed_sql(document, self.record(connection))
+            if changed:
                 raise CommandError(
-                    "migration snapshot out of date ("
-                    + "; ".join(problems[:5])
-                    + (" ..." if len(problems) > 5 else "")
-                    + "); run 'python manage.py migration_snapshot'"
+                    f"applied migrations changed meaning: {self._describe(changed)}. " + FROZEN_HINT
                 )
-            self.stdout.write(
-                f"Migration snapshot covers all {len(document['migrations'])} migrations."
+            problems.append(
+                "*.sql.py edited since the snapshot (no recorded SQL changed; "
+                "the snapshot keeps the modules' digest)"
             )
-            return
-        connection = connections[database]
+        if problems:
+            raise CommandError(
+                "migration snapshot out of date ("
+                + "; ".join(problems[:5])
+                + (" ..." if len(problems) > 5 else "")
+                + "); run 'python manage.py migration_snapshot'"
+            )
+        self.stdout.write(
+            f"Migration snapshot covers all {len(document['migrations'])} migrations."
+        )
+
+    @staticmethod
+    def _describe(changed):
+        shown = "; ".join(f"{app}.{name} ({why})" for app, name, why in changed[:5])
+        return shown + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
+
+    def record(self, connection):
+        """Apply every migration one by one to a scratch database and return
+        the statements each ran (the snapshot's ``migrations``)."""
         name = f"{connection.settings_dict['NAME'][:30]}_snap_{uuid.uuid4().hex[:8]}"
         quote = connection.ops.quote_name
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"CREATE DATABASE {quote(name)}")
-        target = Path(output) if output else snapshot.path()
-        started = time.monotonic()
-        try:
-            with database_alias(connection, name) as alias:
-                call_command(
-                    "migrate",
-                    database=alias,
-                    verbosity=0,
-                    interactive=False,
-                    no_snapshot=True,
-                    record_snapshot=str(target),
-                )
-        finally:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
-        document = snapshot.load() if not output else None
-        count = len(document["migrations"]) if document else "all"
-        self.stdout.write(
-            f"Wrote {target} ({count} migrations) in {time.monotonic() - started:.1f}s."
-        )
+        with tempfile.TemporaryDirectory() as scratch:
+            recording = Path(scratch) / "snapshot.json"
+            try:
+                with database_alias(connection, name) as alias:
+                    call_command(
+                        "migrate",
+                        database=alias,
+                        verbosity=0,
+                        interactive=False,
+                        no_snapshot=True,
+                        record_snapshot=str(recording),
+                    )
+            finally:
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            return json.loads(recording.read_text())["migrations"]

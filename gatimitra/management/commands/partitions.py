@@ -6,7 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import partitions
+from gatimitra.apps import domain_hooks
+from gatimitra.ops import partitions
 
 
 class Command(BaseCommand):
@@ -70,9 +71,9 @@ class Command(BaseCommand):
         if not actions and options["verbosity"] >= 1:
             self.stdout.write("Partitions are up to date.")
         if not dry_run and tables is None:
-            # The daily run also seals the audit logs' hash chains.
-            from audit.verify import seal_all
-
-            sealed = seal_all(connections[database])
-            if options["verbosity"] >= 1:
-                self.stdout.write(f"Sealed {sum(sealed.values())} audit entries.")
+            # The daily run also does the domains' daily upkeep (the audit
+            # app seals its logs' hash chains): ``after_partition_upkeep``.
+            for upkeep in domain_hooks("after_partition_upkeep"):
+                said = upkeep(connections[database])
+                if said and options["verbosity"] >= 1:
+                    self.stdout.write(said)

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db.reference import ensure_reference_database, raw_connection
-from gatimitra.db.schema_docs import generate
+from gatimitra.ops.reference import ensure_reference_database, raw_connection
+from gatimitra.ops.schema_docs import generate
 
 
 class Command(BaseCommand):

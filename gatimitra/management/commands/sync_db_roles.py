@@ -2,14 +2,14 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import roles
+from gatimitra.ops import roles
 
 
 class Command(BaseCommand):
     help = (
         "Bring the database roles (per-schema owner, read-write, read-only; app, "
         "auditor, migrator), ownership, grants and default privileges to the policy "
-        "in gatimitra/db/roles.py. Changes only what differs from the live catalog, "
+        "in gatimitra/ops/roles.py. Changes only what differs from the live catalog, "
         "each object in its own short transaction under a lock timeout. Run it "
         "after every migrate."
     )

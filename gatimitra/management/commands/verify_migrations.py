@@ -2,7 +2,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 
-from gatimitra.db import deploy
+from gatimitra.ops import deploy
 
 
 class Command(BaseCommand):

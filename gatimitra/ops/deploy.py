@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.migrations.operations.special import RunPython, RunSQL
 
 HISTORY_TABLE = "gatimitra_migration_history"
@@ -272,7 +272,8 @@ class StatementRecorder:
 
 class UnapplyAsMaintenance:
     """An execute wrapper registering each unapplied migration's transaction
-    as audited maintenance (``audit.begin_maintenance``, audit 0008) before
+    as audited maintenance (``audit.begin_maintenance``, audit 0008; the audit
+    app names it as ``begin_maintenance_sql`` in its AppConfig) before
     its first statement: reversing a migration drops the triggers it made,
     which audit 0008 refuses on audit and audited tables outside
     maintenance. The registration is itself an entry of the audit trail,
@@ -292,16 +293,11 @@ class UnapplyAsMaintenance:
         if migration is not None and not self.connection.in_atomic_block:
             self.pending = migration  # not yet inside the migration's transaction
         elif migration is not None:
-            from audit import sql as audit_sql
+            from gatimitra.apps import domain_hooks
 
-            execute(
-                audit_sql.begin_maintenance(
-                    f"migration: unapply {migration.app_label}.{migration.name}"
-                ),
-                None,
-                False,
-                context,
-            )
+            reason = f"migration: unapply {migration.app_label}.{migration.name}"
+            for begin_maintenance in domain_hooks("begin_maintenance_sql"):
+                execute(begin_maintenance(reason), None, False, context)
         return execute(sql, params, many, context)
 
 
@@ -353,3 +349,211 @@ class BlockerWatcher:
             return "no blocking session was seen"
         pid, name, state, query = self.blocker
         return f"blocked by pid {pid} ({name or 'no application name'}, {state}): {query}"
+
+
+# One migrate run ---------------------------------------------------------------
+
+
+def _is_lock_timeout(exc):
+    cause = exc
+    while cause is not None:
+        if getattr(cause, "sqlstate", None) == "55P03":
+            return True
+        cause = cause.__cause__
+    return isinstance(exc, OperationalError) and "lock timeout" in str(exc)
+
+
+class MigrationRun:
+    """Everything ``manage.py migrate`` adds around Django's migrate, for one run.
+
+    The command builds one and calls :meth:`execute` with Django's own
+    ``handle`` as ``migrate``, and forwards Django's progress callback to
+    :meth:`progress`; the state of the run (the migration under way, when it
+    started, the statements it ran, the snapshot being recorded, the blocker
+    watcher) lives here and nowhere else. In order, under the deploy lock:
+    the history table, the edited-migration check (unless ``verify`` is off),
+    ``lock_timeout`` for the session, the snapshot replay on an empty
+    database (when ``replay``), then Django's migrate with the statement
+    recorders and the blocker watcher, each migration recorded as it ends,
+    a failure recorded before it propagates."""
+
+    def __init__(
+        self,
+        connection,
+        *,
+        lock_wait=None,
+        verify=True,
+        replay=False,
+        record_snapshot=None,
+        verbosity=1,
+        say=print,
+        write=print,
+    ):
+        self.connection = connection
+        self.lock_wait = lock_wait
+        self.verify = verify
+        self.replay = replay
+        self.record_snapshot = record_snapshot
+        self.verbosity = verbosity
+        self.say = say  # progress and warnings (the command's stderr)
+        self.write = write  # results (the command's stdout)
+        self.statements = StatementRecorder()
+        self.unapply_as_maintenance = UnapplyAsMaintenance(connection)
+        self.snapshot_recorder = None
+        self.watcher = None
+        self.current = None
+        self.started = None
+
+    def execute(self, migrate):
+        from django.core.management import CommandError
+
+        from gatimitra.ops import snapshot
+
+        connection = self.connection
+        try:
+            with deploy_lock(connection, timeout=self.lock_wait, say=self.say):
+                ensure_history_table(connection)
+                if self.verify:
+                    self._refuse_edited()
+                self._set_session("lock_timeout", setting("MIGRATION_LOCK_TIMEOUT", "5s"))
+                if self.replay:
+                    self._replay_snapshot()
+                if self.record_snapshot:
+                    self.snapshot_recorder = snapshot.Recorder(connection)
+                with (
+                    connection.execute_wrapper(self.snapshot_recorder or (lambda e, *a: e(*a))),
+                    connection.execute_wrapper(self.statements),
+                    connection.execute_wrapper(self.unapply_as_maintenance),
+                    BlockerWatcher(connection.alias, self._backend_pid()) as self.watcher,
+                ):
+                    try:
+                        result = migrate()
+                        if self.snapshot_recorder is not None:
+                            snapshot.write(
+                                self.snapshot_recorder.migrations, Path(self.record_snapshot)
+                            )
+                        return result
+                    except Exception as exc:
+                        self._record_failure(exc)
+                        if _is_lock_timeout(exc):
+                            raise CommandError(
+                                f"{self.current}: could not get a lock within "
+                                f"{setting('MIGRATION_LOCK_TIMEOUT', '5s')}; "
+                                f"{self.watcher.describe()}"
+                            ) from exc
+                        raise
+        except MigrationLockTimeout as exc:
+            raise CommandError(str(exc)) from exc
+
+    def progress(self, action, migration=None, fake=False):
+        """Django's ``migration_progress_callback``, after Django's own output."""
+        recorder = self.snapshot_recorder
+        if recorder is not None and action == "apply_start":
+            recorder.start(migration)
+        elif recorder is not None and action == "apply_success":
+            recorder.finish()
+        if action == "unapply_start":
+            self.unapply_as_maintenance.unapplying(migration)
+        if action in ("apply_start", "unapply_start"):
+            self.current = migration
+            self.statements.statements.clear()
+            self.started = time.monotonic()
+            if has_data_steps(migration):
+                self._set_session(
+                    "statement_timeout", setting("MIGRATION_STATEMENT_TIMEOUT", "15min")
+                )
+        elif action in ("apply_success", "unapply_success"):
+            direction = "FAKE" if fake else ("APPLY" if action == "apply_success" else "UNAPPLY")
+            record(
+                self.connection,
+                migration,
+                direction,
+                True,
+                statements=list(self.statements.statements),
+                duration_ms=self._elapsed_ms(),
+            )
+            if has_data_steps(migration):
+                self._set_session("statement_timeout", "0")
+            self.current = None
+
+    # Steps -------------------------------------------------------------------------
+
+    def _refuse_edited(self):
+        from django.core.management import CommandError
+        from django.db.migrations.loader import MigrationLoader
+
+        loader = MigrationLoader(self.connection)
+        baseline_unrecorded(self.connection, loader)
+        edited = edited_migrations(self.connection, loader)
+        if edited:
+            files = "; ".join(path for _, _, path in edited)
+            first_app, first_name, _ = edited[0]
+            raise CommandError(
+                f"applied migration(s) edited since they ran: {files}. Restore the file(s), "
+                "or accept the change deliberately with "
+                f"'manage.py verify_migrations --accept {first_app} {first_name}'."
+            )
+
+    def _replay_snapshot(self):
+        from django.db.migrations.loader import MigrationLoader
+
+        from gatimitra.ops import snapshot
+
+        connection = self.connection
+        if not snapshot.database_is_empty(connection):
+            return
+        document = snapshot.load()
+        if document is None:
+            return
+        stale = snapshot.stale_entries(document)
+        if stale:
+            if self.verbosity >= 1:
+                app, name, why = stale[0]
+                self.say(
+                    f"Migration snapshot not used: {app}.{name} is {why} "
+                    "(run 'manage.py migration_snapshot'); migrating one by one."
+                )
+            return
+        started = time.monotonic()
+        count = snapshot.replay(connection, document)
+        elapsed = time.monotonic() - started
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        for entry in document["migrations"]:
+            migration = loader.disk_migrations[(entry["app"], entry["name"])]
+            record(connection, migration, "SNAPSHOT", True, statements=entry["statements"])
+        if self.verbosity >= 1:
+            self.write(
+                f"  Replayed {count} migrations from the migration snapshot in {elapsed:.2f}s."
+            )
+
+    def _set_session(self, name, value):
+        # The name stays a literal in the SQL: the history records each
+        # migration's statements as text, and they must read as before.
+        assert name in ("lock_timeout", "statement_timeout")
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT set_config('{name}', %s, false)", [value])
+
+    def _backend_pid(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    def _elapsed_ms(self):
+        return int((time.monotonic() - self.started) * 1000) if self.started else 0
+
+    def _record_failure(self, exc):
+        if self.current is None:
+            return
+        try:
+            self._set_session("statement_timeout", "0")
+            record(
+                self.connection,
+                self.current,
+                "APPLY",
+                False,
+                statements=list(self.statements.statements),
+                duration_ms=self._elapsed_ms(),
+                error=f"{type(exc).__name__}: {exc}"[:4000],
+            )
+        except Exception:  # the failure itself is what the caller needs to see
+            pass

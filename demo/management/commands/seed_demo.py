@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo import runner
+from demo.plan import PLANS, describe
 from gatimitra import guards
-from gatimitra.demo import runner
-from gatimitra.demo.plan import PLANS, describe
 
 IST = ZoneInfo("Asia/Kolkata")
 

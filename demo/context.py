@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from demo import vocab
+from demo.rng import DemoRandom, spread
 from gatimitra.db.secrets import keyed_hash, mask
-from gatimitra.demo import vocab
-from gatimitra.demo.rng import DemoRandom, spread
 
 #: Kinds of mobile numbers that must be unique within their table, each with
 #: its own block of the numbering (see ``Demo.mobile``).

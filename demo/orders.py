@@ -25,11 +25,11 @@ from itertools import accumulate
 from django.db import connection
 
 from customers.models import CustomerLoyaltyTransaction, CustomerWalletTransaction
+from demo import vocab
+from demo.customers import loyalty_txn, wallet_txn
+from demo.riders import wallet_entry
+from demo.rng import Weighted, money
 from gatimitra.db.tables import quote_table, schema_table
-from gatimitra.demo import vocab
-from gatimitra.demo.customers import loyalty_txn, wallet_txn
-from gatimitra.demo.riders import wallet_entry
-from gatimitra.demo.rng import Weighted, money
 from merchants.models import MerchantStorePayout
 from merchants.services import sales_split
 from orders import charges, pricing

@@ -35,7 +35,7 @@ from customers.models import (
     CustomerTicketMessage,
     CustomerTripShare,
 )
-from gatimitra.demo.rng import money
+from demo.rng import money
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert

@@ -39,8 +39,8 @@ from customers.models import (
     CustomerWallet,
     CustomerWalletTransaction,
 )
-from gatimitra.demo import vocab
-from gatimitra.demo.rng import money
+from demo import vocab
+from demo.rng import money
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {

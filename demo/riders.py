@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from gatimitra.demo import vocab
-from gatimitra.demo.rng import money, spread
+from demo import vocab
+from demo.rng import money, spread
 from orders.dispatch import required_documents
 from riders.lists import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (

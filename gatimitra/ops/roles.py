@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 from django.db import OperationalError, transaction
 
 from gatimitra.db import sql as shared_sql
-from gatimitra.db.deploy import HISTORY_TABLE
 from gatimitra.db.tables import DOMAIN_SCHEMAS, split_table
+from gatimitra.ops.deploy import HISTORY_TABLE
 
 APP_ROLE = "gm_app"
 AUDITOR_ROLE = "gm_auditor"

@@ -9,8 +9,8 @@ fixtures' zones) and reads everything back into ``demo.cities``.
 from datetime import time
 from decimal import Decimal
 
-from gatimitra.demo import vocab
-from gatimitra.demo.context import City, Zone
+from demo import vocab
+from demo.context import City, Zone
 from orders.models import (
     CancellationReason,
     DeliveryFeeRule,

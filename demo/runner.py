@@ -19,10 +19,10 @@ import time
 from django.db import connection, transaction
 
 from audit.context import acting_as
+from demo import access, customers, geo, merchants, orders, riders, tail
+from demo.context import Demo
+from demo.writer import Writer
 from gatimitra.db.tables import quote_table
-from gatimitra.demo import access, customers, geo, merchants, orders, riders, tail
-from gatimitra.demo.context import Demo
-from gatimitra.demo.writer import Writer
 from gatimitra.enums import ActorType
 from gatimitra.seeds import apply_seeds
 

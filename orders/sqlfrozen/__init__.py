@@ -1,0 +1,1 @@
+"""SQL of applied ``orders`` migrations, one module per migration, frozen as it ran."""
