@@ -164,7 +164,7 @@ def allow_truncate(quoted_table, table_name):
 # the two. Everything below is generated here and only here.
 
 #: The schema holding the secret pepper: owner-only, and left out of every
-#: audit backup (``gatimitra.db.backup`` excludes it by this name). The
+#: audit backup (``gatimitra.ops.backup`` excludes it by this name). The
 #: pepper is backed up separately by the operator.
 SECRETS_SCHEMA = "audit_secrets"
 PEPPER_TABLE = f"{SECRETS_SCHEMA}.hash_pepper"

@@ -1,6 +1,6 @@
 """What an order costs: the fee rules and the GST split of each service,
 written once. ``orders.services.place_order`` bills with them and the demo
-generator (``gatimitra.demo.orders``) prices its orders with them.
+generator (``demo.orders``) prices its orders with them.
 
 GST: restaurant service sold through an e-commerce operator is taxed at 5 %
 and paid by the operator (CGST Act s.9(5), notification 17/2021-CT(Rate));
