@@ -69,6 +69,22 @@ SINGLE = {
         "ON CONFLICT DO NOTHING;",
     ),
 }
+#: With the rules off nothing chains the ledger: the writer supplies seq_no and
+#: balance_after itself (a race on one wallet is skipped by ON CONFLICT).
+SINGLE_RULES_OFF = {
+    "INSERT customer wallet credit": (
+        "INSERT INTO customers.customer_wallet_transactions (direction, source_type, "
+        "source_id, idempotency_key, description, wallet_id, txn_type, amount, seq_no, "
+        "balance_after) "
+        "SELECT 'CREDIT', 'TICKET', 'bench-' || :n || '-' || :client_id, "
+        "'bench-' || :n || '-' || :client_id, '', w.id, 'GOODWILL_CREDIT', 1, "
+        "coalesce(last.seq_no, 0) + 1, coalesce(last.balance_after, 0) + 1 "
+        "FROM customers.customer_wallet w LEFT JOIN LATERAL (SELECT seq_no, balance_after "
+        "FROM customers.customer_wallet_transactions t WHERE t.wallet_id = w.id "
+        "ORDER BY seq_no DESC LIMIT 1) last ON true "
+        "WHERE w.id = :id AND w.status = 'ACTIVE' ON CONFLICT DO NOTHING;"
+    ),
+}
 
 
 def machine():
@@ -122,11 +138,42 @@ def pgbench(name, bounds_sql, statement, replica, seconds):
     return tps, latency
 
 
+def singles(names, database, seconds):
+    print(
+        f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off |"
+    )
+    print("|---|---|---|---|")
+    for label, (bounds, statement) in SINGLE.items():
+        results = [
+            pgbench(names[database], bounds, statement, False, seconds),
+            pgbench(
+                names[database],
+                bounds,
+                SINGLE_RULES_OFF.get(label, statement),
+                True,
+                seconds,
+            ),
+        ]
+        if not all(results):
+            print(f"| {label} | pgbench not found | | |")
+            continue
+        (on_tps, on_ms), (off_tps, off_ms) = results
+        print(
+            f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
+            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x |"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale-factor", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--singles-only",
+        action="store_true",
+        help="only the pgbench single-row writes, on the fixtures (no seed)",
+    )
     args = parser.parse_args()
     print(machine())
     with connection.cursor() as cursor:
@@ -144,6 +191,10 @@ def main():
         seed_demo.use(home)
         for kind in ("full", "base"):
             seed_demo.create(names[kind], names["fixtures"])
+        database = "fixtures" if args.singles_only else "full"
+        if args.singles_only:
+            singles(names, database, args.seconds)
+            return
         print(f"plan {plan.name}: {plan.orders:,} orders")
 
         seed_demo.use(names["full"])
@@ -184,19 +235,7 @@ def main():
                 f"| UPDATE of {rows:,} rows of {table} | {rows / on_seconds:,.0f} rows/s | "
                 f"{rows / off_seconds:,.0f} rows/s | {on_seconds / off_seconds:.1f}x |"
             )
-        for label, (bounds, statement) in SINGLE.items():
-            results = [
-                pgbench(names["full"], bounds, statement, replica, args.seconds)
-                for replica in (False, True)
-            ]
-            if not all(results):
-                print(f"| {label} | pgbench not found | | |")
-                continue
-            (on_tps, on_ms), (off_tps, off_ms) = results
-            print(
-                f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
-                f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x |"
-            )
+        singles(names, database, args.seconds)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
     finally:
         seed_demo.use(home)
