@@ -138,7 +138,7 @@ def main():
     try:
         create(names["fixtures"], ref)
         use(names["fixtures"])
-        call_command("loaddata", *fixture_paths(), verbosity=0)
+        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
         use(home)
         for kind in ("full", "base"):
             create(names[kind], names["fixtures"])

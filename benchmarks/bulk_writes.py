@@ -1,0 +1,247 @@
+"""Benchmark: bulk and single-row writes with every rule on vs rules off
+(``session_replication_role = replica``: no triggers, no foreign keys).
+
+Run: .venv/bin/python benchmarks/bulk_writes.py [--scale-factor 0.01] [--seconds 10]
+
+In one run, on scratch databases of the configured server (built from the
+migrations and fixtures, dropped at the end), printed side by side:
+
+  1. seed_demo's order step (orders/s), then the same rows loaded again by
+     plain COPY, one transaction, rules on vs off, per table (every audited
+     and ledger table the step writes: orders, timelines, dispatch, rider and
+     customer ledgers...), by benchmarks/seed_demo.py's code;
+  2. a 10,000-row UPDATE of orders.orders and of customers.customers, one
+     statement, rules on vs off (rolled back);
+  3. single-row UPDATE (customers.customers by primary key) and single-row
+     INSERT (a customer wallet credit, chained and audited) from 4 pgbench
+     clients for ``--seconds`` each, rules on vs off: tps and mean latency.
+
+The machine (cores, memory) and its load (uptime) are printed first: other
+engineers share these 2 cores, so figures move between runs. Figures are
+printed, never asserted.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
+
+import audit_capture  # noqa: E402  (sets up Django)
+import seed_demo  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from gatimitra.db import reference  # noqa: E402
+from gatimitra.demo import orders  # noqa: E402
+from gatimitra.demo.plan import PLANS  # noqa: E402
+from gatimitra.demo.writer import TableSpec  # noqa: E402
+from gatimitra.management.commands.seed_demo import default_as_of  # noqa: E402
+from gatimitra.seeds import fixture_paths  # noqa: E402
+
+UPDATES = {
+    "orders.orders": "customer_note = customer_note || ' '",
+    "customers.customers": "full_name = full_name || ' R.', cod_enabled = NOT cod_enabled",
+}
+UPDATE_ROWS = 10_000
+
+SINGLE = {
+    "UPDATE customers.customers by id": (
+        "SELECT min(id), max(id) FROM customers.customers",
+        "UPDATE customers.customers SET full_name = 'Bench ' || :n WHERE id = :id;",
+    ),
+    "INSERT customer wallet credit": (
+        "SELECT min(id), max(id) FROM customers.customer_wallet WHERE status = 'ACTIVE'",
+        "INSERT INTO customers.customer_wallet_transactions (direction, source_type, "
+        "source_id, idempotency_key, description, wallet_id, txn_type, amount) "
+        "SELECT 'CREDIT', 'TICKET', 'bench-' || :n || '-' || :client_id, "
+        "'bench-' || :n || '-' || :client_id, '', id, 'GOODWILL_CREDIT', 1 "
+        "FROM customers.customer_wallet WHERE id = :id AND status = 'ACTIVE' "
+        "ON CONFLICT DO NOTHING;",
+    ),
+}
+#: With the rules off nothing chains the ledger: the writer supplies seq_no and
+#: balance_after itself (a race on one wallet is skipped by ON CONFLICT).
+SINGLE_RULES_OFF = {
+    "INSERT customer wallet credit": (
+        "INSERT INTO customers.customer_wallet_transactions (direction, source_type, "
+        "source_id, idempotency_key, description, wallet_id, txn_type, amount, seq_no, "
+        "balance_after) "
+        "SELECT 'CREDIT', 'TICKET', 'bench-' || :n || '-' || :client_id, "
+        "'bench-' || :n || '-' || :client_id, '', w.id, 'GOODWILL_CREDIT', 1, "
+        "coalesce(last.seq_no, 0) + 1, coalesce(last.balance_after, 0) + 1 "
+        "FROM customers.customer_wallet w LEFT JOIN LATERAL (SELECT seq_no, balance_after "
+        "FROM customers.customer_wallet_transactions t WHERE t.wallet_id = w.id "
+        "ORDER BY seq_no DESC LIMIT 1) last ON true "
+        "WHERE w.id = :id AND w.status = 'ACTIVE' ON CONFLICT DO NOTHING;"
+    ),
+}
+
+
+def machine():
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory = next(line.split()[1] for line in meminfo if line.startswith("MemTotal"))
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores, {int(memory) // 1024:,} MiB memory; uptime: {load}"
+
+
+def bulk_update(name, table, assignment, replica):
+    with audit_capture.connect(name) as conn:
+        ids = f"SELECT id FROM {table} ORDER BY id LIMIT {UPDATE_ROWS}"
+        with conn.transaction(force_rollback=True):
+            if replica:
+                conn.execute("SET LOCAL session_replication_role = replica")
+            started = time.perf_counter()
+            cursor = conn.execute(f"UPDATE {table} SET {assignment} WHERE id IN ({ids})")
+            seconds = time.perf_counter() - started
+            rows = cursor.rowcount
+    return rows, seconds
+
+
+def pgbench(name, bounds_sql, statement, replica, seconds):
+    binary = audit_capture.pgbench_binary()
+    if binary is None:
+        return None
+    with audit_capture.connect(name) as conn:
+        low, high = conn.execute(bounds_sql).fetchone()
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        if replica:
+            script.write("SET session_replication_role = replica;\n")
+        script.write(f"\\set id random({low}, {high})\n\\set n random(1, 1000000000)\n")
+        script.write(statement + "\n")
+    settings_dict = connection.settings_dict
+    env = {**os.environ, "PGUSER": settings_dict["USER"]}
+    for variable, setting in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGPASSWORD", "PASSWORD")):
+        if settings_dict.get(setting):
+            env[variable] = str(settings_dict[setting])
+    try:
+        output = subprocess.run(
+            [binary, "-n", "-c", "4", "-j", "2", "-T", str(seconds), "-f", script.name, name],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    tps = float(re.search(r"tps = ([0-9.]+)", output).group(1))
+    latency = float(re.search(r"latency average = ([0-9.]+) ms", output).group(1))
+    return tps, latency
+
+
+def singles(names, database, seconds):
+    print(
+        f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off |"
+    )
+    print("|---|---|---|---|")
+    for label, (bounds, statement) in SINGLE.items():
+        results = [
+            pgbench(names[database], bounds, statement, False, seconds),
+            pgbench(
+                names[database],
+                bounds,
+                SINGLE_RULES_OFF.get(label, statement),
+                True,
+                seconds,
+            ),
+        ]
+        if not all(results):
+            print(f"| {label} | pgbench not found | | |")
+            continue
+        (on_tps, on_ms), (off_tps, off_ms) = results
+        print(
+            f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
+            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x |"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale-factor", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--singles-only",
+        action="store_true",
+        help="only the pgbench single-row writes, on the fixtures (no seed)",
+    )
+    args = parser.parse_args()
+    print(machine())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        print(cursor.fetchone()[0].split(",")[0])
+    plan = PLANS["city"].scaled(args.scale_factor)
+    home = connection.settings_dict["NAME"]
+    ref = reference.ensure_reference_database(connection)
+    tag = uuid.uuid4().hex[:6]
+    names = {kind: f"bench_bulk_{kind}_{tag}" for kind in ("fixtures", "full", "base", "on", "off")}
+    try:
+        seed_demo.create(names["fixtures"], ref)
+        seed_demo.use(names["fixtures"])
+        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
+        seed_demo.use(home)
+        for kind in ("full", "base"):
+            seed_demo.create(names[kind], names["fixtures"])
+        database = "fixtures" if args.singles_only else "full"
+        if args.singles_only:
+            singles(names, database, args.seconds)
+            return
+        print(f"plan {plan.name}: {plan.orders:,} orders")
+
+        seed_demo.use(names["full"])
+        demo = seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.THROUGH_ORDERS)
+        step_seconds = demo.step_seconds["orders"]
+        seed_demo.use(names["base"])
+        seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.BEFORE_ORDERS)
+        seed_demo.use(home)
+
+        specs = [TableSpec(model) for model in orders.FLUSH_ORDER]
+        data = seed_demo.export(names["full"], names["base"], specs)
+        seed_demo.create(names["on"], names["base"])
+        seed_demo.create(names["off"], names["base"])
+        on, on_commit, on_total = seed_demo.plain_copy(names["on"], data, replica=False)
+        off, _commit, off_total = seed_demo.plain_copy(names["off"], data, replica=True)
+
+        print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
+        print(
+            f"plain COPY of the step's rows: rules on {plan.orders / on_total:,.0f} orders/s "
+            f"(commit with deferred checks {on_commit:.1f}s), rules off "
+            f"{plan.orders / off_total:,.0f} orders/s, ratio {on_total / off_total:.1f}x\n"
+        )
+        print("| table | rows | COPY rules on rows/s | rules off rows/s | on vs off |")
+        print("|---|---|---|---|---|")
+        for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
+            if rows:
+                print(
+                    f"| {label} | {rows:,} | {rows / on[label]:,.0f} | {rows / off[label]:,.0f} "
+                    f"| {on[label] / off[label]:.1f}x |"
+                )
+
+        print("\n| statement | rules on | rules off | on vs off |")
+        print("|---|---|---|---|")
+        for table, assignment in UPDATES.items():
+            rows, on_seconds = bulk_update(names["full"], table, assignment, replica=False)
+            _rows, off_seconds = bulk_update(names["full"], table, assignment, replica=True)
+            print(
+                f"| UPDATE of {rows:,} rows of {table} | {rows / on_seconds:,.0f} rows/s | "
+                f"{rows / off_seconds:,.0f} rows/s | {on_seconds / off_seconds:.1f}x |"
+            )
+        singles(names, database, args.seconds)
+        print(f"\nload after the run: {machine().split('uptime: ')[1]}")
+    finally:
+        seed_demo.use(home)
+        for name in names.values():
+            seed_demo.drop(name)
+
+
+if __name__ == "__main__":
+    main()
