@@ -41,11 +41,11 @@ import seed_demo  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from gatimitra.db import reference  # noqa: E402
-from gatimitra.demo import orders  # noqa: E402
-from gatimitra.demo.plan import PLANS  # noqa: E402
-from gatimitra.demo.writer import TableSpec  # noqa: E402
-from gatimitra.management.commands.seed_demo import default_as_of  # noqa: E402
+from demo import orders  # noqa: E402
+from demo.management.commands.seed_demo import default_as_of  # noqa: E402
+from demo.plan import PLANS  # noqa: E402
+from demo.writer import TableSpec  # noqa: E402
+from gatimitra.ops import reference  # noqa: E402
 from gatimitra.seeds import fixture_paths  # noqa: E402
 
 UPDATES = {
