@@ -149,31 +149,37 @@ def ties(cursor):
     cursor.execute(_TRIGGERS)
     for name, schema, table, other, function in cursor.fetchall():
         if f"{other}.{function}" == AUDIT_CAPTURE:
-            becomes, why = MOVES_WITH_DOMAIN, (
-                "the audit capture: the target gets the audit schema and this domain's log"
+            becomes, why = (
+                MOVES_WITH_DOMAIN,
+                ("the audit capture: the target gets the audit schema and this domain's log"),
             )
         elif other in SHARED_FUNCTION_SCHEMAS:
             becomes, why = COPIED, "a guard holding no data: its function is created on the target"
         else:
-            becomes, why = ONE_DATABASE, (
-                "another domain's function runs in this table's writing transaction"
+            becomes, why = (
+                ONE_DATABASE,
+                ("another domain's function runs in this table's writing transaction"),
             )
-        found.append(
-            Tie("trigger", name, f"{schema}.{table}", f"{other}.{function}", becomes, why)
-        )
+        found.append(Tie("trigger", name, f"{schema}.{table}", f"{other}.{function}", becomes, why))
     cursor.execute(_FUNCTIONS, [list(_KNOWN_SCHEMAS)])
     for schema, function, body in cursor.fetchall():
         for reached in sorted(_body_references(schema, body)):
             other = reached.split(".")[0]
             if schema == "audit" and other == "audit_secrets":
-                becomes, why = MOVES_WITH_DOMAIN, "the audit trail's pepper goes with the audit schema"
+                becomes, why = (
+                    MOVES_WITH_DOMAIN,
+                    "the audit trail's pepper goes with the audit schema",
+                )
             elif reached in REFERENCE_TABLES:
                 becomes, why = REFERENCE, "reads a reference table, which every server has"
             else:
-                becomes, why = ONE_DATABASE, (
-                    "reads another domain's rows in the writing transaction (a cross-domain "
-                    "invariant): keep both schemas on one server, or rewrite as an application "
-                    "check that accepts a window"
+                becomes, why = (
+                    ONE_DATABASE,
+                    (
+                        "reads another domain's rows in the writing transaction (a cross-domain "
+                        "invariant): keep both schemas on one server, or rewrite as an application "
+                        "check that accepts a window"
+                    ),
                 )
             found.append(Tie("function", function, f"{schema}.{function}", reached, becomes, why))
     cursor.execute(_CHECKS)

@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 )
             )
             return
-        scope = f"moving schema {schema}" if schema else "a sharded layout (every domain schema apart)"
+        scope = (
+            f"moving schema {schema}" if schema else "a sharded layout (every domain schema apart)"
+        )
         self.stdout.write(f"What {scope} breaks: {len(found)} cross-schema ties.\n")
         for (kind, becomes), count in sorted(scaleout.summary(found).items()):
             self.stdout.write(f"  {count:4d} {kind:<12} -> {becomes}")
