@@ -13,3 +13,9 @@ class ExceptionReporterFilter(SafeExceptionReporterFilter):
     hidden_settings = re.compile(
         r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|_URL$|DSN", flags=re.I
     )
+
+
+class Refused(Exception):
+    """A domain flow (``<app>/services.py``) cannot run; the message names
+    the table and row and says that nothing was changed. Shared by every
+    domain's services so the admin shows any of them the same way."""

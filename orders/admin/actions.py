@@ -1,16 +1,16 @@
 """What staff do to an order from the admin: cancel, refund, reassign.
 
 The admin never edits an order's status or bill: it calls the domain's
-flows. They live in ``orders.services`` (being written alongside); this
-module is the one adapter between the admin and them, so the admin's
-buttons and actions stay the same when the services change:
+flows in ``orders.services``; this module is the one adapter between the
+admin and them, so the admin's buttons and actions stay the same when the
+services change:
 
 * ``cancel_order``, ``refund_order`` and ``reassign_order`` call the
-  service function of the same name when ``orders.services`` has it;
-* without it, they refuse with a clear message: a cancellation needs its
-  ``order_cancellations`` row and released assignment (the database's
-  deferred rule ``orders_status_rows``), a refund or reassignment the money
-  and dispatch rules, and half of one is worse than none (fail closed).
+  service function of the same name (a cancellation refunds what was
+  captured beyond its fee; a reassignment releases the rider and sends the
+  order back to searching); the service's ``Refused`` is shown to staff;
+* should the service be missing, they refuse with a clear message: half a
+  flow is worse than none (fail closed).
 """
 
 import importlib
@@ -69,7 +69,10 @@ def refund_order(order, *, user, amount, reason):
             "Refunds are issued by orders.services.refund_order, which is not installed: "
             "nothing was refunded."
         )
-    return service(order, user=user, amount=amount, reason=reason)
+    try:
+        return service(order, user=user, amount=amount, reason=reason)
+    except _refusals() as error:
+        raise ActionRefused(str(error)) from error
 
 
 def reassign_order(order, *, user, reason):
@@ -81,4 +84,7 @@ def reassign_order(order, *, user, reason):
             "Reassigning is done by orders.services.reassign_order, which is not installed: "
             "the rider was not changed."
         )
-    return service(order, user=user, reason=reason)
+    try:
+        return service(order, user=user, reason=reason)
+    except _refusals() as error:
+        raise ActionRefused(str(error)) from error

@@ -17,7 +17,12 @@ from access_mgmt.factories import UserAccessScopeFactory, UserRoleFactory
 from access_mgmt.models import SystemRole
 from gatimitra.admin_site import GatimitraAdminSite
 from gatimitra.enums import OrderStatus, ServiceType
-from orders.factories import FoodOrderFactory, RideOrderFactory, ServiceZoneFactory
+from orders.factories import (
+    FoodOrderFactory,
+    RideOrderFactory,
+    ServiceCityFactory,
+    ServiceZoneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +180,7 @@ def test_home_page_counts_orders_in_flight_by_service_and_status(client, superus
 
 
 def test_city_scoped_staff_see_their_cities_figures(client, default_roles, staff_with_roles):
-    blr, hyd = ServiceZoneFactory(), ServiceZoneFactory()
+    blr, hyd = ServiceZoneFactory(), ServiceZoneFactory(city=ServiceCityFactory())
     FoodOrderFactory(zone=blr, status=OrderStatus.CREATED)
     FoodOrderFactory(zone=hyd, status=OrderStatus.CREATED)
     FoodOrderFactory(zone=hyd, status=OrderStatus.CREATED)

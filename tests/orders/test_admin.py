@@ -16,6 +16,7 @@ from orders.factories import (
     OrderPaymentFactory,
     OrderRefundFactory,
     RideOrderFactory,
+    ServiceCityFactory,
     ServiceZoneFactory,
 )
 from orders.models import Order
@@ -240,7 +241,6 @@ def staff_reason(db):
 
 
 def test_cancelling_from_the_order_page_records_who_and_why(client, superuser, staff_reason):
-    # Unpaid: a paid order's cancellation needs its refund (orders.services refuses).
     order = FoodOrderFactory(status=OrderStatus.CREATED, with_payment=False)
     client.force_login(superuser)
     url = reverse("admin:orders_order_act", args=[order.pk, "cancel"])
@@ -292,6 +292,55 @@ def test_actions_call_the_order_services_when_they_exist(client, superuser, monk
     assert kwargs == {"user": superuser, "amount": Decimal("50.00"), "reason": "cold food"}
 
 
+def test_refunding_from_the_order_page_issues_the_refund(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.DELIVERED)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "refund"])
+    too_much = client.post(url, {"reason": "cold food", "amount": str(order.total + 1)})
+    assert too_much.status_code == 200
+    assert "cannot be refunded" in too_much.content.decode()
+    assert not order.refunds.exists()
+
+    assert client.post(url, {"reason": "cold food", "amount": "50.00"}).status_code == 302
+
+    refund = order.refunds.get()
+    assert (refund.amount, refund.requested_by, refund.reason) == (
+        Decimal("50.00"),
+        superuser,
+        "cold food",
+    )
+
+
+def test_reassigning_from_the_order_page_releases_the_rider(client, superuser):
+    from orders.choices import AssignmentStatus
+
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    assignment = order.rider_assignments.get()
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "reassign"])
+
+    assert client.post(url, {"reason": "rider not moving"}).status_code == 302
+
+    order.refresh_from_db()
+    assignment.refresh_from_db()
+    assert order.status == OrderStatus.SEARCHING_RIDER
+    assert assignment.status == AssignmentStatus.UNASSIGNED
+    assert "rider not moving" in assignment.end_reason
+    entry = order.timeline.order_by("-id").first()
+    assert (entry.status, entry.actor_user) == (OrderStatus.SEARCHING_RIDER, superuser)
+
+
+def test_reassigning_a_picked_up_order_is_refused_and_changes_nothing(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.PICKED_UP)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_act", args=[order.pk, "reassign"])
+    response = client.post(url, {"reason": "rider not moving"})
+    assert response.status_code == 200
+    assert "cannot be replaced" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PICKED_UP
+
+
 def test_bulk_cancel_skips_settled_orders(client, superuser, staff_reason):
     live = FoodOrderFactory(status=OrderStatus.CREATED, with_payment=False)
     settled = FoodOrderFactory(status=OrderStatus.DELIVERED)
@@ -314,7 +363,7 @@ def test_a_city_manager_cannot_act_on_another_citys_order(client, default_roles,
     from access_mgmt.factories import UserAccessScopeFactory, UserRoleFactory
     from access_mgmt.models import SystemRole
 
-    home, other = ServiceZoneFactory(), ServiceZoneFactory()
+    home, other = ServiceZoneFactory(), ServiceZoneFactory(city=ServiceCityFactory())
     order = FoodOrderFactory(zone=other, status=OrderStatus.CREATED)
     manager = staff_with_roles()
     assignment = UserRoleFactory(user=manager, role=SystemRole.objects.get(code="CITY_OPS_MANAGER"))

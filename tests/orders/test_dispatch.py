@@ -26,6 +26,7 @@ from orders.factories import (
     OrderRiderAssignmentFactory,
     ParcelOrderFactory,
     RideOrderFactory,
+    ServiceCityFactory,
     ServiceZoneFactory,
 )
 from orders.factories.orders import OrderRideDetailsFactory
@@ -313,10 +314,10 @@ def test_a_lapsed_block_does_not_count(blocked_riders_name_the_rider):
     assign(order, rider)
 
 
-def hold_cash(rider):
+def hold_cash(rider, **order_fields):
     """The rider delivers a CASH order and collects its total: cash_in_hand
     follows the wallet ledger (the database keeps it). Returns the cash."""
-    order = waiting(payment_method=PaymentMethod.CASH)
+    order = waiting(payment_method=PaymentMethod.CASH, **order_fields)
     assignment = assign(order, rider)
     assignment.status, assignment.accepted_at = AssignmentStatus.ACCEPTED, timezone.now()
     assignment.save()
@@ -461,11 +462,11 @@ def settings_per_city(db):
 
 
 def test_a_city_setting_overrides_the_platform_one(settings_per_city):
-    busy = ServiceZoneFactory()
+    busy = ServiceZoneFactory(city=ServiceCityFactory())
     settings_per_city(dispatch.MAX_BATCH_SIZE_SETTING, 1)
     settings_per_city(dispatch.MAX_BATCH_SIZE_SETTING, 2, city=busy.city)
 
-    in_busy_city = DispatchableRiderFactory()
+    in_busy_city = DispatchableRiderFactory(home_zone=busy)
     assign(waiting(zone=busy), in_busy_city)
     assign(waiting(zone=busy), in_busy_city)
 
@@ -476,13 +477,15 @@ def test_a_city_setting_overrides_the_platform_one(settings_per_city):
 
 
 def test_a_city_cod_cap_applies_to_its_orders(settings_per_city):
-    strict = ServiceZoneFactory()
-    rider = DispatchableRiderFactory()
-    cash = hold_cash(rider)
+    strict = ServiceZoneFactory(city=ServiceCityFactory())
+    rider = DispatchableRiderFactory(home_zone=strict)
+    cash = hold_cash(rider, zone=strict)
     settings_per_city(dispatch.COD_CAP_SETTING, float(cash), city=strict.city)
     with refused("order_rider_assignments_cod_cap", rider):
         assign(waiting(zone=strict, payment_method=PaymentMethod.CASH), rider)
-    assign(waiting(payment_method=PaymentMethod.CASH), rider)  # no cap in that city
+    elsewhere = DispatchableRiderFactory()
+    hold_cash(elsewhere)
+    assign(waiting(payment_method=PaymentMethod.CASH), elsewhere)  # no cap in that city
 
 
 def test_the_rider_must_exist_when_the_assignment_is_written():
@@ -562,3 +565,69 @@ def test_taking_an_order_locks_the_rider_row():
                 )
         finally:
             other.close()
+
+
+# City ------------------------------------------------------------------------------
+
+
+def _city_refusal(caught, table, constraint):
+    error = caught.value.__cause__
+    assert error.sqlstate == "23514"
+    assert error.diag.constraint_name == constraint, str(caught.value)
+    message = str(caught.value)
+    assert f"orders.{table}" in message, message
+    assert "dispatch stays within the order's city" in message, message
+    return message
+
+
+def test_a_rider_holds_only_orders_of_their_city():
+    elsewhere = ServiceZoneFactory(city=ServiceCityFactory())
+    rider = DispatchableRiderFactory(home_zone=elsewhere)
+    order = waiting()
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        assign(order, rider)
+    message = _city_refusal(
+        caught, "order_rider_assignments", "order_rider_assignments_rider_in_order_city"
+    )
+    assert f"rider id {rider.pk} works in {elsewhere.city.code}" in message
+    assert f"order {order.order_number} is in {order.city.code}" in message
+    assert rider.full_name not in message  # ids and city codes, no personal data
+    assert not OrderRiderAssignment.objects.filter(order=order).exists()
+    # The same rider takes an order of their own city.
+    assign(waiting(zone=elsewhere), rider)
+
+
+def test_reassigning_to_a_rider_of_another_city_is_refused():
+    assignment = assign(waiting(), DispatchableRiderFactory())
+    stranger = DispatchableRiderFactory(home_zone=ServiceZoneFactory(city=ServiceCityFactory()))
+    assignment.rider = stranger
+    assignment.vehicle = stranger.vehicles.first()
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        assignment.save()
+    _city_refusal(caught, "order_rider_assignments", "order_rider_assignments_rider_in_order_city")
+
+
+def test_a_dispatch_offer_goes_to_riders_of_the_order_city():
+    from orders.factories import OrderDispatchOfferFactory
+    from orders.models import OrderDispatchOffer
+
+    order = waiting()
+    stranger = DispatchableRiderFactory(home_zone=ServiceZoneFactory(city=ServiceCityFactory()))
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        OrderDispatchOfferFactory(order=order, rider=stranger)
+    message = _city_refusal(
+        caught, "order_dispatch_offers", "order_dispatch_offers_rider_in_order_city"
+    )
+    assert f"rider id {stranger.pk}" in message
+    assert not OrderDispatchOffer.objects.filter(order=order).exists()
+    local = OrderDispatchOfferFactory(order=order)
+    assert local.rider.city_id == order.city_id
+    # An offer turned down is history: the rider moving city later does not
+    # make it invalid, so only open offers are judged.
+    local.status = "DECLINED"
+    local.save()
+    local.rider.city = stranger.city
+    local.rider.home_zone = stranger.home_zone
+    local.rider.save(update_fields=["city", "home_zone"])
+    local.decline_reason = "Too far"
+    local.save()

@@ -7,7 +7,7 @@ import pytest
 
 from gatimitra.enums import OrderStatus, PaymentStatus
 from orders import services
-from orders.choices import AssignmentStatus, CancellationActor
+from orders.choices import AssignmentStatus, CancellationActor, RefundStatus
 from orders.factories import CancellationReasonFactory, FoodOrderFactory, OrderPaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +43,19 @@ def test_cancelling_releases_the_rider_and_files_the_cancellation(
     assert (cancellation.actor, cancellation.actor_user) == (CancellationActor.PLATFORM, superuser)
 
 
-def test_a_paid_order_is_not_cancelled_without_its_refund(superuser, staff_reason):
-    order = FoodOrderFactory(status=OrderStatus.CREATED, with_payment=False)
+def test_a_paid_order_is_cancelled_with_its_refund(superuser, staff_reason, run_deferred_checks):
+    order = FoodOrderFactory(status=OrderStatus.ASSIGNED, with_payment=False)
     OrderPaymentFactory(order=order, status=PaymentStatus.CAPTURED, amount=order.total)
 
-    with pytest.raises(services.Refused, match="needs a refund"):
-        services.cancel_order(order, user=superuser, reason="customer called")
+    services.cancel_order(order, user=superuser, reason="customer called")
+    run_deferred_checks()
 
-    order.refresh_from_db()
-    assert order.status == OrderStatus.CREATED and not hasattr(order, "cancellation")
+    assert order.status == OrderStatus.CANCELLED
+    # The fee (10.00 from ASSIGNED) is kept; the rest goes back to the UPI source.
+    refund = order.refunds.get()
+    assert refund.amount == order.total - Decimal("10.00")
+    assert (refund.status, refund.destination) == (RefundStatus.PROCESSING, "SOURCE")
+    assert refund.reason == "Order cancelled: customer called"
 
 
 def test_no_staff_reason_code_refuses_and_changes_nothing(superuser):
