@@ -32,6 +32,7 @@ Three steps, each a ``manage.py move_schema SCHEMA --to URL`` action:
 """
 
 import json
+import re
 import subprocess
 import tempfile
 import time
@@ -275,11 +276,11 @@ def _copy_ddl(move, schemas, source_major, excluded):
             head = line.split(";", 1)
             if len(head) == 2 and head[0].strip().isdigit():
                 parts = head[1].split()
-                if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
-                    if (int(parts[0]), int(parts[1])) in skip_ids:
-                        kept.append(";" + line)
-                        dropped += 1
-                        continue
+                numbered = len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit()
+                if numbered and (int(parts[0]), int(parts[1])) in skip_ids:
+                    kept.append(";" + line)
+                    dropped += 1
+                    continue
             kept.append(line)
         if dropped != len(skip_ids):
             raise MoveError(
@@ -288,16 +289,50 @@ def _copy_ddl(move, schemas, source_major, excluded):
             )
         listing_path = Path(work) / "list"
         listing_path.write_text("\n".join(kept) + "\n")
-        target_env = _libpq_env(move.target)
+        script = Path(work) / "schema.sql"
         _run(
-            [str(pg_restore), "--exit-on-error", "--single-transaction", "-L", str(listing_path)]
-            + ["-d", target_env["PGDATABASE"], str(dump)],
+            [str(pg_restore), "-L", str(listing_path), "-f", str(script), str(dump)],
+            _libpq_env(move.source),
+        )
+        target_env = _libpq_env(move.target)
+        with psycopg.connect(**move.target) as dst:
+            known = {r[0] for r in dst.execute("SELECT name FROM pg_settings").fetchall()}
+        script.write_text(_for_target(script.read_text(), known))
+        psql = backup.tool("psql", source_major)
+        _run(
+            [
+                str(psql),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--single-transaction",
+                "-d",
+                target_env["PGDATABASE"],
+                "-f",
+                str(script),
+            ],
             target_env,
         )
     move.say(
         f"schema DDL of {', '.join(schemas)} restored on the target without "
         f"{len(skip_ids)} cross-schema foreign keys and triggers"
     )
+
+
+def _for_target(script, known_settings):
+    """The dump's script without the session settings an older target lacks
+    (pg_dump 18 sets ``transaction_timeout``, new in 17): a PostgreSQL 15
+    subscriber gets everything else as written."""
+    kept = []
+    for line in script.splitlines():
+        match = re.match(r"^SET (\w+) = .*;$", line) or re.match(
+            r"^SELECT pg_catalog.set_config\('(\w+)'", line
+        )
+        if match and match.group(1) not in known_settings:
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def status(move):
@@ -314,7 +349,11 @@ def status(move):
         ).fetchone()
         if slot:
             report["slot"] = dict(
-                zip(("name", "active", "confirmed_flush_lsn", "current_wal_lsn", "lag_bytes"), slot)
+                zip(
+                    ("name", "active", "confirmed_flush_lsn", "current_wal_lsn", "lag_bytes"),
+                    slot,
+                    strict=True,
+                )
             )
         report["fenced_tables"] = src.execute(
             """SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid

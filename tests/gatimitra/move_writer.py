@@ -21,7 +21,6 @@ from gatimitra.enums import ActorType  # noqa: E402
 from riders.factories import KycRiderFactory  # noqa: E402
 from riders.models import Rider  # noqa: E402
 
-
 #: What an application retries: a deadlock or serialization victim.
 RETRIED = ("40P01", "40001")
 
@@ -34,11 +33,13 @@ def main(limit_seconds, label, start):
         # Numbers of its own: factory sequences restart in every process.
         number += 1
         try:
-            with acting_as(actor_type=ActorType.SYSTEM, label=label, using=alias):
-                with transaction.atomic(using=alias):
-                    rider = KycRiderFactory(
-                        mobile=f"+9171{number:08d}", referral_code=f"GMR{number:06d}"
-                    )
+            with (
+                acting_as(actor_type=ActorType.SYSTEM, label=label, using=alias),
+                transaction.atomic(using=alias),
+            ):
+                rider = KycRiderFactory(
+                    mobile=f"+9171{number:08d}", referral_code=f"GMR{number:06d}"
+                )
         except DatabaseError as exc:
             cause = exc.__cause__
             if getattr(cause, "sqlstate", None) in RETRIED:

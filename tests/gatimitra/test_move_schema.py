@@ -120,7 +120,10 @@ class _Target:
 
 
 def _table_facts(conn):
-    """Per riders table: row count and a digest of every row's text."""
+    """Per riders table: row count and a digest of every row's text (under
+    the same settings and byte order on both servers)."""
+    for setting in ("TimeZone = 'UTC'", "DateStyle = 'ISO, YMD'", "extra_float_digits = 3"):
+        conn.execute(f"SET {setting}")
     tables = conn.execute(
         """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'riders' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -129,7 +132,7 @@ def _table_facts(conn):
     facts = {}
     for (table,) in tables:
         facts[table] = conn.execute(
-            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE "C"), '')) "
             f'FROM riders."{table}" t'
         ).fetchone()
     facts["audit.rider_audit_logs"] = conn.execute(
