@@ -132,8 +132,8 @@ def _table_facts(conn):
     facts = {}
     for (table,) in tables:
         facts[table] = conn.execute(
-            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE "C"), '')) "
-            f'FROM riders."{table}" t'
+            "SELECT count(*), md5(coalesce(string_agg(t::text, '|' "
+            f'ORDER BY t::text COLLATE "C"), \'\')) FROM riders."{table}" t'
         ).fetchone()
     facts["audit.rider_audit_logs"] = conn.execute(
         "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
