@@ -3,10 +3,12 @@
 Run: .venv/bin/python benchmarks/load.py [--clients 32] [--seconds 20]
          [--mode direct|pgbouncer] [--pool-size 4] [--replica-url URL --readers 4]
 
-Each client is a thread with its own database connection. In a loop it
-places an order (``FoodOrderFactory``: customer, store, items, payment; there
-is no ``place_order`` service yet) with a dispatchable rider
-(``DispatchableRiderFactory``), then runs it to DELIVERED through the domain's
+Each client is a process with its own database connection. In a loop it
+places an order (``FoodOrderFactory``: items, payment, stops; there is no
+``place_order`` service yet) for its own customer at its own store, made
+with its rider (``DispatchableRiderFactory``) and first order in a warm-up
+before the clock starts (a rider is free again after each delivery), then
+runs it to DELIVERED through the domain's
 own services (``orders.services``: confirm, prepare, search, offer, assign,
 accept, ready, reach pickup, pick up, trip, reach drop, deliver with OTP:
 earning, wallet credit, settlement), each order one transaction, everything
@@ -33,6 +35,7 @@ never asserted.
 """
 
 import argparse
+import multiprocessing
 import os
 import platform
 import pwd
@@ -41,7 +44,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from collections import Counter
@@ -60,6 +62,9 @@ django.setup()
 from django.db import connection, connections  # noqa: E402
 
 DROP_OTP = "4321"
+#: Clients are processes (forked after Django's setup, each with its own
+#: connection), not threads: threads would measure Python's GIL.
+_CONTEXT = multiprocessing.get_context("fork")
 
 
 def _free_port():
@@ -164,17 +169,34 @@ def _point_default_at(name, host=None, port=None, pooled=False):
     connections["default"].settings_dict.update(settings_dict)
 
 
-class Client(threading.Thread):
-    def __init__(self, number, deadline, start_gate):
+#: Factory sequence numbers per client: factories number their unique values
+#: (mobiles, codes, names) from a counter each process starts at 0. The
+#: rider factory's PAN numbers repeat after 260,000: 37 clients at most.
+SEQUENCE_STRIDE = 7_000
+MAX_CLIENTS = 260_000 // SEQUENCE_STRIDE - 1
+
+
+def _own_factory_sequences(number):
+    from factory.django import DjangoModelFactory
+
+    DjangoModelFactory._setup_next_sequence = classmethod(lambda cls: number * SEQUENCE_STRIDE)
+
+
+class Client(_CONTEXT.Process):
+    def __init__(self, number, seconds, start_gate, results):
         super().__init__(name=f"load-{number}")
         self.number = number
-        self.deadline = deadline
+        self.seconds = seconds
         self.start_gate = start_gate
+        self.results = results
         self.latencies = []
+        self.completions = []  # the services' part: confirm to delivered
         self.errors = Counter()
         self.error_samples = []
         self.orders = []
         self.riders = []
+        self.regulars = {}
+        self.rider = None
 
     def run(self):
         from django.db import transaction
@@ -182,15 +204,32 @@ class Client(threading.Thread):
         from audit.context import acting_as
         from gatimitra.enums import ActorType
 
+        _own_factory_sequences(self.number)
+        actor = {"actor_type": ActorType.SYSTEM, "actor_id": self.number, "label": self.name}
+        # Warm-up, before the clock: the client's customer, store and rider
+        # (dozens of rows through the factories) with its first order.
+        warming = time.perf_counter()
+        placed_first = None
+        try:
+            with acting_as(**actor):
+                placed_first = self._place(transaction)
+        except Exception as exc:
+            self.errors[f"warm-up {type(exc).__name__}"] += 1
+            self.error_samples.append(traceback.format_exception_only(exc)[-1][:300])
+        self.warm_up = time.perf_counter() - warming
         self.start_gate.wait()
+        self.deadline = time.monotonic() + self.seconds
         try:
             while time.monotonic() < self.deadline:
                 started = time.perf_counter()
                 try:
-                    with acting_as(
-                        actor_type=ActorType.SYSTEM, actor_id=self.number, label=self.name
-                    ):
-                        order, rider = self._place(transaction)
+                    with acting_as(**actor):
+                        if placed_first:
+                            order, rider = placed_first
+                            placed_first = None
+                        else:
+                            order, rider = self._place(transaction)
+                        placed = time.perf_counter()
                         self._complete(order, rider, transaction)
                 except Exception as exc:  # counted and shown, the client goes on
                     self.errors[type(exc).__name__] += 1
@@ -198,24 +237,51 @@ class Client(threading.Thread):
                         self.error_samples.append(traceback.format_exception_only(exc)[-1][:300])
                     continue
                 self.latencies.append(time.perf_counter() - started)
+                self.completions.append(time.perf_counter() - placed)
                 self.orders.append(order.pk)
-                self.riders.append(rider.pk)
+                if rider.pk not in self.riders:
+                    self.riders.append(rider.pk)
         finally:
             connections.close_all()
+            self.results.put((self.name, self.outcome()))
+
+    FIELDS = (
+        "latencies",
+        "completions",
+        "errors",
+        "error_samples",
+        "orders",
+        "riders",
+        "warm_up",
+    )
+
+    def outcome(self):
+        return {field: getattr(self, field) for field in self.FIELDS}
 
     def _place(self, transaction):
+        """A FOOD order of this client's customer at this client's store, and
+        this client's rider (made with the first order: a rider is free again
+        once an order is delivered)."""
         from gatimitra.db.secrets import keyed_hash
         from gatimitra.enums import OrderStatus, ServiceType
         from orders.choices import StopType
         from orders.factories import DispatchableRiderFactory, FoodOrderFactory
 
         with transaction.atomic():
-            order = FoodOrderFactory(status=OrderStatus.CREATED)
+            order = FoodOrderFactory(status=OrderStatus.CREATED, **self.regulars)
+            if not self.regulars:
+                self.regulars = {
+                    "zone": order.zone,
+                    "customer": order.customer,
+                    "merchant_store": order.merchant_store,
+                    "drop_address": order.drop_address,
+                }
             drop = order.stops.get(stop_type=StopType.DROP)
             drop.otp_hash = keyed_hash(DROP_OTP)
             drop.save(update_fields=["otp_hash"])
-            rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
-        return order, rider
+            if self.rider is None:
+                self.rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
+        return order, self.rider
 
     def _complete(self, order, rider, transaction):
         from decimal import Decimal
@@ -237,20 +303,23 @@ class Client(threading.Thread):
             services.deliver_order(order, otp=DROP_OTP)
 
 
-class Reader(threading.Thread):
+class Reader(_CONTEXT.Process):
     """The order changelist's query, on the replica, until the deadline."""
 
-    def __init__(self, number, deadline, start_gate):
+    FIELDS = ("latencies", "errors")
+
+    def __init__(self, number, seconds, start_gate, results):
         super().__init__(name=f"reader-{number}")
-        self.deadline, self.start_gate = deadline, start_gate
+        self.seconds, self.start_gate, self.results = seconds, start_gate, results
         self.latencies, self.errors = [], Counter()
 
     def run(self):
         from orders.models import Order
 
         self.start_gate.wait()
+        deadline = time.monotonic() + self.seconds
         try:
-            while time.monotonic() < self.deadline:
+            while time.monotonic() < deadline:
                 started = time.perf_counter()
                 try:
                     list(
@@ -264,6 +333,7 @@ class Reader(threading.Thread):
                 self.latencies.append(time.perf_counter() - started)
         finally:
             connections.close_all()
+            self.results.put((self.name, {"latencies": self.latencies, "errors": self.errors}))
 
 
 def _misattributed(clients):
@@ -305,6 +375,8 @@ def main():
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark's database.")
     args = parser.parse_args()
+    if args.clients > MAX_CLIENTS:
+        parser.error(f"--clients: at most {MAX_CLIENTS} (the factories' unique numbers)")
 
     server = _server()
     name = f"gm_load_{os.getpid()}"
@@ -323,21 +395,27 @@ def main():
             replica = environ.Env.db_url_config(args.replica_url)
             replica["ENGINE"] = "gatimitra.db.backend"
             connections.settings["replica"] = {**connections.settings["default"], **replica}
-        gate = threading.Barrier(args.clients + (args.readers if args.replica_url else 0) + 1)
-        deadline = time.monotonic() + args.seconds
-        clients = [Client(k, deadline, gate) for k in range(1, args.clients + 1)]
+        gate = _CONTEXT.Barrier(args.clients + (args.readers if args.replica_url else 0) + 1)
+        results = _CONTEXT.Queue()
+        clients = [Client(k, args.seconds, gate, results) for k in range(1, args.clients + 1)]
         readers = (
-            [Reader(k, deadline, gate) for k in range(1, args.readers + 1)]
+            [Reader(k, args.seconds, gate, results) for k in range(1, args.readers + 1)]
             if args.replica_url
             else []
         )
-        for thread in clients + readers:
-            thread.start()
+        connections.close_all()  # the children must not share the parent's connection
+        for process in clients + readers:
+            process.start()
         gate.wait()
         started = time.monotonic()
-        for thread in clients + readers:
-            thread.join()
+        by_name = {process.name: process for process in clients + readers}
+        for _ in by_name:
+            process_name, outcome = results.get()
+            for field, value in outcome.items():
+                setattr(by_name[process_name], field, value)
         elapsed = time.monotonic() - started
+        for process in clients + readers:
+            process.join()
         _point_default_at(name, server["host"], server["port"])
         _report(args, clients, readers, elapsed)
     finally:
@@ -368,6 +446,18 @@ def _report(args, clients, readers, elapsed):
         f"{len(latencies) / elapsed:.2f} orders/s; order lifecycle p50 "
         f"{_percentile(latencies, 0.5) * 1000:.0f} ms, "
         f"p95 {_percentile(latencies, 0.95) * 1000:.0f} ms"
+    )
+    completions = [value for client in clients for value in client.completions]
+    print(
+        f"  of which the services (confirm to delivered, one transaction): p50 "
+        f"{_percentile(completions, 0.5) * 1000:.0f} ms, "
+        f"p95 {_percentile(completions, 0.95) * 1000:.0f} ms; the rest is placing the order "
+        "with the factories"
+    )
+    warm_ups = [client.warm_up for client in clients]
+    print(
+        f"  warm-up before the clock (each client's customer, store, rider, first order): "
+        f"up to {max(warm_ups):.0f}s"
     )
     print(f"errors: {sum(errors.values())} {dict(errors) if errors else ''}")
     for sample in samples:
