@@ -165,6 +165,14 @@ def test_riders_move_to_another_server_with_every_row_written_during_the_copy(
 
 def _move_and_check(source, target):
     on_source = _env(DATABASE_URL=source.url("gm"))
+    # A server without wal_level = logical cannot publish: refused, named.
+    backwards = _manage(
+        "move_schema", "riders", "setup", "--to", source.url("gm"),
+        env=_env(DATABASE_URL=target.url),
+    )  # fmt: skip
+    assert backwards.returncode != 0
+    assert "wal_level = replica" in backwards.stderr
+    assert "wal_level = logical" in backwards.stderr
     before = _writer(2, "before-setup", 100000, on_source)
     out, err = before.communicate(timeout=120)
     committed = [line["rider"] for line in _lines(out) if "rider" in line]

@@ -2,6 +2,7 @@
 
 import json
 
+import psycopg
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from psycopg.conninfo import make_conninfo
@@ -65,6 +66,10 @@ class Command(BaseCommand):
                 result = {"figures": figures, "log": move.log}
         except moving.MoveError as exc:
             raise CommandError(str(exc)) from exc
+        except psycopg.OperationalError as exc:
+            # Unreachable server, refused login: the message names host and
+            # database, never the password.
+            raise CommandError(f"cannot reach a server of the move: {exc}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2, default=str))
             return
