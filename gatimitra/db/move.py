@@ -32,6 +32,7 @@ Three steps, each a ``manage.py move_schema SCHEMA --to URL`` action:
 """
 
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -168,8 +169,6 @@ def _libpq_env(params):
     }
     if params.get("password"):
         env["PGPASSWORD"] = params["password"]
-    import os
-
     base = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     return {**base, **{k: v for k, v in env.items() if v}}
 
