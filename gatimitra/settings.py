@@ -194,6 +194,21 @@ _default_db.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0)
 _default_db.setdefault("TEST", {})
 DATABASES = {"default": _default_db}
 
+# A domain schema moved to its own server (manage.py move_schema, docs/scaling.md):
+# DATABASE_<SCHEMA>_URL adds the alias <schema>, where the router sends that app.
+from gatimitra.db.tables import DOMAIN_SCHEMAS  # noqa: E402
+
+for _schema in DOMAIN_SCHEMAS:
+    if env.str(f"DATABASE_{_schema.upper()}_URL", default=""):
+        _moved = env.db_url(f"DATABASE_{_schema.upper()}_URL")
+        _moved["ENGINE"] = "gatimitra.db.backend"
+        _moved["HOST"] = unquote(str(_moved.get("HOST") or ""))
+        _moved["OPTIONS"] = dict(_default_db["OPTIONS"])
+        _moved["CONN_MAX_AGE"] = _default_db["CONN_MAX_AGE"]
+        _moved["TEST"] = {"MIRROR": "default"}
+        DATABASES[_schema] = _moved
+DATABASE_ROUTERS = ["gatimitra.db.domain_router.DomainRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Auth ----------------------------------------------------------------------
