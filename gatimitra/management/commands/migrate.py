@@ -16,6 +16,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from gatimitra.db import deploy, snapshot
 from gatimitra.db.autodetector import SchemaAwareCommandMixin
+from gatimitra.db.topology import requires_session
 
 
 class Command(SchemaAwareCommandMixin, MigrateCommand):
@@ -40,6 +41,7 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
         )
         parser.add_argument("--record-snapshot", help=argparse.SUPPRESS)
 
+    @requires_session
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         connection = connections[options["database"]]
