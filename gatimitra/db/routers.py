@@ -210,8 +210,11 @@ def replica_reads(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        _replica_reads.set(not request.COOKIES.get(PRIMARY_COOKIE))
-        return view(request, *args, **kwargs)
+        token = _replica_reads.set(not request.COOKIES.get(PRIMARY_COOKIE))
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _replica_reads.reset(token)
 
     return wrapped
 

@@ -87,7 +87,8 @@ def test_an_untrusted_login_role_cannot_name_the_actor(transactional_db):
         cursor.execute(f'GRANT CONNECT ON DATABASE "{connection.settings_dict["NAME"]}" TO {role}')
         cursor.execute(f"GRANT USAGE ON SCHEMA access_mgmt TO {role}")
         cursor.execute(f"GRANT SELECT, UPDATE ON access_mgmt.system_users TO {role}")
-    settings_dict = connection.settings_dict
+    # The server itself: under --through-pgbouncer the pooler knows only the test role.
+    settings_dict = connection.settings_dict.get("DIRECT", connection.settings_dict)
     try:
         with psycopg.connect(
             dbname=settings_dict["NAME"],
