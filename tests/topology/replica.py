@@ -29,15 +29,19 @@ class Server:
     run_as: str | None
 
     def pg(self, tool, *args, check=True, timeout=120):
-        return subprocess.run(
+        done = subprocess.run(
             [str(binaries() / tool), *args],
             capture_output=True,
             text=True,
-            check=check,
             timeout=timeout,
             user=self.run_as,
             cwd=self.data.parent,
         )
+        if check and done.returncode:
+            raise AssertionError(
+                f"{tool} failed ({done.returncode}): {done.stderr[:2000]} ... {done.stderr[-1000:]}"
+            )
+        return done
 
     def start(self):
         self.pg("pg_ctl", "-w", "-D", str(self.data), "-l", f"{self.data}.log", "start")
@@ -110,54 +114,6 @@ def build_pair():
     _configure(replica)
     replica.start()
     return primary, replica, workdir
-
-
-def copy_database(source, primary, name):
-    """The test database (schema and rows) into ``name`` on the primary."""
-    env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
-    dump = primary.data.parent / "source.dump"
-    host = source["HOST"] or "127.0.0.1"
-    subprocess.run(
-        [
-            str(binaries() / "pg_dump"),
-            "-h",
-            host,
-            "-p",
-            str(source["PORT"] or 5432),
-            "-U",
-            source["USER"],
-            "-Fc",
-            "--no-owner",
-            "--no-privileges",
-            "-f",
-            str(dump),
-            source["NAME"],
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    if primary.run_as:
-        entry = pwd.getpwnam(primary.run_as)
-        os.chown(dump, entry.pw_uid, entry.pw_gid)
-    primary.pg("createdb", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", name)
-    primary.pg(
-        "pg_restore",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(primary.port),
-        "-U",
-        "postgres",
-        "--no-owner",
-        "--no-privileges",
-        "-d",
-        name,
-        str(dump),
-        timeout=300,
-    )
 
 
 def wait_for(condition, timeout=30, interval=0.2, what="condition"):

@@ -2,14 +2,15 @@
 replica for the module, embedded binaries): replication catches up, the
 router's decisions, the admin's lists on the replica, read-your-writes, and
 the fallback to the primary (with the admin's banner) when the replica lags
-or is down. The module's default alias is the primary's copy of the test
-database; the servers and their folder are removed after."""
+or is down. For the module the default alias is a database on the primary
+built by ``migrate``; the servers and their folder are removed after."""
 
 import copy
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, connections, router, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +25,7 @@ from gatimitra.db.routers import (
     replica_context,
     replica_status,
 )
+from gatimitra.guards import mark_development
 from tests.topology import replica as pair
 
 pytestmark = pytest.mark.slow
@@ -37,12 +39,24 @@ def topology(django_db_setup, django_db_blocker):
         primary, replica, workdir = pair.build_pair()
         saved = dict(connection.settings_dict)
         try:
-            pair.copy_database(saved, primary, "gm_replica")
+            primary.pg(
+                "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+                "gm_replica",
+            )
             connection.close()
             primary_db = primary.settings(copy.deepcopy(saved), "gm_replica")
             primary_db.pop("EMBEDDED_POSTGRES_DIR", None)
             connection.settings_dict.clear()
             connection.settings_dict.update(primary_db)
+            # Built by the migrations on the primary, whatever the test server is.
+            call_command("migrate", verbosity=0)
+            mark_development("pytest", using="default")
             replica_db = replica.settings(copy.deepcopy(primary_db), "gm_replica")
             settings.DATABASES[REPLICA_ALIAS] = replica_db
             middleware = list(settings.MIDDLEWARE)
@@ -83,8 +97,6 @@ def staff(topology, django_db_blocker):
 
 
 def test_without_a_replica_every_read_goes_to_the_primary(db, superuser):
-    """Runs first (and makes pytest-django build the test database that the
-    module's primary copies)."""
     assert REPLICA_ALIAS not in settings.DATABASES
     assert replica_status(refresh=True).state == "not configured"
     with replica_context():
