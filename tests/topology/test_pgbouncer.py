@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from access_mgmt.factories import SystemUserFactory
-from access_mgmt.models import SystemUser
+from access_mgmt.models import AccountLockout, SystemUser
 from audit.context import acting_as
 from audit.models import AccessAuditLog
 from gatimitra.db import deploy
@@ -109,7 +109,8 @@ def test_session_commands_run_on_the_direct_url_and_the_deploy_lock_holds(throug
             assert deploy.lock_holder(direct) is None
 
 
-def test_orm_and_admin_through_pgbouncer(through_pgbouncer):
+def test_orm_and_admin_through_pgbouncer(through_pgbouncer, settings):
+    settings.GATIMITRA_LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
     with through_pgbouncer():
         staff = SystemUser.objects.create_superuser(
             email="pooled@gatimitra.test", password="password", full_name="Pooled Admin"
@@ -119,7 +120,8 @@ def test_orm_and_admin_through_pgbouncer(through_pgbouncer):
         # must work in chunks without one.
         assert sum(1 for _ in SystemUser.objects.iterator(chunk_size=2)) == 4
         with connection.cursor() as cursor:
-            cursor.execute("SELECT inet_server_port() IS DISTINCT FROM %s", [0])
+            cursor.execute("SELECT inet_server_port()")
+            assert str(cursor.fetchone()[0]) != connection.settings_dict["PORT"]  # PgBouncer's
         client = Client()
         client.force_login(staff)
         index = client.get("/admin/")
@@ -130,6 +132,28 @@ def test_orm_and_admin_through_pgbouncer(through_pgbouncer):
         target = SystemUser.objects.filter(full_name="Pooled Rider Desk").first()
         page = client.get(f"/admin/access_mgmt/systemuser/{target.pk}/change/")
         assert page.status_code == 200
+        # Writes through the admin: failed sign-ins lock an account, staff
+        # release it with the admin action, attributed to them.
+        SystemUser.objects.create_user(
+            email="locked@gatimitra.test", password="right-1", full_name="Locked", is_staff=True
+        )
+        for _ in range(3):
+            Client().post(
+                "/admin/login/?next=/admin/",
+                {"username": "locked@gatimitra.test", "password": "wrong"},
+                REMOTE_ADDR="10.0.0.9",
+            )
+        lockout = AccountLockout.objects.get()
+        released = client.post(
+            "/admin/access_mgmt/accountlockout/",
+            {"action": "release_lockouts", "_selected_action": [lockout.pk]},
+            follow=True,
+        )
+        assert "Released 1 lockout(s)." in released.text
+        entry = AccessAuditLog.objects.filter(
+            table_name="account_lockouts", row_pk=str(lockout.pk), action="UPDATE"
+        ).latest("id")
+        assert (entry.actor_id, entry.actor_label) == (staff.pk, staff.email)
 
 
 def test_32_clients_over_4_server_connections_attribute_every_audit_row(

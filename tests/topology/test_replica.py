@@ -213,3 +213,24 @@ def test_a_replica_that_is_down_sends_reads_to_the_primary(topology, staff, djan
         assert b"The read replica does not answer" in listing.content
         with pytest.raises(psycopg.OperationalError):
             psycopg.connect(host="127.0.0.1", port=replica.port, user="postgres", connect_timeout=2)
+
+
+def test_the_replica_url_adds_the_alias_the_router_and_the_middleware():
+    from tests.gatimitra.test_safe_settings import _run
+
+    shown = _run(
+        {
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": "postgres://app:pw@db.internal:5432/gatimitra",
+            "DATABASE_REPLICA_URL": "postgres://reader:pw@replica.internal:5432/gatimitra",
+            "DATABASE_REPLICA_MAX_LAG": "4.5",
+        },
+        code="from django.conf import settings as s; r = s.DATABASES['replica']; "
+        "print(r['HOST'], r['USER'], r['TEST']['MIRROR'], s.DATABASE_ROUTERS, "
+        "s.DATABASE_REPLICA_MAX_LAG, 'gatimitra.db.routers.ReplicaRoutingMiddleware' in "
+        "s.MIDDLEWARE)",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split("\n")[0] == (
+        "replica.internal reader default ['gatimitra.db.routers.ReplicaRouter'] 4.5 True"
+    )
