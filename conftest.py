@@ -55,7 +55,7 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     default = connections["default"]
     saved = dict(default.settings_dict)
     default.close()
-    bouncer = start_pgbouncer(saved, pool_size=4)
+    bouncer = start_pgbouncer(saved, pool_size=4, required=True)
     through = bouncer.settings()
     through[DIRECT_KEY] = direct_settings(saved, saved)
     default.settings_dict.clear()
