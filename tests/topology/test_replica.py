@@ -59,6 +59,17 @@ def topology(django_db_setup, django_db_blocker):
             mark_development("pytest", using="default")
             replica_db = replica.settings(copy.deepcopy(primary_db), "gm_replica")
             settings.DATABASES[REPLICA_ALIAS] = replica_db
+            # The tests start on a replica that has replayed the migrations.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_current_wal_lsn()::text")
+                built = cursor.fetchone()[0]
+            pair.wait_for(
+                lambda: _on_replica(
+                    "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0", [built]
+                )[0],
+                timeout=180,
+                what="the replica to replay the migrations",
+            )
             middleware = list(settings.MIDDLEWARE)
             middleware.insert(
                 middleware.index("audit.context.AuditContextMiddleware"),
