@@ -14,7 +14,18 @@ pytest_plugins = [
     "tests.fixtures.riders",
     "tests.fixtures.orders",
     "tests.fixtures.audit",
+    "tests.fixtures.pgbouncer",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--through-pgbouncer",
+        action="store_true",
+        help="Run the tests' ORM through a transaction-pooling PgBouncer (pool of 4) in "
+        "front of the test database, with the settings DATABASE_POOLER=transaction makes "
+        "and the test server as DATABASE_DIRECT_URL (docs/operations.md).",
+    )
 
 
 def pytest_configure(config):
@@ -25,7 +36,7 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
     """The test databases are development databases: the guarded commands
     (start, seed_demo, flush between transactional tests) run on them."""
     from django.db import connections
@@ -35,6 +46,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for alias in connections:
             mark_development("pytest", using=alias)
+    if not request.config.getoption("--through-pgbouncer"):
+        yield
+        return
+    from gatimitra.ops.topology import DIRECT_KEY, direct_settings
+    from tests.fixtures.pgbouncer import start_pgbouncer
+
+    default = connections["default"]
+    saved = dict(default.settings_dict)
+    default.close()
+    bouncer = start_pgbouncer(saved, pool_size=4, required=True)
+    through = bouncer.settings()
+    through[DIRECT_KEY] = direct_settings(saved, saved)
+    default.settings_dict.clear()
+    default.settings_dict.update(through)
+    try:
+        yield
+    finally:
+        # The test database is dropped on the server itself, once PgBouncer
+        # has let go of its connections.
+        default.close()
+        bouncer.stop()
+        default.settings_dict.clear()
+        default.settings_dict.update(saved)
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ class AuditConfig(DomainConfig):
     history_url = "audit.tracked.history_url"
     begin_maintenance_sql = "audit.sql.begin_maintenance"
     after_partition_upkeep = "audit.verify.seal_after_partition_upkeep"
+    # move_schema publishes a moved domain's audit logs with it.
+    audit_logs_of_schema = "audit.tracked.logs_of_schema"
     admin_groups = {
         "logs": "The change logs of each domain (written by database triggers) and PII access.",
     }

@@ -292,3 +292,8 @@ def history_url(model, pk):
     url = reverse(f"admin:audit_{log_model._meta.model_name}_changelist")
     query = urlencode({"table_name": split_table(model._meta.db_table)[1], "row_pk": pk})
     return f"{url}?{query}"
+
+
+def logs_of_schema(schema):
+    """The audit logs the tracked tables of a domain schema write to."""
+    return sorted({track.log_table for track in TRACKED if track.model.split(".")[0] == schema})

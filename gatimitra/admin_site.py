@@ -34,6 +34,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 
+from gatimitra.routers import replica_notice
+
 
 def first_sentence(text, limit=160):
     """The first sentence of a docstring, on one line."""
@@ -136,6 +138,8 @@ class GatimitraAdminSite(admin.AdminSite):
             "nav_sections": SimpleLazyObject(lambda: self.sections(request)),
             "nav_current": SimpleLazyObject(lambda: self._current_section(request)),
             "admin_extra_links": SimpleLazyObject(lambda: self.extra_links(request)),
+            # Said on every page while replica reads fall back to the primary.
+            "replica_notice": SimpleLazyObject(lambda: replica_notice(request)),
         }
 
     def _current_section(self, request):

@@ -19,6 +19,15 @@ from urllib.parse import unquote
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from gatimitra.ops.topology import (
+    DIRECT_KEY,
+    POOLER_KEY,
+    behind_transaction_pooler,
+    direct_settings,
+    pooler_mode,
+    with_pool,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -158,18 +167,24 @@ EMBEDDED_POSTGRES_DIR = Path(
 )
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
-if env.str("DATABASE_URL", default=""):
-    _url = env.str("DATABASE_URL")
-    _scheme = _url.split(":", 1)[0]
-    if _scheme not in _POSTGRES_SCHEMES or "://" not in _url:
+
+def _postgres_url(name):
+    url = env.str(name)
+    scheme = url.split(":", 1)[0]
+    if scheme not in _POSTGRES_SCHEMES or "://" not in url:
         raise ImproperlyConfigured(
-            f"DATABASE_URL must be a postgres:// URL (got scheme {_scheme!r}); "
-            "unset it to use the embedded PostgreSQL"
+            f"{name} must be a postgres:// URL (got scheme {scheme!r})"
+            + ("; unset it to use the embedded PostgreSQL" if name == "DATABASE_URL" else "")
         )
-    _default_db = env.db_url("DATABASE_URL")
-    _default_db["ENGINE"] = "gatimitra.db.backend"
+    db = env.db_url(name)
+    db["ENGINE"] = "gatimitra.db.backend"
     # A Unix-socket directory given URL-encoded as the host (%2Fvar%2Frun...).
-    _default_db["HOST"] = unquote(str(_default_db.get("HOST") or ""))
+    db["HOST"] = unquote(str(db.get("HOST") or ""))
+    return db
+
+
+if env.str("DATABASE_URL", default=""):
+    _default_db = _postgres_url("DATABASE_URL")
 elif DEBUG:
     from gatimitra.ops.embedded import database_settings
 
@@ -192,7 +207,52 @@ if "log_parameter_max_length_on_error" not in _options.get("options", ""):
     )
 _default_db.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 _default_db.setdefault("TEST", {})
+
+# Pooler, direct URL, Django's pool, read replica (gatimitra/ops/topology.py,
+# gatimitra/routers.py; docs/operations.md "Pooler and replica").
+# The direct and replica connections are sessions: they keep the options.
+_session_options = dict(_options)
+DATABASE_POOLER = pooler_mode(env.str("DATABASE_POOLER", default="none"))
+if DATABASE_POOLER == "transaction":
+    behind_transaction_pooler(_default_db)
+elif DATABASE_POOLER == "session":
+    _default_db[POOLER_KEY] = "session"
+if env.str("DATABASE_DIRECT_URL", default=""):
+    _default_db[DIRECT_KEY] = direct_settings(
+        _postgres_url("DATABASE_DIRECT_URL"), {**_default_db, "OPTIONS": _session_options}
+    )
+if env.bool("DATABASE_POOL", default=False):
+    if DATABASE_POOLER == "transaction":
+        raise ImproperlyConfigured(
+            "DATABASE_POOL=true and DATABASE_POOLER=transaction: pool in one place "
+            "(PgBouncer for many processes, Django's pool for one), not both"
+        )
+    with_pool(
+        _default_db,
+        min_size=env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        max_size=env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        timeout=env.float("DATABASE_POOL_TIMEOUT", default=10),
+    )
 DATABASES = {"default": _default_db}
+DATABASE_ROUTERS = []
+#: Seconds the replica may be behind before reads go back to the primary.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10)
+#: Seconds a measured replica lag (or "down") is believed before measuring again.
+DATABASE_REPLICA_CHECK_INTERVAL = env.float("DATABASE_REPLICA_CHECK_INTERVAL", default=3)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    _replica_db = _postgres_url("DATABASE_REPLICA_URL")
+    _replica_db["OPTIONS"] = {**_session_options, **_replica_db.get("OPTIONS", {})}
+    _replica_db["OPTIONS"].pop("pool", None)
+    _replica_db["OPTIONS"].setdefault("connect_timeout", 3)
+    _replica_db["CONN_MAX_AGE"] = _default_db["CONN_MAX_AGE"]
+    # The test run reads its own test database through "replica".
+    _replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica_db
+    DATABASE_ROUTERS = ["gatimitra.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("audit.context.AuditContextMiddleware"),
+        "gatimitra.routers.ReplicaRoutingMiddleware",
+    )
 
 # A domain schema moved to its own server (manage.py move_schema, docs/scaling.md):
 # DATABASE_<SCHEMA>_URL adds the alias <schema>, where the router sends that app.
@@ -207,7 +267,9 @@ for _schema in DOMAIN_SCHEMAS:
         _moved["CONN_MAX_AGE"] = _default_db["CONN_MAX_AGE"]
         _moved["TEST"] = {"MIRROR": "default"}
         DATABASES[_schema] = _moved
-DATABASE_ROUTERS = ["gatimitra.db.domain_router.DomainRouter"]
+# A moved domain's router goes first: its models never read a replica of the
+# server they left.
+DATABASE_ROUTERS = ["gatimitra.routers.DomainRouter", *DATABASE_ROUTERS]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

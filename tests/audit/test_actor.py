@@ -1,22 +1,14 @@
 """The actor is set per transaction: behind a transaction-pooling PgBouncer
-every entry names the client that wrote it, and only trusted login roles
-can name an actor at all."""
+(the shared ``pgbouncer`` fixture, tests/fixtures/pgbouncer.py) every entry
+names the client that wrote it, and only trusted login roles can name an
+actor at all."""
 
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
-import time
 import traceback
 import uuid
 
 import psycopg
-import pytest
 from django.db import connection
-from django.db.utils import load_backend
 
 from access_mgmt.factories import SystemUserFactory
 from access_mgmt.models import SystemUser
@@ -26,87 +18,6 @@ from gatimitra.enums import ActorType
 
 CLIENTS = 8
 WRITES = 12
-
-
-def _pgbouncer_binary():
-    binary = shutil.which("pgbouncer") or (
-        "/usr/sbin/pgbouncer" if os.path.exists("/usr/sbin/pgbouncer") else None
-    )
-    if binary is None:
-        message = "pgbouncer is not installed (apt-get install pgbouncer)"
-        if os.environ.get("GATIMITRA_PGBOUNCER_REQUIRED"):
-            pytest.fail(message + "; GATIMITRA_PGBOUNCER_REQUIRED is set")
-        pytest.skip(message)
-    return binary
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def pgbouncer(transactional_db):
-    """PgBouncer in transaction mode with ONE server connection, in front of
-    the test database; yields the Django alias that connects through it."""
-    binary = _pgbouncer_binary()
-    settings_dict = connection.settings_dict
-    host = settings_dict["HOST"] or "127.0.0.1"
-    # PgBouncer refuses to run as root: it runs as the owner of the
-    # server's socket directory (embedded) or as postgres.
-    user = "postgres"
-    if host.startswith("/"):
-        user = pwd.getpwuid(os.stat(host).st_uid).pw_name
-    port = _free_port()
-    workdir = tempfile.mkdtemp(prefix="gm_pgbouncer_")
-    with open(os.path.join(workdir, "users.txt"), "w") as handle:
-        handle.write(f'"{settings_dict["USER"]}" ""\n')
-    with open(os.path.join(workdir, "pgbouncer.ini"), "w") as handle:
-        handle.write(
-            "[databases]\n"
-            f"* = host={host} port={settings_dict['PORT'] or 5432}\n"
-            "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
-            f"auth_type = trust\nauth_file = {workdir}/users.txt\n"
-            "pool_mode = transaction\ndefault_pool_size = 1\nmax_client_conn = 50\n"
-            f"logfile = {workdir}/pgbouncer.log\npidfile = {workdir}/pgbouncer.pid\n"
-            "ignore_startup_parameters = extra_float_digits,options\n"
-        )
-    if os.geteuid() == 0:
-        uid = pwd.getpwnam(user)
-        os.chown(workdir, uid.pw_uid, uid.pw_gid)
-        for name in os.listdir(workdir):
-            os.chown(os.path.join(workdir, name), uid.pw_uid, uid.pw_gid)
-        command = [binary, "-u", user, f"{workdir}/pgbouncer.ini"]
-    else:
-        command = [binary, f"{workdir}/pgbouncer.ini"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read().decode(errors="replace")
-                pytest.fail(f"pgbouncer did not start: {output[-2000:]}")
-            time.sleep(0.1)
-    through = {**settings_dict, "HOST": "127.0.0.1", "PORT": str(port), "CONN_MAX_AGE": 0}
-
-    def connect():
-        """A database wrapper of its own that connects through PgBouncer
-        (used and closed by the thread that makes it). Its alias is default's
-        for django.contrib.postgres' type lookup, which goes by alias."""
-        return load_backend(through["ENGINE"]).DatabaseWrapper(through, "default")
-
-    try:
-        yield connect
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def test_eight_clients_through_one_pooled_connection_are_never_mixed_up(pgbouncer):
@@ -176,7 +87,8 @@ def test_an_untrusted_login_role_cannot_name_the_actor(transactional_db):
         cursor.execute(f'GRANT CONNECT ON DATABASE "{connection.settings_dict["NAME"]}" TO {role}')
         cursor.execute(f"GRANT USAGE ON SCHEMA access_mgmt TO {role}")
         cursor.execute(f"GRANT SELECT, UPDATE ON access_mgmt.system_users TO {role}")
-    settings_dict = connection.settings_dict
+    # The server itself: under --through-pgbouncer the pooler knows only the test role.
+    settings_dict = connection.settings_dict.get("DIRECT", connection.settings_dict)
     try:
         with psycopg.connect(
             dbname=settings_dict["NAME"],

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from gatimitra.db import scaleout
+from gatimitra.ops import scaleout
 
 pytestmark = pytest.mark.django_db
 

@@ -32,6 +32,10 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
         # The embedded server (no DATABASE_URL) starts on the first connection.
         ensure_started(self.settings_dict)
         params = super().get_connection_params()
+        if self.settings_dict.get("POOLER") == "transaction":
+            # PgBouncer takes no startup options: the role's settings
+            # (ALTER ROLE ... SET search_path = public) do it there.
+            return params
         options = params.get("options") or ""
         if "search_path" not in options:
             params["options"] = f"{options} -c search_path={DJANGO_SEARCH_PATH}".strip()

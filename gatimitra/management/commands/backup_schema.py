@@ -2,6 +2,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from gatimitra.ops import backup
+from gatimitra.ops.topology import requires_session
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
+    @requires_session
     def handle(self, *args, schema, output, with_referenced_rows, database, **options):
         try:
             manifest = backup.backup_schema(

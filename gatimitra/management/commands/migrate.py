@@ -14,6 +14,7 @@ from django.db import connections
 
 from gatimitra.db.autodetector import SchemaAwareCommandMixin
 from gatimitra.ops import deploy, snapshot
+from gatimitra.ops.topology import requires_session
 
 
 class Command(SchemaAwareCommandMixin, MigrateCommand):
@@ -40,6 +41,7 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
         )
         parser.add_argument("--record-snapshot", help=argparse.SUPPRESS)
 
+    @requires_session
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         self._run = deploy.MigrationRun(

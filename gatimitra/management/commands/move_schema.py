@@ -7,8 +7,8 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from psycopg.conninfo import make_conninfo
 
-from gatimitra.db import move as moving
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import move as moving
 
 
 class Command(BaseCommand):

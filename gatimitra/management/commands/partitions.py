@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from gatimitra.apps import domain_hooks
 from gatimitra.ops import partitions
+from gatimitra.ops.topology import requires_session
 
 
 class Command(BaseCommand):
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             help="Act as if it were this (ISO) time, e.g. 2026-11-24T00:00:00+00:00.",
         )
 
+    @requires_session
     def handle(self, *args, database, tables, premake, action, dry_run, now, **options):
         if now is not None and now.tzinfo is None:
             raise CommandError(f"--now {now.isoformat()}: give a UTC offset, e.g. +00:00")

@@ -2,6 +2,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from gatimitra.ops import backup
+from gatimitra.ops.topology import requires_session
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--into", required=True, help="Name of the new database.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
+    @requires_session
     def handle(self, *args, dump, into, database, **options):
         try:
             manifest = backup.restore_database(connections[database], dump, into)

@@ -2,6 +2,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from gatimitra.ops import backup
+from gatimitra.ops.topology import requires_session
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--with-referenced-rows", action="store_true")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
+    @requires_session
     def handle(self, *args, dump, with_referenced_rows, database, **options):
         try:
             manifest, restored = backup.restore_schema(

@@ -5,8 +5,8 @@ import json
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.db import scaleout
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops import scaleout
 
 
 class Command(BaseCommand):

