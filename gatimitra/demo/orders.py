@@ -19,7 +19,7 @@ within captured payments, ledger chains, own-order references.
 import math
 from bisect import bisect_right
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from itertools import accumulate
 
 from django.db import connection
@@ -117,6 +117,12 @@ FLUSH_ORDER = [
     CustomerLoyaltyTransaction,
     LocationLog,
 ]
+
+
+def driver_share(fare):
+    """The driver's share of a ride fare: the MVAG 2025 floor for an own
+    vehicle (80%), rounded up to the paisa so it never falls below it."""
+    return (fare * Decimal("0.80")).quantize(Decimal("0.01"), rounding=ROUND_UP)
 
 
 def _round(value):
@@ -566,6 +572,13 @@ class OrderGenerator:
         order["order_number"] = self.order_number(service, placed)
         if rng.chance(0.03):
             order["channel"] = rng.pick(("WEB", "ONDC", "CALL_CENTER"))
+        if order["channel"] == "ONDC":
+            # ONDC context.bap_id / transaction_id and message.order.id.
+            order.update(
+                ondc_bap_id="buyer.ondc-demo.in",
+                ondc_transaction_id=f"txn-{order['id']:012d}",
+                ondc_order_id=f"O{order['order_number']}",
+            )
         ctx = {
             "order": order,
             "customer": customer,
@@ -1325,7 +1338,7 @@ class OrderGenerator:
             payment["status"] = "REFUNDED"
         elif ctx["status"] == "delivered" and order["service_type"] == "FOOD" and rng.chance(0.025):
             amount = min(payment["amount"], money(rng.randrange(40, 200)))
-            reason_code, reason = "MISSING_ITEM", "An item was missing from the bag"
+            reason_code, reason = "ITEM_MISSING", "An item was missing from the bag"
             payment["status"] = "PARTIALLY_REFUNDED" if amount < payment["amount"] else "REFUNDED"
             ctx["merchant_refund"] = amount
         else:
@@ -1533,6 +1546,10 @@ class OrderGenerator:
                     ended_at=ctx["completed_at"],
                     actual_distance_m=max(100, ctx["distance"] + rng.randrange(-300, 800)),
                     actual_duration_s=max(60, ctx["duration"] + rng.randrange(-120, 400)),
+                    # MVAG 2025: the driver of their own vehicle keeps >= 80%.
+                    fare_amount=ctx["fare"],
+                    driver_share_amount=driver_share(ctx["fare"]),
+                    vehicle_owner="DRIVER",
                 )
         self.pings(batch, ctx, assignment, rider)
 
@@ -1794,7 +1811,7 @@ class OrderGenerator:
         order, assignment = ctx["order"], ctx["assignment"]
         km = Decimal(ctx["distance"]) / 1000
         if order["service_type"] == "RIDE":
-            base = money(ctx["fare"] * Decimal("0.80"))
+            base = driver_share(ctx["fare"])
             distance_pay = ZERO
         else:
             base = Decimal("25.00")
