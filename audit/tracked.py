@@ -139,7 +139,8 @@ TRACKED = [
     _merchant("MerchantAdCampaign"),
     _merchant("MerchantPosIntegration"),
     # riders: onboarding and status, KYC, bank accounts, money.
-    _rider("Rider", "id", ("mobile", "full_name")),
+    _rider("Rider", "id", ("mobile", "full_name", "eshram_uan")),
+    _rider("RiderConsent"),
     _rider("RiderDocument"),
     _rider("RiderKycVerification"),
     _rider("RiderVehicle"),
@@ -153,6 +154,8 @@ TRACKED = [
     _rider("RiderOrderEarning"),
     _rider("WalletLedger"),
     _rider("RiderOnboardingPayment"),
+    _rider("RiderWelfareFeeAccrual"),
+    _rider("WelfareFeeRate", None),
     _rider("RiderIncentiveScheme", None),
     _rider("RiderIncentiveProgress"),
     _rider("RiderPenalty"),

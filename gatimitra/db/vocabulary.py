@@ -24,6 +24,18 @@ def normalise(table, column, mapping):
     return statements
 
 
+def normalise_spelling(table, column, allowed):
+    """``UPDATE`` rewriting a value whose upper-cased spelling, with runs of
+    other characters as ``_``, is in ``allowed`` ("DigiLocker" becomes
+    DIGILOCKER, "Field sales" FIELD_SALES)."""
+    values = ", ".join(_literal(value) for value in allowed)
+    canonical = f"upper(regexp_replace(btrim({column}), '[^A-Za-z0-9]+', '_', 'g'))"
+    return [
+        f"UPDATE {table} SET {column} = {canonical} "
+        f"WHERE {column} <> {canonical} AND {canonical} IN ({values})"
+    ]
+
+
 def refuse_unknown(table, column, allowed, *, label):
     """A ``DO`` block raising check_violation, with a report, when a row of
     ``table`` holds a ``column`` value outside ``allowed`` (NULL passes)."""

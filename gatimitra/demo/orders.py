@@ -62,8 +62,10 @@ from riders.models import (
     RiderIncentiveProgress,
     RiderOrderEarning,
     RiderPayout,
+    RiderWelfareFeeAccrual,
     WalletLedger,
 )
+from riders.tax import tds_amount, welfare_fee
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.01")
@@ -107,6 +109,7 @@ FLUSH_ORDER = [
     OrderExternalDelivery,
     ExternalProviderCallback,
     RiderOrderEarning,
+    RiderWelfareFeeAccrual,
     RiderCashDeposit,
     RiderPayout,
     WalletLedger,
@@ -509,10 +512,38 @@ class OrderGenerator:
                         progress["ledger_entry_id"] = entry["id"]
                 rider.week_orders = 0
                 if rider.balance >= Decimal("100.00") and rider.bank_account_id:
+                    # s.194C: 1% of a delivery partner's single payment over
+                    # Rs 30,000 (rides fall under s.194-O, whose Rs 5 lakh
+                    # yearly threshold the demo never reaches).
+                    tds = None
+                    if "RIDE" not in rider.services and rider.balance > Decimal("30000.00"):
+                        tds = {
+                            "tds_section": "194C",
+                            "tds_rate_percent": Decimal("1.00"),
+                            "tds_base_amount": rider.balance,
+                            "tds_amount": tds_amount(rider.balance, Decimal("1.00")),
+                        }
+                    payout_id = self.demo.next_id(RiderPayout)
+                    if tds:
+                        batch.add(
+                            WalletLedger,
+                            wallet_entry(
+                                rider,
+                                "DEBIT",
+                                "TDS",
+                                tds["tds_amount"],
+                                "PAYOUT",
+                                payout_id,
+                                "TDS u/s 194C",
+                                at + timedelta(seconds=30),
+                                payout_id=payout_id,
+                            ),
+                        )
                     payout = batch.add(
                         RiderPayout,
                         {
-                            "id": self.demo.next_id(RiderPayout),
+                            "id": payout_id,
+                            **(tds or {}),
                             "rider_id": rider.id,
                             "bank_account_id": rider.bank_account_id,
                             "idempotency_key": f"rp-{rider.id}-{new_week:%Y%m%d}",
@@ -1840,6 +1871,21 @@ class OrderGenerator:
         )
         total = base + distance_pay + wait + ctx["tip"]
         earning["_total"] = total
+        rate = self.demo.welfare_rates.get(ctx["city"].state_code)
+        if rate is not None:
+            batch.add(
+                RiderWelfareFeeAccrual,
+                {
+                    "earning_id": earning["id"],
+                    "rider_id": rider.id,
+                    "rate_id": rate["id"],
+                    "base_amount": total,
+                    "rate_percent": rate["rate_percent"],
+                    "fee_amount": welfare_fee(total, rate["rate_percent"]),
+                    "accrued_at": done,
+                    "created_at": done,
+                },
+            )
         batch.add(
             WalletLedger,
             wallet_entry(

@@ -53,6 +53,14 @@ class Rider(TimestampedModel):
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent, 0-100."
     )
     activated_at = models.DateTimeField(null=True, blank=True)
+    eshram_uan = models.CharField(
+        "e-Shram UAN",
+        max_length=12,
+        null=True,
+        blank=True,
+        help_text="Universal Account Number on the rider's e-Shram card (12 digits): "
+        "welfare schemes for gig workers (Code on Social Security 2020 s.113).",
+    )
 
     objects = RiderManager()
 
@@ -65,6 +73,12 @@ class Rider(TimestampedModel):
                 violation_error_message="A rider with this mobile number already exists.",
             ),
             models.UniqueConstraint(fields=["referral_code"], name="riders_referral_code_uniq"),
+            models.UniqueConstraint(fields=["eshram_uan"], name="riders_eshram_uan_uniq"),
+            models.CheckConstraint(
+                condition=models.Q(eshram_uan__regex=r"^[0-9]{12}$"),
+                name="riders_eshram_uan_format",
+                violation_error_message="The e-Shram UAN is 12 digits.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(mobile__regex=E164_INDIA),
                 name="riders_mobile_e164",

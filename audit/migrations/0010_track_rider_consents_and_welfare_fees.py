@@ -1,0 +1,43 @@
+import audit.operations
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audit", "0009_track_console_events"),
+        ("riders", "0013_record_rider_consents_tax_and_welfare"),
+    ]
+
+    operations = [
+        audit.operations.UntrackChanges(
+            model="riders.Rider",
+            log_table="rider_audit_logs",
+            subject_field="id",
+            personal_fields=["mobile", "full_name"],
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="riders.Rider",
+            log_table="rider_audit_logs",
+            subject_field="id",
+            personal_fields=["mobile", "full_name", "eshram_uan"],
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="riders.RiderConsent",
+            log_table="rider_audit_logs",
+            subject_field="rider",
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="riders.RiderWelfareFeeAccrual",
+            log_table="rider_audit_logs",
+            subject_field="rider",
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="riders.WelfareFeeRate",
+            log_table="rider_audit_logs",
+            per_statement=True,
+        ),
+    ]
