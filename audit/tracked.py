@@ -81,7 +81,7 @@ TRACKED = [
     _access("FeatureFlagRule"),
     _access("SystemSetting"),
     # customers: profile and PII, consents, wallet and loyalty money, memberships.
-    _customer("Customer", "id", ("mobile", "email", "full_name")),
+    _customer("Customer", "id", ("mobile", "email", "full_name", "date_of_birth")),
     _customer(
         "CustomerAddress",
         personal=("recipient_name", "recipient_mobile", "house_number", "building_name"),
@@ -89,6 +89,7 @@ TRACKED = [
     _customer("CustomerSavedContact", personal=("name", "mobile")),
     _customer("CustomerEmergencyContact", personal=("name", "mobile")),
     _customer("CustomerConsent"),
+    _customer("CustomerGuardianConsent"),
     _customer("CustomerDataRequest", personal=("nominee_name", "nominee_mobile")),
     _customer("CustomerPaymentMethod", personal=("gateway_token_ref",)),
     _customer(
@@ -139,7 +140,7 @@ TRACKED = [
     _merchant("MerchantAdCampaign"),
     _merchant("MerchantPosIntegration"),
     # riders: onboarding and status, KYC, bank accounts, money.
-    _rider("Rider", "id", ("mobile", "full_name", "eshram_uan")),
+    _rider("Rider", "id", ("mobile", "full_name", "date_of_birth", "eshram_uan")),
     _rider("RiderConsent"),
     _rider("RiderDocument"),
     _rider("RiderKycVerification"),

@@ -5,10 +5,18 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0009_track_console_events"),
+        ("customers", "0010_record_guardian_consent_for_minors"),
         ("riders", "0013_record_rider_consents_tax_and_welfare"),
     ]
 
     operations = [
+        audit.operations.UntrackChanges(
+            model="customers.Customer",
+            log_table="customer_audit_log",
+            subject_field="id",
+            personal_fields=["mobile", "email", "full_name"],
+            per_statement=True,
+        ),
         audit.operations.UntrackChanges(
             model="riders.Rider",
             log_table="rider_audit_logs",
@@ -17,10 +25,23 @@ class Migration(migrations.Migration):
             per_statement=True,
         ),
         audit.operations.TrackChanges(
+            model="customers.Customer",
+            log_table="customer_audit_log",
+            subject_field="id",
+            personal_fields=["mobile", "email", "full_name", "date_of_birth"],
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="customers.CustomerGuardianConsent",
+            log_table="customer_audit_log",
+            subject_field="customer",
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
             model="riders.Rider",
             log_table="rider_audit_logs",
             subject_field="id",
-            personal_fields=["mobile", "full_name", "eshram_uan"],
+            personal_fields=["mobile", "full_name", "date_of_birth", "eshram_uan"],
             per_statement=True,
         ),
         audit.operations.TrackChanges(
