@@ -84,7 +84,20 @@ TRACKED = [
     _customer("Customer", "id", ("mobile", "email", "full_name", "date_of_birth")),
     _customer(
         "CustomerAddress",
-        personal=("recipient_name", "recipient_mobile", "house_number", "building_name"),
+        personal=(
+            "recipient_name",
+            "recipient_mobile",
+            "house_number",
+            "building_name",
+            # Erasure clears these too: their old values stay out of the diffs.
+            "label_name",
+            "floor",
+            "street",
+            "landmark",
+            "delivery_instructions",
+            "latitude",
+            "longitude",
+        ),
     ),
     _customer("CustomerSavedContact", personal=("name", "mobile")),
     _customer("CustomerEmergencyContact", personal=("name", "mobile")),

@@ -178,9 +178,7 @@ class Migration(migrations.Migration):
             options={
                 "db_table": 'customers"."customer_guardian_consents',
                 "indexes": [
-                    models.Index(
-                        fields=["customer", "-id"], name="customer_guardian_latest_idx"
-                    )
+                    models.Index(fields=["customer", "-id"], name="customer_guardian_latest_idx")
                 ],
                 "constraints": [
                     models.CheckConstraint(

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0009_track_console_events"),
         ("customers", "0010_record_guardian_consent_for_minors"),
-        ("riders", "0013_record_rider_consents_tax_and_welfare"),
+        ("riders", "0014_allow_rider_erasure"),
     ]
 
     operations = [
@@ -15,6 +15,13 @@ class Migration(migrations.Migration):
             log_table="customer_audit_log",
             subject_field="id",
             personal_fields=["mobile", "email", "full_name"],
+            per_statement=True,
+        ),
+        audit.operations.UntrackChanges(
+            model="customers.CustomerAddress",
+            log_table="customer_audit_log",
+            subject_field="customer",
+            personal_fields=["recipient_name", "recipient_mobile", "house_number", "building_name"],
             per_statement=True,
         ),
         audit.operations.UntrackChanges(
@@ -29,6 +36,25 @@ class Migration(migrations.Migration):
             log_table="customer_audit_log",
             subject_field="id",
             personal_fields=["mobile", "email", "full_name", "date_of_birth"],
+            per_statement=True,
+        ),
+        audit.operations.TrackChanges(
+            model="customers.CustomerAddress",
+            log_table="customer_audit_log",
+            subject_field="customer",
+            personal_fields=[
+                "recipient_name",
+                "recipient_mobile",
+                "house_number",
+                "building_name",
+                "label_name",
+                "floor",
+                "street",
+                "landmark",
+                "delivery_instructions",
+                "latitude",
+                "longitude",
+            ],
             per_statement=True,
         ),
         audit.operations.TrackChanges(
