@@ -307,3 +307,24 @@ def test_the_vocabulary_migration_reports_unknown_values():
         cursor.execute(
             vocabulary.refuse_unknown("refunds_then", "reason_code", allowed, label="RefundReason")
         )
+
+
+def test_migrating_rows_outside_the_guidelines_stops_with_a_report():
+    """What orders 0014 runs before adding its CHECKs: the rows that break
+    them, named (the CHECK alone would not say which)."""
+    import importlib
+
+    migration = importlib.import_module("orders.migrations.0014_enforce_ride_fare_guidelines")
+    policy = RideFarePolicyFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.REPORT_OUT_OF_GUIDELINE_ROWS)  # nothing to report
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending events: ALTER may run
+        cursor.execute(
+            'ALTER TABLE "orders"."ride_fare_policies" '
+            "DROP CONSTRAINT ride_fare_policies_base_distance_3km"
+        )
+        RideFarePolicy.objects.filter(pk=policy.pk).update(base_distance_m=1800)
+        with refused("ride_fare_policies_mvag_2025") as caught:
+            cursor.execute(migration.REPORT_OUT_OF_GUIDELINE_ROWS)
+    assert f"ride_fare_policies id {policy.pk}" in str(caught.value)
+    assert "base distance 1800 m under 3 km" in str(caught.value)
