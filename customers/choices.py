@@ -117,3 +117,46 @@ class NotificationStatus(models.TextChoices):
     READ = "READ", "Read"
     FAILED = "FAILED", "Failed"
     SUPPRESSED = "SUPPRESSED", "Suppressed"
+
+
+class NotificationProvider(models.TextChoices):
+    """``customer_notifications.provider``: who carried a message (push,
+    SMS and WhatsApp through a DLT-registered aggregator, email, voice).
+    Empty (NULL) for in-app messages and suppressed sends."""
+
+    FCM = "FCM", "Firebase Cloud Messaging"
+    APNS = "APNS", "Apple Push Notification service"
+    GUPSHUP = "GUPSHUP", "Gupshup"
+    MSG91 = "MSG91", "MSG91"
+    KALEYRA = "KALEYRA", "Kaleyra"
+    KARIX = "KARIX", "Karix"
+    TWILIO = "TWILIO", "Twilio"
+    SES = "SES", "Amazon SES"
+    SENDGRID = "SENDGRID", "SendGrid"
+    EXOTEL = "EXOTEL", "Exotel"
+
+
+class AttributionProvider(models.TextChoices):
+    """``customer_acquisition_attribution.attribution_provider``: the mobile
+    measurement partner that attributed the install."""
+
+    APPSFLYER = "APPSFLYER", "AppsFlyer"
+    BRANCH = "BRANCH", "Branch"
+    ADJUST = "ADJUST", "Adjust"
+    SINGULAR = "SINGULAR", "Singular"
+    KOCHAVA = "KOCHAVA", "Kochava"
+    FIREBASE = "FIREBASE", "Firebase (Google Analytics)"
+
+
+class GuardianRelationship(models.TextChoices):
+    PARENT = "PARENT", "Parent"
+    LAWFUL_GUARDIAN = "LAWFUL_GUARDIAN", "Lawful guardian"
+
+
+class GuardianVerification(models.TextChoices):
+    """How the guardian was verified as an identifiable adult (DPDP Rules
+    2025 r.10): identity and age details the platform already holds for an
+    adult user, or a virtual token from a Digital Locker service provider."""
+
+    EXISTING_ADULT_USER = "EXISTING_ADULT_USER", "An adult customer already verified"
+    DIGILOCKER_TOKEN = "DIGILOCKER_TOKEN", "DigiLocker virtual token"

@@ -128,6 +128,7 @@ MACHINES = {
     ("CustomerCart", "status"): CART,
     # Append-only: a withdrawal or expiry is a new row.
     ("CustomerConsent", "status"): Machine.record(),
+    ("CustomerGuardianConsent", "status"): Machine.record(),
     ("CustomerDataRequest", "status"): TICKET,
     ("CustomerNotification", "status"): NOTIFICATION,
     ("CustomerPaymentMethod", "status"): PAYMENT_METHOD,

@@ -24,6 +24,7 @@ from customers.models import (
     CustomerDevice,
     CustomerEmergencyContact,
     CustomerFavourite,
+    CustomerGuardianConsent,
     CustomerLoyalty,
     CustomerLoyaltyTier,
     CustomerNotificationPreference,
@@ -178,7 +179,9 @@ def build(demo):
                 "created_at": joined,
             }
         )
+    wards = _minors(demo, rows)
     demo.copy(Customer, rows)
+    demo.insert(CustomerGuardianConsent, wards)
     demo.customers = customers
     demo.customer_ids = [c.id for c in customers]
     demo.active_customers = [c for c in customers if c.status == "ACTIVE"]
@@ -189,6 +192,38 @@ def build(demo):
     _business(demo, rng, customers)
     _promotions(demo, rng, customers)
     _browsing(demo, rng, customers)
+
+
+def _minors(demo, rows):
+    """Two ACTIVE customers of 16, each with the consent of a parent who is
+    an adult customer with a known date of birth (DPDP Act 2023 s.9; checked
+    by the database at commit). Returns the consent rows."""
+    adults = [
+        row
+        for row in rows
+        if row["status"] == "ACTIVE"
+        and row["date_of_birth"] is not None
+        and row["date_of_birth"].year < demo.now.year - 30
+    ]
+    minors = [row for row in rows if row["status"] == "ACTIVE" and row not in adults][:2]
+    consents = []
+    for parent, child in zip(adults, minors, strict=False):
+        today = demo.now.date()
+        child["date_of_birth"] = today.replace(year=today.year - 16, day=1)
+        consents.append(
+            {
+                "customer_id": child["id"],
+                "status": "GRANTED",
+                "relationship": "PARENT",
+                "verification": "EXISTING_ADULT_USER",
+                "guardian_customer_id": parent["id"],
+                "verification_reference": "",
+                "notice_version": "2025.1",
+                "granted_at": child["created_at"],
+                "created_at": child["created_at"],
+            }
+        )
+    return consents
 
 
 def _addresses(demo, rng, customers):

@@ -990,7 +990,7 @@ def _operations(demo, rng, stores, store_rows, parents):
                 "parent_id": parent["id"],
                 "owner_id": rng.pick(managers),
                 "status": parent["status"] if parent["status"] != "SUSPENDED" else "ACTIVE",
-                "lead_source": rng.pick(("Field sales", "Website", "Referral", "ONDC")),
+                "lead_source": rng.pick(("FIELD_SALES", "WEBSITE", "REFERRAL", "ONDC")),
                 "documents_submitted_at": created + timedelta(days=3) if parent["pan"] else None,
                 "qc_completed_at": created + timedelta(days=8) if live else None,
                 "menu_digitised_at": created + timedelta(days=12) if live else None,

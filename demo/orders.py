@@ -30,6 +30,7 @@ from demo.customers import loyalty_txn, wallet_txn
 from demo.riders import wallet_entry
 from demo.rng import Weighted, money
 from gatimitra.db.tables import quote_table, schema_table
+from gatimitra.enums import ServiceType
 from merchants.models import MerchantStorePayout
 from merchants.services import sales_split
 from orders import charges, pricing
@@ -64,9 +65,11 @@ from riders.models import (
     RiderIncentiveProgress,
     RiderOrderEarning,
     RiderPayout,
+    RiderWelfareFeeAccrual,
     WalletLedger,
 )
 from riders.services import delivery_pay
+from riders.tax import tds_amount, welfare_fee
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.01")
@@ -109,6 +112,7 @@ FLUSH_ORDER = [
     OrderExternalDelivery,
     ExternalProviderCallback,
     RiderOrderEarning,
+    RiderWelfareFeeAccrual,
     RiderCashDeposit,
     RiderPayout,
     WalletLedger,
@@ -119,6 +123,12 @@ FLUSH_ORDER = [
     CustomerLoyaltyTransaction,
     LocationLog,
 ]
+
+
+def driver_share(fare):
+    """The driver's share of a ride fare: the riders domain's pay rule (the
+    MVAG 2025 floor for an own vehicle, never rounded below it)."""
+    return delivery_pay(ServiceType.RIDE, 0, fare).base_pay
 
 
 def _round(value):
@@ -505,10 +515,38 @@ class OrderGenerator:
                         progress["ledger_entry_id"] = entry["id"]
                 rider.week_orders = 0
                 if rider.balance >= Decimal("100.00") and rider.bank_account_id:
+                    # s.194C: 1% of a delivery partner's single payment over
+                    # Rs 30,000 (rides fall under s.194-O, whose Rs 5 lakh
+                    # yearly threshold the demo never reaches).
+                    tds = None
+                    if "RIDE" not in rider.services and rider.balance > Decimal("30000.00"):
+                        tds = {
+                            "tds_section": "194C",
+                            "tds_rate_percent": Decimal("1.00"),
+                            "tds_base_amount": rider.balance,
+                            "tds_amount": tds_amount(rider.balance, Decimal("1.00")),
+                        }
+                    payout_id = self.demo.next_id(RiderPayout)
+                    if tds:
+                        batch.add(
+                            WalletLedger,
+                            wallet_entry(
+                                rider,
+                                "DEBIT",
+                                "TDS",
+                                tds["tds_amount"],
+                                "PAYOUT",
+                                payout_id,
+                                "TDS u/s 194C",
+                                at + timedelta(seconds=30),
+                                payout_id=payout_id,
+                            ),
+                        )
                     payout = batch.add(
                         RiderPayout,
                         {
-                            "id": self.demo.next_id(RiderPayout),
+                            "id": payout_id,
+                            **(tds or {}),
                             "rider_id": rider.id,
                             "bank_account_id": rider.bank_account_id,
                             "idempotency_key": f"rp-{rider.id}-{new_week:%Y%m%d}",
@@ -568,6 +606,13 @@ class OrderGenerator:
         order["order_number"] = self.order_number(service, placed)
         if rng.chance(0.03):
             order["channel"] = rng.pick(("WEB", "ONDC", "CALL_CENTER"))
+        if order["channel"] == "ONDC":
+            # ONDC context.bap_id / transaction_id and message.order.id.
+            order.update(
+                ondc_bap_id="buyer.ondc-demo.in",
+                ondc_transaction_id=f"txn-{order['id']:012d}",
+                ondc_order_id=f"O{order['order_number']}",
+            )
         ctx = {
             "order": order,
             "customer": customer,
@@ -1327,7 +1372,7 @@ class OrderGenerator:
             payment["status"] = "REFUNDED"
         elif ctx["status"] == "delivered" and order["service_type"] == "FOOD" and rng.chance(0.025):
             amount = min(payment["amount"], money(rng.randrange(40, 200)))
-            reason_code, reason = "MISSING_ITEM", "An item was missing from the bag"
+            reason_code, reason = "ITEM_MISSING", "An item was missing from the bag"
             payment["status"] = "PARTIALLY_REFUNDED" if amount < payment["amount"] else "REFUNDED"
             ctx["merchant_refund"] = amount
         else:
@@ -1535,6 +1580,10 @@ class OrderGenerator:
                     ended_at=ctx["completed_at"],
                     actual_distance_m=max(100, ctx["distance"] + rng.randrange(-300, 800)),
                     actual_duration_s=max(60, ctx["duration"] + rng.randrange(-120, 400)),
+                    # MVAG 2025: the driver of their own vehicle keeps >= 80%.
+                    fare_amount=ctx["fare"],
+                    driver_share_amount=driver_share(ctx["fare"]),
+                    vehicle_owner="DRIVER",
                 )
         self.pings(batch, ctx, assignment, rider)
 
@@ -1821,6 +1870,21 @@ class OrderGenerator:
         )
         total = base + distance_pay + wait + ctx["tip"]
         earning["_total"] = total
+        rate = self.demo.welfare_rates.get(ctx["city"].state_code)
+        if rate is not None:
+            batch.add(
+                RiderWelfareFeeAccrual,
+                {
+                    "earning_id": earning["id"],
+                    "rider_id": rider.id,
+                    "rate_id": rate["id"],
+                    "base_amount": total,
+                    "rate_percent": rate["rate_percent"],
+                    "fee_amount": welfare_fee(total, rate["rate_percent"]),
+                    "accrued_at": done,
+                    "created_at": done,
+                },
+            )
         batch.add(
             WalletLedger,
             wallet_entry(

@@ -19,6 +19,7 @@ from riders.models import (
     DutyLog,
     Rider,
     RiderBankAccount,
+    RiderConsent,
     RiderDevice,
     RiderDocument,
     RiderIncentiveScheme,
@@ -32,6 +33,7 @@ from riders.models import (
     RiderTraining,
     RiderVehicle,
     WalletLedger,
+    WelfareFeeRate,
 )
 
 STAGES = ("MOBILE_VERIFIED", "KYC", "PAYMENT", "APPROVAL", "ACTIVE")
@@ -146,6 +148,7 @@ def build(demo):
                 if stage == "ACTIVE"
                 else None,
                 "activated_at": joined + timedelta(days=4) if stage == "ACTIVE" else None,
+                "eshram_uan": f"1{rider.id:011d}" if rng.chance(0.4) else None,
                 "city_id": city.id,
                 "home_zone_id": zone.id,
                 "created_at": joined,
@@ -155,11 +158,35 @@ def build(demo):
     demo.riders = riders
     demo.active_riders = [r for r in riders if r.status == "ACTIVE"]
 
+    _welfare_fee_rates(demo, history_start)
     _vehicles_and_documents(demo, rng, riders, reviewers, valid_until)
     _money_and_devices(demo, rng, riders, reviewers)
     _history(demo, rng, riders, reviewers)
     _live_and_shifts(demo, rng, riders)
     _incentive_schemes(demo, rng)
+
+
+CONSENTED_PURPOSES = ("AADHAAR_OKYC", "DIGILOCKER", "BACKGROUND_VERIFICATION", "LOCATION_TRACKING")
+
+
+def _welfare_fee_rates(demo, history_start):
+    """Karnataka's welfare fee on gig workers' payouts (state code 29). The
+    rate is the demo's own, not a notified one: the Act leaves it to the
+    State's notification (riders.tax)."""
+    rows = [
+        {
+            "state_code": "29",
+            "city_id": None,
+            "rate_percent": Decimal("1.00"),
+            "law": "Karnataka Platform-based Gig Workers (Social Security and Welfare) "
+            "Act 2025 (demo rate)",
+            "valid_from": history_start - timedelta(days=730),
+            "valid_to": None,
+            "created_at": history_start - timedelta(days=730),
+        }
+    ]
+    demo.insert(WelfareFeeRate, rows)
+    demo.welfare_rates = {row["state_code"]: row for row in rows}
 
 
 def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
@@ -181,7 +208,11 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             "make": make,
             "model": model,
             "colour": rng.pick(vocab.COLOURS),
-            "manufacture_year": rng.randrange(2014, 2025),
+            # MVAG 2025: a RIDE vehicle is at most 8 years from registration
+            # when activated (here, when the rider joined).
+            "manufacture_year": rng.randrange(max(2014, joined.year - 6), 2025)
+            if commercial
+            else rng.randrange(2014, 2025),
             "fuel_type": fuel,
             "ownership": rng.choices(("OWNED", "FAMILY", "RENTED", "FLEET"), (70, 15, 10, 5))[0],
             "registration_number": _registration(rng, rider.city, n, taken) if registered else None,
@@ -196,6 +227,14 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             "is_active": rider.status != "OFFBOARDED",
             "created_at": joined,
         }
+        vehicle["registered_on"] = (
+            min(
+                date(vehicle["manufacture_year"], rng.randrange(1, 13), rng.randrange(1, 29)),
+                joined.date(),
+            )
+            if registered
+            else None
+        )
         vehicles.append(vehicle)
     demo.insert(RiderVehicle, vehicles)
     for rider, vehicle in zip(riders, vehicles, strict=True):
@@ -257,12 +296,29 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             }
             documents.append(doc)
     demo.insert(RiderDocument, documents)
+    # DPDP Act 2023 s.6: the consents the checks below run under, given in
+    # the app at sign-up against the notice version of the time.
+    consents = [
+        {
+            "rider_id": rider.id,
+            "purpose": purpose,
+            "status": "GRANTED",
+            "notice_version": "2025.1",
+            "notice_language": "en",
+            "channel": "APP",
+            "granted_at": rider.extra["joined"],
+            "created_at": rider.extra["joined"],
+        }
+        for rider in riders
+        for purpose in CONSENTED_PURPOSES
+    ]
+    demo.insert(RiderConsent, consents)
     vendors = {
-        "AADHAAR": ("AADHAAR_OKYC", "DigiLocker"),
-        "PAN": ("PAN_VERIFY", "Signzy"),
-        "DRIVING_LICENCE": ("DL_VERIFY", "Signzy"),
-        "VEHICLE_RC": ("RC_VERIFY", "Signzy"),
-        "SELFIE": ("FACE_MATCH", "HyperVerge"),
+        "AADHAAR": ("AADHAAR_OKYC", "DIGILOCKER"),
+        "PAN": ("PAN_VERIFY", "SIGNZY"),
+        "DRIVING_LICENCE": ("DL_VERIFY", "SIGNZY"),
+        "VEHICLE_RC": ("RC_VERIFY", "SIGNZY"),
+        "SELFIE": ("FACE_MATCH", "HYPERVERGE"),
     }
     for doc in documents:
         if doc["document_type"] not in vendors or doc["verification_status"] not in (

@@ -71,3 +71,16 @@ class SettlementCycle(models.TextChoices):
     WEEKLY = "WEEKLY", "Weekly"
     BIWEEKLY = "BIWEEKLY", "Every two weeks"
     MONTHLY = "MONTHLY", "Monthly"
+
+
+class LeadSource(models.TextChoices):
+    """``merchant_onboarding_applications.lead_source``: where a merchant
+    lead came from."""
+
+    FIELD_SALES = "FIELD_SALES", "Field sales"
+    WEBSITE = "WEBSITE", "Website"
+    REFERRAL = "REFERRAL", "Referral"
+    ONDC = "ONDC", "ONDC network"
+    INBOUND_CALL = "INBOUND_CALL", "Inbound call"
+    PARTNER_APP = "PARTNER_APP", "Partner app sign-up"
+    EVENT = "EVENT", "Event or campaign"

@@ -130,3 +130,50 @@ class ExternalDeliveryStatus(models.TextChoices):
     RTO_INITIATED = "RTO_INITIATED", "RTO initiated"
     RTO_DELIVERED = "RTO_DELIVERED", "RTO delivered"
     FAILED = "FAILED", "Failed"
+
+
+class RefundReason(models.TextChoices):
+    """``order_refunds.reason_code``: why money goes back (the free text is
+    ``reason``). Codes, not sentences, so finance can count them."""
+
+    ORDER_CANCELLED = "ORDER_CANCELLED", "Order cancelled"
+    ITEM_MISSING = "ITEM_MISSING", "Item missing"
+    WRONG_ITEM = "WRONG_ITEM", "Wrong item"
+    QUALITY_ISSUE = "QUALITY_ISSUE", "Quality issue"
+    DAMAGED = "DAMAGED", "Damaged in transit"
+    LATE_DELIVERY = "LATE_DELIVERY", "Late delivery"
+    NOT_DELIVERED = "NOT_DELIVERED", "Not delivered"
+    FARE_DISPUTE = "FARE_DISPUTE", "Fare dispute"
+    DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT", "Duplicate payment"
+    GOODWILL = "GOODWILL", "Goodwill"
+    OTHER = "OTHER", "Other"
+
+
+class PaymentFailureCode(models.TextChoices):
+    """``order_payments.failure_code``: the gateway's error class as the
+    gateways report it (Razorpay's ``error.code`` values, which the other
+    gateways' codes are mapped onto); the gateway's own text stays in
+    ``failure_reason``. Empty (NULL) while a payment has not failed."""
+
+    BAD_REQUEST_ERROR = "BAD_REQUEST_ERROR", "Bad request (declined, wrong details)"
+    GATEWAY_ERROR = "GATEWAY_ERROR", "Gateway error"
+    SERVER_ERROR = "SERVER_ERROR", "Server error"
+    PAYMENT_TIMEOUT = "PAYMENT_TIMEOUT", "Timed out"
+    USER_CANCELLED = "USER_CANCELLED", "Cancelled by the customer"
+
+
+class IndianTimeZone(models.TextChoices):
+    """``service_cities.timezone``: India keeps one time zone, IST (UTC+05:30),
+    whose IANA name is Asia/Kolkata (Asia/Calcutta is only a backward link to
+    it in the tz database, and is migrated to Asia/Kolkata). A city outside
+    India would add its zone here."""
+
+    ASIA_KOLKATA = "Asia/Kolkata", "India Standard Time (Asia/Kolkata)"
+
+
+class RideVehicleOwner(models.TextChoices):
+    """Who owns the vehicle a ride was driven in: it sets the driver's
+    minimum share of the fare (MVAG 2025, see ``orders.ride_rules``)."""
+
+    DRIVER = "DRIVER", "The driver"
+    AGGREGATOR = "AGGREGATOR", "The aggregator"

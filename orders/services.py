@@ -48,7 +48,7 @@ from gatimitra.enums import (
     ServiceType,
 )
 from gatimitra.errors import Refused
-from orders import charges, dispatch, pricing, transitions
+from orders import charges, dispatch, pricing, ride_rules, transitions
 from orders.choices import (
     AssignmentStatus,
     CancellationActor,
@@ -111,6 +111,19 @@ def _staff_reason(order):
     return reason
 
 
+def ride_fare(order):
+    """The fare a ride cancellation fee is measured against, as the database
+    trigger measures it: the finished ride's fare, else its quote, else the
+    order's bill."""
+    details = getattr(order, "ride_details", None)
+    if details is not None:
+        if details.fare_amount is not None:
+            return details.fare_amount
+        if details.quote_id is not None:
+            return details.quote.estimated_total
+    return order.total
+
+
 def cancellation_fee(reason, order, status):
     """The reason's fee rule in the status the order is cancelled from:
     flat + percent of the total, capped; nothing outside ``fee_statuses``."""
@@ -119,6 +132,10 @@ def cancellation_fee(reason, order, status):
     fee = reason.fee_flat + (order.total * reason.fee_percent / 100)
     if reason.fee_cap is not None:
         fee = min(fee, reason.fee_cap)
+    if order.service_type == ServiceType.RIDE:
+        # MVAG 2025 cl. 17: 10% of the fare, at most Rs 100 (the database
+        # checks it too: order_cancellations_ride_fee_cap).
+        fee = min(fee, ride_rules.cancellation_fee_limit(ride_fare(order)))
     return fee.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -81,6 +81,7 @@ class WalletTxnType(models.TextChoices):
     PAYOUT = "PAYOUT", "Payout"
     PAYOUT_REVERSAL = "PAYOUT_REVERSAL", "Payout reversal"
     ONBOARDING_FEE = "ONBOARDING_FEE", "Onboarding fee"
+    TDS = "TDS", "Tax deducted at source"
     ADJUSTMENT = "ADJUSTMENT", "Adjustment"
 
 
@@ -92,3 +93,57 @@ class IncentiveType(models.TextChoices):
     MINIMUM_GUARANTEE = "MINIMUM_GUARANTEE", "Minimum guarantee"
     STREAK = "STREAK", "Streak"
     LONG_DISTANCE = "LONG_DISTANCE", "Long distance"
+
+
+class KycVendor(models.TextChoices):
+    """``rider_kyc_verifications.vendor``: who ran an external check, the
+    government source itself or the verification provider in front of it."""
+
+    DIGILOCKER = "DIGILOCKER", "DigiLocker (MeitY)"
+    UIDAI = "UIDAI", "UIDAI (Aadhaar offline e-KYC)"
+    NSDL = "NSDL", "Protean (NSDL) PAN"
+    VAHAN = "VAHAN", "VAHAN (vehicle registration)"
+    SARATHI = "SARATHI", "Sarathi (driving licence)"
+    SIGNZY = "SIGNZY", "Signzy"
+    HYPERVERGE = "HYPERVERGE", "HyperVerge"
+    IDFY = "IDFY", "IDfy"
+    KARZA = "KARZA", "Karza"
+    RAZORPAY = "RAZORPAY", "Razorpay (penny drop)"
+    CASHFREE = "CASHFREE", "Cashfree (penny drop)"
+    STATE_POLICE = "STATE_POLICE", "State police"
+    EMPANELLED_DOCTOR = "EMPANELLED_DOCTOR", "Empanelled doctor"
+
+
+class TrainingModule(models.TextChoices):
+    """``rider_trainings.module_code``: the training catalogue. A new module
+    is a new value (and migration), so completion can be counted per module."""
+
+    FOOD_INDUCTION_V3 = "FOOD_INDUCTION_V3", "Food partner induction (v3)"
+    PARCEL_INDUCTION_V3 = "PARCEL_INDUCTION_V3", "Parcel partner induction (v3)"
+    RIDE_INDUCTION_V3 = "RIDE_INDUCTION_V3", "Driver induction (v3)"
+    FOOD_HYGIENE_101 = "FOOD_HYGIENE_101", "Food hygiene and safety"
+    PARCEL_HANDLING = "PARCEL_HANDLING", "Parcel handling"
+    ROAD_SAFETY = "ROAD_SAFETY", "Road safety"
+    PASSENGER_SAFETY = "PASSENGER_SAFETY", "Passenger safety and gender sensitisation"
+    FIRST_AID = "FIRST_AID", "First aid"
+
+
+class RiderConsentPurpose(models.TextChoices):
+    """What a rider consents to under the DPDP Act 2023 s.6, one purpose
+    each (DPDP Rules 2025: an itemised notice per purpose). Aadhaar offline
+    e-KYC and DigiLocker pulls need it recorded before they run (Aadhaar Act
+    2016 s.8(2)(a) consent for authentication; DPDP s.6)."""
+
+    AADHAAR_OKYC = "AADHAAR_OKYC", "Aadhaar offline e-KYC"
+    DIGILOCKER = "DIGILOCKER", "DigiLocker documents"
+    BACKGROUND_VERIFICATION = "BACKGROUND_VERIFICATION", "Background and police verification"
+    LOCATION_TRACKING = "LOCATION_TRACKING", "Location while on duty"
+    MARKETING = "MARKETING", "Offers and referral messages"
+
+
+class TdsSection(models.TextChoices):
+    """The Income-tax Act 1961 section tax is deducted at source under on a
+    rider payout (see ``riders.tax``)."""
+
+    S194C = "194C", "s.194C: payment to a contractor (delivery)"
+    S194O = "194O", "s.194-O: e-commerce participant (rides)"

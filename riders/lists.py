@@ -94,4 +94,5 @@ DEBIT_TXN_TYPES = (
     WalletTxnType.COD_COLLECTED,
     WalletTxnType.PAYOUT,
     WalletTxnType.ONBOARDING_FEE,
+    WalletTxnType.TDS,
 )

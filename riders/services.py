@@ -7,14 +7,23 @@ Each writes the rider's ``wallet_ledger`` (whose ``seq_no`` and
 pays its assignment's rider for its order and that a COD collection is a
 CASH order's total held by that rider. The pay rule lives here once: the
 order services and the demo generator both use ``delivery_pay``.
-"""
+
+And erasure of an offboarded rider's personal data (DPDP Act 2023 s.12),
+run by staff with the reason recorded. Kept, as the law requires: the rider
+row (orders, assignments, earnings and payouts point at it), earnings,
+payouts and their TDS (Income-tax Act
+1961 s.194C/194-O: TDS records for the assessment years), the wallet ledger,
+welfare-fee accruals, documents' masked numbers and keyed hashes (fraud
+checks on a returning rider), consents (proof of lawful processing) and the
+audit trail (personal columns only masked and hashed, audit/tracked.py)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from audit.context import acting_as
 from gatimitra.enums import (
     LedgerEntryDirection,
     PaymentMethod,
@@ -24,8 +33,18 @@ from gatimitra.enums import (
     VerificationStatus,
 )
 from gatimitra.errors import Refused
-from riders.choices import WalletTxnType
-from riders.models import Rider, RiderBankAccount, RiderOrderEarning, RiderPayout, WalletLedger
+from orders import ride_rules
+from orders.choices import RideVehicleOwner
+from riders.choices import RiderStatus, WalletTxnType
+from riders.models import (
+    Rider,
+    RiderBankAccount,
+    RiderDevice,
+    RiderOrderEarning,
+    RiderPayout,
+    RiderStatusHistory,
+    WalletLedger,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -36,8 +55,9 @@ PAY_RULE_VERSION = "2025.3"
 DELIVERY_BASE_PAY = Decimal("25.00")
 DELIVERY_FREE_KM = Decimal("2")
 DELIVERY_PER_KM = Decimal("6.00")
-#: A ride pays the driver this share of the fare.
-RIDE_FARE_SHARE = Decimal("0.80")
+#: A ride pays the driver the guideline's floor for a driver-owned vehicle
+#: (MVAG 2025, orders.ride_rules), rounded up so it never falls below it.
+RIDE_FARE_SHARE = ride_rules.DRIVER_SHARE_FLOOR_PERCENT[RideVehicleOwner.DRIVER] / 100
 
 
 def money(value):
@@ -53,7 +73,8 @@ class Pay:
 def delivery_pay(service_type, distance_m, fare=ZERO):
     """What a finished assignment pays before waiting time and tips."""
     if service_type == ServiceType.RIDE:
-        return Pay(money(Decimal(fare) * RIDE_FARE_SHARE), ZERO)
+        share = (Decimal(fare) * RIDE_FARE_SHARE).quantize(CENT, rounding=ROUND_UP)
+        return Pay(share, ZERO)
     km = Decimal(distance_m or 0) / 1000
     return Pay(DELIVERY_BASE_PAY, money(max(ZERO, km - DELIVERY_FREE_KM) * DELIVERY_PER_KM))
 
@@ -185,3 +206,49 @@ def pay_out(rider, *, period_start, period_end, utr):
         payout.processed_at = timezone.now()
         payout.save(update_fields=["status", "utr", "processed_at", "updated_at"])
     return payout
+
+
+class ErasureRefused(Refused):
+    """Erasure cannot run; the message says why and that nothing changed."""
+
+
+def erase_rider(rider, *, user, reason):
+    """Anonymise offboarded ``rider`` as staff ``user`` for ``reason``:
+    name, mobile, date of birth and e-Shram UAN cleared, bank account
+    holder and VPA replaced, device push tokens dropped; the reason is
+    recorded in the rider's status history. Refused (nothing changed)
+    without staff or reason, or unless the rider is OFFBOARDED."""
+    if user is None or not getattr(user, "is_active", False):
+        raise ErasureRefused("Erasure is run by an active staff user: nothing was erased.")
+    if not reason or not reason.strip():
+        raise ErasureRefused("Say why the rider's data is erased: nothing was erased.")
+    with transaction.atomic(), acting_as(user, request_id=f"erasure rider {rider.pk}"):
+        locked = Rider.objects.select_for_update().get(pk=rider.pk)
+        if locked.anonymised_at is not None:
+            raise ErasureRefused(f"Rider {locked.pk} is already anonymised.")
+        if locked.status != RiderStatus.OFFBOARDED:
+            raise ErasureRefused(
+                f"Rider {locked.pk} is {locked.status}: offboard them first (open orders, "
+                "cash in hand and dues settle on the way). Nothing was erased."
+            )
+        for account in RiderBankAccount.objects.filter(rider=locked):
+            account.account_holder_name = "ERASED"
+            if account.upi_vpa:
+                # The account type keeps a VPA; an address that reaches no one.
+                account.upi_vpa = f"erased-{account.pk}@erased"
+            account.save()
+        RiderDevice.objects.filter(rider=locked).update(push_token=None)
+        locked.full_name = ""
+        locked.mobile = None
+        locked.date_of_birth = None
+        locked.eshram_uan = None
+        locked.anonymised_at = timezone.now()
+        locked.save()
+        RiderStatusHistory.objects.create(
+            rider=locked,
+            actor=user,
+            from_status=RiderStatus.OFFBOARDED,
+            to_status=RiderStatus.OFFBOARDED,
+            reason=f"Personal data erased (DPDP Act 2023 s.12): {reason.strip()}",
+        )
+    return locked

@@ -97,6 +97,8 @@ MACHINES = {
     ("RiderShiftBooking", "status"): SHIFT_BOOKING,
     ("DutyLog", "status"): Machine.record(),
     ("LocationLog", "order_status"): Machine.record(),
+    # Append-only: a withdrawal is a new row.
+    ("RiderConsent", "status"): Machine.record(),
     ("RiderLiveStatus", "duty_status"): DUTY,
     ("RiderSosAlert", "status"): shared.SOS,
 }

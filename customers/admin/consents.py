@@ -4,6 +4,7 @@ from customers.admin.customers import CUSTOMER_SEARCH
 from customers.models import (
     CustomerConsent,
     CustomerDataRequest,
+    CustomerGuardianConsent,
     CustomerNotification,
     CustomerNotificationPreference,
 )
@@ -16,6 +17,15 @@ class CustomerConsentAdmin(GatimitraModelAdmin):
     list_filter = ("purpose", "status", "channel")
     search_fields = CUSTOMER_SEARCH
     ordering = ("-id",)
+
+
+@admin.register(CustomerGuardianConsent)
+class CustomerGuardianConsentAdmin(GatimitraModelAdmin):
+    list_display = ("customer", "status", "relationship", "verification", "created_at")
+    list_filter = ("status", "verification")
+    search_fields = CUSTOMER_SEARCH
+    ordering = ("-id",)
+    raw_id_fields = ("customer", "guardian_customer")
 
 
 @admin.register(CustomerDataRequest)

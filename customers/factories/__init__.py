@@ -7,6 +7,7 @@ from customers.factories.carts import (
 from customers.factories.consents import (
     CustomerConsentFactory,
     CustomerDataRequestFactory,
+    CustomerGuardianConsentFactory,
     CustomerNotificationFactory,
     CustomerNotificationPreferenceFactory,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "CustomerEmergencyContactFactory",
     "CustomerFactory",
     "CustomerFavouriteFactory",
+    "CustomerGuardianConsentFactory",
     "CustomerLifetimeStatsFactory",
     "CustomerLoyaltyFactory",
     "CustomerLoyaltyTierFactory",

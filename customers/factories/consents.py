@@ -8,6 +8,8 @@ from customers.choices import (
     ConsentPurpose,
     ConsentStatus,
     DataRequestType,
+    GuardianRelationship,
+    GuardianVerification,
     NotificationStatus,
     TicketStatus,
 )
@@ -16,6 +18,7 @@ from customers.factories.customers import CustomerFactory
 from customers.models import (
     CustomerConsent,
     CustomerDataRequest,
+    CustomerGuardianConsent,
     CustomerNotification,
     CustomerNotificationPreference,
 )
@@ -80,3 +83,19 @@ class CustomerNotificationFactory(DjangoModelFactory):
 
     class Meta:
         model = CustomerNotification
+
+
+class CustomerGuardianConsentFactory(DjangoModelFactory):
+    """A parent's consent, verified with a DigiLocker token (DPDP Rules 2025
+    r.10). The default customer has no date of birth: give a child's."""
+
+    customer = factory.SubFactory(CustomerFactory)
+    status = ConsentStatus.GRANTED
+    relationship = GuardianRelationship.PARENT
+    verification = GuardianVerification.DIGILOCKER_TOKEN
+    verification_reference = factory.Sequence(lambda n: f"dl-token-{n:06d}")
+    notice_version = "2025.1"
+    granted_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = CustomerGuardianConsent

@@ -17,7 +17,7 @@ from gatimitra.enums import DevicePlatform, ServiceType
 class CustomerAcquisitionAttributionFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     source = "PAID_SOCIAL"
-    attribution_provider = "AppsFlyer"
+    attribution_provider = "APPSFLYER"
     campaign = "diwali_2026_food"
     utm_source = "instagram"
     utm_medium = "paid_social"

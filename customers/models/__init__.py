@@ -7,6 +7,7 @@ from customers.models.carts import (
 from customers.models.consents import (
     CustomerConsent,
     CustomerDataRequest,
+    CustomerGuardianConsent,
     CustomerNotification,
     CustomerNotificationPreference,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "CustomerDevice",
     "CustomerEmergencyContact",
     "CustomerFavourite",
+    "CustomerGuardianConsent",
     "CustomerLifetimeStats",
     "CustomerLoyalty",
     "CustomerLoyaltyTier",

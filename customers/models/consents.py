@@ -11,6 +11,9 @@ from customers.choices import (
     ConsentPurpose,
     ConsentStatus,
     DataRequestType,
+    GuardianRelationship,
+    GuardianVerification,
+    NotificationProvider,
     NotificationStatus,
     TicketStatus,
 )
@@ -261,7 +264,7 @@ class CustomerNotification(TimestampedModel):
         blank=True,
         help_text="TRAI DLT registration of the SMS template (SMS only, required there).",
     )
-    provider = models.CharField(max_length=32, blank=True)
+    provider = EnumField(NotificationProvider, null=True, blank=True)
     provider_message_id = models.CharField(max_length=128, null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -282,6 +285,12 @@ class CustomerNotification(TimestampedModel):
                 | (~Q(channel=NotificationChannel.SMS) & Q(dlt_template_id__isnull=True)),
                 name="customer_notifications_dlt_for_sms",
                 violation_error_message="SMS (only) carries a DLT template id.",
+            ),
+            # The provider-message trigger matches (provider, message id).
+            models.CheckConstraint(
+                condition=Q(provider_message_id__isnull=True) | Q(provider__isnull=False),
+                name="customer_notifications_message_has_provider",
+                violation_error_message="A provider message id names its provider.",
             ),
             models.CheckConstraint(
                 condition=~Q(category="PROMOTIONAL", channel=NotificationChannel.VOICE),
@@ -337,3 +346,75 @@ class CustomerNotification(TimestampedModel):
                     f"{self.provider_message_id} is already recorded."
                 }
             )
+
+
+class CustomerGuardianConsent(AppendOnlyModel):
+    """The verifiable consent of a parent or lawful guardian for a customer
+    under 18 (DPDP Act 2023 s.9(1); the guardian verified as an identifiable
+    adult under DPDP Rules 2025 r.10). Every decision is a new row; the
+    latest is in force. While a customer's date of birth makes them a child,
+    their profile stays ACTIVE or SUSPENDED only under a GRANTED row (checked
+    by the database at commit). No guardian name is kept: the guardian is the
+    adult customer who consented, or the DigiLocker token that verified them."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="guardian_consents",
+        db_index=False,
+    )
+    status = EnumField(ConsentStatus)
+    relationship = EnumField(GuardianRelationship)
+    verification = EnumField(GuardianVerification)
+    guardian_customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wards_consented",
+        help_text="The adult customer who consented (EXISTING_ADULT_USER).",
+    )
+    verification_reference = models.CharField(
+        max_length=100, blank=True, help_text="The DigiLocker token's reference (no identity)."
+    )
+    notice_version = models.CharField(max_length=32)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = schema_table("customers", "customer_guardian_consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ConsentStatus.GRANTED) | Q(granted_at__isnull=False),
+                name="customer_guardian_consents_granted_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ConsentStatus.WITHDRAWN) | Q(withdrawn_at__isnull=False),
+                name="customer_guardian_consents_withdrawn_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    verification=GuardianVerification.EXISTING_ADULT_USER,
+                    guardian_customer__isnull=False,
+                )
+                | Q(
+                    verification=GuardianVerification.DIGILOCKER_TOKEN,
+                    guardian_customer__isnull=True,
+                )
+                & ~Q(verification_reference=""),
+                name="customer_guardian_consents_verified",
+                violation_error_message="A guardian is verified as an adult customer or by a "
+                "DigiLocker token (DPDP Rules 2025 r.10).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(guardian_customer=F("customer")),
+                name="customer_guardian_consents_not_self",
+                violation_error_message="A child cannot be their own guardian.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-id"], name="customer_guardian_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"Guardian consent for customer {self.customer_id}: {self.status}"

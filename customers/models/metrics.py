@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import NullIf
 
+from customers.choices import AttributionProvider
 from customers.vocabularies import ACQUISITION_SOURCES, RFM_SEGMENTS, one_of
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import TimestampedModel
@@ -36,9 +37,7 @@ class CustomerAcquisitionAttribution(TimestampedModel):
         blank=True,
         related_name="attributions",
     )
-    attribution_provider = models.CharField(
-        max_length=32, blank=True, help_text="e.g. AppsFlyer, Branch."
-    )
+    attribution_provider = EnumField(AttributionProvider, null=True, blank=True)
     campaign = models.CharField(max_length=128, blank=True)
     utm_source = models.CharField(max_length=128, blank=True)
     utm_medium = models.CharField(max_length=128, blank=True)

@@ -17,7 +17,7 @@ from gatimitra.db.validators import (
     validate_pan,
     validate_pin_code,
 )
-from merchants.choices import MerchantEntityType, MerchantStatus, MerchantUserRole
+from merchants.choices import LeadSource, MerchantEntityType, MerchantStatus, MerchantUserRole
 
 
 class MerchantParent(TimestampedModel):
@@ -134,7 +134,7 @@ class MerchantOnboardingApplication(TimestampedModel):
         help_text="The onboarding executive responsible.",
     )
     status = EnumField(MerchantStatus, default=MerchantStatus.LEAD)
-    lead_source = models.CharField(max_length=50, blank=True)
+    lead_source = EnumField(LeadSource, max_length=50, null=True, blank=True)
     documents_submitted_at = models.DateTimeField(null=True, blank=True)
     qc_completed_at = models.DateTimeField(null=True, blank=True)
     menu_digitised_at = models.DateTimeField(null=True, blank=True)

@@ -87,7 +87,7 @@ class RideFarePolicyFactory(DjangoModelFactory):
     vehicle_type = VehicleType.AUTO_RICKSHAW
     version = 1
     base_fare = Decimal("30.00")
-    base_distance_m = 1500
+    base_distance_m = 3000  # MVAG 2025: the base fare covers at least 3 km
     per_km_rate = Decimal("15.00")
     per_minute_rate = Decimal("1.00")
     minimum_fare = Decimal("30.00")

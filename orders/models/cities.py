@@ -4,6 +4,7 @@ city and zone: ride fare policies, delivery fee slabs and surge rules.
 Riders, merchants, customers and access_mgmt point at ``service_cities`` and
 ``service_zones`` (home city, store zone, address zone, access scope)."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import ServiceType, VehicleType
+from orders import ride_rules
+from orders.choices import IndianTimeZone
 from orders.constraints import both_or_neither, in_list, range_order, valid_window
 
 #: ``service_cities.launch_status`` (CHECK text).
@@ -49,6 +52,14 @@ SURGE_TRIGGERS = [
 
 _SYSTEM_USER = settings.AUTH_USER_MODEL
 
+#: Midnight IST on the day MVAG 2025 was issued (fare rules bind versions in
+#: force from then on).
+TIMESTAMP_GUIDELINES_ISSUED = datetime.datetime.combine(
+    ride_rules.GUIDELINES_ISSUED_ON,
+    datetime.time(0, 0),
+    tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
+)
+
 
 class ServiceCity(TimestampedModel):
     """One city GatiMitra operates in (or plans to): its GST state code (the
@@ -63,7 +74,7 @@ class ServiceCity(TimestampedModel):
     )
     launch_status = models.CharField(max_length=16, choices=LAUNCH_STATUSES, default="PLANNED")
     services_enabled = EnumArrayField(ServiceType, default=list, blank=True)
-    timezone = models.CharField(max_length=40, default="Asia/Kolkata")
+    timezone = EnumField(IndianTimeZone, max_length=40, default=IndianTimeZone.ASIA_KOLKATA)
     center_latitude = LatitudeField(null=True, blank=True)
     center_longitude = LongitudeField(null=True, blank=True)
     launched_on = models.DateField(null=True, blank=True)
@@ -174,7 +185,23 @@ class RideFarePolicy(TimestampedModel):
     night_ends_at = models.TimeField(null=True, blank=True)
     toll_pass_through = models.BooleanField(default=True)
     parking_pass_through = models.BooleanField(default=True)
-    cancellation_fee = MoneyField(default=Decimal("0.00"))
+    cancellation_fee = MoneyField(
+        default=Decimal("0.00"),
+        help_text="Fee for a cancellation without a valid reason; never more than 10% of "
+        "the fare nor Rs 100 (MVAG 2025 cl. 17).",
+    )
+    surge_floor_multiplier = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=ride_rules.SURGE_FLOOR,
+        help_text="Lowest dynamic-pricing multiplier of the base fare here (at least 0.50).",
+    )
+    surge_cap_multiplier = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=ride_rules.SURGE_CAP,
+        help_text="Highest dynamic-pricing multiplier of the base fare here (at most 2.00).",
+    )
     platform_fee = MoneyField(default=Decimal("0.00"))
     gst_rate_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("5.00"))
     valid_from = models.DateTimeField()
@@ -224,6 +251,36 @@ class RideFarePolicy(TimestampedModel):
                 condition=Q(minimum_fare__gte=F("base_fare")),
                 name="ride_fare_policies_minimum_covers_base",
                 violation_error_message="The minimum fare cannot be below the base fare.",
+            ),
+            # MVAG 2025 cl. 17: dynamic pricing between 50% and two times the
+            # base fare; a city may narrow the band, never widen it.
+            CheckConstraint(
+                condition=Q(
+                    surge_floor_multiplier__gte=ride_rules.SURGE_FLOOR,
+                    surge_floor_multiplier__lte=1,
+                    surge_cap_multiplier__gte=1,
+                    surge_cap_multiplier__lte=ride_rules.SURGE_CAP,
+                ),
+                name="ride_fare_policies_surge_band",
+                violation_error_message="Surge is between 0.50x and 2.00x the base fare "
+                "(MVAG 2025 cl. 17).",
+            ),
+            # MVAG 2025 cl. 17: a cancellation costs at most 10% of the fare and
+            # Rs 100 (the 10% is checked on each order_cancellations row).
+            CheckConstraint(
+                condition=Q(cancellation_fee__lte=ride_rules.CANCELLATION_FEE_CAP),
+                name="ride_fare_policies_cancellation_fee_cap",
+                violation_error_message="A ride cancellation fee is at most Rs 100 "
+                "(MVAG 2025 cl. 17).",
+            ),
+            # MVAG 2025 cl. 17: the base fare covers at least 3 km (dead
+            # mileage). Versions closed before the guideline are history.
+            CheckConstraint(
+                condition=Q(base_distance_m__gte=ride_rules.MIN_BASE_DISTANCE_M)
+                | Q(valid_to__isnull=False, valid_to__lte=TIMESTAMP_GUIDELINES_ISSUED),
+                name="ride_fare_policies_base_distance_3km",
+                violation_error_message="The base fare covers at least 3 km "
+                "(MVAG 2025 cl. 17, dead mileage).",
             ),
         ]
 
@@ -336,6 +393,14 @@ class SurgePricingRule(TimestampedModel):
                 condition=Q(max_multiplier__lte=5),
                 name="surge_pricing_rules_max_multiplier_cap",
                 violation_error_message="Surge is capped at 5x.",
+            ),
+            # MVAG 2025 cl. 17: ride fares surge to at most two times the base fare.
+            CheckConstraint(
+                condition=~Q(service_type=ServiceType.RIDE)
+                | Q(max_multiplier__lte=ride_rules.SURGE_CAP),
+                name="surge_pricing_rules_ride_cap_2x",
+                violation_error_message="Ride surge is capped at 2x the base fare "
+                "(MVAG 2025 cl. 17).",
             ),
             valid_window("surge_pricing_rules"),
         ]

@@ -40,8 +40,8 @@ from gatimitra.enums import (
     ServiceType,
     VehicleType,
 )
-from orders import charges, transitions
-from orders.choices import FoodPrepStatus, ParcelPackageType, StopType
+from orders import charges, ride_rules, transitions
+from orders.choices import FoodPrepStatus, ParcelPackageType, RideVehicleOwner, StopType
 from orders.constraints import both_or_neither, in_list
 
 #: ``orders.channel`` (CHECK text).
@@ -139,6 +139,26 @@ class Order(TimestampedModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(null=True, blank=True)
     customer_note = models.TextField(blank=True)
+    # ONDC protocol (Beckn core): context.bap_id names the buyer app on the
+    # network, context.transaction_id its transaction, message.order.id the
+    # order. Set exactly on ONDC orders.
+    ondc_bap_id = models.CharField(
+        "ONDC buyer app id",
+        max_length=255,
+        null=True,
+        blank=True,
+        help_text="context.bap_id: the buyer app's subscriber id (its domain name).",
+    )
+    ondc_transaction_id = models.CharField(
+        "ONDC transaction id",
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="context.transaction_id, set by the buyer app for the whole transaction.",
+    )
+    ondc_order_id = models.CharField(
+        "ONDC order id", max_length=64, null=True, blank=True, help_text="message.order.id."
+    )
 
     objects = NaturalKeyManager("order_number")
 
@@ -185,6 +205,51 @@ class Order(TimestampedModel):
             # Target of order_food_details (order_id, store_id): the kitchen
             # of a FOOD order is the order's store.
             UniqueConstraint(fields=["id", "merchant_store"], name="orders_id_store_key"),
+            # ONDC: the network ids are what the buyer app refers to the order
+            # by; an ONDC order has all three, other channels none.
+            CheckConstraint(
+                condition=Q(
+                    channel="ONDC",
+                    ondc_bap_id__isnull=False,
+                    ondc_transaction_id__isnull=False,
+                    ondc_order_id__isnull=False,
+                )
+                | (
+                    ~Q(channel="ONDC")
+                    & Q(
+                        ondc_bap_id__isnull=True,
+                        ondc_transaction_id__isnull=True,
+                        ondc_order_id__isnull=True,
+                    )
+                ),
+                name="orders_ondc_ids_for_ondc",
+                violation_error_message="ONDC orders (and only they) carry the buyer app id, "
+                "transaction id and order id.",
+            ),
+            CheckConstraint(
+                condition=Q(
+                    ondc_bap_id__regex=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
+                ),
+                name="orders_ondc_bap_id_format",
+                violation_error_message="The ONDC buyer app id is its subscriber domain name.",
+            ),
+            CheckConstraint(
+                condition=Q(ondc_transaction_id__regex=r"^[A-Za-z0-9._:-]{1,64}$")
+                & Q(ondc_order_id__regex=r"^[A-Za-z0-9._:/-]{1,64}$"),
+                name="orders_ondc_ids_format",
+                violation_error_message="ONDC ids are 1-64 letters, digits or . _ : - /.",
+            ),
+            # One order per transaction and per order id within a buyer app.
+            UniqueConstraint(
+                fields=["ondc_bap_id", "ondc_transaction_id"],
+                name="orders_ondc_transaction_key",
+                violation_error_message="This ONDC transaction already has an order.",
+            ),
+            UniqueConstraint(
+                fields=["ondc_bap_id", "ondc_order_id"],
+                name="orders_ondc_order_key",
+                violation_error_message="This ONDC order id is already recorded.",
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-placed_at"], name="orders_customer_placed_idx"),
@@ -434,15 +499,74 @@ class OrderRideDetails(TimestampedModel):
     waiting_minutes = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    fare_amount = MoneyField(
+        null=True, blank=True, help_text="The fare of the finished ride (before GST)."
+    )
+    driver_share_amount = MoneyField(
+        null=True, blank=True, help_text="What the driver receives of the fare."
+    )
+    vehicle_owner = EnumField(
+        RideVehicleOwner,
+        null=True,
+        blank=True,
+        help_text="Who owns the vehicle; sets the driver's minimum share (MVAG 2025).",
+    )
 
     class Meta:
         db_table = schema_table("orders", "order_ride_details")
         verbose_name = "order ride details"
         verbose_name_plural = "order ride details"
         constraints = [
+            # MVAG 2025 cl. 17: between 50% and two times the base fare (the
+            # fare policy's own band is checked by a trigger).
             CheckConstraint(
-                condition=Q(surge_multiplier__gte=1, surge_multiplier__lte=5),
+                condition=Q(
+                    surge_multiplier__gte=ride_rules.SURGE_FLOOR,
+                    surge_multiplier__lte=ride_rules.SURGE_CAP,
+                ),
                 name="order_ride_details_surge_range",
+                violation_error_message="Surge is between 0.50x and 2.00x the base fare "
+                "(MVAG 2025 cl. 17).",
+            ),
+            CheckConstraint(
+                condition=Q(
+                    fare_amount__isnull=True,
+                    driver_share_amount__isnull=True,
+                    vehicle_owner__isnull=True,
+                )
+                | Q(
+                    fare_amount__isnull=False,
+                    driver_share_amount__isnull=False,
+                    vehicle_owner__isnull=False,
+                ),
+                name="order_ride_details_driver_share_recorded",
+                violation_error_message="Record the fare, the driver's share and the "
+                "vehicle's owner together.",
+            ),
+            # MVAG 2025: the driver keeps at least 80% of the fare in their own
+            # vehicle, at least 60% in the aggregator's; never more than the fare.
+            CheckConstraint(
+                condition=Q(fare_amount__isnull=True)
+                | (
+                    Q(driver_share_amount__lte=F("fare_amount"))
+                    & (
+                        Q(
+                            vehicle_owner=RideVehicleOwner.DRIVER,
+                            driver_share_amount__gte=F("fare_amount")
+                            * ride_rules.DRIVER_SHARE_FLOOR_PERCENT[RideVehicleOwner.DRIVER]
+                            / 100,
+                        )
+                        | Q(
+                            vehicle_owner=RideVehicleOwner.AGGREGATOR,
+                            driver_share_amount__gte=F("fare_amount")
+                            * ride_rules.DRIVER_SHARE_FLOOR_PERCENT[RideVehicleOwner.AGGREGATOR]
+                            / 100,
+                        )
+                    )
+                ),
+                name="order_ride_details_driver_share_floor",
+                violation_error_message="The driver keeps at least 80% of the fare in their "
+                "own vehicle, 60% in the aggregator's (MVAG 2025).",
             ),
             CheckConstraint(
                 condition=Q(passenger_count__gte=1, passenger_count__lte=7),

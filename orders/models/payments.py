@@ -19,7 +19,13 @@ from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import LedgerEntryDirection, OfferType, PaymentMethod, PaymentStatus
 from orders import charges
-from orders.choices import ChargeType, PaymentEventType, RefundStatus
+from orders.choices import (
+    ChargeType,
+    PaymentEventType,
+    PaymentFailureCode,
+    RefundReason,
+    RefundStatus,
+)
 from orders.constraints import in_list
 
 #: Who pays / receives a charge line (CHECK text).
@@ -170,7 +176,7 @@ class OrderPayment(TimestampedModel):
     authorized_at = models.DateTimeField(null=True, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
-    failure_code = models.CharField(max_length=64, blank=True)
+    failure_code = EnumField(PaymentFailureCode, max_length=64, null=True, blank=True)
     failure_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -241,7 +247,7 @@ class OrderRefund(TimestampedModel):
     status = EnumField(RefundStatus, default=RefundStatus.REQUESTED)
     destination = models.CharField(max_length=20, choices=REFUND_DESTINATIONS, default="SOURCE")
     amount = MoneyField()
-    reason_code = models.CharField(max_length=40)
+    reason_code = EnumField(RefundReason, max_length=40)
     reason = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True)
     gateway_refund_id = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -1,1 +1,1 @@
-from riders.admin import documents, earnings, incentives, riders, shifts  # noqa: F401
+from riders.admin import documents, earnings, incentives, privacy, riders, shifts  # noqa: F401

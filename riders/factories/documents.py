@@ -36,7 +36,12 @@ class RiderVehicleFactory(DjangoModelFactory):
     make = "Hero"
     model = "Splendor Plus"
     colour = "Black"
-    manufacture_year = 2021
+    # Registered two years ago: well within the 8 years a RIDE vehicle may
+    # be activated in (MVAG 2025).
+    registered_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=730))
+    manufacture_year = factory.LazyAttribute(
+        lambda o: o.registered_on.year if o.registered_on else 2021
+    )
     fuel_type = "PETROL"
     rc_valid_until = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=3650))
     insurance_valid_until = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=300))
@@ -142,7 +147,7 @@ class RiderInsurancePolicyFactory(DjangoModelFactory):
 
 class RiderTrainingFactory(DjangoModelFactory):
     rider = factory.SubFactory(RiderFactory)
-    module_code = "FOOD-HYGIENE-101"
+    module_code = "FOOD_HYGIENE_101"
     service_type = ServiceType.FOOD
     title = "Food hygiene and safe handling"
     score = Decimal("86.00")

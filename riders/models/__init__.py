@@ -14,6 +14,7 @@ from riders.models.earnings import (
     WalletLedger,
 )
 from riders.models.incentives import RiderIncentiveProgress, RiderIncentiveScheme, RiderPenalty
+from riders.models.privacy import RiderConsent
 from riders.models.riders import Rider, RiderDevice, RiderStatusHistory
 from riders.models.shifts import (
     DutyLog,
@@ -23,6 +24,7 @@ from riders.models.shifts import (
     RiderShiftBooking,
     RiderSosAlert,
 )
+from riders.models.welfare import RiderWelfareFeeAccrual, WelfareFeeRate
 
 __all__ = [
     "DutyLog",
@@ -30,6 +32,7 @@ __all__ = [
     "Rider",
     "RiderBankAccount",
     "RiderCashDeposit",
+    "RiderConsent",
     "RiderDevice",
     "RiderDocument",
     "RiderIncentiveProgress",
@@ -47,5 +50,7 @@ __all__ = [
     "RiderStatusHistory",
     "RiderTraining",
     "RiderVehicle",
+    "RiderWelfareFeeAccrual",
     "WalletLedger",
+    "WelfareFeeRate",
 ]

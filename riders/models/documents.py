@@ -15,7 +15,7 @@ from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import VEHICLE_REGISTRATION
 from gatimitra.enums import ServiceType, VehicleType, VerificationStatus
-from riders.choices import KycCheckType, RiderDocumentType
+from riders.choices import KycCheckType, KycVendor, RiderDocumentType, TrainingModule
 from riders.lists import (
     AADHAAR_MASKED,
     AADHAAR_NUMBER_LIKE,
@@ -57,6 +57,12 @@ class RiderVehicle(TimestampedModel):
     model = models.CharField(max_length=50, blank=True)
     colour = models.CharField(max_length=30, blank=True)
     manufacture_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    registered_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of initial registration (RC): a RIDE vehicle is activated only "
+        "within 8 years of it (MVAG 2025).",
+    )
     fuel_type = models.CharField(max_length=16, choices=choices(FUEL_TYPES))
     ownership = models.CharField(
         max_length=16, choices=choices(VEHICLE_OWNERSHIPS), default="OWNED"
@@ -108,6 +114,13 @@ class RiderVehicle(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(manufacture_year__gte=1980, manufacture_year__lte=2100),
                 name="rider_vehicles_manufacture_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_on__isnull=True)
+                | Q(manufacture_year__isnull=True)
+                | Q(registered_on__year__gte=models.F("manufacture_year")),
+                name="rider_vehicles_registered_after_manufacture",
+                violation_error_message="A vehicle is registered after it is made.",
             ),
         ]
 
@@ -260,7 +273,7 @@ class RiderKycVerification(TimestampedModel):
     )
     check_type = EnumField(KycCheckType)
     status = EnumField(VerificationStatus, default=VerificationStatus.PENDING)
-    vendor = models.CharField(max_length=40, help_text="e.g. DIGILOCKER, UIDAI, NSDL, VAHAN.")
+    vendor = EnumField(KycVendor, max_length=40)
     vendor_request_id = models.CharField(max_length=100, null=True, blank=True)
     score = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="Match score, 0-100."
@@ -368,7 +381,7 @@ class RiderTraining(TimestampedModel):
     handling, road and passenger safety), with quiz score and certificate."""
 
     rider = models.ForeignKey(Rider, on_delete=models.CASCADE, related_name="trainings")
-    module_code = models.CharField(max_length=40)
+    module_code = EnumField(TrainingModule, max_length=40)
     service_type = EnumField(ServiceType, null=True, blank=True, help_text="Empty: every service.")
     kind = models.CharField(max_length=16, choices=choices(TRAINING_KINDS), default="INDUCTION")
     title = models.CharField(max_length=150)

@@ -20,7 +20,7 @@ from gatimitra.enums import (
     ServiceType,
     VerificationStatus,
 )
-from riders.choices import WalletTxnType
+from riders.choices import TdsSection, WalletTxnType
 from riders.lists import (
     CASH_DEPOSIT_METHODS,
     CREDIT_TXN_TYPES,
@@ -33,6 +33,7 @@ from riders.lists import (
     choices,
 )
 from riders.models.riders import Rider
+from riders.tax import TDS_RATES
 
 Q = models.Q
 F = models.F
@@ -159,6 +160,14 @@ class RiderPayout(TimestampedModel):
     scheduled_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
+    # TDS withheld on the earnings this payout settles (riders.tax); the
+    # wallet_ledger TDS entry of the payout debits it.
+    tds_section = EnumField(TdsSection, max_length=8, null=True, blank=True)
+    tds_rate_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    tds_base_amount = MoneyField(
+        null=True, blank=True, help_text="The payments TDS is computed on (gross earnings)."
+    )
+    tds_amount = MoneyField(default=0)
 
     class Meta:
         db_table = schema_table("riders", "rider_payouts")
@@ -196,6 +205,44 @@ class RiderPayout(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(period_start__lte=F("period_end")),
                 name="rider_payouts_period_valid",
+            ),
+            # Income-tax Act 1961 s.194C (1%; 20% without PAN, s.206AA) for
+            # delivery, s.194-O (0.1%; 5% without PAN, s.206AA(1A)) for rides.
+            models.CheckConstraint(
+                condition=Q(
+                    tds_section__isnull=True,
+                    tds_rate_percent__isnull=True,
+                    tds_base_amount__isnull=True,
+                    tds_amount=0,
+                )
+                | (
+                    # IS NOT NULL spelled out: a NULL would make the CHECK pass.
+                    Q(tds_section__isnull=False, tds_rate_percent__isnull=False)
+                    & (
+                        Q(
+                            tds_section=TdsSection.S194C,
+                            tds_rate_percent__in=TDS_RATES[TdsSection.S194C],
+                        )
+                        | Q(
+                            tds_section=TdsSection.S194O,
+                            tds_rate_percent__in=TDS_RATES[TdsSection.S194O],
+                        )
+                    )
+                ),
+                name="rider_payouts_tds_section_rate",
+                violation_error_message="TDS is 1% (20% without PAN) under s.194C or 0.1% "
+                "(5% without PAN) under s.194-O.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tds_section__isnull=True)
+                | Q(
+                    tds_base_amount__isnull=False,
+                    tds_rate_percent__isnull=False,
+                    tds_amount__gte=F("tds_base_amount") * F("tds_rate_percent") / 100 - 1,
+                    tds_amount__lte=F("tds_base_amount") * F("tds_rate_percent") / 100 + 1,
+                ),
+                name="rider_payouts_tds_amount",
+                violation_error_message="TDS is the rate applied to its base (to the rupee).",
             ),
         ]
 
@@ -423,6 +470,12 @@ class WalletLedger(LedgerEntryModel):
                 condition=Q(deposit__isnull=True)
                 | Q(source_type="CASH_DEPOSIT", source_id=F("deposit_id")),
                 name="wallet_ledger_deposit_is_source",
+            ),
+            # TDS is withheld from a payout: its entry names the payout.
+            models.CheckConstraint(
+                condition=~Q(txn_type=WalletTxnType.TDS) | Q(payout__isnull=False),
+                name="wallet_ledger_tds_names_its_payout",
+                violation_error_message="A TDS entry is the tax withheld on a payout.",
             ),
             models.CheckConstraint(
                 condition=Q(order__isnull=True) | Q(source_type="ORDER", source_id=F("order_id")),

@@ -20,7 +20,13 @@ class Rider(TimestampedModel):
     identified by their mobile number, from sign-up through onboarding to
     active duty, with the city and zone they work in."""
 
-    mobile = models.CharField(max_length=16, validators=[validate_mobile])
+    mobile = models.CharField(
+        max_length=16,
+        null=True,
+        blank=True,
+        validators=[validate_mobile],
+        help_text="E.164 (+91XXXXXXXXXX). Empty only once the rider is anonymised.",
+    )
     city = models.ForeignKey(
         "orders.ServiceCity",
         on_delete=models.PROTECT,
@@ -49,6 +55,19 @@ class Rider(TimestampedModel):
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent, 0-100."
     )
     activated_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the personal data was erased (riders.services.erase_rider).",
+    )
+    eshram_uan = models.CharField(
+        "e-Shram UAN",
+        max_length=12,
+        null=True,
+        blank=True,
+        help_text="Universal Account Number on the rider's e-Shram card (12 digits): "
+        "welfare schemes for gig workers (Code on Social Security 2020 s.113).",
+    )
 
     objects = NaturalKeyManager("mobile")
 
@@ -61,6 +80,32 @@ class Rider(TimestampedModel):
                 violation_error_message="A rider with this mobile number already exists.",
             ),
             models.UniqueConstraint(fields=["referral_code"], name="riders_referral_code_uniq"),
+            models.UniqueConstraint(fields=["eshram_uan"], name="riders_eshram_uan_uniq"),
+            models.CheckConstraint(
+                condition=models.Q(mobile__isnull=False) | models.Q(anonymised_at__isnull=False),
+                name="riders_mobile_required",
+                violation_error_message="Only an anonymised rider may have no mobile.",
+            ),
+            # Erasure (DPDP Act 2023 s.12) removes the personal data, and only
+            # from an offboarded rider: anonymised is not merely flagged.
+            models.CheckConstraint(
+                condition=models.Q(anonymised_at__isnull=True)
+                | models.Q(
+                    status=RiderStatus.OFFBOARDED,
+                    mobile__isnull=True,
+                    full_name="",
+                    date_of_birth__isnull=True,
+                    eshram_uan__isnull=True,
+                ),
+                name="riders_anonymised_without_pii",
+                violation_error_message="An anonymised rider is offboarded and keeps no "
+                "personal data.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(eshram_uan__regex=r"^[0-9]{12}$"),
+                name="riders_eshram_uan_format",
+                violation_error_message="The e-Shram UAN is 12 digits.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(mobile__regex=E164_INDIA),
                 name="riders_mobile_e164",
@@ -103,6 +148,8 @@ class Rider(TimestampedModel):
         ]
 
     def __str__(self):
+        if self.anonymised_at:
+            return f"anonymised rider {self.pk}"
         return f"{self.full_name} ({self.mobile})"
 
     def natural_key(self):

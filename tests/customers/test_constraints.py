@@ -372,7 +372,7 @@ def _values(field):
 
 
 def test_every_customers_enum_is_used_by_a_column():
-    assert len(CUSTOMERS_ENUMS) == 12
+    assert len(CUSTOMERS_ENUMS) == 16
     used = {_values(field) for _, field in ENUM_COLUMNS}
     for enum in CUSTOMERS_ENUMS:
         assert tuple(enum.values) in used, f"{enum.__name__} is used by no column"

@@ -25,6 +25,14 @@ RUN_SPECIFIC = {
     ("public", deploy.HISTORY_TABLE),
     ("audit", "hash_pepper"),
 }
+#: Tables whose rows are written by migrations but carry the run's
+#: transaction ids and times: a migration that replaces an audit trigger
+#: registers its maintenance transaction (audit.maintenance_log, captured in
+#: system_audit_logs). Both builds must write as many rows; their values differ.
+RUN_SPECIFIC_VALUES = {
+    ("audit", "maintenance_log"),
+    ("audit", "system_audit_logs"),
+}
 
 
 def test_snapshot_covers_every_migration_unchanged():
@@ -58,7 +66,9 @@ def _everything(name):
     with connect(name) as conn, conn.cursor() as cursor:
         catalog = snapshot(conn, ["public", *DOMAIN_SCHEMAS])
         data = {
-            (schema, table): facts
+            (schema, table): (
+                {"rows": facts["rows"]} if (schema, table) in RUN_SPECIFIC_VALUES else facts
+            )
             for schema in ["public", *DOMAIN_SCHEMAS]
             for table, facts in table_facts(cursor, schema).items()
             if (schema, table) not in RUN_SPECIFIC

@@ -81,10 +81,12 @@ def test_reference_seed_holds_cities_zones_reasons_and_pricing():
         "PARCEL",
         "RIDE",
     }
-    # Versioned fares: an expired version and its successor, no overlap.
-    assert (
-        RideFarePolicy.objects.filter(city__code="BLR", vehicle_type="AUTO_RICKSHAW").count() == 2
-    )
+    # Versioned fares: expired versions and their successors, no overlap; the
+    # version in force follows the Motor Vehicle Aggregator Guidelines 2025
+    # (base fare over at least 3 km from 1 July 2025).
+    autos = RideFarePolicy.objects.filter(city__code="BLR", vehicle_type="AUTO_RICKSHAW")
+    assert autos.count() == 3
+    assert autos.get(valid_to__isnull=True).base_distance_m >= 3000
 
 
 def test_demo_seed_has_every_service_in_several_states(seeded):
