@@ -55,6 +55,7 @@ from orders.choices import (
     ChargeType,
     DispatchOfferStatus,
     FoodPrepStatus,
+    RefundReason,
     RefundStatus,
     SettlementStatus,
     StopType,
@@ -170,7 +171,13 @@ def cancel_order(order, *, user, reason, reason_code=None):
         fee = cancellation_fee(master, locked, status)
         refundable = _refundable(locked) - fee
         if refundable > 0:
-            _refund(locked, amount=refundable, user=user, reason=f"Order cancelled: {reason}")
+            _refund(
+                locked,
+                amount=refundable,
+                user=user,
+                reason=f"Order cancelled: {reason}",
+                reason_code=RefundReason.ORDER_CANCELLED,
+            )
         now = timezone.now()
         locked.rider_assignments.filter(status__in=ACTIVE_ASSIGNMENTS).update(
             status=AssignmentStatus.CANCELLED,
@@ -884,7 +891,7 @@ def _refundable(order):
     return (paid or charges.ZERO) - (refunded or charges.ZERO)
 
 
-def _refund(locked, *, amount, user, reason, reason_code="STAFF_REFUND"):
+def _refund(locked, *, amount, user, reason, reason_code):
     """Refund ``amount`` of the locked order, payment by payment (largest
     first): to the wallet at once for wallet payments (REFUND_CREDIT naming
     the refund), to the source through the gateway otherwise (PROCESSING
@@ -966,13 +973,14 @@ def _payment_refunded(payment):
         _stamp(payment, status=status)
 
 
-def refund_order(order, *, user, amount, reason):
-    """Staff refund ``amount`` of what the order captured."""
+def refund_order(order, *, user, amount, reason, reason_code=RefundReason.OTHER):
+    """Staff refund ``amount`` of what the order captured, filed under
+    ``reason_code`` (``orders.choices.RefundReason``; ``reason`` is the text)."""
     if not reason or not reason.strip():
         raise Refused(f"Say why order {order.order_number} is refunded: nothing was refunded.")
     with transaction.atomic():
         locked = _lock(order)
-        refunds = _refund(locked, amount=amount, user=user, reason=reason)
+        refunds = _refund(locked, amount=amount, user=user, reason=reason, reason_code=reason_code)
     return refunds
 
 
