@@ -39,6 +39,7 @@ from customers.models import (
     CustomerWallet,
     CustomerWalletTransaction,
 )
+from gatimitra.db.validators import make_gstin
 from gatimitra.demo import vocab
 from gatimitra.demo.rng import money
 
@@ -473,7 +474,7 @@ def _business(demo, rng, customers):
                 "legal_name": f"{company} Private Limited",
                 "trade_name": company,
                 "gst_registration_type": "REGULAR" if registered else "UNREGISTERED",
-                "gstin": f"{city.state_code}{pan}1Z{rng.digits(1)}" if registered else None,
+                "gstin": make_gstin(city.state_code, pan) if registered else None,
                 "pan": pan,
                 "status": "ACTIVE",
                 "billing_email": f"accounts{n + 1}@{company.split()[0].lower()}.example",

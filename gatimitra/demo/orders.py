@@ -26,6 +26,7 @@ from django.db import connection
 
 from customers.models import CustomerLoyaltyTransaction, CustomerWalletTransaction
 from gatimitra.db.tables import quote_table, schema_table
+from gatimitra.db.validators import make_gstin
 from gatimitra.demo import vocab
 from gatimitra.demo.customers import loyalty_txn, wallet_txn
 from gatimitra.demo.riders import wallet_entry
@@ -218,7 +219,6 @@ class OrderGenerator:
         self.taken_numbers = set(Order.objects.values_list("order_number", flat=True))
         self.sample = []
         self.sample_every = max(1, plan.orders // demo.count(300, 60_000))
-        self.invoice_no = 0
         self.week = None
         self.day = None
         self.payouts = {}  # store id -> current payout row (with "_totals")
@@ -1894,7 +1894,6 @@ class OrderGenerator:
     def invoice(self, batch, ctx, done):
         order, city = ctx["order"], ctx["city"]
         fees = ctx["fees"]
-        self.invoice_no += 1
         state = city.state_code
         if order["service_type"] == "FOOD":
             taxable = fees.get("ITEM_TOTAL", ZERO) + fees.get("PACKAGING_FEE", ZERO)
@@ -1923,9 +1922,8 @@ class OrderGenerator:
                 "invoice_type": "TAX_INVOICE",
                 "issuer": issuer,
                 "series": series,
-                "invoice_number": f"{self.invoice_no:010d}",
                 "issued_at": done,
-                "supplier_gstin": f"{state}{PLATFORM_PAN}1Z{state[-1]}",
+                "supplier_gstin": make_gstin(state, PLATFORM_PAN),
                 "place_of_supply": state,
                 "hsn_sac": hsn,
                 "taxable_value": taxable,

@@ -489,10 +489,8 @@ class OrderItem(TimestampedModel):
                 condition=Q(quantity__gte=1, quantity__lte=99),
                 name="order_items_quantity_range",
             ),
-            CheckConstraint(
-                condition=Q(gst_rate_percent__gte=0, gst_rate_percent__lte=28),
-                name="order_items_gst_rate_range",
-            ),
+            # The slab in force on the order's date is checked by the trigger
+            # order_items_gst_rate_in_force (orders 0015): it reads the order.
         ]
 
     def __str__(self):
