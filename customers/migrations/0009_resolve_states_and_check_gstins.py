@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             model_name="customerbusinessprofile",
             constraint=models.CheckConstraint(
                 condition=models.Q(gatimitra.db.expressions.GstinIsValid("gstin")),
-                name="customer_business_profiles_gstin_check_digit",
+                name="customer_business_profiles_gstin_valid",
                 violation_error_message="This GSTIN's check character is wrong.",
             ),
         ),

@@ -192,7 +192,7 @@ class CustomerBusinessProfile(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(GstinIsValid("gstin")),
-                name="customer_business_profiles_gstin_check_digit",
+                name="customer_business_profiles_gstin_valid",
                 violation_error_message="This GSTIN's check character is wrong.",
             ),
             # The billing state's GST code is the place of supply; the name and

@@ -5,7 +5,7 @@ A GSTIN also carries a check character (its 15th), which the format alone
 does not verify: ``gstin_check_character`` computes it here and
 ``public.gatimitra_gstin_check_character`` (gatimitra migration
 0007_add_gstin_and_gst_rate_functions) computes the same in the database,
-where every GSTIN column's ``<table>_<column>_check_digit`` CHECK uses it."""
+where every GSTIN column's ``<table>_<column>_valid`` CHECK uses it."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -48,7 +48,7 @@ def validate_gstin(value):
     RegexValidator(GSTIN, "Enter a 15-character GSTIN.")(value)
     if value[14] != gstin_check_character(value):
         raise ValidationError(
-            "This GSTIN's check character is wrong (mistyped?).", code="gstin_check_digit"
+            "This GSTIN's check character is wrong (mistyped?).", code="gstin_valid"
         )
 
 

@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
             model_name="merchanttaxregistration",
             constraint=models.CheckConstraint(
                 condition=models.Q(gatimitra.db.expressions.GstinIsValid("gstin")),
-                name="merchant_tax_registrations_gstin_check_digit",
+                name="merchant_tax_registrations_gstin_valid",
                 violation_error_message="This GSTIN's check character is wrong.",
             ),
         ),

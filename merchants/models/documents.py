@@ -62,7 +62,7 @@ class MerchantTaxRegistration(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(GstinIsValid("gstin")),
-                name="merchant_tax_registrations_gstin_check_digit",
+                name="merchant_tax_registrations_gstin_valid",
                 violation_error_message="This GSTIN's check character is wrong.",
             ),
             models.CheckConstraint(

@@ -363,7 +363,7 @@ class Migration(migrations.Migration):
             model_name="orderinvoice",
             constraint=models.CheckConstraint(
                 condition=models.Q(gatimitra.db.expressions.GstinIsValid("supplier_gstin")),
-                name="order_invoices_supplier_gstin_check_digit",
+                name="order_invoices_supplier_gstin_valid",
                 violation_error_message="The supplier GSTIN's check character is wrong.",
             ),
         ),
@@ -371,7 +371,7 @@ class Migration(migrations.Migration):
             model_name="orderinvoice",
             constraint=models.CheckConstraint(
                 condition=models.Q(gatimitra.db.expressions.GstinIsValid("recipient_gstin")),
-                name="order_invoices_recipient_gstin_check_digit",
+                name="order_invoices_recipient_gstin_valid",
                 violation_error_message="The recipient GSTIN's check character is wrong.",
             ),
         ),

@@ -286,12 +286,12 @@ class OrderInvoice(TimestampedModel):
             ),
             CheckConstraint(
                 condition=Q(GstinIsValid("supplier_gstin")),
-                name="order_invoices_supplier_gstin_check_digit",
+                name="order_invoices_supplier_gstin_valid",
                 violation_error_message="The supplier GSTIN's check character is wrong.",
             ),
             CheckConstraint(
                 condition=Q(GstinIsValid("recipient_gstin")),
-                name="order_invoices_recipient_gstin_check_digit",
+                name="order_invoices_recipient_gstin_valid",
                 violation_error_message="The recipient GSTIN's check character is wrong.",
             ),
             in_list("order_invoices", "issuer", _values(INVOICE_ISSUERS)),

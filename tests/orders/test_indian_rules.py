@@ -108,14 +108,14 @@ def test_database_function_agrees_with_python():
 
 def test_every_gstin_column_refuses_a_wrong_check_character():
     registration = MerchantTaxRegistrationFactory()
-    with refused("merchant_tax_registrations_gstin_check_digit"):
+    with refused("merchant_tax_registrations_gstin_valid"):
         MerchantTaxRegistrationFactory(parent__pan="AABCS7412M", gstin=BAD_GSTIN)
     profile = CustomerBusinessProfileFactory()
-    with refused("customer_business_profiles_gstin_check_digit"):
+    with refused("customer_business_profiles_gstin_valid"):
         type(profile).objects.filter(pk=profile.pk).update(gstin=profile.gstin[:14] + "9")
-    with refused("order_invoices_supplier_gstin_check_digit"):
+    with refused("order_invoices_supplier_gstin_valid"):
         OrderInvoiceFactory(supplier_gstin=BAD_GSTIN)
-    with refused("order_invoices_recipient_gstin_check_digit"):
+    with refused("order_invoices_recipient_gstin_valid"):
         # Not under e-invoicing, so the IRN rule does not answer first.
         OrderInvoiceFactory(issuer="EXTERNAL_PROVIDER", recipient_gstin=BAD_GSTIN)
     # The valid ones went in.
