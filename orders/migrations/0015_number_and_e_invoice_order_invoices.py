@@ -12,22 +12,31 @@ import gatimitra.db.expressions
 # year and a serial in the order they were issued, and the counters continue
 # after them. The final-rows guard is set aside for this one backfill only.
 BACKFILL = [
-    "SELECT audit.begin_maintenance('orders 0015: give issued invoices their financial year "
-    "and serial (numbers unchanged)')",
-    'ALTER TABLE orders.order_invoices DISABLE TRIGGER "order_invoices_issued_is_final"',
+    # Only a database that holds invoices needs it: an empty one (every new
+    # build) writes no maintenance entry, so a replay and a one-by-one build
+    # stay identical.
     """
-UPDATE orders.order_invoices i SET financial_year = n.fy, serial = n.serial
-  FROM (SELECT id, fy, row_number() OVER (
-                   PARTITION BY coalesce(supplier_gstin, issuer), series, fy ORDER BY issued_at, id) AS serial
-          FROM (SELECT id, supplier_gstin, issuer, series, issued_at,
-                       extract(year FROM (issued_at AT TIME ZONE 'Asia/Kolkata') - interval '3 months')::integer AS fy
-                  FROM orders.order_invoices) AS years) AS n
- WHERE i.id = n.id""",
-    'ALTER TABLE orders.order_invoices ENABLE TRIGGER "order_invoices_issued_is_final"',
-    """
-INSERT INTO orders.invoice_series_counters (document_table, issuer, series, financial_year, last_serial)
-SELECT 'order_invoices', coalesce(supplier_gstin, issuer), series, financial_year, max(serial)
-  FROM orders.order_invoices GROUP BY 2, 3, 4""",
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM orders.order_invoices) THEN
+        RETURN;
+    END IF;
+    PERFORM audit.begin_maintenance(
+        'orders 0015: give issued invoices their financial year and serial (numbers unchanged)');
+    ALTER TABLE orders.order_invoices DISABLE TRIGGER "order_invoices_issued_is_final";
+    UPDATE orders.order_invoices i SET financial_year = n.fy, serial = n.serial
+      FROM (SELECT id, fy, row_number() OVER (
+                       PARTITION BY coalesce(supplier_gstin, issuer), series, fy ORDER BY issued_at, id) AS serial
+              FROM (SELECT id, supplier_gstin, issuer, series, issued_at,
+                           extract(year FROM (issued_at AT TIME ZONE 'Asia/Kolkata') - interval '3 months')::integer AS fy
+                      FROM orders.order_invoices) AS years) AS n
+     WHERE i.id = n.id;
+    ALTER TABLE orders.order_invoices ENABLE TRIGGER "order_invoices_issued_is_final";
+    INSERT INTO orders.invoice_series_counters (document_table, issuer, series, financial_year, last_serial)
+    SELECT 'order_invoices', coalesce(supplier_gstin, issuer), series, financial_year, max(serial)
+      FROM orders.order_invoices GROUP BY 2, 3, 4;
+END
+$$""",
 ]
 
 NUMBERING = [
