@@ -42,6 +42,7 @@ from customers.models import (
 )
 from demo import vocab
 from demo.rng import money
+from gatimitra.db.validators import make_gstin
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -508,7 +509,7 @@ def _business(demo, rng, customers):
                 "legal_name": f"{company} Private Limited",
                 "trade_name": company,
                 "gst_registration_type": "REGULAR" if registered else "UNREGISTERED",
-                "gstin": f"{city.state_code}{pan}1Z{rng.digits(1)}" if registered else None,
+                "gstin": make_gstin(city.state_code, pan) if registered else None,
                 "pan": pan,
                 "status": "ACTIVE",
                 "billing_email": f"accounts{n + 1}@{company.split()[0].lower()}.example",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from access_mgmt.models import ApiClient
 from demo import vocab
 from demo.rng import money, spread
+from gatimitra.db.validators import make_gstin
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,
@@ -181,11 +182,7 @@ def build(demo):
             continue
         city = parent["_city"]
         registered = parent["entity_type"] != "PROPRIETORSHIP" or rng.chance(0.6)
-        gstin = (
-            f"{city.state_code}{parent['pan']}1Z{rng.pick('0123456789ABCDEFGHJK')}"
-            if registered
-            else None
-        )
+        gstin = make_gstin(city.state_code, parent["pan"]) if registered else None
         registrations.append(
             {
                 "parent_id": parent["id"],
@@ -244,6 +241,10 @@ def build(demo):
             )
         )
         registration = parent.get("_registration")
+        # A store supplies under its own state's registration (CGST Act
+        # s.22): in another state the parent has none here.
+        if registration and registration["state_code"] != city.state_code:
+            registration = None
         kind = (
             "PARCEL_POINT"
             if parcel

@@ -30,6 +30,7 @@ from demo.customers import loyalty_txn, wallet_txn
 from demo.riders import wallet_entry
 from demo.rng import Weighted, money
 from gatimitra.db.tables import quote_table, schema_table
+from gatimitra.db.validators import make_gstin
 from gatimitra.enums import ServiceType
 from merchants.models import MerchantStorePayout
 from merchants.services import sales_split
@@ -230,7 +231,6 @@ class OrderGenerator:
         self.taken_numbers = set(Order.objects.values_list("order_number", flat=True))
         self.sample = []
         self.sample_every = max(1, plan.orders // demo.count(300, 60_000))
-        self.invoice_no = 0
         self.week = None
         self.day = None
         self.payouts = {}  # store id -> current payout row (with "_totals")
@@ -1959,7 +1959,6 @@ class OrderGenerator:
     def invoice(self, batch, ctx, done):
         order, city = ctx["order"], ctx["city"]
         fees = ctx["fees"]
-        self.invoice_no += 1
         state = city.state_code
         if order["service_type"] == "FOOD":
             taxable = fees.get("ITEM_TOTAL", ZERO) + fees.get("PACKAGING_FEE", ZERO)
@@ -1988,9 +1987,8 @@ class OrderGenerator:
                 "invoice_type": "TAX_INVOICE",
                 "issuer": issuer,
                 "series": series,
-                "invoice_number": f"{self.invoice_no:010d}",
                 "issued_at": done,
-                "supplier_gstin": f"{state}{PLATFORM_PAN}1Z{state[-1]}",
+                "supplier_gstin": make_gstin(state, PLATFORM_PAN),
                 "place_of_supply": state,
                 "hsn_sac": hsn,
                 "taxable_value": taxable,

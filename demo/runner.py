@@ -112,9 +112,16 @@ def reset_domain_tables(log):
     """Empty every domain table and reload fixtures/. The audit trail is
     kept: it refuses TRUNCATE whoever asks (docs/operations.md), so the
     entries of the previous load stay, followed by those of the reset."""
+    from gatimitra.db.backend.operations import UNFLUSHED_TABLES
     from gatimitra.testing import domain_models
 
-    models = [model for model in domain_models() if model._meta.app_label != "audit"]
+    # Reference rows only a data migration writes stay (as flush keeps them).
+    models = [
+        model
+        for model in domain_models()
+        if model._meta.app_label != "audit"
+        and model._meta.db_table.replace('"', "") not in UNFLUSHED_TABLES
+    ]
     tables = ", ".join(quote_table(model._meta.db_table) for model in models)
     with transaction.atomic(), connection.cursor() as cursor:
         # Append-only domain tables refuse TRUNCATE outright; replica mode

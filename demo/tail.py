@@ -9,6 +9,7 @@ monthly stats, store daily metrics) are computed from the orders by SQL, so
 they agree with them by construction.
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -832,19 +833,23 @@ def _merchants(demo, rng, finished):
         )
     demo.insert(MerchantPayoutDispute, disputes)
     registrations = {
-        s.parent_id: s.gst_registration_id for s in demo.store_objects if s.gst_registration_id
+        s.parent_id: (s.gst_registration_id, s.gstin)
+        for s in demo.store_objects
+        if s.gst_registration_id
     }
-    for n, payout in enumerate(paid):
+    for payout in paid:
         commission = payout["commission"]
         if commission <= 0:
             continue
         half = money(commission * Decimal("0.09"))
+        registration_id, gstin = registrations.get(payout["parent_id"], (None, None))
         invoices.append(
             {
                 "parent_id": payout["parent_id"],
                 "payout_id": payout["id"],
-                "gst_registration_id": registrations.get(payout["parent_id"]),
-                "invoice_number": f"GMD-COM-{n + 1:08d}",
+                "gst_registration_id": registration_id,
+                # The database numbers it; a B2B invoice carries the IRP's IRN.
+                "irn": _irn(f"commission-{payout['id']}") if gstin else None,
                 "invoice_type": "TAX_INVOICE",
                 "invoice_date": payout["cycle_end"] + timedelta(days=1),
                 "period_start": payout["cycle_end"] - timedelta(days=6),
@@ -864,8 +869,8 @@ def _merchants(demo, rng, finished):
         original = invoices[0]
         note = dict(
             original,
-            invoice_number="GMD-CN-00000001",
             invoice_type="CREDIT_NOTE",
+            irn=_irn("credit-note-1") if original["irn"] else None,
             original_invoice_id=original["id"],
             taxable_value=money(100),
             cgst_amount=money(9),
@@ -875,6 +880,11 @@ def _merchants(demo, rng, finished):
         )
         note.pop("id")
         demo.insert(MerchantInvoice, [note])
+
+
+def _irn(key):
+    """A stand-in for the IRP's invoice reference number (a SHA-256 in hex)."""
+    return hashlib.sha256(f"gatimitra-demo-irn-{key}".encode()).hexdigest()
 
 
 LIFETIME_STATS = """

@@ -196,3 +196,65 @@ class IntegrationStatus(models.TextChoices):
     ACTIVE = "ACTIVE", "Active"
     PAUSED = "PAUSED", "Paused"
     DISABLED = "DISABLED", "Disabled"
+
+
+# GST rate slabs by date of supply ---------------------------------------------------------
+#
+# Defined once here; ``gst_rate_function_sql`` turns the table into the database
+# functions the CHECKs and triggers use (gatimitra migration
+# 0007_add_gstin_and_gst_rate_functions freezes its output; a test compares).
+# Sources: the GST rate schedules from 1 July 2017 (Notification 1/2017-CT(Rate):
+# 5, 12, 18, 28 %; 0.25 % and 3 % for rough diamonds and gold, Notifications
+# 1/2017 schedules V-VI), and the 56th GST Council meeting (3 September 2025),
+# Notification 9/2025-CT(Rate) of 17 September 2025: from 22 September 2025 the
+# slabs are 5 and 18 % with 40 % for sin and luxury goods; 12 and 28 % are gone.
+GST_SLAB_PERIODS = [
+    # (in force from, in force before (None: still in force), rates in %)
+    ("2017-07-01", "2025-09-22", ("0", "0.25", "3", "5", "12", "18", "28")),
+    ("2025-09-22", None, ("0", "0.25", "3", "5", "18", "40")),
+]
+
+
+def gst_rates_in_force(on_date):
+    """The GST rates (Decimals, in %) that may be charged on a supply made on
+    ``on_date``; empty before GST (1 July 2017)."""
+    from decimal import Decimal
+
+    day = on_date.isoformat()
+    for start, end, rates in GST_SLAB_PERIODS:
+        if start <= day and (end is None or day < end):
+            return frozenset(Decimal(rate) for rate in rates)
+    return frozenset()
+
+
+def current_gst_rates():
+    """The slabs of the period still in force: what a menu may list today."""
+    from decimal import Decimal
+
+    return frozenset(Decimal(rate) for rate in GST_SLAB_PERIODS[-1][2])
+
+
+GST_RATE_IN_FORCE_FUNCTION = "public.gatimitra_gst_rate_in_force"
+GST_RATE_IS_CURRENT_FUNCTION = "public.gatimitra_gst_rate_is_current"
+
+
+def gst_rate_function_sql():
+    """``CREATE`` statements for ``gatimitra_gst_rate_in_force(rate, supply
+    date)`` and ``gatimitra_gst_rate_is_current(rate)`` (IMMUTABLE: the
+    table is part of the function; a change of rates is a new migration that
+    replaces them)."""
+    branches = []
+    for start, end, rates in GST_SLAB_PERIODS:
+        window = f"supply_date >= DATE '{start}'"
+        if end is not None:
+            window += f" AND supply_date < DATE '{end}'"
+        branches.append(f"        WHEN {window} THEN rate IN ({', '.join(rates)})")
+    current = ", ".join(GST_SLAB_PERIODS[-1][2])
+    return [
+        f"CREATE OR REPLACE FUNCTION {GST_RATE_IN_FORCE_FUNCTION}(rate numeric, supply_date date) "
+        "RETURNS boolean LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
+        "    SELECT CASE\n" + "\n".join(branches) + "\n        ELSE false\n    END\n$$",
+        f"CREATE OR REPLACE FUNCTION {GST_RATE_IS_CURRENT_FUNCTION}(rate numeric) "
+        "RETURNS boolean LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$\n"
+        f"    SELECT rate IN ({current})\n$$",
+    ]

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from customers.factories.customers import CustomerFactory
 from customers.models import CustomerBusinessMember, CustomerBusinessProfile, CustomerPaymentMethod
 from gatimitra.db.secrets import keyed_hash
+from gatimitra.db.validators import make_gstin
 from gatimitra.enums import GstRegistrationType, PaymentMethod, ServiceType
 
 
@@ -52,7 +53,7 @@ class CustomerBusinessProfileFactory(DjangoModelFactory):
     legal_name = factory.Sequence(lambda n: f"Nimbus Logistics {n} Private Limited")
     gst_registration_type = GstRegistrationType.REGULAR
     pan = factory.Sequence(lambda n: f"{_letters(n)}{n % 10000:04d}F")
-    gstin = factory.LazyAttribute(lambda o: f"{o.billing_state_code}{o.pan}1Z5")
+    gstin = factory.LazyAttribute(lambda o: make_gstin(o.billing_state_code, o.pan))
     billing_email = factory.Sequence(lambda n: f"accounts{n}@nimbus.example.in")
     billing_address_line = "3rd Floor, 80 Feet Road, Koramangala"
     billing_city = "Bengaluru"

@@ -165,6 +165,15 @@ class CustomerAddress(TimestampedModel):
     locality = models.CharField(max_length=150)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=100)
+    gst_state = models.ForeignKey(
+        "orders.IndianState",
+        on_delete=models.PROTECT,
+        db_default=ASSIGNED_BY_DATABASE,
+        db_index=False,
+        related_name="+",
+        verbose_name="state (GST code)",
+        help_text="Resolved by the database from the state name (place of supply).",
+    )
     pincode = models.CharField(max_length=6, validators=[validate_pin_code])
     latitude = LatitudeField()
     longitude = LongitudeField()

@@ -12,8 +12,9 @@ from customers.vocabularies import (
     PAYMENT_METHOD_STATUSES,
     one_of,
 )
+from gatimitra.db.expressions import GstinIsValid
 from gatimitra.db.fields import CIEmailField, EnumArrayField, EnumField, HashField, MoneyField
-from gatimitra.db.models import TimestampedModel
+from gatimitra.db.models import ASSIGNED_BY_DATABASE, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import (
     GSTIN,
@@ -166,6 +167,15 @@ class CustomerBusinessProfile(TimestampedModel):
     billing_address_line = models.CharField(max_length=300)
     billing_city = models.CharField(max_length=100)
     billing_state = models.CharField(max_length=100)
+    gst_state = models.ForeignKey(
+        "orders.IndianState",
+        on_delete=models.PROTECT,
+        db_default=ASSIGNED_BY_DATABASE,
+        db_index=False,
+        related_name="+",
+        verbose_name="state (GST code)",
+        help_text="Resolved by the database from the state name (place of supply).",
+    )
     billing_state_code = models.CharField(
         max_length=2, help_text="GST state code (place of supply), e.g. 29 for Karnataka."
     )
@@ -179,6 +189,18 @@ class CustomerBusinessProfile(TimestampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(gstin__regex=GSTIN), name="customer_business_profiles_gstin_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(GstinIsValid("gstin")),
+                name="customer_business_profiles_gstin_valid",
+                violation_error_message="This GSTIN's check character is wrong.",
+            ),
+            # The billing state's GST code is the place of supply; the name and
+            # the code must name one state (the GSTIN then starts with it).
+            models.CheckConstraint(
+                condition=Q(gst_state=F("billing_state_code")),
+                name="customer_business_profiles_state_code_of_state",
+                violation_error_message="The billing state code is not the billing state's.",
             ),
             models.CheckConstraint(
                 condition=Q(pan__regex=PAN), name="customer_business_profiles_pan_format"

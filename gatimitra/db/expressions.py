@@ -1,7 +1,7 @@
 """Database expressions shared by several domains' constraints."""
 
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.db.models import Func
+from django.db.models import BooleanField, Func
 
 
 class TsTzRange(Func):
@@ -11,3 +11,21 @@ class TsTzRange(Func):
 
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
+
+
+class GstinIsValid(Func):
+    """``public.gatimitra_gstin_valid(gstin)``: the GSTIN's format and its
+    check character (gatimitra migration 0007; the same rule as
+    ``gatimitra.db.validators.validate_gstin``). NULL for NULL, so a CHECK
+    over an optional GSTIN passes when there is none."""
+
+    function = "public.gatimitra_gstin_valid"
+    output_field = BooleanField()
+
+
+class GstRateIsCurrent(Func):
+    """``public.gatimitra_gst_rate_is_current(rate)``: one of the GST slabs in
+    force now (``gatimitra.enums.GST_SLAB_PERIODS``)."""
+
+    function = "public.gatimitra_gst_rate_is_current"
+    output_field = BooleanField()

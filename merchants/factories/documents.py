@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 
 from access_mgmt.factories import SystemUserFactory
 from gatimitra.db.secrets import keyed_hash, mask
+from gatimitra.db.validators import make_gstin
 from gatimitra.enums import GstRegistrationType, VerificationStatus
 from merchants.choices import MerchantDocumentType
 from merchants.factories.parents import MerchantParentFactory
@@ -21,7 +22,7 @@ class MerchantTaxRegistrationFactory(DjangoModelFactory):
     status = VerificationStatus.VERIFIED
     state_code = "29"  # Karnataka
     gstin = factory.LazyAttributeSequence(
-        lambda o, n: f"{o.state_code}{o.parent.pan}{_ENTITY_NUMBERS[n % 35]}Z{n % 10}"
+        lambda o, n: make_gstin(o.state_code, o.parent.pan, _ENTITY_NUMBERS[n % 35])
     )
     legal_name = factory.LazyAttribute(lambda o: o.parent.legal_name)
     valid_from = datetime.date(2024, 4, 1)

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -161,7 +162,7 @@ class MerchantPayoutDisputeFactory(DjangoModelFactory):
 class MerchantInvoiceFactory(DjangoModelFactory):
     """An intra-state tax invoice for 4,500 of commission (9 % CGST + 9 % SGST)."""
 
-    invoice_number = factory.Sequence(lambda n: f"GM/KA/2526/{n:06d}")
+    # invoice_number, serial and financial_year: the database assigns them.
     parent = factory.SubFactory(MerchantParentFactory)
     gst_registration = factory.SubFactory(
         MerchantTaxRegistrationFactory, parent=factory.SelfAttribute("..parent")
@@ -174,6 +175,8 @@ class MerchantInvoiceFactory(DjangoModelFactory):
     sgst_amount = Decimal("405.00")
     igst_amount = Decimal("0.00")
     total_amount = Decimal("5310.00")
+    # B2B (the registration has a GSTIN): the IRP's reference number.
+    irn = factory.Sequence(lambda n: hashlib.sha256(f"merchant-invoice-{n}".encode()).hexdigest())
 
     class Meta:
         model = MerchantInvoice

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from gatimitra.db.constraints import values
+from gatimitra.db.expressions import GstinIsValid
 from gatimitra.db.fields import EnumField, HashField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -40,6 +41,12 @@ class MerchantTaxRegistration(TimestampedModel):
     )
     legal_name = models.CharField(max_length=200)
     trade_name = models.CharField(max_length=200, blank=True)
+    einvoice_applicable = models.BooleanField(
+        "e-invoicing applies",
+        default=False,
+        help_text="Aggregate turnover above Rs 5 crore in a financial year since 2017-18 "
+        "(CBIC Notification 10/2023-CT): its B2B invoices need an IRN.",
+    )
     tcs_applicable = models.BooleanField(default=True)
     tds_194o_applicable = models.BooleanField("TDS u/s 194-O applicable", default=True)
     valid_from = models.DateField()
@@ -53,6 +60,11 @@ class MerchantTaxRegistration(TimestampedModel):
                 condition=Q(gstin__regex=GSTIN),
                 name="merchant_tax_registrations_gstin_format",
                 violation_error_message="GSTIN must be 15 characters: state code, PAN, 3 more.",
+            ),
+            models.CheckConstraint(
+                condition=Q(GstinIsValid("gstin")),
+                name="merchant_tax_registrations_gstin_valid",
+                violation_error_message="This GSTIN's check character is wrong.",
             ),
             models.CheckConstraint(
                 condition=Q(state_code__regex=r"^[0-9]{2}$"),

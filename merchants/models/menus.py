@@ -8,10 +8,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast, Upper
 
 from gatimitra.db.constraints import values
+from gatimitra.db.expressions import GstRateIsCurrent
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
-from gatimitra.enums import ActorType, ApprovalStatus, FoodType
+from gatimitra.enums import ActorType, ApprovalStatus, FoodType, current_gst_rates
 from merchants.choices import ItemAvailability
 from merchants.db import GinIndex, Index
 
@@ -47,8 +48,6 @@ MENU_CHANGE_KINDS = [
     ("ADDON_CHANGE", "Add-on change"),
     ("BULK_UPLOAD", "Bulk upload"),
 ]
-#: Highest GST rate in force (the 2025 rationalisation: 0, 5, 18 and 40 %).
-MAX_GST_RATE = 40
 
 
 class MerchantMenu(TimestampedModel):
@@ -180,10 +179,15 @@ class MerchantMenuItem(TimestampedModel):
                 name="merchant_menu_items_price_positive",
                 violation_error_message="The base price must be above zero.",
             ),
+            # A menu lists what is sold from now on: a slab in force today
+            # (gatimitra.enums.GST_SLAB_PERIODS; from 22 September 2025, 56th GST
+            # Council, Notification 9/2025-CT(Rate): 0, 0.25, 3, 5, 18, 40 %).
             models.CheckConstraint(
-                condition=Q(gst_rate__gte=0, gst_rate__lte=MAX_GST_RATE),
-                name="merchant_menu_items_gst_rate_range",
-                violation_error_message=f"The GST rate is 0 to {MAX_GST_RATE} %.",
+                condition=Q(GstRateIsCurrent("gst_rate")),
+                name="merchant_menu_items_gst_rate_slab",
+                violation_error_message="The GST rate is one of the slabs in force: "
+                + ", ".join(f"{rate:g}" for rate in sorted(current_gst_rates()))
+                + " %.",
             ),
             models.CheckConstraint(
                 condition=Q(hsn_code="") | Q(hsn_code__regex=r"^[0-9]{4,8}$"),

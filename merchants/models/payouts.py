@@ -12,7 +12,7 @@ from django.db.models import F, Q, Value
 from gatimitra.db.constraints import values
 from gatimitra.db.fields import EnumField, HashField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
-from gatimitra.db.models import TimestampedModel
+from gatimitra.db.models import ASSIGNED_BY_DATABASE, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import IFSC, UPI_VPA, validate_ifsc
 from gatimitra.enums import (
@@ -529,7 +529,23 @@ class MerchantInvoice(TimestampedModel):
     parent for commission, ads and service fees. Intra-state invoices carry
     CGST + SGST, inter-state ones IGST."""
 
-    invoice_number = models.CharField(max_length=32, unique=True)
+    # CGST Rules 2017, Rule 46(b): consecutive, unique for a financial year;
+    # assigned by the database per series and financial year
+    # (orders.invoice_series_counters); a caller's other number is refused.
+    series = models.CharField(max_length=10, default="GMC")
+    invoice_number = models.CharField(
+        max_length=32,
+        unique=True,
+        db_default=ASSIGNED_BY_DATABASE,
+        editable=False,
+        help_text="Series, FY and serial, e.g. GMC2526/17: assigned by the database.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        db_default=ASSIGNED_BY_DATABASE,
+        editable=False,
+        help_text="The year the Indian financial year (April-March) of invoice_date starts.",
+    )
+    serial = models.PositiveIntegerField(db_default=ASSIGNED_BY_DATABASE, editable=False)
     parent = models.ForeignKey(
         "merchants.MerchantParent", on_delete=models.PROTECT, related_name="invoices"
     )
@@ -603,6 +619,19 @@ class MerchantInvoice(TimestampedModel):
                 | Q(original_invoice__isnull=False),
                 name="merchant_invoices_note_has_original",
                 violation_error_message="A credit or debit note names the invoice it amends.",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "financial_year", "serial"], name="merchant_invoices_serial_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(series__regex=r"^[A-Z]{1,4}$"),
+                name="merchant_invoices_series_format",
+                violation_error_message="A series is 1 to 4 capital letters.",
+            ),
+            models.CheckConstraint(
+                condition=Q(irn__regex=r"^[0-9a-f]{64}$"),
+                name="merchant_invoices_irn_format",
+                violation_error_message="An IRN is 64 lowercase hex characters (SHA-256).",
             ),
             models.CheckConstraint(
                 condition=Q(period_start__lte=F("period_end"))

@@ -16,7 +16,7 @@ from gatimitra.db.fields import (
     MoneyField,
 )
 from gatimitra.db.managers import NaturalKeyManager
-from gatimitra.db.models import TimestampedModel
+from gatimitra.db.models import ASSIGNED_BY_DATABASE, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import (
     E164_INDIA,
@@ -107,6 +107,15 @@ class MerchantStore(TimestampedModel):
     locality = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=100)
+    gst_state = models.ForeignKey(
+        "orders.IndianState",
+        on_delete=models.PROTECT,
+        db_default=ASSIGNED_BY_DATABASE,
+        db_index=False,
+        related_name="+",
+        verbose_name="state (GST code)",
+        help_text="Resolved by the database from the state name (place of supply).",
+    )
     pin_code = models.CharField("PIN code", max_length=6, validators=[validate_pin_code])
     latitude = LatitudeField()
     longitude = LongitudeField()

@@ -4,11 +4,30 @@ from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
 from orders.models import (
     DeliveryFeeRule,
+    IndianState,
     RideFarePolicy,
     ServiceCity,
     ServiceZone,
     SurgePricingRule,
 )
+
+
+@admin.register(IndianState)
+class IndianStateAdmin(GatimitraModelAdmin):
+    """Reference rows from the GST state code list: migrations write them."""
+
+    list_display = ("code", "name", "is_union_territory")
+    search_fields = ("code", "name")
+    ordering = ("code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ServiceCity)

@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin
-from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
+from orders.models import (
+    CancellationReason,
+    InvoiceSeriesCounter,
+    OrderCancellation,
+    OrderInvoice,
+    OrderSettlement,
+)
 
 
 @admin.register(CancellationReason)
@@ -57,3 +63,21 @@ class OrderSettlementAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     )
     ordering = ("-id",)
     autocomplete_fields = ("payout", "earning")
+
+
+@admin.register(InvoiceSeriesCounter)
+class InvoiceSeriesCounterAdmin(GatimitraModelAdmin):
+    """The numbering triggers write the counters; staff only look."""
+
+    list_display = ("document_table", "issuer", "series", "financial_year", "last_serial")
+    list_filter = ("document_table", "financial_year")
+    ordering = ("document_table", "issuer", "series", "-financial_year")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from orders.factories.assignments import (
 )
 from orders.factories.cities import (
     DeliveryFeeRuleFactory,
+    IndianStateFactory,
     RideFarePolicyFactory,
     ServiceCityFactory,
     ServiceZoneFactory,
@@ -40,6 +41,7 @@ from orders.factories.providers import (
 )
 from orders.factories.settlements import (
     CancellationReasonFactory,
+    InvoiceSeriesCounterFactory,
     OrderCancellationFactory,
     OrderInvoiceFactory,
     OrderSettlementFactory,
@@ -53,6 +55,8 @@ __all__ = [
     "ExternalProviderCallbackFactory",
     "ExternalProviderRateCardFactory",
     "FoodOrderFactory",
+    "IndianStateFactory",
+    "InvoiceSeriesCounterFactory",
     "OrderCancellationFactory",
     "OrderChargeFactory",
     "OrderDeliveryProofFactory",

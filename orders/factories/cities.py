@@ -10,6 +10,7 @@ from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import ServiceType, VehicleType
 from orders.models import (
     DeliveryFeeRule,
+    IndianState,
     RideFarePolicy,
     ServiceCity,
     ServiceZone,
@@ -137,3 +138,13 @@ class SurgePricingRuleFactory(DjangoModelFactory):
 
     class Meta:
         model = SurgePricingRule
+
+
+class IndianStateFactory(DjangoModelFactory):
+    """One of the states the migration seeded (the rows are reference data)."""
+
+    code = "29"
+
+    class Meta:
+        model = IndianState
+        django_get_or_create = ("code",)

@@ -5,10 +5,17 @@ from django.db.models import Sum
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from gatimitra.db.validators import make_gstin
 from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
 from orders.choices import CancellationActor, SettlementStatus
 from orders.factories.orders import OrderFactory
-from orders.models import CancellationReason, OrderCancellation, OrderInvoice, OrderSettlement
+from orders.models import (
+    CancellationReason,
+    InvoiceSeriesCounter,
+    OrderCancellation,
+    OrderInvoice,
+    OrderSettlement,
+)
 from riders.factories import RiderOrderEarningFactory
 
 
@@ -90,9 +97,9 @@ class OrderInvoiceFactory(DjangoModelFactory):
     invoice_type = InvoiceType.TAX_INVOICE
     issuer = "PLATFORM_ECO"
     series = "GMF26"
-    invoice_number = factory.Sequence(lambda n: f"F{n:08d}")
+    # invoice_number, serial and financial_year: the database assigns them.
     issued_at = factory.LazyFunction(timezone.now)
-    supplier_gstin = "29AAACG1234A1Z5"
+    supplier_gstin = make_gstin("29", "AAACG1234A")
     place_of_supply = "29"
     hsn_sac = "996331"
     taxable_value = Decimal("200.00")
@@ -143,3 +150,20 @@ class OrderSettlementFactory(DjangoModelFactory):
 
     class Meta:
         model = OrderSettlement
+
+
+class InvoiceSeriesCounterFactory(DjangoModelFactory):
+    """The counter an invoice's issue leaves behind."""
+
+    class Meta:
+        model = InvoiceSeriesCounter
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        invoice = OrderInvoiceFactory()
+        return model_class.objects.get(
+            document_table="order_invoices",
+            issuer=invoice.supplier_gstin,
+            series=invoice.series,
+            financial_year=invoice.financial_year,
+        )

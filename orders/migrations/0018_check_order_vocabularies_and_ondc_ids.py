@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
             model_name="order",
             constraint=models.UniqueConstraint(
                 fields=("ondc_bap_id", "ondc_transaction_id"),
-                name="orders_ondc_transaction_key",
+                name="orders_ondc_transaction_uniq",
                 violation_error_message="This ONDC transaction already has an order.",
             ),
         ),
@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
             model_name="order",
             constraint=models.UniqueConstraint(
                 fields=("ondc_bap_id", "ondc_order_id"),
-                name="orders_ondc_order_key",
+                name="orders_ondc_order_uniq",
                 violation_error_message="This ONDC order id is already recorded.",
             ),
         ),

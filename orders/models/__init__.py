@@ -1,6 +1,7 @@
 from orders.models.assignments import OrderDeliveryProof, OrderDispatchOffer, OrderRiderAssignment
 from orders.models.cities import (
     DeliveryFeeRule,
+    IndianState,
     RideFarePolicy,
     ServiceCity,
     ServiceZone,
@@ -32,6 +33,7 @@ from orders.models.providers import (
 )
 from orders.models.settlements import (
     CancellationReason,
+    InvoiceSeriesCounter,
     OrderCancellation,
     OrderInvoice,
     OrderSettlement,
@@ -43,6 +45,8 @@ __all__ = [
     "ExternalDeliveryProvider",
     "ExternalProviderCallback",
     "ExternalProviderRateCard",
+    "IndianState",
+    "InvoiceSeriesCounter",
     "Order",
     "OrderCancellation",
     "OrderCharge",

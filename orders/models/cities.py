@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
@@ -59,6 +59,47 @@ TIMESTAMP_GUIDELINES_ISSUED = datetime.datetime.combine(
     datetime.time(0, 0),
     tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
 )
+
+
+class IndianState(models.Model):
+    """One Indian state or union territory with its GST state code (the
+    first two digits of a GSTIN and the place of supply on an invoice).
+    Reference data: its 36 rows come from the data migration
+    ``orders.0019_add_indian_states`` (GSTN's state code list), never from
+    the application; stores, parents, addresses and billing profiles point
+    at it through ``gst_state``, filled by the database from their free-text
+    state name (``orders.indian_state_code``)."""
+
+    code = models.CharField(
+        "GST state code", max_length=2, primary_key=True, help_text="e.g. 29 for Karnataka."
+    )
+    name = models.CharField(max_length=60, unique=True)
+    is_union_territory = models.BooleanField(default=False)
+    aliases = ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        help_text="Other spellings a free-text state name may use (Orissa, Pondicherry...).",
+    )
+
+    class Meta:
+        db_table = schema_table("orders", "indian_states")
+        verbose_name = "Indian state or union territory"
+        verbose_name_plural = "Indian states and union territories"
+        ordering = ["code"]
+        constraints = [
+            CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}$"),
+                name="indian_states_code_format",
+                violation_error_message="GST state code is two digits.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class ServiceCity(TimestampedModel):

@@ -242,12 +242,12 @@ class Order(TimestampedModel):
             # One order per transaction and per order id within a buyer app.
             UniqueConstraint(
                 fields=["ondc_bap_id", "ondc_transaction_id"],
-                name="orders_ondc_transaction_key",
+                name="orders_ondc_transaction_uniq",
                 violation_error_message="This ONDC transaction already has an order.",
             ),
             UniqueConstraint(
                 fields=["ondc_bap_id", "ondc_order_id"],
-                name="orders_ondc_order_key",
+                name="orders_ondc_order_uniq",
                 violation_error_message="This ONDC order id is already recorded.",
             ),
         ]
@@ -620,10 +620,8 @@ class OrderItem(TimestampedModel):
                 condition=Q(quantity__gte=1, quantity__lte=99),
                 name="order_items_quantity_range",
             ),
-            CheckConstraint(
-                condition=Q(gst_rate_percent__gte=0, gst_rate_percent__lte=28),
-                name="order_items_gst_rate_range",
-            ),
+            # The slab in force on the order's date is checked by the trigger
+            # order_items_gst_rate_in_force (orders 0020): it reads the order.
         ]
 
     def __str__(self):

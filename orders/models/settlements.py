@@ -5,12 +5,14 @@ merchant, rider, platform and taxes)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gatimitra.db.constraints import values
+from gatimitra.db.expressions import GstinIsValid
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
-from gatimitra.db.models import TimestampedModel
+from gatimitra.db.models import ASSIGNED_BY_DATABASE, TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import GSTIN
 from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
@@ -124,6 +126,47 @@ class OrderCancellation(TimestampedModel):
         return f"cancellation of order {self.order_id} ({self.reason_id})"
 
 
+class InvoiceSeriesCounter(TimestampedModel):
+    """The last serial issued per issuer, series and Indian financial year,
+    for ``orders.order_invoices`` and ``merchants.merchant_invoices``. Only
+    the numbering triggers write it: each issue takes the counter row's lock
+    (``INSERT ... ON CONFLICT DO UPDATE``) until its transaction ends, so two
+    invoices of a series never get one number, and a rolled-back invoice
+    gives its number back (CGST Rules 2017, Rule 46(b): consecutive,
+    unique for a financial year)."""
+
+    document_table = models.CharField(
+        max_length=40, help_text="order_invoices or merchant_invoices."
+    )
+    issuer = models.CharField(
+        max_length=20, help_text="The issuer's GSTIN (or its role when it has none)."
+    )
+    series = models.CharField(max_length=10)
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts (April in India)."
+    )
+    last_serial = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = schema_table("orders", "invoice_series_counters")
+        constraints = [
+            UniqueConstraint(
+                fields=["document_table", "issuer", "series", "financial_year"],
+                name="invoice_series_counters_series_uniq",
+            ),
+            CheckConstraint(
+                condition=Q(document_table__in=["order_invoices", "merchant_invoices"]),
+                name="invoice_series_counters_document_table",
+            ),
+            CheckConstraint(
+                condition=Q(last_serial__gte=1), name="invoice_series_counters_serial_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} {self.series} FY {self.financial_year}: {self.last_serial}"
+
+
 class OrderInvoice(TimestampedModel):
     """One GST document for an order: a platform invoice where GatiMitra is
     the e-commerce operator under CGST s.9(5) (restaurant service, passenger
@@ -143,10 +186,33 @@ class OrderInvoice(TimestampedModel):
         help_text="The merchant GSTIN a MERCHANT-issued invoice is raised under.",
     )
     series = models.CharField(max_length=10)
-    invoice_number = models.CharField(max_length=16)
+    # CGST Rules 2017, Rule 46(b): "a consecutive serial number not exceeding
+    # sixteen characters, in one or multiple series, ... unique for a financial
+    # year". The database assigns it (orders.invoice_series_counters, under
+    # the counter row's lock) and refuses a caller's number unless it is the one it assigns.
+    invoice_number = models.CharField(
+        max_length=16,
+        db_default=ASSIGNED_BY_DATABASE,
+        editable=False,
+        help_text="FY/serial, e.g. 2526/17: assigned by the database.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        db_default=ASSIGNED_BY_DATABASE,
+        editable=False,
+        help_text="The year the Indian financial year (April-March) of issued_at starts.",
+    )
+    serial = models.PositiveIntegerField(
+        db_default=ASSIGNED_BY_DATABASE,
+        editable=False,
+        help_text="1, 2, 3... per issuer, series and financial year, without gaps.",
+    )
     issued_at = models.DateTimeField(default=timezone.now)
     original_invoice = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="notes"
+    )
+    cancels_original = models.BooleanField(
+        default=False,
+        help_text="This credit note cancels its original invoice in full (the invoice is kept).",
     )
     supplier_gstin = models.CharField("supplier GSTIN", max_length=15, null=True, blank=True)
     recipient_gstin = models.CharField("recipient GSTIN", max_length=15, null=True, blank=True)
@@ -159,11 +225,72 @@ class OrderInvoice(TimestampedModel):
     cess = MoneyField(default=charges.ZERO)
     total = MoneyField()
     document_url = models.URLField(blank=True)
+    # E-invoicing (CGST Rules 2017, Rule 48(4); CBIC Notification 10/2023-CT:
+    # aggregate turnover above Rs 5 crore): the IRP's reference number, its
+    # acknowledgement and the signed QR code of a B2B invoice.
+    irn = models.CharField(
+        "IRN",
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Invoice reference number.",
+    )
+    irn_ack_number = models.CharField("IRN acknowledgement number", max_length=20, blank=True)
+    irn_ack_at = models.DateTimeField("IRN acknowledged at", null=True, blank=True)
+    signed_qr_code = models.TextField("signed QR code", blank=True)
 
     class Meta:
         db_table = schema_table("orders", "order_invoices")
         constraints = [
-            UniqueConstraint(fields=["series", "invoice_number"], name="order_invoices_number_key"),
+            # Rule 46(b): unique per issuer (its GSTIN), series and financial year.
+            UniqueConstraint(
+                Coalesce("supplier_gstin", "issuer"),
+                "series",
+                "financial_year",
+                "serial",
+                name="order_invoices_serial_uniq",
+            ),
+            UniqueConstraint(
+                Coalesce("supplier_gstin", "issuer"),
+                "series",
+                "financial_year",
+                "invoice_number",
+                name="order_invoices_number_key",
+            ),
+            # One cancellation per invoice.
+            UniqueConstraint(
+                fields=["original_invoice"],
+                condition=Q(cancels_original=True),
+                name="order_invoices_cancelled_once_uniq",
+            ),
+            CheckConstraint(
+                condition=Q(cancels_original=False) | Q(invoice_type=InvoiceType.CREDIT_NOTE),
+                name="order_invoices_cancelled_by_credit_note",
+                violation_error_message="Only a credit note cancels an invoice.",
+            ),
+            CheckConstraint(
+                condition=Q(irn__regex=r"^[0-9a-f]{64}$"),
+                name="order_invoices_irn_format",
+                violation_error_message="An IRN is 64 lowercase hex characters (SHA-256).",
+            ),
+            CheckConstraint(
+                condition=Q(irn__isnull=True, irn_ack_at__isnull=True, signed_qr_code="")
+                | (Q(irn__isnull=False, irn_ack_at__isnull=False) & ~Q(signed_qr_code="")),
+                name="order_invoices_irn_with_ack_and_qr",
+                violation_error_message="An IRN comes with its acknowledgement time and "
+                "signed QR code.",
+            ),
+            CheckConstraint(
+                condition=Q(GstinIsValid("supplier_gstin")),
+                name="order_invoices_supplier_gstin_valid",
+                violation_error_message="The supplier GSTIN's check character is wrong.",
+            ),
+            CheckConstraint(
+                condition=Q(GstinIsValid("recipient_gstin")),
+                name="order_invoices_recipient_gstin_valid",
+                violation_error_message="The recipient GSTIN's check character is wrong.",
+            ),
             in_list("order_invoices", "issuer", values(INVOICE_ISSUERS)),
             CheckConstraint(
                 condition=Q(invoice_number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
@@ -220,6 +347,13 @@ class OrderInvoice(TimestampedModel):
 
     def __str__(self):
         return f"{self.series}/{self.invoice_number}"
+
+    @property
+    def cancellation(self):
+        """The credit note that cancelled this invoice, or None: an issued
+        invoice is final (orders 0011), so it is never edited or deleted;
+        its cancellation is the credit note that refers to it."""
+        return self.notes.filter(cancels_original=True).first()
 
 
 class OrderSettlement(TimestampedModel):

@@ -53,6 +53,7 @@ from customers.models import (
 )
 from gatimitra.db.fields import EnumArrayField, EnumField
 from gatimitra.db.tables import split_table
+from gatimitra.db.validators import make_gstin
 from gatimitra.enums import ActorType, NotificationChannel
 from gatimitra.testing import factory_for
 from tests.customers.helpers import refused
@@ -305,7 +306,11 @@ class TestFormatsAndWindows:
         with refused("customer_business_profiles_gstin_format"):
             CustomerBusinessProfileFactory(gstin="29ABCDE1234F1Z")
         with refused("customer_business_profiles_gstin_state"):
-            CustomerBusinessProfileFactory(billing_state_code="27", gstin="29ABCDE1234F1Z5")
+            CustomerBusinessProfileFactory(
+                billing_state="Maharashtra",
+                billing_state_code="27",
+                gstin=make_gstin("29", "ABCDE1234F"),
+            )
         with refused("customer_business_profiles_gstin_uniq"):
             profile = CustomerBusinessProfileFactory()
             CustomerBusinessProfileFactory(pan=profile.pan)

@@ -237,9 +237,9 @@ def test_an_ondc_order_carries_its_network_ids():
 def test_network_ids_are_unique_per_buyer_app():
     first, second = OrderFactory(), OrderFactory()
     _ondc(first)
-    with refused("orders_ondc_transaction_key"):
+    with refused("orders_ondc_transaction_uniq"):
         _ondc(second, ondc_order_id="O-2025-000124")
-    with refused("orders_ondc_order_key"):
+    with refused("orders_ondc_order_uniq"):
         _ondc(second, ondc_transaction_id="another-transaction")
     # The same ids under another buyer app are another order.
     _ondc(second, ondc_bap_id="other-buyer.example.com")
