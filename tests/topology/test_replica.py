@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, router, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -63,13 +63,19 @@ def topology(django_db_setup, django_db_blocker):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_current_wal_lsn()::text")
                 built = cursor.fetchone()[0]
-            pair.wait_for(
-                lambda: _on_replica(
-                    "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0", [built]
-                )[0],
-                timeout=180,
-                what="the replica to replay the migrations",
-            )
+
+            def replayed():
+                # Until it replays CREATE DATABASE the replica refuses the login.
+                try:
+                    return _on_replica(
+                        "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
+                        [built],
+                    )[0]
+                except DatabaseError:
+                    connections[REPLICA_ALIAS].close()
+                    return False
+
+            pair.wait_for(replayed, timeout=180, what="the replica to replay the migrations")
             middleware = list(settings.MIDDLEWARE)
             middleware.insert(
                 middleware.index("audit.context.AuditContextMiddleware"),
