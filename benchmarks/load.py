@@ -47,6 +47,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from multiprocessing.context import ForkProcess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -182,7 +183,7 @@ def _own_factory_sequences(number):
     DjangoModelFactory._setup_next_sequence = classmethod(lambda cls: number * SEQUENCE_STRIDE)
 
 
-class Client(_CONTEXT.Process):
+class Client(ForkProcess):
     def __init__(self, number, seconds, start_gate, results):
         super().__init__(name=f"load-{number}")
         self.number = number
@@ -303,7 +304,7 @@ class Client(_CONTEXT.Process):
             services.deliver_order(order, otp=DROP_OTP)
 
 
-class Reader(_CONTEXT.Process):
+class Reader(ForkProcess):
     """The order changelist's query, on the replica, until the deadline."""
 
     FIELDS = ("latencies", "errors")

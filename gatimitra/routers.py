@@ -76,7 +76,7 @@ class ReplicaStatus:
 
 
 _status_lock = threading.Lock()
-_status_cache = {}
+_status_cache: dict[str, tuple[float, "ReplicaStatus"]] = {}
 
 
 def replica_configured():
