@@ -20,7 +20,7 @@ class RiderConsentAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
 class WelfareFeeRateAdmin(GatimitraModelAdmin):
     list_display = ("state_code", "city", "rate_percent", "valid_from", "valid_to", "law")
     list_filter = ("state_code",)
-    ordering = ("state_code", "-valid_from")
+    ordering = ("-id",)
 
 
 @admin.register(RiderWelfareFeeAccrual)

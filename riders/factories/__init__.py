@@ -18,6 +18,11 @@ from riders.factories.incentives import (
     RiderIncentiveSchemeFactory,
     RiderPenaltyFactory,
 )
+from riders.factories.privacy import (
+    RiderConsentFactory,
+    RiderWelfareFeeAccrualFactory,
+    WelfareFeeRateFactory,
+)
 from riders.factories.riders import (
     RIDER_FACTORY_BY_STAGE,
     ActiveRiderFactory,
@@ -49,6 +54,7 @@ __all__ = [
     "PaymentRiderFactory",
     "RiderBankAccountFactory",
     "RiderCashDepositFactory",
+    "RiderConsentFactory",
     "RiderDeviceFactory",
     "RiderDocumentFactory",
     "RiderFactory",
@@ -67,5 +73,7 @@ __all__ = [
     "RiderStatusHistoryFactory",
     "RiderTrainingFactory",
     "RiderVehicleFactory",
+    "RiderWelfareFeeAccrualFactory",
     "WalletLedgerFactory",
+    "WelfareFeeRateFactory",
 ]

@@ -106,8 +106,12 @@ SMALL_TABLES = {
     "service_cities",
     "service_zones",
     "surge_pricing_rules",
-    # riders: schemes
+    # GST state codes (36 rows) and invoice counters (one per issuer, series, year)
+    "indian_states",
+    "invoice_series_counters",
+    # riders: schemes and welfare-fee rates (one per state or city and window)
     "rider_incentive_schemes",
+    "welfare_fee_rates",
     # gatimitra: one row per migration applied
     "gatimitra_migration_history",
 }
