@@ -4,9 +4,9 @@ Run: .venv/bin/python benchmarks/load.py [--clients 32] [--seconds 20]
          [--mode direct|pgbouncer] [--pool-size 4] [--replica-url URL --readers 4]
 
 Each client is a process with its own database connection. In a loop it
-places an order (``FoodOrderFactory``: items, payment, stops; there is no
-``place_order`` service yet) for its own customer at its own store, made
-with its rider (``DispatchableRiderFactory``) and first order in a warm-up
+places a FOOD order (``orders.services.place_order``: numbered, billed,
+paid by UPI, two dishes and an add-on, the drop's OTP) for its own customer
+at its own store, both made with its rider by the factories in a warm-up
 before the clock starts (a rider is free again after each delivery), then
 runs it to DELIVERED through the domain's
 own services (``orders.services``: confirm, prepare, search, offer, assign,
@@ -260,29 +260,64 @@ class Client(ForkProcess):
         return {field: getattr(self, field) for field in self.FIELDS}
 
     def _place(self, transaction):
-        """A FOOD order of this client's customer at this client's store, and
-        this client's rider (made with the first order: a rider is free again
+        """A FOOD order of this client's customer at this client's store, placed
+        by ``orders.services.place_order`` (numbered, billed, paid, the drop's
+        OTP set), and this client's rider. The customer, store, menu and rider
+        are made once, with the first order, by the factories: they are the
+        client's standing data, not part of an order (a rider is free again
         once an order is delivered)."""
-        from gatimitra.db.secrets import keyed_hash
-        from gatimitra.enums import OrderStatus, ServiceType
-        from orders.choices import StopType
-        from orders.factories import DispatchableRiderFactory, FoodOrderFactory
+        from gatimitra.enums import PaymentMethod, ServiceType
+        from orders import services
 
         with transaction.atomic():
-            order = FoodOrderFactory(status=OrderStatus.CREATED, **self.regulars)
             if not self.regulars:
-                self.regulars = {
-                    "zone": order.zone,
-                    "customer": order.customer,
-                    "merchant_store": order.merchant_store,
-                    "drop_address": order.drop_address,
-                }
-            drop = order.stops.get(stop_type=StopType.DROP)
-            drop.otp_hash = keyed_hash(DROP_OTP)
-            drop.save(update_fields=["otp_hash"])
-            if self.rider is None:
-                self.rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
+                self.regulars = self._standing_data()
+            regulars = self.regulars
+            order = services.place_order(
+                customer=regulars["customer"],
+                service_type=ServiceType.FOOD,
+                zone=regulars["store"].zone,
+                payment_method=PaymentMethod.UPI,
+                pickup=regulars["store"],
+                drop=regulars["address"],
+                items=regulars["items"],
+                drop_otp=DROP_OTP,
+            )
         return order, self.rider
+
+    def _standing_data(self):
+        from decimal import Decimal
+
+        from customers.factories import CustomerAddressFactory, CustomerFactory
+        from gatimitra.enums import ServiceType
+        from merchants.factories import (
+            LiveMerchantStoreFactory,
+            MerchantMenuAddonFactory,
+            MerchantMenuCategoryFactory,
+            MerchantMenuItemFactory,
+        )
+        from orders.factories import DispatchableRiderFactory
+
+        store = LiveMerchantStoreFactory()
+        category = MerchantMenuCategoryFactory(menu__store=store)
+        dal = MerchantMenuItemFactory(category=category, name="Dal Makhani", base_price=210)
+        dosa = MerchantMenuItemFactory(category=category, name="Masala Dosa", base_price=90)
+        butter = MerchantMenuAddonFactory(addon_group__store=store, price=20)
+        customer = CustomerFactory()
+        # Near the store, in its city: dispatch and pricing need both.
+        address = CustomerAddressFactory(
+            customer=customer,
+            is_default=True,
+            latitude=store.latitude + Decimal("0.012"),
+            longitude=store.longitude + Decimal("0.009"),
+        )
+        self.rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
+        return {
+            "store": store,
+            "customer": customer,
+            "address": address,
+            "items": [(dal, 1, [butter]), (dosa, 2, [])],
+        }
 
     def _complete(self, order, rider, transaction):
         from decimal import Decimal
@@ -453,7 +488,7 @@ def _report(args, clients, readers, elapsed):
         f"  of which the services (confirm to delivered, one transaction): p50 "
         f"{_percentile(completions, 0.5) * 1000:.0f} ms, "
         f"p95 {_percentile(completions, 0.95) * 1000:.0f} ms; the rest is placing the order "
-        "with the factories"
+        "(place_order, its own transaction)"
     )
     warm_ups = [client.warm_up for client in clients]
     print(

@@ -67,15 +67,28 @@ def topology(django_db_setup, django_db_blocker):
             def replayed():
                 # Until it replays CREATE DATABASE the replica refuses the login.
                 try:
-                    return _on_replica(
-                        "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
+                    in_recovery, done = _on_replica(
+                        "SELECT pg_is_in_recovery(),"
+                        " pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
                         [built],
-                    )[0]
+                    )
                 except DatabaseError:
                     connections[REPLICA_ALIAS].close()
                     return False
+                # Another server on the replica's port would never catch up: say so now.
+                assert in_recovery, f"port {replica.port} answers, but not as a standby"
+                return done
 
-            pair.wait_for(replayed, timeout=180, what="the replica to replay the migrations")
+            # Replaying every migration is slow on a loaded machine (2 cores,
+            # xdist workers): a generous bound, and the servers' own account
+            # of the replication when it is exceeded.
+            pair.wait_for(
+                replayed,
+                timeout=420,
+                interval=0.5,
+                what="the replica to replay the migrations",
+                diagnose=lambda: pair.diagnosis(primary, replica),
+            )
             middleware = list(settings.MIDDLEWARE)
             middleware.insert(
                 middleware.index("audit.context.AuditContextMiddleware"),
