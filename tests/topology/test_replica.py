@@ -61,8 +61,15 @@ def topology(django_db_setup, django_db_blocker):
             settings.DATABASES[REPLICA_ALIAS] = replica_db
             # The tests start on a replica that has replayed the migrations.
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_current_wal_lsn()::text")
-                built = cursor.fetchone()[0]
+                cursor.execute("SELECT pg_current_wal_lsn()::text, inet_server_port()")
+                built, port = cursor.fetchone()
+            # A connection pool left on the alias by an earlier test would have
+            # sent the migrations to that test's server: the replica would
+            # wait for WAL its primary never writes.
+            assert port == primary.port, (
+                f"default reached port {port}, not the primary's {primary.port}: "
+                f"OPTIONS {connection.settings_dict.get('OPTIONS')}"
+            )
 
             def replayed():
                 # Until it replays CREATE DATABASE the replica refuses the login.
