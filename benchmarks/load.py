@@ -479,7 +479,14 @@ def main():
     pair = None
     if args.with_replica:
         pair, args.replica_url = _start_replica_pair()
-    server = _server()
+    try:
+        server = _server()
+    except BaseException:
+        if pair:
+            from tests.topology import replica as replica_pair
+
+            replica_pair.tear_down(*pair)
+        raise
     name = f"gm_load_{os.getpid()}"
     print(f"creating and migrating {name} on {server['host']}:{server['port']} ...", flush=True)
     _create_database(server, name)
