@@ -481,15 +481,15 @@ def main():
         pair, args.replica_url = _start_replica_pair()
     try:
         server = _server()
+        name = f"gm_load_{os.getpid()}"
+        print(f"creating and migrating {name} on {server['host']}:{server['port']} ...", flush=True)
+        _create_database(server, name)
     except BaseException:
         if pair:
             from tests.topology import replica as replica_pair
 
             replica_pair.tear_down(*pair)
         raise
-    name = f"gm_load_{os.getpid()}"
-    print(f"creating and migrating {name} on {server['host']}:{server['port']} ...", flush=True)
-    _create_database(server, name)
     bouncer = None
     try:
         if args.mode == "pgbouncer":
