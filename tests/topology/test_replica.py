@@ -61,21 +61,41 @@ def topology(django_db_setup, django_db_blocker):
             settings.DATABASES[REPLICA_ALIAS] = replica_db
             # The tests start on a replica that has replayed the migrations.
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_current_wal_lsn()::text")
-                built = cursor.fetchone()[0]
+                cursor.execute("SELECT pg_current_wal_lsn()::text, inet_server_port()")
+                built, port = cursor.fetchone()
+            # A connection pool left on the alias by an earlier test would have
+            # sent the migrations to that test's server: the replica would
+            # wait for WAL its primary never writes.
+            assert port == primary.port, (
+                f"default reached port {port}, not the primary's {primary.port}: "
+                f"OPTIONS {connection.settings_dict.get('OPTIONS')}"
+            )
 
             def replayed():
                 # Until it replays CREATE DATABASE the replica refuses the login.
                 try:
-                    return _on_replica(
-                        "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
+                    in_recovery, done = _on_replica(
+                        "SELECT pg_is_in_recovery(),"
+                        " pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
                         [built],
-                    )[0]
+                    )
                 except DatabaseError:
                     connections[REPLICA_ALIAS].close()
                     return False
+                # Another server on the replica's port would never catch up: say so now.
+                assert in_recovery, f"port {replica.port} answers, but not as a standby"
+                return done
 
-            pair.wait_for(replayed, timeout=180, what="the replica to replay the migrations")
+            # Replaying every migration is slow on a loaded machine (2 cores,
+            # xdist workers): a generous bound, and the servers' own account
+            # of the replication when it is exceeded.
+            pair.wait_for(
+                replayed,
+                timeout=420,
+                interval=0.5,
+                what="the replica to replay the migrations",
+                diagnose=lambda: pair.diagnosis(primary, replica),
+            )
             middleware = list(settings.MIDDLEWARE)
             middleware.insert(
                 middleware.index("audit.context.AuditContextMiddleware"),
