@@ -43,6 +43,7 @@ from customers.models import (
 from demo import vocab
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
+from gatimitra.enums import ServiceType
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -535,7 +536,7 @@ def _business(demo, rng, customers):
                 "business_profile_id": profile["id"],
                 "customer_id": owner.id,
                 "role": "ADMIN",
-                "allowed_services": ["FOOD", "RIDE"],
+                "allowed_services": [ServiceType.FOOD, ServiceType.RIDE],
                 "cost_centre": "HQ",
                 "is_active": True,
             }
@@ -552,7 +553,7 @@ def _business(demo, rng, customers):
                     "business_profile_id": profile["id"],
                     "customer_id": colleague.id,
                     "role": "EMPLOYEE",
-                    "allowed_services": ["RIDE"],
+                    "allowed_services": [ServiceType.RIDE],
                     "per_order_limit": money(800),
                     "monthly_limit": money(6000),
                     "cost_centre": rng.pick(("Sales", "Engineering", "Operations")),
@@ -602,7 +603,7 @@ def _promotions(demo, rng, customers):
             "code": "GATIFEAST",
             "title": "20% off up to Rs 100",
             "offer_type": "PERCENT_OFF",
-            "services": ["FOOD"],
+            "services": [ServiceType.FOOD],
             "discount_percent": Decimal("20.00"),
             "max_discount": Decimal("100.00"),
             "min_order_value": Decimal("249.00"),
@@ -613,7 +614,7 @@ def _promotions(demo, rng, customers):
             "code": "RIDE50",
             "title": "Rs 50 off your ride",
             "offer_type": "FLAT_OFF",
-            "services": ["RIDE"],
+            "services": [ServiceType.RIDE],
             "flat_amount": Decimal("50.00"),
             "min_order_value": Decimal("150.00"),
             "per_customer_limit": 3,
@@ -623,7 +624,7 @@ def _promotions(demo, rng, customers):
             "code": "COMEBACK75",
             "title": "We miss you: Rs 75 off",
             "offer_type": "FLAT_OFF",
-            "services": ["FOOD"],
+            "services": [ServiceType.FOOD],
             "flat_amount": Decimal("75.00"),
             "min_order_value": Decimal("299.00"),
             "per_customer_limit": 1,
@@ -634,7 +635,7 @@ def _promotions(demo, rng, customers):
             "code": "SENDIT30",
             "title": "30% off parcels",
             "offer_type": "PERCENT_OFF",
-            "services": ["PARCEL"],
+            "services": [ServiceType.PARCEL],
             "discount_percent": Decimal("30.00"),
             "max_discount": Decimal("60.00"),
             "min_order_value": Decimal("0.00"),
@@ -734,7 +735,7 @@ def _browsing(demo, rng, customers):
             searches.append(
                 {
                     "customer_id": customer.id,
-                    "service_type": "FOOD",
+                    "service_type": ServiceType.FOOD,
                     "query": rng.pick(vocab.SEARCHES),
                     "result_count": rng.randrange(3, 60),
                     "clicked_result_type": "STORE" if clicked else None,
@@ -765,7 +766,7 @@ def _browsing(demo, rng, customers):
             carts.append(
                 {
                     "customer_id": customer.id,
-                    "service_type": "FOOD",
+                    "service_type": ServiceType.FOOD,
                     "status": "ACTIVE",
                     "address_id": customer.addresses[0]["id"],
                     "store_id": store.id,

@@ -19,8 +19,9 @@ within captured payments, ledger chains, own-order references.
 import math
 from bisect import bisect_right
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import accumulate
+from types import SimpleNamespace
 
 from django.db import connection
 
@@ -31,10 +32,16 @@ from demo.riders import wallet_entry
 from demo.rng import Weighted, money
 from gatimitra.db.tables import quote_table, schema_table
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import ServiceType
+from gatimitra.enums import (
+    LedgerEntryDirection,
+    OrderStatus,
+    PaymentMethod,
+    ServiceType,
+)
 from merchants.models import MerchantStorePayout
 from merchants.services import sales_split
 from orders import charges, pricing
+from orders.choices import ChargeType, ParcelPackageType
 from orders.dispatch import ALLOWED_VEHICLE_TYPES
 from orders.models import (
     ExternalProviderCallback,
@@ -73,16 +80,15 @@ from riders.services import delivery_pay
 from riders.tax import tds_amount, welfare_fee
 
 ZERO = Decimal("0.00")
-PERCENT = Decimal("0.01")
-SERVICE_WEIGHTS = {"FOOD": 62, "PARCEL": 20, "RIDE": 18}
+SERVICE_WEIGHTS = {ServiceType.FOOD: 62, ServiceType.PARCEL: 20, ServiceType.RIDE: 18}
 ONLINE_METHODS = Weighted(
     {
-        "UPI": 58,
-        "CREDIT_CARD": 9,
-        "DEBIT_CARD": 5,
-        "NETBANKING": 3,
-        "THIRD_PARTY_WALLET": 4,
-        "PAY_LATER": 3,
+        PaymentMethod.UPI: 58,
+        PaymentMethod.CREDIT_CARD: 9,
+        PaymentMethod.DEBIT_CARD: 5,
+        PaymentMethod.NETBANKING: 3,
+        PaymentMethod.THIRD_PARTY_WALLET: 4,
+        PaymentMethod.PAY_LATER: 3,
     }
 )
 GATEWAYS = Weighted({"RAZORPAY": 55, "PAYU": 15, "CASHFREE": 15, "PHONEPE": 10, "PAYTM": 5})
@@ -130,10 +136,6 @@ def driver_share(fare):
     """The driver's share of a ride fare: the riders domain's pay rule (the
     MVAG 2025 floor for an own vehicle, never rounded below it)."""
     return delivery_pay(ServiceType.RIDE, 0, fare).base_pay
-
-
-def _round(value):
-    return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 def _distance_m(lat1, lng1, lat2, lng2):
@@ -220,7 +222,7 @@ class OrderGenerator:
                     self.riders.setdefault((rider.city.id, service), []).append(rider)
         self.drivers = {}  # (city id, vehicle type) -> riders who drive it for rides
         for (city_id, service), riders in self.riders.items():
-            if service == "RIDE":
+            if service == ServiceType.RIDE:
                 for rider in riders:
                     self.drivers.setdefault((city_id, rider.vehicle_type), []).append(rider)
         self._ride_vehicles = {}
@@ -246,9 +248,9 @@ class OrderGenerator:
             for service, weight in SERVICE_WEIGHTS.items():
                 if service not in city.services or not self.riders.get((city.id, service)):
                     continue
-                if service == "FOOD" and ("c", city.id) not in self.store_pickers:
+                if service == ServiceType.FOOD and ("c", city.id) not in self.store_pickers:
                     continue
-                if service == "RIDE" and not self.ride_vehicles(city):
+                if service == ServiceType.RIDE and not self.ride_vehicles(city):
                     continue
                 available[service] = weight
             if available and city.id in self.customers:
@@ -259,7 +261,7 @@ class OrderGenerator:
     def ride_vehicles(self, city):
         """Vehicle types a ride can be booked in: priced in the city, with drivers."""
         if city.id not in self._ride_vehicles:
-            drivers = {r.vehicle_type for r in self.riders.get((city.id, "RIDE"), [])}
+            drivers = {r.vehicle_type for r in self.riders.get((city.id, ServiceType.RIDE), [])}
             self._ride_vehicles[city.id] = sorted(
                 v for (cid, v) in self.demo.fare_policies if cid == city.id and v in drivers
             )
@@ -374,7 +376,7 @@ class OrderGenerator:
                     WalletLedger,
                     wallet_entry(
                         rider,
-                        "CREDIT",
+                        LedgerEntryDirection.CREDIT,
                         "COD_DEPOSITED",
                         rider.cash,
                         "CASH_DEPOSIT",
@@ -503,7 +505,7 @@ class OrderGenerator:
                             WalletLedger,
                             wallet_entry(
                                 rider,
-                                "CREDIT",
+                                LedgerEntryDirection.CREDIT,
                                 "INCENTIVE",
                                 scheme["reward_amount"],
                                 "INCENTIVE",
@@ -519,7 +521,9 @@ class OrderGenerator:
                     # Rs 30,000 (rides fall under s.194-O, whose Rs 5 lakh
                     # yearly threshold the demo never reaches).
                     tds = None
-                    if "RIDE" not in rider.services and rider.balance > Decimal("30000.00"):
+                    if ServiceType.RIDE not in rider.services and rider.balance > Decimal(
+                        "30000.00"
+                    ):
                         tds = {
                             "tds_section": "194C",
                             "tds_rate_percent": Decimal("1.00"),
@@ -532,7 +536,7 @@ class OrderGenerator:
                             WalletLedger,
                             wallet_entry(
                                 rider,
-                                "DEBIT",
+                                LedgerEntryDirection.DEBIT,
                                 "TDS",
                                 tds["tds_amount"],
                                 "PAYOUT",
@@ -568,7 +572,7 @@ class OrderGenerator:
                         WalletLedger,
                         wallet_entry(
                             rider,
-                            "DEBIT",
+                            LedgerEntryDirection.DEBIT,
                             "PAYOUT",
                             rider.balance,
                             "PAYOUT",
@@ -621,10 +625,10 @@ class OrderGenerator:
             "placed": placed,
             "lines": [],
         }
-        if service == "FOOD":
+        if service == ServiceType.FOOD:
             if not self.food(batch, ctx):
                 return
-        elif service == "PARCEL":
+        elif service == ServiceType.PARCEL:
             self.parcel(batch, ctx)
         else:
             self.ride(batch, ctx)
@@ -644,9 +648,9 @@ class OrderGenerator:
         batch.add(Order, order)
         customer.orders += 1
         if index % self.sample_every == 0 and ctx["status"] in (
-            "delivered",
-            "completed",
-            "cancelled",
+            OrderStatus.DELIVERED,
+            OrderStatus.COMPLETED,
+            OrderStatus.CANCELLED,
         ):
             self.sample.append(
                 {
@@ -816,8 +820,8 @@ class OrderGenerator:
         address = rng.pick(customer.addresses)
         zone = (
             address["_zone"]
-            if "PARCEL" in address["_zone"].services
-            else rng.pick([z for z in city.zones if "PARCEL" in z.services] or city.zones)
+            if ServiceType.PARCEL in address["_zone"].services
+            else rng.pick([z for z in city.zones if ServiceType.PARCEL in z.services] or city.zones)
         )
         receiver = rng.pick(customer.saved) if customer.saved and rng.chance(0.5) else None
         first, surname, _ = self.demo.person(rng, city)
@@ -837,16 +841,23 @@ class OrderGenerator:
         )
         order.update(zone_id=zone.id, distance_m=distance)
         kind = rng.choices(
-            ("DOCUMENTS", "FOOD", "CLOTHING", "ELECTRONICS", "MEDICINES", "OTHER"),
+            (
+                ParcelPackageType.DOCUMENTS,
+                ParcelPackageType.FOOD,
+                ParcelPackageType.CLOTHING,
+                ParcelPackageType.ELECTRONICS,
+                ParcelPackageType.MEDICINES,
+                ParcelPackageType.OTHER,
+            ),
             (30, 20, 15, 10, 10, 15),
         )[0]
         weight = {
-            "DOCUMENTS": 300,
-            "FOOD": 2000,
-            "CLOTHING": 1500,
-            "ELECTRONICS": 2500,
-            "MEDICINES": 400,
-            "OTHER": 3000,
+            ParcelPackageType.DOCUMENTS: 300,
+            ParcelPackageType.FOOD: 2000,
+            ParcelPackageType.CLOTHING: 1500,
+            ParcelPackageType.ELECTRONICS: 2500,
+            ParcelPackageType.MEDICINES: 400,
+            ParcelPackageType.OTHER: 3000,
         }[kind]
         batch.add(
             OrderParcelDetails,
@@ -854,12 +865,12 @@ class OrderGenerator:
                 "order_id": order["id"],
                 "package_type": kind,
                 "description": {
-                    "DOCUMENTS": "Signed agreement",
-                    "FOOD": "Home-cooked tiffin",
-                    "CLOTHING": "Kurta set",
-                    "ELECTRONICS": "Phone charger and earphones",
-                    "MEDICINES": "Prescription medicines",
-                    "OTHER": "Books",
+                    ParcelPackageType.DOCUMENTS: "Signed agreement",
+                    ParcelPackageType.FOOD: "Home-cooked tiffin",
+                    ParcelPackageType.CLOTHING: "Kurta set",
+                    ParcelPackageType.ELECTRONICS: "Phone charger and earphones",
+                    ParcelPackageType.MEDICINES: "Prescription medicines",
+                    ParcelPackageType.OTHER: "Books",
                 }[kind],
                 "weight_g": rng.randrange(weight // 2, weight * 2),
                 "declared_value": money(rng.randrange(0, 3000)),
@@ -890,7 +901,7 @@ class OrderGenerator:
         if ctx["age"] < 60:  # in flight: book what an online driver drives
             online = {
                 r.vehicle_type
-                for r in self.riders.get((city.id, "RIDE"), [])
+                for r in self.riders.get((city.id, ServiceType.RIDE), [])
                 if r.online and not r.holds_active and r.vehicle_type in vehicles
             }
             vehicles = sorted(online) or vehicles
@@ -899,8 +910,8 @@ class OrderGenerator:
         address = rng.pick(customer.addresses)
         zone = (
             address["_zone"]
-            if "RIDE" in address["_zone"].services
-            else rng.pick([z for z in city.zones if "RIDE" in z.services] or city.zones)
+            if ServiceType.RIDE in address["_zone"].services
+            else rng.pick([z for z in city.zones if ServiceType.RIDE in z.services] or city.zones)
         )
         pickup = self._address_stop(customer, address)
         drop = self._point_stop(ctx, customer.name)
@@ -912,22 +923,16 @@ class OrderGenerator:
         surge = self.demo.surge_rules.get(zone.id)
         multiplier = (
             Decimal("1.20")
-            if surge and surge["service_type"] == "RIDE" and rng.chance(0.3)
+            if surge and surge["service_type"] == ServiceType.RIDE and rng.chance(0.3)
             else Decimal("1.00")
         )
-        extra_km = max(0, distance - policy["base_distance_m"]) / 1000
-        fare = (
-            policy["base_fare"]
-            + policy["per_km_rate"] * Decimal(str(round(extra_km, 2)))
-            + policy["per_minute_rate"] * Decimal(duration // 60)
-        )
-        fare = money(max(fare, policy["minimum_fare"]) * multiplier)
+        fare = pricing.ride_fare(SimpleNamespace(**policy), distance, duration, multiplier)
         quote = batch.add(
             OrderQuote,
             {
                 "id": self.demo.next_id(OrderQuote),
                 "customer_id": customer.id,
-                "service_type": "RIDE",
+                "service_type": ServiceType.RIDE,
                 "vehicle_type": vehicle,
                 "zone_id": zone.id,
                 "fare_policy_id": policy["id"],
@@ -939,7 +944,7 @@ class OrderGenerator:
                 "distance_m": distance,
                 "duration_s": duration,
                 "surge_multiplier": multiplier,
-                "breakdown": {"DELIVERY_FEE": str(fare)},
+                "breakdown": {ChargeType.DELIVERY_FEE: str(fare)},
                 "estimated_total": fare,
                 "expires_at": ctx["placed"] + timedelta(minutes=8),
                 "created_at": ctx["placed"] - timedelta(minutes=2),
@@ -980,84 +985,94 @@ class OrderGenerator:
         rng = self.rng
         service, age, placed = ctx["order"]["service_type"], ctx["age"], ctx["placed"]
         trip = max(8, ctx["distance"] // 250)  # minutes on the road
-        prep = ctx["store"].prep_minutes if service == "FOOD" else 0
+        prep = ctx["store"].prep_minutes if service == ServiceType.FOOD else 0
         wait = rng.randrange(2, 9)
         done_after = prep + wait + trip + rng.randrange(3, 10)
         ctx["timeline"] = {
-            "assigned": wait,
-            "accepted": wait + 1,
-            "reached_pickup": wait + 6,
-            "picked_up": max(prep, wait + 8) + 1,
+            OrderStatus.ASSIGNED: wait,
+            OrderStatus.ACCEPTED: wait + 1,
+            OrderStatus.REACHED_PICKUP: wait + 6,
+            OrderStatus.PICKED_UP: max(prep, wait + 8) + 1,
             "dropped": done_after,
         }
         if age > done_after + 5:
             roll = rng.random()
-            cancel = {"FOOD": 0.07, "PARCEL": 0.06, "RIDE": 0.12}[service]
+            cancel = {ServiceType.FOOD: 0.07, ServiceType.PARCEL: 0.06, ServiceType.RIDE: 0.12}[
+                service
+            ]
             if roll < cancel:
                 stage = rng.choices(
-                    ("created", "confirmed", "searching_rider", "assigned", "accepted"),
+                    (
+                        OrderStatus.CREATED,
+                        OrderStatus.CONFIRMED,
+                        OrderStatus.SEARCHING_RIDER,
+                        OrderStatus.ASSIGNED,
+                        OrderStatus.ACCEPTED,
+                    ),
                     (25, 30, 20, 15, 10),
                 )[0]
-                if service == "RIDE" and stage == "confirmed":
-                    stage = "searching_rider"
+                if service == ServiceType.RIDE and stage == OrderStatus.CONFIRMED:
+                    stage = OrderStatus.SEARCHING_RIDER
                 ctx.update(
-                    status="cancelled",
+                    status=OrderStatus.CANCELLED,
                     cancelled_from=stage,
                     cancelled_at=placed + timedelta(minutes=rng.randrange(1, 12)),
                 )
-            elif service == "PARCEL" and roll < cancel + 0.015 and age > done_after + 45:
+            elif service == ServiceType.PARCEL and roll < cancel + 0.015 and age > done_after + 45:
                 ctx.update(
-                    status="rto_delivered",
+                    status=OrderStatus.RTO_DELIVERED,
                     completed_at=placed + timedelta(minutes=done_after + 40),
                     rto=True,
                 )
             elif (
-                service == "PARCEL"
+                service == ServiceType.PARCEL
                 and self.demo.provider is not None
                 and (roll < cancel + 0.035 or not self.stats.get("external"))
             ):
                 self.stats["external"] = self.stats.get("external", 0) + 1
                 ctx.update(
-                    status="delivered",
+                    status=OrderStatus.DELIVERED,
                     completed_at=placed + timedelta(minutes=done_after),
                     external=True,
                 )
             else:
                 ctx.update(
-                    status="completed" if service == "RIDE" else "delivered",
+                    status=OrderStatus.COMPLETED
+                    if service == ServiceType.RIDE
+                    else OrderStatus.DELIVERED,
                     completed_at=placed + timedelta(minutes=done_after),
                 )
         else:
             # In flight: the furthest milestone reached by now.
             t = ctx["timeline"]
-            if service == "FOOD":
+            if service == ServiceType.FOOD:
                 steps = [
-                    (0, "confirmed"),
-                    (1, "preparing"),
-                    (t["assigned"], "assigned"),
-                    (t["accepted"], "accepted"),
-                    (t["picked_up"], "picked_up"),
-                    (t["picked_up"] + 2, "in_transit"),
-                    (done_after - 2, "reached_drop"),
+                    (0, OrderStatus.CONFIRMED),
+                    (1, OrderStatus.PREPARING),
+                    (t[OrderStatus.ASSIGNED], OrderStatus.ASSIGNED),
+                    (t[OrderStatus.ACCEPTED], OrderStatus.ACCEPTED),
+                    (t[OrderStatus.PICKED_UP], OrderStatus.PICKED_UP),
+                    (t[OrderStatus.PICKED_UP] + 2, OrderStatus.IN_TRANSIT),
+                    (done_after - 2, OrderStatus.REACHED_DROP),
                 ]
-            elif service == "PARCEL":
+            elif service == ServiceType.PARCEL:
                 steps = [
-                    (0, "searching_rider"),
-                    (t["assigned"], "assigned"),
-                    (t["accepted"], "accepted"),
-                    (t["reached_pickup"], "reached_pickup"),
-                    (t["picked_up"], "picked_up"),
-                    (t["picked_up"] + 2, "in_transit"),
+                    (0, OrderStatus.SEARCHING_RIDER),
+                    (t[OrderStatus.ASSIGNED], OrderStatus.ASSIGNED),
+                    (t[OrderStatus.ACCEPTED], OrderStatus.ACCEPTED),
+                    (t[OrderStatus.REACHED_PICKUP], OrderStatus.REACHED_PICKUP),
+                    (t[OrderStatus.PICKED_UP], OrderStatus.PICKED_UP),
+                    (t[OrderStatus.PICKED_UP] + 2, OrderStatus.IN_TRANSIT),
                 ]
             else:
                 steps = [
-                    (0, "searching_rider"),
-                    (t["assigned"], "assigned"),
-                    (t["accepted"], "accepted"),
-                    (t["reached_pickup"], "reached_pickup"),
-                    (t["picked_up"], "in_transit"),
+                    (0, OrderStatus.SEARCHING_RIDER),
+                    (t[OrderStatus.ASSIGNED], OrderStatus.ASSIGNED),
+                    (t[OrderStatus.ACCEPTED], OrderStatus.ACCEPTED),
+                    (t[OrderStatus.REACHED_PICKUP], OrderStatus.REACHED_PICKUP),
+                    (t[OrderStatus.PICKED_UP], OrderStatus.IN_TRANSIT),
                 ]
-            status = "created"
+            status = OrderStatus.CREATED
             for minute, name in steps:
                 if age >= minute:
                     status = name
@@ -1083,42 +1098,54 @@ class OrderGenerator:
             amount = money(amount)
             if amount <= 0:
                 return
-            direction = direction or ("CREDIT" if kind == "DISCOUNT" else "DEBIT")
+            direction = direction or (
+                LedgerEntryDirection.CREDIT
+                if kind == ChargeType.DISCOUNT
+                else LedgerEntryDirection.DEBIT
+            )
             lines.append((kind, direction, amount, description, payer, beneficiary, rate))
 
-        if service == "FOOD":
+        if service == ServiceType.FOOD:
             items, packaging = ctx["items_total"], ctx["packaging"]
-            line("ITEM_TOTAL", items, "Item total", beneficiary="MERCHANT")
-            line("PACKAGING_FEE", packaging, "Packaging", beneficiary="MERCHANT")
+            line(ChargeType.ITEM_TOTAL, items, "Item total", beneficiary="MERCHANT")
+            line(ChargeType.PACKAGING_FEE, packaging, "Packaging", beneficiary="MERCHANT")
             delivery = pricing.food_delivery_fee(ctx["distance"])
             if ctx["customer"].id in self.demo.subscribers and items >= 199:
                 delivery = ZERO
-            line("DELIVERY_FEE", delivery, "Delivery fee")
-            line("PLATFORM_FEE", pricing.FOOD_PLATFORM_FEE, "Platform fee")
+            line(ChargeType.DELIVERY_FEE, delivery, "Delivery fee")
+            line(ChargeType.PLATFORM_FEE, pricing.FOOD_PLATFORM_FEE, "Platform fee")
             if items < pricing.SMALL_CART_BELOW:
-                line("SMALL_CART_FEE", pricing.SMALL_CART_FEE, "Small cart fee")
+                line(ChargeType.SMALL_CART_FEE, pricing.SMALL_CART_FEE, "Small cart fee")
             if 19 <= ctx["placed"].hour <= 22 and rng.chance(0.15):
-                line("SURGE_FEE", Decimal("10.00"), "High demand fee")
+                line(ChargeType.SURGE_FEE, Decimal("10.00"), "High demand fee")
             fees = sum(
-                (amt for kind, _d, amt, *_ in lines if kind not in ("ITEM_TOTAL", "PACKAGING_FEE")),
+                (
+                    amt
+                    for kind, _d, amt, *_ in lines
+                    if kind not in (ChargeType.ITEM_TOTAL, ChargeType.PACKAGING_FEE)
+                ),
                 ZERO,
             )
             gst = pricing.food_gst(items + packaging, fees)
-            line("GST", gst, "GST", beneficiary="GOVERNMENT")
+            line(ChargeType.GST, gst, "GST", beneficiary="GOVERNMENT")
             discount = self.discount(batch, ctx, items)
             if discount:
                 line(
-                    "DISCOUNT", discount[0], discount[1], payer=discount[2], beneficiary="CUSTOMER"
+                    ChargeType.DISCOUNT,
+                    discount[0],
+                    discount[1],
+                    payer=discount[2],
+                    beneficiary="CUSTOMER",
                 )
-        elif service == "PARCEL":
+        elif service == ServiceType.PARCEL:
             fee = pricing.parcel_delivery_fee(ctx["distance"])
-            line("DELIVERY_FEE", fee, "Delivery fee")
+            line(ChargeType.DELIVERY_FEE, fee, "Delivery fee")
             if ctx["distance"] > pricing.LONG_DISTANCE_FROM_M:
-                line("LONG_DISTANCE_FEE", pricing.LONG_DISTANCE_FEE, "Long distance fee")
-            line("PLATFORM_FEE", pricing.PARCEL_PLATFORM_FEE, "Platform fee")
+                line(ChargeType.LONG_DISTANCE_FEE, pricing.LONG_DISTANCE_FEE, "Long distance fee")
+            line(ChargeType.PLATFORM_FEE, pricing.PARCEL_PLATFORM_FEE, "Platform fee")
             fees = sum((amt for _k, _d, amt, *_ in lines), ZERO)
             line(
-                "GST",
+                ChargeType.GST,
                 pricing.percent(fees, pricing.SERVICE_GST_RATE),
                 "GST",
                 beneficiary="GOVERNMENT",
@@ -1126,26 +1153,30 @@ class OrderGenerator:
             discount = self.discount(batch, ctx, fee)
             if discount:
                 line(
-                    "DISCOUNT", discount[0], discount[1], payer=discount[2], beneficiary="CUSTOMER"
+                    ChargeType.DISCOUNT,
+                    discount[0],
+                    discount[1],
+                    payer=discount[2],
+                    beneficiary="CUSTOMER",
                 )
         else:
-            line("DELIVERY_FEE", ctx["fare"], "Trip fare", beneficiary="RIDER")
-            line("PLATFORM_FEE", ctx["policy"]["platform_fee"], "Platform fee")
-            if ctx["status"] == "completed" and rng.chance(0.2):
+            line(ChargeType.DELIVERY_FEE, ctx["fare"], "Trip fare", beneficiary="RIDER")
+            line(ChargeType.PLATFORM_FEE, ctx["policy"]["platform_fee"], "Platform fee")
+            if ctx["status"] == OrderStatus.COMPLETED and rng.chance(0.2):
                 minutes = rng.randrange(1, 8)
                 ctx["ride"]["waiting_minutes"] = minutes + int(
                     ctx["policy"]["free_waiting_minutes"]
                 )
                 line(
-                    "WAITING_CHARGE",
+                    ChargeType.WAITING_CHARGE,
                     Decimal("1.50") * minutes,
                     "Waiting charge",
                     beneficiary="RIDER",
                 )
             fare = sum((amt for _k, _d, amt, *_ in lines), ZERO)
             line(
-                "GST",
-                fare * ctx["policy"]["gst_rate_percent"] * PERCENT,
+                ChargeType.GST,
+                pricing.percent(fare, ctx["policy"]["gst_rate_percent"]),
                 "GST",
                 beneficiary="GOVERNMENT",
                 rate=ctx["policy"]["gst_rate_percent"],
@@ -1153,11 +1184,19 @@ class OrderGenerator:
             discount = self.discount(batch, ctx, ctx["fare"])
             if discount:
                 line(
-                    "DISCOUNT", discount[0], discount[1], payer=discount[2], beneficiary="CUSTOMER"
+                    ChargeType.DISCOUNT,
+                    discount[0],
+                    discount[1],
+                    payer=discount[2],
+                    beneficiary="CUSTOMER",
                 )
-        if ctx["status"] in ("delivered", "completed") and service != "PARCEL" and rng.chance(0.12):
+        if (
+            ctx["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+            and service != ServiceType.PARCEL
+            and rng.chance(0.12)
+        ):
             line(
-                "TIP",
+                ChargeType.TIP,
                 rng.choice(
                     (Decimal("10.00"), Decimal("20.00"), Decimal("30.00"), Decimal("50.00"))
                 ),
@@ -1167,14 +1206,10 @@ class OrderGenerator:
         signed = sum(
             (charges.signed(kind, direction, amount) for kind, direction, amount, *_ in lines), ZERO
         )
-        difference = _round(signed) - signed
-        if difference:
-            line(
-                "ROUND_OFF",
-                abs(difference),
-                "Round off",
-                direction="DEBIT" if difference > 0 else "CREDIT",
-            )
+        rounding = pricing.round_off(signed)
+        if rounding:
+            direction, amount = rounding
+            line(ChargeType.ROUND_OFF, amount, "Round off", direction=direction)
         for kind, direction, amount, description, payer, beneficiary, rate in lines:
             batch.add(
                 OrderCharge,
@@ -1194,7 +1229,9 @@ class OrderGenerator:
         ctx["totals"] = charges.totals(
             (kind, direction, amount) for kind, direction, amount, *_ in lines
         )
-        ctx["tip"] = next((amount for kind, _d, amount, *_ in lines if kind == "TIP"), ZERO)
+        ctx["tip"] = next(
+            (amount for kind, _d, amount, *_ in lines if kind == ChargeType.TIP), ZERO
+        )
         ctx["fees"] = {kind: amount for kind, _d, amount, *_ in lines}
 
     def discount(self, batch, ctx, base):
@@ -1212,7 +1249,7 @@ class OrderGenerator:
             amount = (
                 offer["flat_discount"]
                 if offer["offer_type"] == "FLAT_OFF"
-                else min(money(base * offer["discount_percent"] * PERCENT), offer["max_discount"])
+                else min(pricing.percent(base, offer["discount_percent"]), offer["max_discount"])
             )
             batch.add(
                 OrderDiscount,
@@ -1235,7 +1272,7 @@ class OrderGenerator:
             amount = (
                 coupon["flat_amount"]
                 if coupon["offer_type"] == "FLAT_OFF"
-                else min(money(base * coupon["discount_percent"] * PERCENT), coupon["max_discount"])
+                else min(pricing.percent(base, coupon["discount_percent"]), coupon["max_discount"])
             )
             amount = min(amount, base)
             batch.add(
@@ -1261,19 +1298,26 @@ class OrderGenerator:
         order, customer, status = ctx["order"], ctx["customer"], ctx["status"]
         total = ctx["totals"]["total"]
         placed = ctx["placed"]
-        finished = status in ("delivered", "completed", "rto_delivered")
+        finished = status in (
+            OrderStatus.DELIVERED,
+            OrderStatus.COMPLETED,
+            OrderStatus.RTO_DELIVERED,
+        )
         if (
             customer.cod
-            and rng.chance(0.42 if order["service_type"] == "RIDE" else 0.16)
+            and rng.chance(0.42 if order["service_type"] == ServiceType.RIDE else 0.16)
             and not ctx.get("external")
         ):
-            method, gateway = "CASH", "CASH"
+            method, gateway = PaymentMethod.CASH, "CASH"
         elif customer.wallet_balance >= total and rng.chance(0.5):
-            method, gateway = "PLATFORM_WALLET", "PLATFORM_WALLET"
+            method, gateway = PaymentMethod.PLATFORM_WALLET, "PLATFORM_WALLET"
         else:
             method = ONLINE_METHODS.draw(rng)
-            if method in ("CREDIT_CARD", "DEBIT_CARD") and method not in customer.methods:
-                method = "UPI"
+            if (
+                method in (PaymentMethod.CREDIT_CARD, PaymentMethod.DEBIT_CARD)
+                and method not in customer.methods
+            ):
+                method = PaymentMethod.UPI
             gateway = GATEWAYS.draw(rng)
         order["payment_method"] = method
         payment_id = self.demo.next_id(OrderPayment)
@@ -1288,13 +1332,13 @@ class OrderGenerator:
             "payment_method_id": customer.methods.get(method),
             "created_at": placed,
         }
-        if method == "CASH":
+        if method == PaymentMethod.CASH:
             paid = ctx.get("completed_at") if finished else None
             payment = {
                 **base,
                 "status": "CAPTURED"
                 if paid
-                else ("CANCELLED" if status == "cancelled" else "PENDING"),
+                else ("CANCELLED" if status == OrderStatus.CANCELLED else "PENDING"),
                 "gateway_payment_id": f"cash_{order['id']:012d}" if paid else None,
                 "captured_at": paid,
             }
@@ -1323,12 +1367,12 @@ class OrderGenerator:
                 "authorized_at": at,
                 "captured_at": at,
             }
-            if method == "PLATFORM_WALLET":
+            if method == PaymentMethod.PLATFORM_WALLET:
                 batch.add(
                     CustomerWalletTransaction,
                     wallet_txn(
                         customer,
-                        "DEBIT",
+                        LedgerEntryDirection.DEBIT,
                         "ORDER_DEBIT",
                         total,
                         "ORDER",
@@ -1367,17 +1411,21 @@ class OrderGenerator:
         payment, order, customer = ctx["payment_row"], ctx["order"], ctx["customer"]
         if payment["status"] != "CAPTURED":
             return
-        if ctx["status"] == "cancelled":
+        if ctx["status"] == OrderStatus.CANCELLED:
             amount, reason_code, reason = payment["amount"], "ORDER_CANCELLED", "Order cancelled"
             payment["status"] = "REFUNDED"
-        elif ctx["status"] == "delivered" and order["service_type"] == "FOOD" and rng.chance(0.025):
+        elif (
+            ctx["status"] == OrderStatus.DELIVERED
+            and order["service_type"] == ServiceType.FOOD
+            and rng.chance(0.025)
+        ):
             amount = min(payment["amount"], money(rng.randrange(40, 200)))
             reason_code, reason = "ITEM_MISSING", "An item was missing from the bag"
             payment["status"] = "PARTIALLY_REFUNDED" if amount < payment["amount"] else "REFUNDED"
             ctx["merchant_refund"] = amount
         else:
             return
-        to_wallet = payment["method"] == "PLATFORM_WALLET" or rng.chance(0.2)
+        to_wallet = payment["method"] == PaymentMethod.PLATFORM_WALLET or rng.chance(0.2)
         ended = ctx.get("cancelled_at") or ctx.get("completed_at")
         at = self.demo.before_now(ended + timedelta(minutes=rng.randrange(5, 60)), floor=ended)
         refund_id = self.demo.next_id(OrderRefund)
@@ -1401,7 +1449,7 @@ class OrderGenerator:
                 CustomerWalletTransaction,
                 wallet_txn(
                     customer,
-                    "CREDIT",
+                    LedgerEntryDirection.CREDIT,
                     "REFUND_CREDIT",
                     amount,
                     "REFUND",
@@ -1424,7 +1472,7 @@ class OrderGenerator:
         rng = self.rng
         service, city = ctx["order"]["service_type"], ctx["city"]
         pool = self.riders.get((city.id, service), [])
-        if service == "RIDE":
+        if service == ServiceType.RIDE:
             pool = self.drivers.get((city.id, ctx["vehicle"]), [])
         if not pool:
             return None
@@ -1454,28 +1502,31 @@ class OrderGenerator:
             self.external(batch, ctx)
             return
         active = status in (
-            "assigned",
-            "accepted",
-            "reached_pickup",
-            "picked_up",
-            "in_transit",
-            "reached_drop",
+            OrderStatus.ASSIGNED,
+            OrderStatus.ACCEPTED,
+            OrderStatus.REACHED_PICKUP,
+            OrderStatus.PICKED_UP,
+            OrderStatus.IN_TRANSIT,
+            OrderStatus.REACHED_DROP,
         )
         reached = (
-            status in ("delivered", "completed", "rto_delivered")
+            status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.RTO_DELIVERED)
             or active
-            or (status == "cancelled" and ctx["cancelled_from"] in ("assigned", "accepted"))
+            or (
+                status == OrderStatus.CANCELLED
+                and ctx["cancelled_from"] in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED)
+            )
         )
         if not reached:
             return
         rider = self.pick_rider(ctx, in_flight=active)
         if rider is None:
             if active:  # nobody online to hold it: still looking
-                ctx["status"] = "searching_rider"
+                ctx["status"] = OrderStatus.SEARCHING_RIDER
             return
         ctx["rider"] = rider.id
         ctx["rider_obj"] = rider
-        assigned = placed + timedelta(minutes=t["assigned"])
+        assigned = placed + timedelta(minutes=t[OrderStatus.ASSIGNED])
         declined = rng.randrange(0, 3) if not active else 0
         candidates = self.riders.get((ctx["city"].id, order["service_type"]), [])
         for rank in range(1, declined + 1):
@@ -1508,15 +1559,17 @@ class OrderGenerator:
                 "id": self.demo.next_id(OrderDispatchOffer),
                 "order_id": order["id"],
                 "rider_id": rider.id,
-                "status": "ACCEPTED" if status != "assigned" else "SEEN",
+                "status": "ACCEPTED" if status != OrderStatus.ASSIGNED else "SEEN",
                 "rank": declined + 1,
                 "distance_to_pickup_m": rng.randrange(200, 3000),
                 "eta_to_pickup_s": rng.randrange(60, 600),
                 "payout_shown": money(rng.randrange(30, 70)),
                 "sent_at": assigned,
                 "expires_at": assigned + timedelta(seconds=30),
-                "responded_at": assigned + timedelta(seconds=8) if status != "assigned" else None,
-                "response_latency_ms": 8000 if status != "assigned" else None,
+                "responded_at": assigned + timedelta(seconds=8)
+                if status != OrderStatus.ASSIGNED
+                else None,
+                "response_latency_ms": 8000 if status != OrderStatus.ASSIGNED else None,
                 "created_at": assigned,
             },
         )
@@ -1532,19 +1585,19 @@ class OrderGenerator:
             "created_at": assigned,
         }
         if active:
-            row["status"] = "ASSIGNED" if status == "assigned" else "ACCEPTED"
-            if status != "assigned":
+            row["status"] = "ASSIGNED" if status == OrderStatus.ASSIGNED else "ACCEPTED"
+            if status != OrderStatus.ASSIGNED:
                 row["accepted_at"] = accepted
-            if status in ("picked_up", "in_transit", "reached_drop"):
-                row["reached_pickup_at"] = placed + timedelta(minutes=t["reached_pickup"])
-                row["picked_up_at"] = placed + timedelta(minutes=t["picked_up"])
+            if status in (OrderStatus.PICKED_UP, OrderStatus.IN_TRANSIT, OrderStatus.REACHED_DROP):
+                row["reached_pickup_at"] = placed + timedelta(minutes=t[OrderStatus.REACHED_PICKUP])
+                row["picked_up_at"] = placed + timedelta(minutes=t[OrderStatus.PICKED_UP])
             ctx["active_rider"] = rider
-        elif status == "cancelled":
+        elif status == OrderStatus.CANCELLED:
             row.update(
                 status="CANCELLED",
                 ended_at=ctx["cancelled_at"],
                 end_reason="Order cancelled",
-                accepted_at=accepted if ctx["cancelled_from"] == "accepted" else None,
+                accepted_at=accepted if ctx["cancelled_from"] == OrderStatus.ACCEPTED else None,
             )
             if ctx["cancelled_at"] < assigned:
                 row.update(assigned_at=placed, created_at=placed, accepted_at=None)
@@ -1561,21 +1614,24 @@ class OrderGenerator:
             row.update(
                 status="COMPLETED",
                 accepted_at=accepted,
-                reached_pickup_at=placed + timedelta(minutes=t["reached_pickup"]),
-                picked_up_at=placed + timedelta(minutes=t["picked_up"]),
+                reached_pickup_at=placed + timedelta(minutes=t[OrderStatus.REACHED_PICKUP]),
+                picked_up_at=placed + timedelta(minutes=t[OrderStatus.PICKED_UP]),
                 dropped_at=done,
                 ended_at=done,
             )
             rider.busy_until = done
         assignment = batch.add(OrderRiderAssignment, row)
         ctx["assignment"] = assignment
-        if order["service_type"] == "RIDE" and status in ("in_transit", "completed"):
+        if order["service_type"] == ServiceType.RIDE and status in (
+            OrderStatus.IN_TRANSIT,
+            OrderStatus.COMPLETED,
+        ):
             ride = ctx["ride"]
             ride.update(
                 start_otp_verified_at=assignment.get("picked_up_at") or placed,
                 started_at=assignment.get("picked_up_at") or placed,
             )
-            if status == "completed":
+            if status == OrderStatus.COMPLETED:
                 ride.update(
                     ended_at=ctx["completed_at"],
                     actual_distance_m=max(100, ctx["distance"] + rng.randrange(-300, 800)),
@@ -1641,7 +1697,7 @@ class OrderGenerator:
         (lat1, lng1), (lat2, lng2) = ctx["pickup"], ctx["drop"]
         count = self.pings_per_trip
         span = (end - start).total_seconds()
-        status = "in_transit"
+        status = OrderStatus.IN_TRANSIT
         for k in range(count):
             f = (k + 1) / (count + 1)
             batch.add(
@@ -1669,31 +1725,31 @@ class OrderGenerator:
         order, status, customer = ctx["order"], ctx["status"], ctx["customer"]
         placed = ctx["placed"]
         service = order["service_type"]
-        if status == "cancelled":
+        if status == OrderStatus.CANCELLED:
             self.cancellation(batch, ctx)
             return
-        if status not in ("delivered", "completed", "rto_delivered"):
-            if service == "FOOD":
+        if status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.RTO_DELIVERED):
+            if service == ServiceType.FOOD:
                 self.food_details(batch, ctx)
             return
         done = ctx["completed_at"]
-        if service == "FOOD":
+        if service == ServiceType.FOOD:
             self.food_details(batch, ctx)
-        if service == "PARCEL" and ctx.get("rto"):
+        if service == ServiceType.PARCEL and ctx.get("rto"):
             ctx["parcel"].update(
                 is_rto=True, rto_reason="Receiver not reachable; returned to sender"
             )
         drop = ctx["stops"][1]
         drop.update(arrived_at=done - timedelta(minutes=2), completed_at=done)
         ctx["stops"][0].update(
-            arrived_at=placed + timedelta(minutes=ctx["timeline"]["reached_pickup"]),
-            completed_at=placed + timedelta(minutes=ctx["timeline"]["picked_up"]),
+            arrived_at=placed + timedelta(minutes=ctx["timeline"][OrderStatus.REACHED_PICKUP]),
+            completed_at=placed + timedelta(minutes=ctx["timeline"][OrderStatus.PICKED_UP]),
         )
         rider = ctx.get("rider_obj")
         earning = None
-        if rider is not None and (service != "RIDE" or status == "completed"):
+        if rider is not None and (service != ServiceType.RIDE or status == OrderStatus.COMPLETED):
             otp = rng.chance(0.6)
-            if service != "RIDE":
+            if service != ServiceType.RIDE:
                 if otp:
                     drop["otp_hash"] = self.demo.hash(f"drop-otp-{order['id']}")
                 batch.add(
@@ -1716,13 +1772,13 @@ class OrderGenerator:
                 )
             earning = self.earn(batch, ctx, rider, done)
         payment = ctx["payment_row"]
-        if payment["method"] == "CASH" and rider is not None:
+        if payment["method"] == PaymentMethod.CASH and rider is not None:
             rider.cash += payment["amount"]
             batch.add(
                 WalletLedger,
                 wallet_entry(
                     rider,
-                    "DEBIT",
+                    LedgerEntryDirection.DEBIT,
                     "COD_COLLECTED",
                     payment["amount"],
                     "ORDER",
@@ -1732,18 +1788,22 @@ class OrderGenerator:
                     order_id=order["id"],
                 ),
             )
-        if status != "rto_delivered":
+        if status != OrderStatus.RTO_DELIVERED:
             self.settle(batch, ctx, earning, done)
             self.invoice(batch, ctx, done)
             # Loyalty points are earned on food orders of 199 rupees or more.
-            if service == "FOOD" and customer.loyalty_id and ctx["totals"]["total"] >= 199:
+            if (
+                service == ServiceType.FOOD
+                and customer.loyalty_id
+                and ctx["totals"]["total"] >= 199
+            ):
                 points = int(ctx["totals"]["total"] // 10)
                 if points > 0:
                     batch.add(
                         CustomerLoyaltyTransaction,
                         loyalty_txn(
                             customer,
-                            "CREDIT",
+                            LedgerEntryDirection.CREDIT,
                             "EARN",
                             points,
                             "ORDER",
@@ -1754,14 +1814,14 @@ class OrderGenerator:
                             points_expire_at=done + timedelta(days=365),
                         ),
                     )
-            if payment["method"] != "CASH" and rng.chance(0.03):
+            if payment["method"] != PaymentMethod.CASH and rng.chance(0.03):
                 cashback = money(min(50, ctx["totals"]["total"] * Decimal("0.05")))
                 if cashback > 0:
                     batch.add(
                         CustomerWalletTransaction,
                         wallet_txn(
                             customer,
-                            "CREDIT",
+                            LedgerEntryDirection.CREDIT,
                             "CASHBACK",
                             cashback,
                             "ORDER",
@@ -1778,12 +1838,12 @@ class OrderGenerator:
         store = ctx["store"]
         t = ctx["timeline"]
         prep = {
-            "created": "AWAITING_ACCEPTANCE",
-            "confirmed": "ACCEPTED",
-            "preparing": "PREPARING",
-            "assigned": "PREPARING",
-            "accepted": "READY" if ctx["age"] > store.prep_minutes else "PREPARING",
-            "searching_rider": "PREPARING",
+            OrderStatus.CREATED: "AWAITING_ACCEPTANCE",
+            OrderStatus.CONFIRMED: "ACCEPTED",
+            OrderStatus.PREPARING: "PREPARING",
+            OrderStatus.ASSIGNED: "PREPARING",
+            OrderStatus.ACCEPTED: "READY" if ctx["age"] > store.prep_minutes else "PREPARING",
+            OrderStatus.SEARCHING_RIDER: "PREPARING",
         }.get(status, "HANDED_OVER")
         row = {
             "order_id": order["id"],
@@ -1799,8 +1859,8 @@ class OrderGenerator:
         if prep in ("READY", "HANDED_OVER"):
             row["ready_at"] = placed + timedelta(minutes=store.prep_minutes)
         if prep == "HANDED_OVER":
-            row["handed_over_at"] = placed + timedelta(minutes=t["picked_up"])
-        if status == "cancelled":
+            row["handed_over_at"] = placed + timedelta(minutes=t[OrderStatus.PICKED_UP])
+        if status == OrderStatus.CANCELLED:
             merchant = ctx.get("cancel_actor") == "MERCHANT"
             row.update(
                 prep_status="REJECTED" if merchant else "ACCEPTED",
@@ -1816,13 +1876,13 @@ class OrderGenerator:
         rng = self.rng
         order = ctx["order"]
         reasons = self.demo.cancellation_reasons.get(order["service_type"], [])
-        if ctx["cancelled_from"] not in ("assigned", "accepted"):
+        if ctx["cancelled_from"] not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED):
             reasons = [
                 r for r in reasons if r["actor"] not in ("RIDER", "EXTERNAL_PROVIDER")
             ] or reasons
         reason = rng.pick(reasons)
         ctx["cancel_actor"] = reason["actor"]
-        if order["service_type"] == "FOOD":
+        if order["service_type"] == ServiceType.FOOD:
             self.food_details(batch, ctx)
         batch.add(
             OrderCancellation,
@@ -1889,7 +1949,7 @@ class OrderGenerator:
             WalletLedger,
             wallet_entry(
                 rider,
-                "CREDIT",
+                LedgerEntryDirection.CREDIT,
                 "ORDER_EARNING",
                 total,
                 "EARNING",
@@ -1912,8 +1972,8 @@ class OrderGenerator:
         if store is not None:
             # The split is the merchants domain's (the order services use it too).
             split = sales_split(
-                fees.get("ITEM_TOTAL", ZERO),
-                fees.get("PACKAGING_FEE", ZERO),
+                fees.get(ChargeType.ITEM_TOTAL, ZERO),
+                fees.get(ChargeType.PACKAGING_FEE, ZERO),
                 store.commission,
                 bool(store.gstin),
             )
@@ -1931,9 +1991,10 @@ class OrderGenerator:
             "merchant_receivable": merchant,
             "rider_earning": earning["_total"] if earning else ZERO,
             "platform_commission": commission,
-            "platform_fees": fees.get("PLATFORM_FEE", ZERO) + fees.get("DELIVERY_FEE", ZERO),
+            "platform_fees": fees.get(ChargeType.PLATFORM_FEE, ZERO)
+            + fees.get(ChargeType.DELIVERY_FEE, ZERO),
             "gst_on_commission": gst_on_commission,
-            "gst_payable_by_platform": fees.get("GST", ZERO),
+            "gst_payable_by_platform": fees.get(ChargeType.GST, ZERO),
             "tcs": tcs,
             "tds": tds,
             "settled_at": settled,
@@ -1960,22 +2021,32 @@ class OrderGenerator:
         order, city = ctx["order"], ctx["city"]
         fees = ctx["fees"]
         state = city.state_code
-        if order["service_type"] == "FOOD":
-            taxable = fees.get("ITEM_TOTAL", ZERO) + fees.get("PACKAGING_FEE", ZERO)
+        if order["service_type"] == ServiceType.FOOD:
+            taxable = fees.get(ChargeType.ITEM_TOTAL, ZERO) + fees.get(
+                ChargeType.PACKAGING_FEE, ZERO
+            )
             rate, issuer, hsn, series = Decimal("0.025"), "PLATFORM_ECO", "996331", f"GMDF{state}"
         else:
             taxable = sum(
                 (
                     amount
                     for kind, amount in fees.items()
-                    if kind not in ("GST", "TIP", "DISCOUNT", "ROUND_OFF")
+                    if kind
+                    not in (
+                        ChargeType.GST,
+                        ChargeType.TIP,
+                        ChargeType.DISCOUNT,
+                        ChargeType.ROUND_OFF,
+                    )
                 ),
                 ZERO,
             )
-            rate = Decimal("0.025") if order["service_type"] == "RIDE" else Decimal("0.09")
+            rate = (
+                Decimal("0.025") if order["service_type"] == ServiceType.RIDE else Decimal("0.09")
+            )
             issuer, hsn = (
                 "PLATFORM_SERVICE",
-                "996412" if order["service_type"] == "RIDE" else "996812",
+                "996412" if order["service_type"] == ServiceType.RIDE else "996812",
             )
             series = f"GMD{order['service_type'][0]}{state}"
         half = money(taxable * rate)

@@ -37,6 +37,7 @@ from customers.models import (
     CustomerTripShare,
 )
 from demo.rng import money
+from gatimitra.enums import ServiceType
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -422,7 +423,7 @@ def _messages(demo, rng, sample, tickets):
 
 def _safety(demo, rng, finished):
     shares, sos, blocked = [], [], []
-    rides = [o for o in finished if o["service"] == "RIDE"]
+    rides = [o for o in finished if o["service"] == ServiceType.RIDE]
     for order in rides:
         customer = order["customer"]
         if shares and not rng.chance(0.3):
