@@ -4,7 +4,7 @@ disputes, merchant invoices, derived metrics and the application's own
 audit entries.
 
 These refer to a deterministic sample of the finished orders
-(``demo.order_sample``); the derived aggregates (customer lifetime and
+(``demo.order_history.sample``); the derived aggregates (customer lifetime and
 monthly stats, store daily metrics) are computed from the orders by SQL, so
 they agree with them by construction.
 """
@@ -55,7 +55,9 @@ def build(demo):
     # Ratings, tickets, penalties... follow an order by up to a day or so:
     # only orders that ended two days ago or more have them (none in the future).
     settled = demo.now - timedelta(days=2)
-    sample = [o for o in demo.order_sample if (o["completed_at"] or o["cancelled_at"]) <= settled]
+    sample = [
+        o for o in demo.order_history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled
+    ]
     finished = [o for o in sample if o["status"] in ("delivered", "completed")]
     _ratings(demo, rng, finished)
     tickets = _tickets(demo, rng, sample)
@@ -995,7 +997,7 @@ def _audit(demo, rng):
         )
     # A few notes on orders (status changes come from the database's trigger).
     notes = []
-    for order in demo.order_sample[: demo.count(10, 2000)]:
+    for order in demo.order_history.sample[: demo.count(10, 2000)]:
         if order["status"] != "delivered":
             continue
         at = order["placed_at"] + timedelta(minutes=12)
