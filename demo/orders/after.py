@@ -20,6 +20,7 @@ from gatimitra.enums import (
     ServiceType,
 )
 from merchants.services import sales_split
+from orders import pricing
 from orders.choices import ChargeType
 from orders.models import (
     OrderCancellation,
@@ -347,7 +348,8 @@ class AfterDrop:
             taxable = fees.get(ChargeType.ITEM_TOTAL, ZERO) + fees.get(
                 ChargeType.PACKAGING_FEE, ZERO
             )
-            rate, issuer, hsn, series = Decimal("0.025"), "PLATFORM_ECO", "996331", f"GMDF{state}"
+            rate, issuer = pricing.FOOD_GST_RATE, "PLATFORM_ECO"
+            hsn, series = "996331", f"GMDF{state}"
         else:
             taxable = sum(
                 (
@@ -364,14 +366,16 @@ class AfterDrop:
                 ZERO,
             )
             rate = (
-                Decimal("0.025") if order["service_type"] == ServiceType.RIDE else Decimal("0.09")
+                ctx["policy"]["gst_rate_percent"]
+                if order["service_type"] == ServiceType.RIDE
+                else pricing.SERVICE_GST_RATE
             )
             issuer, hsn = (
                 "PLATFORM_SERVICE",
                 "996412" if order["service_type"] == ServiceType.RIDE else "996812",
             )
             series = f"GMD{order['service_type'][0]}{state}"
-        half = money(taxable * rate)
+        cgst, sgst = pricing.intra_state_gst(taxable, rate)
         batch.add(
             OrderInvoice,
             {
@@ -385,11 +389,11 @@ class AfterDrop:
                 "place_of_supply": state,
                 "hsn_sac": hsn,
                 "taxable_value": taxable,
-                "cgst": half,
-                "sgst": half,
+                "cgst": cgst,
+                "sgst": sgst,
                 "igst": ZERO,
                 "cess": ZERO,
-                "total": taxable + 2 * half,
+                "total": taxable + cgst + sgst,
                 "document_url": f"https://files.gatimitra.example/invoices/{order['id']}.pdf",
                 "created_at": done,
             },
