@@ -43,7 +43,7 @@ from customers.models import (
 from demo import vocab
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import ServiceType
+from gatimitra.enums import PaymentMethod, ServiceType
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -329,7 +329,8 @@ def _profile(demo, rng, customers):
                     "customer_id": customer.id,
                     "dietary_preference": rng.choices(("VEG", "NON_VEG", "EGG"), (45, 45, 10))[0],
                     "preferred_payment_method": rng.choices(
-                        ("UPI", "CASH", "CREDIT_CARD"), (70, 20, 10)
+                        (PaymentMethod.UPI, PaymentMethod.CASH, PaymentMethod.CREDIT_CARD),
+                        (70, 20, 10),
                     )[0],
                     "default_tip_amount": rng.choice((None, Decimal("10.00"), Decimal("20.00"))),
                     "ride_vehicle_type": rng.choice(
@@ -406,7 +407,7 @@ def _money(demo, rng, customers):
         methods.append(
             {
                 "customer_id": customer.id,
-                "method_type": "UPI",
+                "method_type": PaymentMethod.UPI,
                 "status": "ACTIVE",
                 "gateway": "RAZORPAY",
                 "gateway_token_ref": f"token_upi_{rng.letters(14)}",
@@ -426,7 +427,9 @@ def _money(demo, rng, customers):
             methods.append(
                 {
                     "customer_id": customer.id,
-                    "method_type": "CREDIT_CARD" if credit else "DEBIT_CARD",
+                    "method_type": PaymentMethod.CREDIT_CARD
+                    if credit
+                    else PaymentMethod.DEBIT_CARD,
                     "status": "ACTIVE",
                     "gateway": "RAZORPAY",
                     "gateway_token_ref": f"token_card_{rng.letters(14)}",
@@ -687,7 +690,7 @@ def _promotions(demo, rng, customers):
             {
                 "customer_id": customer.id,
                 "plan_id": plan["id"],
-                "payment_method_id": customer.methods.get("UPI"),
+                "payment_method_id": customer.methods.get(PaymentMethod.UPI),
                 "status": "ACTIVE",
                 "starts_at": start,
                 "ends_at": start + timedelta(days=plan["duration_days"]),
@@ -703,7 +706,7 @@ def _promotions(demo, rng, customers):
             {
                 "subscription_id": sub["id"],
                 "amount": plan["price"],
-                "payment_method": "UPI",
+                "payment_method": PaymentMethod.UPI,
                 "status": "CAPTURED",
                 "gateway": "RAZORPAY",
                 "gateway_order_id": f"order_S{sub['id']:010d}",

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from demo import vocab
 from demo.rng import money, spread
-from gatimitra.enums import ServiceType
+from gatimitra.enums import PaymentMethod, ServiceType
 from orders.dispatch import required_documents
 from riders.lists import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (
@@ -437,7 +437,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                 {
                     "rider_id": rider.id,
                     "purpose": "KIT_DEPOSIT" if kit else "JOINING_FEE",
-                    "payment_method": "PLATFORM_WALLET" if kit else "UPI",
+                    "payment_method": PaymentMethod.PLATFORM_WALLET if kit else PaymentMethod.UPI,
                     "status": "CAPTURED",
                     "amount": Decimal("499.00") if kit else Decimal("199.00"),
                     "deduct_from_earnings": kit,

@@ -37,7 +37,7 @@ from customers.models import (
     CustomerTripShare,
 )
 from demo.rng import money
-from gatimitra.enums import ServiceType
+from gatimitra.enums import OrderStatus, ServiceType
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -58,7 +58,7 @@ def build(demo):
     sample = [
         o for o in demo.order_history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled
     ]
-    finished = [o for o in sample if o["status"] in ("delivered", "completed")]
+    finished = [o for o in sample if o["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)]
     _ratings(demo, rng, finished)
     tickets = _tickets(demo, rng, sample)
     _messages(demo, rng, sample, tickets)
@@ -313,9 +313,9 @@ def _messages(demo, rng, sample, tickets):
                 }
             )
     templates = {
-        "delivered": "ORDER_DELIVERED",
-        "completed": "RIDE_COMPLETED",
-        "cancelled": "ORDER_CANCELLED",
+        OrderStatus.DELIVERED: "ORDER_DELIVERED",
+        OrderStatus.COMPLETED: "RIDE_COMPLETED",
+        OrderStatus.CANCELLED: "ORDER_CANCELLED",
     }
     for order in sample:
         customer = order["customer"]
@@ -354,7 +354,7 @@ def _messages(demo, rng, sample, tickets):
                     "created_at": order["placed_at"],
                 }
             )
-        if order["status"] in ("delivered", "completed") and rng.chance(0.1):
+        if order["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and rng.chance(0.1):
             nps.append(
                 {
                     "customer_id": customer.id,
@@ -998,7 +998,7 @@ def _audit(demo, rng):
     # A few notes on orders (status changes come from the database's trigger).
     notes = []
     for order in demo.order_history.sample[: demo.count(10, 2000)]:
-        if order["status"] != "delivered":
+        if order["status"] != OrderStatus.DELIVERED:
             continue
         at = order["placed_at"] + timedelta(minutes=12)
         notes.append(
