@@ -51,6 +51,7 @@ from access_mgmt.models import (
     UserPermissionOverride,
     UserRole,
 )
+from gatimitra.enums import ServiceType
 
 DEMO_STAFF_PASSWORD = "gatimitra-demo"
 
@@ -467,7 +468,7 @@ def _platform(demo, rng):
                     "min_app_version": "5.11.0",
                     "rollout_percent": rng.pick((10, 25, 50, 100)),
                     "variant": "treatment" if flag["flag_type"] == "VARIANT" else "",
-                    "service_type": "RIDE" if flag["key"] == "ride.bike_taxi" else None,
+                    "service_type": ServiceType.RIDE if flag["key"] == "ride.bike_taxi" else None,
                     "is_active": True,
                 }
             )

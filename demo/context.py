@@ -64,6 +64,8 @@ class Demo:
         self.committed_steps = []
         self._id_blocks = {}
         self.step_seconds = {}
+        #: The order step's ``OrderHistory`` (demo.orders), for the steps after it.
+        self.order_history = None
 
     # Randomness and ids ----------------------------------------------------------
 

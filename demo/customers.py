@@ -43,6 +43,7 @@ from customers.models import (
 from demo import vocab
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
+from gatimitra.enums import PaymentMethod, ServiceType
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -328,7 +329,8 @@ def _profile(demo, rng, customers):
                     "customer_id": customer.id,
                     "dietary_preference": rng.choices(("VEG", "NON_VEG", "EGG"), (45, 45, 10))[0],
                     "preferred_payment_method": rng.choices(
-                        ("UPI", "CASH", "CREDIT_CARD"), (70, 20, 10)
+                        (PaymentMethod.UPI, PaymentMethod.CASH, PaymentMethod.CREDIT_CARD),
+                        (70, 20, 10),
                     )[0],
                     "default_tip_amount": rng.choice((None, Decimal("10.00"), Decimal("20.00"))),
                     "ride_vehicle_type": rng.choice(
@@ -405,7 +407,7 @@ def _money(demo, rng, customers):
         methods.append(
             {
                 "customer_id": customer.id,
-                "method_type": "UPI",
+                "method_type": PaymentMethod.UPI,
                 "status": "ACTIVE",
                 "gateway": "RAZORPAY",
                 "gateway_token_ref": f"token_upi_{rng.letters(14)}",
@@ -425,7 +427,9 @@ def _money(demo, rng, customers):
             methods.append(
                 {
                     "customer_id": customer.id,
-                    "method_type": "CREDIT_CARD" if credit else "DEBIT_CARD",
+                    "method_type": PaymentMethod.CREDIT_CARD
+                    if credit
+                    else PaymentMethod.DEBIT_CARD,
                     "status": "ACTIVE",
                     "gateway": "RAZORPAY",
                     "gateway_token_ref": f"token_card_{rng.letters(14)}",
@@ -535,7 +539,7 @@ def _business(demo, rng, customers):
                 "business_profile_id": profile["id"],
                 "customer_id": owner.id,
                 "role": "ADMIN",
-                "allowed_services": ["FOOD", "RIDE"],
+                "allowed_services": [ServiceType.FOOD, ServiceType.RIDE],
                 "cost_centre": "HQ",
                 "is_active": True,
             }
@@ -552,7 +556,7 @@ def _business(demo, rng, customers):
                     "business_profile_id": profile["id"],
                     "customer_id": colleague.id,
                     "role": "EMPLOYEE",
-                    "allowed_services": ["RIDE"],
+                    "allowed_services": [ServiceType.RIDE],
                     "per_order_limit": money(800),
                     "monthly_limit": money(6000),
                     "cost_centre": rng.pick(("Sales", "Engineering", "Operations")),
@@ -602,7 +606,7 @@ def _promotions(demo, rng, customers):
             "code": "GATIFEAST",
             "title": "20% off up to Rs 100",
             "offer_type": "PERCENT_OFF",
-            "services": ["FOOD"],
+            "services": [ServiceType.FOOD],
             "discount_percent": Decimal("20.00"),
             "max_discount": Decimal("100.00"),
             "min_order_value": Decimal("249.00"),
@@ -613,7 +617,7 @@ def _promotions(demo, rng, customers):
             "code": "RIDE50",
             "title": "Rs 50 off your ride",
             "offer_type": "FLAT_OFF",
-            "services": ["RIDE"],
+            "services": [ServiceType.RIDE],
             "flat_amount": Decimal("50.00"),
             "min_order_value": Decimal("150.00"),
             "per_customer_limit": 3,
@@ -623,7 +627,7 @@ def _promotions(demo, rng, customers):
             "code": "COMEBACK75",
             "title": "We miss you: Rs 75 off",
             "offer_type": "FLAT_OFF",
-            "services": ["FOOD"],
+            "services": [ServiceType.FOOD],
             "flat_amount": Decimal("75.00"),
             "min_order_value": Decimal("299.00"),
             "per_customer_limit": 1,
@@ -634,7 +638,7 @@ def _promotions(demo, rng, customers):
             "code": "SENDIT30",
             "title": "30% off parcels",
             "offer_type": "PERCENT_OFF",
-            "services": ["PARCEL"],
+            "services": [ServiceType.PARCEL],
             "discount_percent": Decimal("30.00"),
             "max_discount": Decimal("60.00"),
             "min_order_value": Decimal("0.00"),
@@ -686,7 +690,7 @@ def _promotions(demo, rng, customers):
             {
                 "customer_id": customer.id,
                 "plan_id": plan["id"],
-                "payment_method_id": customer.methods.get("UPI"),
+                "payment_method_id": customer.methods.get(PaymentMethod.UPI),
                 "status": "ACTIVE",
                 "starts_at": start,
                 "ends_at": start + timedelta(days=plan["duration_days"]),
@@ -702,7 +706,7 @@ def _promotions(demo, rng, customers):
             {
                 "subscription_id": sub["id"],
                 "amount": plan["price"],
-                "payment_method": "UPI",
+                "payment_method": PaymentMethod.UPI,
                 "status": "CAPTURED",
                 "gateway": "RAZORPAY",
                 "gateway_order_id": f"order_S{sub['id']:010d}",
@@ -734,7 +738,7 @@ def _browsing(demo, rng, customers):
             searches.append(
                 {
                     "customer_id": customer.id,
-                    "service_type": "FOOD",
+                    "service_type": ServiceType.FOOD,
                     "query": rng.pick(vocab.SEARCHES),
                     "result_count": rng.randrange(3, 60),
                     "clicked_result_type": "STORE" if clicked else None,
@@ -765,7 +769,7 @@ def _browsing(demo, rng, customers):
             carts.append(
                 {
                     "customer_id": customer.id,
-                    "service_type": "FOOD",
+                    "service_type": ServiceType.FOOD,
                     "status": "ACTIVE",
                     "address_id": customer.addresses[0]["id"],
                     "store_id": store.id,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from demo import vocab
 from demo.context import City, Zone
+from gatimitra.enums import ServiceType
 from orders.models import (
     CancellationReason,
     DeliveryFeeRule,
@@ -142,7 +143,7 @@ def _pricing(demo, rng, new_zone_ids, cities):
         zone = zones.get(zone_id)
         if zone is None:
             continue
-        if "FOOD" in zone.services:
+        if ServiceType.FOOD in zone.services:
             for low, high, base, per_km in (
                 (0, 3000, "20.00", "0.00"),
                 (3000, 7000, "30.00", "6.00"),
@@ -150,14 +151,14 @@ def _pricing(demo, rng, new_zone_ids, cities):
                 fee_rows.append(
                     {
                         "zone_id": zone_id,
-                        "service_type": "FOOD",
+                        "service_type": ServiceType.FOOD,
                         "min_distance_m": low,
                         "max_distance_m": high,
                         "base_fee": Decimal(base),
                         "per_km_fee": Decimal(per_km),
                     }
                 )
-        if "PARCEL" in zone.services:
+        if ServiceType.PARCEL in zone.services:
             for low, high, base, per_km in (
                 (0, 5000, "50.00", "8.00"),
                 (5000, 15000, "70.00", "10.00"),
@@ -165,7 +166,7 @@ def _pricing(demo, rng, new_zone_ids, cities):
                 fee_rows.append(
                     {
                         "zone_id": zone_id,
-                        "service_type": "PARCEL",
+                        "service_type": ServiceType.PARCEL,
                         "vehicle_type": "MOTORCYCLE",
                         "min_distance_m": low,
                         "max_distance_m": high,
@@ -214,7 +215,7 @@ def _pricing(demo, rng, new_zone_ids, cities):
     cards = []
     if provider:
         for zone in demo.zones[:: max(1, len(demo.zones) // 6)]:
-            if "PARCEL" not in zone.services:
+            if ServiceType.PARCEL not in zone.services:
                 continue
             cards.append(
                 {

@@ -14,6 +14,7 @@ from access_mgmt.models import ApiClient
 from demo import vocab
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
+from gatimitra.enums import ServiceType
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,
@@ -127,8 +128,12 @@ def build(demo):
     plan = demo.plan
     cuisines = {row["code"]: row["id"] for row in MerchantCuisine.objects.values("code", "id")}
     plans = {row["code"]: row for row in MerchantCommissionPlan.objects.order_by("id").values()}
-    food_plans = [p for p in plans.values() if p["service_type"] == "FOOD" and p["is_active"]]
-    parcel_plan = next((p for p in plans.values() if p["service_type"] == "PARCEL"), food_plans[0])
+    food_plans = [
+        p for p in plans.values() if p["service_type"] == ServiceType.FOOD and p["is_active"]
+    ]
+    parcel_plan = next(
+        (p for p in plans.values() if p["service_type"] == ServiceType.PARCEL), food_plans[0]
+    )
     managers = [u["id"] for u in demo.staff["MERCHANT_ONBOARDING"] + demo.staff["CITY_OPS_MANAGER"]]
     reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or managers
     city_weights = [c.weight for c in demo.cities]
@@ -217,10 +222,14 @@ def build(demo):
         )
         parcel = n >= len(active_parents) and rng.chance(parcel_share)
         city = parent["_city"] if rng.chance(0.8) else rng.choices(demo.cities, city_weights)[0]
-        zones = [z for z in city.zones if ("PARCEL" if parcel else "FOOD") in z.services]
+        zones = [
+            z
+            for z in city.zones
+            if (ServiceType.PARCEL if parcel else ServiceType.FOOD) in z.services
+        ]
         if not zones:
             parcel = False
-            zones = [z for z in city.zones if "FOOD" in z.services] or city.zones
+            zones = [z for z in city.zones if ServiceType.FOOD in z.services] or city.zones
         zone = rng.pick(zones)
         locality = next((loc for loc in city.vocab["localities"] if loc[0] == zone.name), None)
         locality_name, pincode = (
@@ -283,7 +292,7 @@ def build(demo):
                 "id": store.id,
                 "code": store.code,
                 "status": status,
-                "service_types": ["PARCEL"] if parcel else ["FOOD"],
+                "service_types": [ServiceType.PARCEL] if parcel else [ServiceType.FOOD],
                 "store_kind": kind,
                 "name": store.name,
                 "address_line1": street,

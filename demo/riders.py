@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from demo import vocab
 from demo.rng import money, spread
+from gatimitra.enums import PaymentMethod, ServiceType
 from orders.dispatch import required_documents
 from riders.lists import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (
@@ -101,17 +102,23 @@ def build(demo):
     city_weights = [c.weight for c in demo.cities]
     for n in range(plan.riders):
         city = rng.choices(demo.cities, city_weights)[0]
-        rides = "RIDE" in city.services and rng.chance(0.28)
+        rides = ServiceType.RIDE in city.services and rng.chance(0.28)
         if rides:
             policies = {v for (cid, v) in demo.fare_policies if cid == city.id}
             options = {v: w for v, w in RIDE_VEHICLES.items() if v in policies}
             vehicle_type = (
                 rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
             )
-            services = ("RIDE",) if vehicle_type != "MOTORCYCLE" else ("RIDE", "FOOD")
+            services = (
+                (ServiceType.RIDE,)
+                if vehicle_type != "MOTORCYCLE"
+                else (ServiceType.RIDE, ServiceType.FOOD)
+            )
         else:
             vehicle_type = rng.choices(list(DELIVERY_VEHICLES), list(DELIVERY_VEHICLES.values()))[0]
-            services = tuple(s for s in ("FOOD", "PARCEL") if s in city.services)
+            services = tuple(
+                s for s in (ServiceType.FOOD, ServiceType.PARCEL) if s in city.services
+            )
         zones = [z for z in city.zones if set(services) & set(z.services)] or city.zones
         zone = rng.pick(zones)
         roll = rng.random()
@@ -201,7 +208,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         joined = rider.extra["joined"]
         make, model, fuel = rng.pick(vocab.VEHICLES[rider.vehicle_type])
         registered = rider.vehicle_type not in UNREGISTERED_VEHICLE_TYPES
-        commercial = "RIDE" in rider.services
+        commercial = ServiceType.RIDE in rider.services
         vehicle = {
             "rider_id": rider.id,
             "vehicle_type": rider.vehicle_type,
@@ -246,7 +253,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         for service in rider.services:
             for doc_type, of_vehicle in required_documents(service, rider.vehicle_type):
                 needed[doc_type] = of_vehicle
-        if "RIDE" in rider.services:
+        if ServiceType.RIDE in rider.services:
             needed.setdefault("MEDICAL_CERTIFICATE", False)
         for doc_type, of_vehicle in needed.items():
             status = "VERIFIED" if done else rng.pick(("PENDING", "IN_REVIEW"))
@@ -430,7 +437,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                 {
                     "rider_id": rider.id,
                     "purpose": "KIT_DEPOSIT" if kit else "JOINING_FEE",
-                    "payment_method": "PLATFORM_WALLET" if kit else "UPI",
+                    "payment_method": PaymentMethod.PLATFORM_WALLET if kit else PaymentMethod.UPI,
                     "status": "CAPTURED",
                     "amount": Decimal("499.00") if kit else Decimal("199.00"),
                     "deduct_from_earnings": kit,
@@ -587,7 +594,7 @@ def _live_and_shifts(demo, rng, riders):
     demo.insert(DutyLog, duty)
 
     shifts, bookings = [], []
-    zones = [z for z in demo.zones if "FOOD" in z.services][: demo.count(6, 60)]
+    zones = [z for z in demo.zones if ServiceType.FOOD in z.services][: demo.count(6, 60)]
     for zone in zones:
         for day in range(-3, 4):
             for hour in (12, 19):
@@ -597,7 +604,7 @@ def _live_and_shifts(demo, rng, riders):
                 shifts.append(
                     {
                         "zone_id": zone.id,
-                        "service_type": "FOOD",
+                        "service_type": ServiceType.FOOD,
                         "starts_at": start,
                         "ends_at": start + timedelta(hours=3),
                         "capacity": 20,
@@ -609,7 +616,7 @@ def _live_and_shifts(demo, rng, riders):
     demo.insert(RiderShift, shifts)
     by_city = {}
     for rider in demo.active_riders:
-        if "FOOD" in rider.services:
+        if ServiceType.FOOD in rider.services:
             by_city.setdefault(rider.city.id, []).append(rider)
     city_of = {zone.id: zone.city.id for zone in demo.zones}
     for shift in shifts:

@@ -28,6 +28,13 @@ from gatimitra.seeds import apply_seeds
 
 MARKER_KEY = "demo.seed_demo"
 
+
+def _orders(demo):
+    """The order step takes what it reads from the steps before it and
+    hands its history (sample and counts) to the steps after it."""
+    demo.order_history = orders.build(demo, orders.OrderInputs.of(demo))
+
+
 #: ``(name, function, batched)`` in the order they run; each function takes
 #: the Demo. At city scale a batched step commits batch by batch
 #: (``Demo.batch``); any other step is one transaction.
@@ -37,7 +44,7 @@ STEPS = [
     ("merchants and menus", merchants.build, False),
     ("riders", riders.build, False),
     ("customers", customers.build, False),
-    ("orders", orders.build, True),
+    ("orders", _orders, True),
     ("access activity", access.build_activity, False),
     ("after the orders", tail.build, False),
 ]

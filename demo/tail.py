@@ -4,7 +4,7 @@ disputes, merchant invoices, derived metrics and the application's own
 audit entries.
 
 These refer to a deterministic sample of the finished orders
-(``demo.order_sample``); the derived aggregates (customer lifetime and
+(``demo.order_history.sample``); the derived aggregates (customer lifetime and
 monthly stats, store daily metrics) are computed from the orders by SQL, so
 they agree with them by construction.
 """
@@ -37,6 +37,7 @@ from customers.models import (
     CustomerTripShare,
 )
 from demo.rng import money
+from gatimitra.enums import OrderStatus, ServiceType
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -54,8 +55,10 @@ def build(demo):
     # Ratings, tickets, penalties... follow an order by up to a day or so:
     # only orders that ended two days ago or more have them (none in the future).
     settled = demo.now - timedelta(days=2)
-    sample = [o for o in demo.order_sample if (o["completed_at"] or o["cancelled_at"]) <= settled]
-    finished = [o for o in sample if o["status"] in ("delivered", "completed")]
+    sample = [
+        o for o in demo.order_history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled
+    ]
+    finished = [o for o in sample if o["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)]
     _ratings(demo, rng, finished)
     tickets = _tickets(demo, rng, sample)
     _messages(demo, rng, sample, tickets)
@@ -310,9 +313,9 @@ def _messages(demo, rng, sample, tickets):
                 }
             )
     templates = {
-        "delivered": "ORDER_DELIVERED",
-        "completed": "RIDE_COMPLETED",
-        "cancelled": "ORDER_CANCELLED",
+        OrderStatus.DELIVERED: "ORDER_DELIVERED",
+        OrderStatus.COMPLETED: "RIDE_COMPLETED",
+        OrderStatus.CANCELLED: "ORDER_CANCELLED",
     }
     for order in sample:
         customer = order["customer"]
@@ -351,7 +354,7 @@ def _messages(demo, rng, sample, tickets):
                     "created_at": order["placed_at"],
                 }
             )
-        if order["status"] in ("delivered", "completed") and rng.chance(0.1):
+        if order["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and rng.chance(0.1):
             nps.append(
                 {
                     "customer_id": customer.id,
@@ -422,7 +425,7 @@ def _messages(demo, rng, sample, tickets):
 
 def _safety(demo, rng, finished):
     shares, sos, blocked = [], [], []
-    rides = [o for o in finished if o["service"] == "RIDE"]
+    rides = [o for o in finished if o["service"] == ServiceType.RIDE]
     for order in rides:
         customer = order["customer"]
         if shares and not rng.chance(0.3):
@@ -994,8 +997,8 @@ def _audit(demo, rng):
         )
     # A few notes on orders (status changes come from the database's trigger).
     notes = []
-    for order in demo.order_sample[: demo.count(10, 2000)]:
-        if order["status"] != "delivered":
+    for order in demo.order_history.sample[: demo.count(10, 2000)]:
+        if order["status"] != OrderStatus.DELIVERED:
             continue
         at = order["placed_at"] + timedelta(minutes=12)
         notes.append(

@@ -64,6 +64,15 @@ def ride_fare(policy, distance_m, duration_s, multiplier=Decimal("1.00")):
     return money(max(fare, policy.minimum_fare) * Decimal(multiplier))
 
 
+def intra_state_gst(taxable, rate_percent):
+    """``(cgst, sgst)`` of a supply within one state: half the GST rate
+    each, each rounded to the paisa (IGST Act s.8; CGST Act s.9). The
+    platform invoices from its registration in the state of supply, so
+    its order invoices are intra-state."""
+    half = money(Decimal(taxable) * Decimal(rate_percent) / 200)
+    return half, half
+
+
 def round_off(total):
     """The ROUND_OFF line that brings ``total`` to the rupee (half up):
     ``(direction, amount)`` or None."""
