@@ -77,7 +77,7 @@ REFERRAL = Machine.of(
     {Rf.REWARDED, Rf.EXPIRED, Rf.REJECTED_FRAUD},
 )
 
-# Columns whose choices are lists in ``customers.vocabularies``.
+# Columns whose choices are lists in ``customers.choices``.
 
 CART = Machine(
     {"ACTIVE": {"CHECKED_OUT", "ABANDONED", "EXPIRED"}, "ABANDONED": {"ACTIVE", "EXPIRED"}},

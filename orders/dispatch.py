@@ -36,8 +36,8 @@ order's city's own value when there is one, else the platform-wide value.
 """
 
 from gatimitra.enums import ServiceType, VehicleType
+from riders.choices import UNREGISTERED_VEHICLE_TYPES, VEHICLE_DOCUMENT_TYPES
 from riders.choices import RiderDocumentType as Doc
-from riders.lists import UNREGISTERED_VEHICLE_TYPES, VEHICLE_DOCUMENT_TYPES
 
 #: ``access_mgmt.system_settings`` key: orders in one FOOD/PARCEL batch.
 MAX_BATCH_SIZE_SETTING = "dispatch.max_batch_size"

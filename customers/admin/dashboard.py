@@ -5,9 +5,8 @@ how many are past their resolution deadline."""
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from customers.choices import TicketStatus
+from customers.choices import TICKET_PRIORITIES, TicketStatus
 from customers.models import CustomerTicket
-from customers.vocabularies import TICKET_PRIORITIES
 from gatimitra.console.dashboard import Figure, Panel, changelist_url, visible_admin
 
 CLOSED = [TicketStatus.RESOLVED, TicketStatus.CLOSED]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from customers.vocabularies import (
+from customers.choices import (
     CART_STATUSES,
     FAVOURITE_TARGET_TYPES,
     SEARCH_RESULT_TYPES,

@@ -8,6 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from customers.choices import (
+    CONSENT_CHANNELS,
+    DATA_REQUEST_OUTCOMES,
+    LANGUAGES,
+    NOTIFICATION_CATEGORIES,
     ConsentPurpose,
     ConsentStatus,
     DataRequestType,
@@ -16,12 +20,6 @@ from customers.choices import (
     NotificationProvider,
     NotificationStatus,
     TicketStatus,
-)
-from customers.vocabularies import (
-    CONSENT_CHANNELS,
-    DATA_REQUEST_OUTCOMES,
-    LANGUAGES,
-    NOTIFICATION_CATEGORIES,
     one_of,
 )
 from gatimitra.db.fields import EnumField

@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 
-from customers.choices import CustomerStatus
-from customers.vocabularies import (
+from customers.choices import (
     ACCESSIBILITY_NEEDS,
     ADDRESS_LABELS,
     LANGUAGES,
     SAVED_CONTACT_ROLES,
     SIGNUP_SOURCES,
+    CustomerStatus,
     one_of,
     values,
 )

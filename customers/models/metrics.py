@@ -6,8 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import NullIf
 
-from customers.choices import AttributionProvider
-from customers.vocabularies import ACQUISITION_SOURCES, RFM_SEGMENTS, one_of
+from customers.choices import ACQUISITION_SOURCES, RFM_SEGMENTS, AttributionProvider, one_of
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table

@@ -4,7 +4,7 @@ whose members book on a company's account."""
 from django.db import models
 from django.db.models import F, Q
 
-from customers.vocabularies import (
+from customers.choices import (
     BUSINESS_MEMBER_ROLES,
     BUSINESS_PROFILE_STATUSES,
     CARD_NETWORKS,

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from customers.choices import ReferralStatus
-from customers.vocabularies import (
+from customers.choices import (
     COUPON_ASSIGNMENT_SOURCES,
     REWARD_SOURCE_TYPES,
     REWARD_STATES,
     REWARD_TYPES,
     SEGMENT_REFRESH_CADENCES,
+    ReferralStatus,
     one_of,
 )
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField

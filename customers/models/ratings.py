@@ -7,11 +7,11 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
-from customers.choices import RatingTargetType
-from customers.vocabularies import (
+from customers.choices import (
     MEDIA_TYPES,
     MODERATION_STATES,
     RATING_TAG_SENTIMENTS,
+    RatingTargetType,
     one_of,
 )
 from gatimitra.db.fields import EnumField

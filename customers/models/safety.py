@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from customers.vocabularies import (
+from customers.choices import (
     CALL_PROVIDERS,
     CALL_STATUSES,
     EMERGENCY_CONTACT_RELATIONSHIPS,

@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from customers.choices import SubscriptionStatus
-from customers.vocabularies import PAYMENT_GATEWAYS, one_of
+from customers.choices import PAYMENT_GATEWAYS, SubscriptionStatus, one_of
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel

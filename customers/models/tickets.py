@@ -5,17 +5,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from customers.choices import TicketCategory, TicketStatus
-from customers.models.customers import trigram_index
-from customers.vocabularies import (
+from customers.choices import (
     SURVEY_TOUCHPOINTS,
     SURVEY_TYPES,
     TICKET_CHANNELS,
     TICKET_EVENT_TYPES,
     TICKET_PRIORITIES,
     TICKET_RESOLUTION_CODES,
+    TicketCategory,
+    TicketStatus,
     one_of,
 )
+from customers.models.customers import trigram_index
 from gatimitra.db.fields import EnumField
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table

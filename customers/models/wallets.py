@@ -14,8 +14,13 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
-from customers.choices import CustomerWalletTxnType, LoyaltyTxnType
-from customers.vocabularies import LEDGER_SOURCE_TYPES, WALLET_STATUSES, one_of
+from customers.choices import (
+    LEDGER_SOURCE_TYPES,
+    WALLET_STATUSES,
+    CustomerWalletTxnType,
+    LoyaltyTxnType,
+    one_of,
+)
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import ASSIGNED_BY_DATABASE, LedgerEntryModel, TimestampedModel

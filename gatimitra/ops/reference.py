@@ -30,9 +30,11 @@ REFERENCE_INFIX = "_ref_"
 def sql_modules(loader):
     """The SQL modules migrations import their trigger SQL from
     (``<app>/sql.py``, the frozen SQL of applied migrations in
-    ``<app>/sqlfrozen/`` and ``gatimitra/db/sql.py``): a change there changes
-    what the migrations build, though no migration file changed."""
-    modules = {Path(__file__).resolve().parent.parent / "db" / "sql.py"}
+    ``<app>/sqlfrozen/``, ``gatimitra/db/sql.py`` and ``gatimitra/db/sqlfrozen/``):
+    a change there changes what the migrations build, though no migration
+    file changed."""
+    core = Path(__file__).resolve().parent.parent / "db"
+    modules = {core / "sql.py", *(core / "sqlfrozen").glob("*.py")}
     for migration in loader.disk_migrations.values():
         app_dir = Path(inspect.getfile(type(migration))).parent.parent
         modules.add(app_dir / "sql.py")

@@ -4,7 +4,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import GstRegistrationType, VerificationStatus
@@ -62,7 +61,7 @@ class MerchantDocumentFactory(DjangoModelFactory):
         )
         verified = factory.Trait(
             status=VerificationStatus.VERIFIED,
-            reviewed_by=factory.SubFactory(SystemUserFactory),
+            reviewed_by=factory.SubFactory("access_mgmt.factories.SystemUserFactory"),
             reviewed_at=factory.LazyFunction(timezone.now),
         )
 

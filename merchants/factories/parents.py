@@ -3,7 +3,6 @@ import string
 import factory
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from merchants.choices import MerchantEntityType, MerchantStatus, MerchantUserRole
 from merchants.models import MerchantOnboardingApplication, MerchantParent, MerchantUser
 
@@ -52,7 +51,7 @@ class MerchantUserFactory(DjangoModelFactory):
 
 class MerchantOnboardingApplicationFactory(DjangoModelFactory):
     parent = factory.SubFactory(MerchantParentFactory)
-    owner = factory.SubFactory(SystemUserFactory)
+    owner = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
     status = MerchantStatus.ONBOARDING
     lead_source = "FIELD_SALES"
 

@@ -6,7 +6,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import (
     DisputeStatus,
@@ -140,7 +139,7 @@ class MerchantPayoutAdjustmentFactory(DjangoModelFactory):
     direction = LedgerEntryDirection.CREDIT
     amount = Decimal("150.00")
     reason = "Customer claim for a missing item, credited back"
-    created_by = factory.SubFactory(SystemUserFactory)
+    created_by = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
 
     class Meta:
         model = MerchantPayoutAdjustment

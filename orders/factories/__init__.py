@@ -1,5 +1,4 @@
 from orders.factories.assignments import (
-    DispatchableRiderFactory,
     OrderDeliveryProofFactory,
     OrderDispatchOfferFactory,
     OrderRiderAssignmentFactory,
@@ -39,6 +38,7 @@ from orders.factories.providers import (
     ExternalProviderRateCardFactory,
     OrderExternalDeliveryFactory,
 )
+from orders.factories.scenarios import DispatchableRiderFactory
 from orders.factories.settlements import (
     CancellationReasonFactory,
     InvoiceSeriesCounterFactory,

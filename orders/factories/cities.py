@@ -6,7 +6,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import ServiceType, VehicleType
 from orders.models import (
     DeliveryFeeRule,
@@ -102,7 +101,7 @@ class RideFarePolicyFactory(DjangoModelFactory):
     valid_from = RULES_VALID_FROM
     valid_to = None
     active = True
-    created_by = factory.SubFactory(SystemUserFactory)
+    created_by = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
 
     class Meta:
         model = RideFarePolicy
@@ -118,7 +117,7 @@ class DeliveryFeeRuleFactory(DjangoModelFactory):
     base_fee = Decimal("25.00")
     per_km_fee = Decimal("6.00")
     valid_from = RULES_VALID_FROM
-    created_by = factory.SubFactory(SystemUserFactory)
+    created_by = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
 
     class Meta:
         model = DeliveryFeeRule
@@ -134,7 +133,7 @@ class SurgePricingRuleFactory(DjangoModelFactory):
     reason = "Rain in the zone"
     valid_from = factory.LazyFunction(timezone.now)
     valid_to = factory.LazyAttribute(lambda o: o.valid_from + timedelta(hours=2))
-    created_by = factory.SubFactory(SystemUserFactory)
+    created_by = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
 
     class Meta:
         model = SurgePricingRule

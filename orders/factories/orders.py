@@ -29,7 +29,6 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from customers.factories import CustomerAddressFactory, CustomerFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import (
     FoodType,
@@ -40,12 +39,6 @@ from gatimitra.enums import (
     PaymentStatus,
     ServiceType,
     VehicleType,
-)
-from merchants.factories import (
-    LiveMerchantStoreFactory,
-    MerchantMenuAddonFactory,
-    MerchantMenuCategoryFactory,
-    MerchantMenuItemFactory,
 )
 from orders.choices import (
     AssignmentStatus,
@@ -141,6 +134,14 @@ def add_detail(order):
 
 def add_items(order):
     """Two lines (and an add-on) sold from the order's store's menu."""
+    # Imported here: a factories module imports no other app's factories at
+    # module level (they are leaves; tests/gatimitra/test_factories.py).
+    from merchants.factories import (
+        MerchantMenuAddonFactory,
+        MerchantMenuCategoryFactory,
+        MerchantMenuItemFactory,
+    )
+
     store = order.merchant_store
     category = MerchantMenuCategoryFactory(menu__store=store) if store else None
     items = []
@@ -415,16 +416,17 @@ class OrderFactory(DjangoModelFactory):
     )
     zone = factory.SubFactory(ServiceZoneFactory)
     city = factory.SelfAttribute("zone.city")
-    customer = factory.SubFactory(CustomerFactory)
+    customer = factory.SubFactory("customers.factories.CustomerFactory")
     merchant_store = factory.Maybe(
         factory.LazyAttribute(lambda o: o.service_type == ServiceType.FOOD),
-        yes_declaration=factory.SubFactory(LiveMerchantStoreFactory),
+        yes_declaration=factory.SubFactory("merchants.factories.LiveMerchantStoreFactory"),
         no_declaration=None,
     )
     drop_address = factory.Maybe(
         factory.LazyAttribute(lambda o: o.service_type != ServiceType.RIDE),
         yes_declaration=factory.SubFactory(
-            CustomerAddressFactory, customer=factory.SelfAttribute("..customer")
+            "customers.factories.CustomerAddressFactory",
+            customer=factory.SelfAttribute("..customer"),
         ),
         no_declaration=None,
     )
@@ -591,7 +593,7 @@ class OrderTimelineFactory(DjangoModelFactory):
 
 class OrderQuoteFactory(DjangoModelFactory):
     service_type = ServiceType.FOOD
-    customer = factory.SubFactory(CustomerFactory)
+    customer = factory.SubFactory("customers.factories.CustomerFactory")
     zone = factory.SubFactory(ServiceZoneFactory)
     fee_rule = factory.SubFactory(DeliveryFeeRuleFactory, zone=factory.SelfAttribute("..zone"))
     pickup_latitude = factory.LazyFunction(lambda: near("12.935"))

@@ -4,7 +4,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import LedgerEntryDirection, OfferType, PaymentMethod, PaymentStatus
 from orders.choices import ChargeType, PaymentEventType, RefundStatus
 from orders.factories.orders import OrderFactory
@@ -91,7 +90,7 @@ class OrderRefundFactory(DjangoModelFactory):
     reason_code = "ITEM_MISSING"
     reason = "One item was missing from the bag."
     idempotency_key = factory.Sequence(lambda n: f"refund-{n:08d}")
-    requested_by = factory.SubFactory(SystemUserFactory)
+    requested_by = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
 
     class Meta:
         model = OrderRefund

@@ -4,7 +4,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import ApiClientFactory
 from gatimitra.enums import IntegrationStatus, ServiceType, VehicleType
 from orders.choices import ExternalDeliveryStatus
 from orders.factories.cities import RULES_VALID_FROM, ServiceZoneFactory
@@ -27,7 +26,9 @@ class ExternalDeliveryProviderFactory(DjangoModelFactory):
     sla_pickup_minutes = 12
     sla_delivery_minutes = 45
     support_email = factory.Sequence(lambda n: f"ops{n}@fleet.example")
-    api_client = factory.SubFactory(ApiClientFactory, name=factory.SelfAttribute("..name"))
+    api_client = factory.SubFactory(
+        "access_mgmt.factories.ApiClientFactory", name=factory.SelfAttribute("..name")
+    )
 
     class Meta:
         model = ExternalDeliveryProvider

@@ -7,21 +7,94 @@ Everything is in one city (the factories' home city, ``BLR``): the store,
 the customer's address, the rider (dispatch refuses a rider of another city).
 """
 
+from datetime import timedelta
 from decimal import Decimal
+
+import factory
+from django.utils import timezone
 
 from customers.factories import CustomerAddressFactory, CustomerFactory, CustomerWalletFactory
 from gatimitra.db.secrets import mask
-from gatimitra.enums import PaymentMethod, ServiceType, VehicleType
+from gatimitra.enums import PaymentMethod, ServiceType, VehicleType, VerificationStatus
 from merchants.factories import (
     LiveMerchantStoreFactory,
     MerchantMenuAddonFactory,
     MerchantMenuCategoryFactory,
     MerchantMenuItemFactory,
 )
-from orders import services
+from orders import dispatch, services
 from orders.choices import ParcelPackageType
-from orders.factories.assignments import DispatchableRiderFactory
+from orders.factories.assignments import DEFAULT_VEHICLE_TYPES, riders_vehicle
 from orders.factories.cities import RideFarePolicyFactory, ServiceZoneFactory
+from riders.choices import DutyStatus
+from riders.factories import ActiveRiderFactory, RiderDocumentFactory, RiderLiveStatusFactory
+
+
+class DispatchableRiderFactory(ActiveRiderFactory):
+    """An ACTIVE rider whom dispatch accepts for ``service_type`` orders
+    (``orders.dispatch``): the service enabled (FOOD and PARCEL together, or
+    RIDE), an active vehicle of ``vehicle_type`` with its RC, every mandatory
+    document VERIFIED and unexpired, and ONLINE in ``rider_live_status`` on
+    that vehicle (``live_status__duty_status=...`` to change; ``live_status=False``
+    for none)."""
+
+    class Params:
+        service_type = ServiceType.FOOD
+        vehicle_type = factory.LazyAttribute(lambda o: DEFAULT_VEHICLE_TYPES[o.service_type])
+
+    enabled_services = factory.LazyAttribute(  # type: ignore[assignment]
+        lambda o: (
+            list(dispatch.BATCHING_SERVICES)
+            if o.service_type in dispatch.BATCHING_SERVICES
+            else [o.service_type]
+        )
+    )
+    vehicle_rc = factory.RelatedFactory(
+        RiderDocumentFactory,
+        factory_related_name="rider",
+        vehicle_rc=True,
+        verified=True,
+        vehicle__vehicle_type=factory.SelfAttribute("...vehicle_type"),
+    )
+
+    @factory.post_generation
+    def mandatory_documents(obj, create, extracted, **kwargs):
+        """Whatever else ``orders.dispatch`` requires for the rider's
+        services on their vehicle (a RIDE's permit, insurance, police
+        verification), VERIFIED and valid for a year."""
+        if not create or extracted is False:
+            return
+        vehicle = riders_vehicle(obj)
+        expires_on = timezone.localdate() + timedelta(days=365)
+        for service in obj.enabled_services:
+            for document_type, per_vehicle in dispatch.required_documents(
+                service, vehicle.vehicle_type
+            ):
+                held = obj.documents.filter(
+                    document_type=document_type, verification_status=VerificationStatus.VERIFIED
+                )
+                if per_vehicle:
+                    held = held.filter(vehicle=vehicle)
+                if not held.exists():
+                    RiderDocumentFactory(
+                        rider=obj,
+                        document_type=document_type,
+                        vehicle=vehicle if per_vehicle else None,
+                        verified=True,
+                        issued_on=expires_on - timedelta(days=730),
+                        expires_on=expires_on,
+                    )
+
+    @factory.post_generation
+    def live_status(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        vehicle = riders_vehicle(obj)
+        options = {"duty_status": DutyStatus.ONLINE, **kwargs}
+        RiderLiveStatusFactory(
+            rider=obj, vehicle=vehicle, vehicle_type=vehicle.vehicle_type, **options
+        )
+
 
 DROP_OTP = "4321"
 START_OTP = "8642"

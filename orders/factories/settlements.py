@@ -16,7 +16,6 @@ from orders.models import (
     OrderInvoice,
     OrderSettlement,
 )
-from riders.factories import RiderOrderEarningFactory
 
 
 def accepted_assignment(order):
@@ -48,6 +47,9 @@ EARNING_LINKS = {
 def earning_for(assignment, **kwargs):
     """The rider's earning for an accepted assignment, naming its order and
     the assignment."""
+    # Imported here: factories import no other app's factories at module level.
+    from riders.factories import RiderOrderEarningFactory
+
     return RiderOrderEarningFactory(
         rider=assignment.rider,
         service_type=assignment.order.service_type,
@@ -127,7 +129,7 @@ class OrderSettlementFactory(DjangoModelFactory):
     earning = factory.Maybe(
         factory.LazyAttribute(lambda o: accepted_assignment(o.order) is not None),
         yes_declaration=factory.SubFactory(
-            RiderOrderEarningFactory,
+            "riders.factories.RiderOrderEarningFactory",
             rider=factory.LazyAttribute(
                 lambda e: accepted_assignment(e.factory_parent.order).rider
             ),

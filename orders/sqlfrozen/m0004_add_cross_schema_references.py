@@ -5,8 +5,6 @@ modules exist). Its ``check_settlement_links`` read
 whether the column existed yet; orders 0016 replaces it with a static read.
 """
 
-# ruff: noqa: E501
-
 SETTLEMENT_LINKS = [
     """
 CREATE FUNCTION "orders".check_settlement_links(p_settlement_id bigint) RETURNS void

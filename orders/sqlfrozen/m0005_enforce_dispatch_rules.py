@@ -18,8 +18,6 @@ ran the session-date text and were brought to the same function by 0007, so
 after 0007 every database holds the same SQL.
 """
 
-# ruff: noqa: E501
-
 DISPATCH_RULES = [
     """
 CREATE OR REPLACE FUNCTION "orders".dispatch_allowed_vehicles(service varchar)

@@ -9,8 +9,6 @@ statements equal those recorded for it in ``gatimitra/migration_snapshot.json``
 new migration with new SQL.
 """
 
-# ruff: noqa: E501
-
 REPLACE_DISPATCH_REFUSAL = """
 CREATE OR REPLACE FUNCTION "orders".dispatch_refusal(
     p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,

@@ -13,8 +13,6 @@ path. The reverse puts back the dynamic versions as orders 0004, 0005 and
 0007 left them.
 """
 
-# ruff: noqa: E501
-
 STATIC_CROSS_SCHEMA_READS = [
     r"""
 CREATE OR REPLACE FUNCTION "orders".dispatch_setting(p_key varchar, p_city_id bigint) RETURNS numeric

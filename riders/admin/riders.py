@@ -107,7 +107,7 @@ class RiderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     def save_model(self, request, obj, form, change):
         # A stage or status change is recorded with the staff user as actor,
         # in the admin's transaction: that is what lets the database accept an
-        # onboarding rollback (see riders/sql.py).
+        # onboarding rollback (see riders/sqlfrozen/m0003_add_riders_rules.py).
         if change and {"onboarding_stage", "status"} & set(form.changed_data):
             obj.record_change(
                 from_stage=form.initial["onboarding_stage"],

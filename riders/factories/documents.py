@@ -5,7 +5,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.enums import ServiceType, VehicleType, VerificationStatus
 from riders.choices import KycCheckType, RiderDocumentType
@@ -107,7 +106,7 @@ class RiderDocumentFactory(DjangoModelFactory):
         )
         verified = factory.Trait(
             verification_status=VerificationStatus.VERIFIED,
-            reviewed_by=factory.SubFactory(SystemUserFactory),
+            reviewed_by=factory.SubFactory("access_mgmt.factories.SystemUserFactory"),
             reviewed_at=factory.LazyFunction(timezone.now),
         )
 

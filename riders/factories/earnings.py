@@ -15,9 +15,8 @@ from gatimitra.enums import (
     ServiceType,
     VerificationStatus,
 )
-from riders.choices import WalletTxnType
+from riders.choices import CREDIT_TXN_TYPES, WalletTxnType
 from riders.factories.riders import RiderFactory
-from riders.lists import CREDIT_TXN_TYPES
 from riders.models import (
     RiderBankAccount,
     RiderCashDeposit,

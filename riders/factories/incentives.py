@@ -5,7 +5,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import DisputeStatus, OrderStatus, ServiceType
 from riders.choices import IncentiveType
 from riders.factories.riders import RiderFactory
@@ -69,7 +68,7 @@ class RiderPenaltyFactory(DjangoModelFactory):
             dispute_status=DisputeStatus.REJECTED,
             dispute_reason="The restaurant was late, not me.",
             disputed_at=factory.LazyAttribute(lambda o: o.imposed_at + datetime.timedelta(hours=2)),
-            decided_by=factory.SubFactory(SystemUserFactory),
+            decided_by=factory.SubFactory("access_mgmt.factories.SystemUserFactory"),
             decided_at=factory.LazyAttribute(lambda o: o.imposed_at + datetime.timedelta(hours=20)),
         )
 

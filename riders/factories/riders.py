@@ -5,7 +5,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from access_mgmt.factories import SystemUserFactory
 from gatimitra.enums import DevicePlatform, ServiceType
 from riders.choices import OnboardingStage, RiderStatus
 from riders.models import Rider, RiderDevice, RiderStatusHistory
@@ -124,7 +123,7 @@ RIDER_FACTORY_BY_STAGE = {
 
 class RiderStatusHistoryFactory(DjangoModelFactory):
     rider = factory.SubFactory(RiderFactory)
-    actor = factory.SubFactory(SystemUserFactory)
+    actor = factory.SubFactory("access_mgmt.factories.SystemUserFactory")
     from_stage = OnboardingStage.MOBILE_VERIFIED
     to_stage = OnboardingStage.KYC
     reason = "Mobile verified; KYC started."

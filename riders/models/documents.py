@@ -15,8 +15,7 @@ from gatimitra.db.secrets import keyed_hash, mask
 from gatimitra.db.tables import schema_table
 from gatimitra.db.validators import VEHICLE_REGISTRATION
 from gatimitra.enums import ServiceType, VehicleType, VerificationStatus
-from riders.choices import KycCheckType, KycVendor, RiderDocumentType, TrainingModule
-from riders.lists import (
+from riders.choices import (
     AADHAAR_MASKED,
     AADHAAR_NUMBER_LIKE,
     FUEL_TYPES,
@@ -26,6 +25,10 @@ from riders.lists import (
     UNREGISTERED_VEHICLE_TYPES,
     VEHICLE_DOCUMENT_TYPES,
     VEHICLE_OWNERSHIPS,
+    KycCheckType,
+    KycVendor,
+    RiderDocumentType,
+    TrainingModule,
     choices,
 )
 from riders.models.riders import Rider

@@ -20,8 +20,7 @@ from gatimitra.enums import (
     ServiceType,
     VerificationStatus,
 )
-from riders.choices import TdsSection, WalletTxnType
-from riders.lists import (
+from riders.choices import (
     CASH_DEPOSIT_METHODS,
     CREDIT_TXN_TYPES,
     DEBIT_TXN_TYPES,
@@ -30,6 +29,8 @@ from riders.lists import (
     PAYOUT_KINDS,
     PAYOUT_MODES,
     UPI_VPA,
+    TdsSection,
+    WalletTxnType,
     choices,
 )
 from riders.models.riders import Rider

@@ -10,8 +10,7 @@ from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import DisputeStatus, ServiceType
-from riders.choices import IncentiveType
-from riders.lists import PENALTY_REASONS, choices
+from riders.choices import PENALTY_REASONS, IncentiveType, choices
 from riders.models.earnings import WalletLedger
 from riders.models.riders import Rider
 
@@ -83,7 +82,8 @@ class RiderIncentiveScheme(TimestampedModel):
                 name="rider_incentive_schemes_cap_covers_reward",
             ),
             # The zone lies in the city: this CHECK plus the composite foreign
-            # key rider_incentive_schemes_zone_in_city_fk (riders/sql.py).
+            # key rider_incentive_schemes_zone_in_city_fk
+            # (riders/sqlfrozen/m0005_enforce_cross_schema_rules.py).
             models.CheckConstraint(
                 condition=Q(zone__isnull=True) | Q(city__isnull=False),
                 name="rider_incentive_schemes_zone_has_city",

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from customers.choices import ConsentStatus
-from customers.vocabularies import CONSENT_CHANNELS, LANGUAGES, one_of
+from customers.choices import CONSENT_CHANNELS, LANGUAGES, ConsentStatus, one_of
 from gatimitra.db.fields import EnumField
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import schema_table

@@ -130,7 +130,8 @@ class Rider(TimestampedModel):
                 violation_error_message="Only a rider whose onboarding is complete can be ACTIVE.",
             ),
             # The zone lies in the city: this CHECK plus the composite foreign
-            # key riders_home_zone_in_city_fk (riders/sql.py).
+            # key riders_home_zone_in_city_fk
+            # (riders/sqlfrozen/m0005_enforce_cross_schema_rules.py).
             models.CheckConstraint(
                 condition=models.Q(home_zone__isnull=True) | models.Q(city__isnull=False),
                 name="riders_home_zone_has_city",

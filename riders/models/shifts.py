@@ -12,8 +12,7 @@ from gatimitra.db.models import TimestampedModel
 from gatimitra.db.partitions import DAY, Partitioning
 from gatimitra.db.tables import schema_table
 from gatimitra.enums import OrderStatus, ServiceType, SosStatus, VehicleType
-from riders.choices import DutyStatus, ShiftBookingStatus
-from riders.lists import SOS_KINDS, choices
+from riders.choices import SOS_KINDS, DutyStatus, ShiftBookingStatus, choices
 from riders.models.documents import RiderVehicle
 from riders.models.riders import Rider
 

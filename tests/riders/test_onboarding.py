@@ -1,6 +1,7 @@
 """CATALOG section 8, item 9: ``onboarding_stage`` only moves forward; an
 admin rollback must come with a ``rider_status_history`` row written, by an
-actor, in the same transaction (see riders/sql.py for how the trigger tells)."""
+actor, in the same transaction (see riders/sqlfrozen/m0003_add_riders_rules.py
+for how the trigger tells)."""
 
 import pytest
 from django.db import IntegrityError, transaction

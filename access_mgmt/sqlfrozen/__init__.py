@@ -1,0 +1,1 @@
+"""SQL of applied access_mgmt migrations, frozen as they ran (docs/migrations.md)."""

@@ -1,0 +1,1 @@
+"""SQL of applied customers migrations, frozen as they ran (docs/migrations.md)."""

@@ -1,0 +1,1 @@
+"""SQL of applied gatimitra migrations, frozen as they ran (docs/migrations.md)."""

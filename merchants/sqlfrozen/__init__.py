@@ -1,0 +1,1 @@
+"""SQL of applied merchants migrations, frozen as they ran (docs/migrations.md)."""
