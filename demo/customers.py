@@ -41,6 +41,10 @@ from customers.models import (
     CustomerWalletTransaction,
 )
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
+from demo.merchants import Merchants
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import PaymentMethod, ServiceType
@@ -126,15 +130,29 @@ def loyalty_txn(
     }
 
 
-def build(demo):
+@dataclass(frozen=True)
+class CustomerBase:
+    """What the customers step gives the steps after it."""
+
+    customers: list[DemoCustomer]
+    ids: list
+    active: list[DemoCustomer]
+    #: service type (and "_" for assigned-only) -> coupon row
+    coupons: dict
+    coupon_rows: list
+    #: ids of customers with a subscription
+    subscribers: set
+
+
+def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> CustomerBase:
     rng = demo.rng("customers")
     plan = demo.plan
     history_start = demo.now - timedelta(days=plan.days)
-    city_weights = [c.weight for c in demo.cities]
+    city_weights = [c.weight for c in places.cities]
     first_id = demo.ids(Customer, plan.customers)
     customers, rows = [], []
     for n in range(plan.customers):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         first, surname, _ = demo.person(rng, city)
         joined = history_start - timedelta(days=rng.randrange(1, 700))
         if rng.chance(0.08):
@@ -184,16 +202,22 @@ def build(demo):
     wards = _minors(demo, rows)
     demo.copy(Customer, rows)
     demo.insert(CustomerGuardianConsent, wards)
-    demo.customers = customers
-    demo.customer_ids = [c.id for c in customers]
-    demo.active_customers = [c for c in customers if c.status == "ACTIVE"]
+    active = [c for c in customers if c.status == "ACTIVE"]
 
     _addresses(demo, rng, customers)
     _profile(demo, rng, customers)
-    _money(demo, rng, customers)
-    _business(demo, rng, customers)
-    _promotions(demo, rng, customers)
-    _browsing(demo, rng, customers)
+    _money(demo, rng, customers, staff.admin_id)
+    _business(demo, rng, customers, active)
+    coupons, subscribers = _promotions(demo, rng, customers, active, staff.admin_id)
+    _browsing(demo, rng, customers, merchants.stores)
+    return CustomerBase(
+        customers=customers,
+        ids=[c.id for c in customers],
+        active=active,
+        coupons={c["services"][0] + ("_" if c["assigned_only"] else ""): c for c in coupons},
+        coupon_rows=coupons,
+        subscribers=subscribers,
+    )
 
 
 def _minors(demo, rows):
@@ -396,7 +420,7 @@ def _profile(demo, rng, customers):
     demo.insert(CustomerConsent, consents)
 
 
-def _money(demo, rng, customers):
+def _money(demo, rng, customers, admin_id):
     """Payment methods, wallets and loyalty accounts (with a welcome credit)."""
     methods, wallets, loyalty, welcome = [], [], [], []
     tiers = list(CustomerLoyaltyTier.objects.order_by("rank").values("id", "code", "validity_days"))
@@ -453,7 +477,7 @@ def _money(demo, rng, customers):
                 "status": "ACTIVE" if customer.status == "ACTIVE" else "FROZEN",
                 "frozen_reason": "" if customer.status == "ACTIVE" else "Account under review",
                 "frozen_at": None if customer.status == "ACTIVE" else demo.now - timedelta(days=3),
-                "frozen_by_id": None if customer.status == "ACTIVE" else demo.admin_id,
+                "frozen_by_id": None if customer.status == "ACTIVE" else admin_id,
                 "created_at": customer.joined,
                 "_customer": customer,
             }
@@ -495,12 +519,11 @@ def _money(demo, rng, customers):
                 )
             )
     demo.insert(CustomerWalletTransaction, welcome)
-    demo.loyalty_tiers = tiers
 
 
-def _business(demo, rng, customers):
+def _business(demo, rng, customers, active_customers):
     profiles, members = [], []
-    owners = rng.sample(demo.active_customers, min(len(demo.active_customers), demo.count(2, 400)))
+    owners = rng.sample(active_customers, min(len(active_customers), demo.count(2, 400)))
     for n, owner in enumerate(owners):
         city = owner.city
         company = f"{rng.pick(('Nimbus', 'Vistara', 'Kaveri', 'Saffron', 'Indus', 'Tulsi'))} "
@@ -546,7 +569,7 @@ def _business(demo, rng, customers):
         )
         colleagues = [
             c
-            for c in rng.sample(demo.active_customers, min(4, len(demo.active_customers)))
+            for c in rng.sample(active_customers, min(4, len(active_customers)))
             if c.id != owner.id and c.business_profile_id is None
         ]
         for colleague in colleagues[:2]:
@@ -566,7 +589,9 @@ def _business(demo, rng, customers):
     demo.insert(CustomerBusinessMember, members)
 
 
-def _promotions(demo, rng, customers):
+def _promotions(demo, rng, customers, active_customers, admin_id):
+    """Segments, coupons and subscriptions; returns the coupon rows and the
+    ids of the subscribers."""
     segments = [
         {
             "code": "LAPSED-30D",
@@ -586,7 +611,7 @@ def _promotions(demo, rng, customers):
             refresh_cadence="NIGHTLY",
             is_active=True,
             last_refreshed_at=demo.now - timedelta(hours=6),
-            created_by_id=demo.admin_id,
+            created_by_id=admin_id,
             created_at=demo.days_ago(200),
         )
     members = []
@@ -658,12 +683,10 @@ def _promotions(demo, rng, customers):
             valid_from=demo.days_ago(demo.plan.days + 30),
             valid_to=demo.now + timedelta(days=90),
             terms="One use per order. Not valid with other offers.",
-            created_by_id=demo.admin_id,
+            created_by_id=admin_id,
             created_at=demo.days_ago(demo.plan.days + 31),
         )
     demo.insert(CustomerCoupon, coupons)
-    demo.coupons = {c["services"][0] + ("_" if c["assigned_only"] else ""): c for c in coupons}
-    demo.coupon_rows = coupons
     assignments = []
     for member in members:
         if member["segment_id"] == segments[0]["id"]:
@@ -674,16 +697,14 @@ def _promotions(demo, rng, customers):
                     "source": "CAMPAIGN",
                     "uses_remaining": 1,
                     "expires_at": demo.now + timedelta(days=30),
-                    "assigned_by_id": demo.admin_id,
+                    "assigned_by_id": admin_id,
                 }
             )
     demo.insert(CustomerCouponAssignment, assignments)
 
     plans = list(CustomerSubscriptionPlan.objects.filter(is_active=True).order_by("id").values())
     subscriptions, payments = [], []
-    for customer in rng.sample(
-        demo.active_customers, min(len(demo.active_customers), demo.count(8, 6000))
-    ):
+    for customer in rng.sample(active_customers, min(len(active_customers), demo.count(8, 6000))):
         plan = rng.pick(plans)
         start = demo.now - timedelta(days=rng.randrange(1, plan["duration_days"]))
         subscriptions.append(
@@ -719,13 +740,13 @@ def _promotions(demo, rng, customers):
             }
         )
     demo.insert(CustomerSubscriptionPayment, payments)
-    demo.subscribers = {s["customer_id"] for s in subscriptions}
+    return coupons, {s["customer_id"] for s in subscriptions}
 
 
-def _browsing(demo, rng, customers):
+def _browsing(demo, rng, customers, all_stores):
     """Searches, favourites and open carts."""
     searches, favourites, carts = [], [], []
-    stores = [s for s in demo.store_objects if s.food and s.items]
+    stores = [s for s in all_stores if s.food and s.items]
     by_city = {}
     for store in stores:
         by_city.setdefault(store.city.id, []).append(store)

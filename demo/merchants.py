@@ -12,6 +12,9 @@ from decimal import Decimal
 
 from access_mgmt.models import ApiClient
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import ServiceType
@@ -123,7 +126,22 @@ def _pan(n, letter):
     return f"{a}{b}{c}{letter}{last}{digits:04d}{PAN_LETTERS[(n * 7) % 24]}"
 
 
-def build(demo):
+@dataclass(frozen=True)
+class Merchants:
+    """What the merchants step gives the steps after it."""
+
+    #: merchant parent rows (brands)
+    parents: list
+    #: merchant store rows as written
+    store_rows: list
+    stores: list[Store]
+    #: FOOD stores past review with something to order
+    food_stores: list[Store]
+    #: ids of every merchant user
+    user_ids: list
+
+
+def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
     rng = demo.rng("merchants")
     plan = demo.plan
     cuisines = {row["code"]: row["id"] for row in MerchantCuisine.objects.values("code", "id")}
@@ -134,16 +152,18 @@ def build(demo):
     parcel_plan = next(
         (p for p in plans.values() if p["service_type"] == ServiceType.PARCEL), food_plans[0]
     )
-    managers = [u["id"] for u in demo.staff["MERCHANT_ONBOARDING"] + demo.staff["CITY_OPS_MANAGER"]]
-    reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or managers
-    city_weights = [c.weight for c in demo.cities]
+    managers = [
+        u["id"] for u in staff.by_role["MERCHANT_ONBOARDING"] + staff.by_role["CITY_OPS_MANAGER"]
+    ]
+    reviewers = [u["id"] for u in staff.by_role["KYC_REVIEWER"]] or managers
+    city_weights = [c.weight for c in places.cities]
     cuisine_codes = [code for code in vocab.CUISINES if code in cuisines]
 
     # Parents: brands with one to many outlets.
     parents, registrations = [], []
     n_parents = plan.merchant_parents
     for n in range(n_parents):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         entity = rng.choices(list(ENTITY_PAN_LETTER), (45, 10, 10, 35))[0]
         cuisine = rng.pick(cuisine_codes)
         first, surname, _ = demo.person(rng, city)
@@ -205,7 +225,6 @@ def build(demo):
         )
         parent["_registration"] = registrations[-1]
     demo.insert(MerchantTaxRegistration, registrations)
-    demo.parents = parents
 
     # Stores: spread over the active parents (big brands get more outlets).
     active_parents = [p for p in parents if p["status"] == "ACTIVE"]
@@ -221,7 +240,7 @@ def build(demo):
             )[0]
         )
         parcel = n >= len(active_parents) and rng.chance(parcel_share)
-        city = parent["_city"] if rng.chance(0.8) else rng.choices(demo.cities, city_weights)[0]
+        city = parent["_city"] if rng.chance(0.8) else rng.choices(places.cities, city_weights)[0]
         zones = [
             z
             for z in city.zones
@@ -330,21 +349,24 @@ def build(demo):
             }
         )
         stores.append(store)
-    demo.stores = store_rows
-    demo.store_objects = stores
     _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, parcel_plan)
     demo.copy(MerchantStore, store_rows)
-    _store_details(demo, rng, stores, store_rows, cuisines)
-    _users(demo, rng, parents, stores)
-    _menus(demo, rng, stores)
-    _offers_and_ads(demo, rng, stores, parents)
-    _operations(demo, rng, stores, store_rows, parents)
-    demo.food_stores = [
-        s
-        for s in stores
-        if s.food and s.items and s.status != "DRAFT" and s.status != "UNDER_REVIEW"
-    ]
-    demo.live_food_stores = [s for s in demo.food_stores if s.status == "LIVE"]
+    _store_details(demo, rng, stores, store_rows, cuisines, staff)
+    user_ids = _users(demo, rng, parents, stores)
+    menu_categories = _menus(demo, rng, stores)
+    _offers_and_ads(demo, rng, stores, parents, staff, menu_categories)
+    _operations(demo, rng, stores, store_rows, parents, staff)
+    return Merchants(
+        parents=parents,
+        store_rows=store_rows,
+        stores=stores,
+        food_stores=[
+            s
+            for s in stores
+            if s.food and s.items and s.status != "DRAFT" and s.status != "UNDER_REVIEW"
+        ],
+        user_ids=user_ids,
+    )
 
 
 def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, parcel_plan):
@@ -534,7 +556,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
     demo.insert(MerchantVerificationCheck, checks)
 
 
-def _store_details(demo, rng, stores, store_rows, cuisines):
+def _store_details(demo, rng, stores, store_rows, cuisines, staff):
     links, hours, areas, media, devices, closures, cuisine_rows = [], [], [], [], [], [], []
     for store, row in zip(stores, store_rows, strict=True):
         created = row["created_at"]
@@ -653,7 +675,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines):
                     "starts_at": start,
                     "ends_at": start + timedelta(days=rng.randrange(2, 14)),
                     "note": "Closed for Diwali" if rng.chance(0.5) else "",
-                    "created_by_id": rng.pick(demo.staff_ids),
+                    "created_by_id": rng.pick(staff.ids),
                     "created_at": start - timedelta(days=2),
                 }
             )
@@ -720,11 +742,12 @@ def _users(demo, rng, parents, stores):
                     {"merchant_user_id": user["id"], "store_id": store.id, "is_active": True}
                 )
     demo.insert(MerchantUserStoreAccess, access)
-    demo.merchant_user_ids = [u["id"] for u in users]
+    return [u["id"] for u in users]
 
 
 def _menus(demo, rng, stores):
-    """A delivery menu per food store: categories, dishes, variants, add-ons, tags."""
+    """A delivery menu per food store: categories, dishes, variants, add-ons,
+    tags; returns the menu categories by store id."""
     per_store = demo.plan.dishes_per_store
     menus, categories, groups = [], [], []
     for store in stores:
@@ -915,12 +938,10 @@ def _menus(demo, rng, stores):
         variant["_entry"].variants.append((variant["id"], variant["name"], variant["price"]))
     demo.insert(MerchantMenuItemTag, tags)
     demo.insert(MerchantMenuItemAddonGroup, links)
-    demo.menu_items = items
-    demo.menu_categories = menu_categories
-    demo.addons = addons
+    return menu_categories
 
 
-def _offers_and_ads(demo, rng, stores, parents):
+def _offers_and_ads(demo, rng, stores, parents, staff, menu_categories):
     offers, offer_items, campaigns = [], [], []
     food = [s for s in stores if s.food and s.items]
     for n, store in enumerate(food):
@@ -945,7 +966,7 @@ def _offers_and_ads(demo, rng, stores, parents):
             "times_used": 0,
             "new_customers_only": False,
             "store_id": store.id,
-            "created_by_id": rng.pick(demo.staff_ids),
+            "created_by_id": rng.pick(staff.ids),
             "created_at": start,
         }
         offers.append(offer)
@@ -957,7 +978,7 @@ def _offers_and_ads(demo, rng, stores, parents):
         offer_items.append(
             {"offer_id": offer["id"], "menu_item_id": store.items[0].id, "is_excluded": False}
         )
-        category = demo.menu_categories[store.id][0]
+        category = menu_categories[store.id][0]
         offer_items.append(
             {"offer_id": offer["id"], "category_id": category["id"], "is_excluded": False}
         )
@@ -981,17 +1002,17 @@ def _offers_and_ads(demo, rng, stores, parents):
                 "clicks": impressions // rng.randrange(40, 120),
                 "valid_from": start,
                 "valid_to": start + timedelta(days=30),
-                "created_by_id": rng.pick(demo.staff_ids),
+                "created_by_id": rng.pick(staff.ids),
                 "created_at": start,
             }
         )
     demo.insert(MerchantAdCampaign, campaigns)
 
 
-def _operations(demo, rng, stores, store_rows, parents):
+def _operations(demo, rng, stores, store_rows, parents, staff):
     """Onboarding history, go-live logs, stock toggles, menu changes, POS links."""
     applications, logs, stock, changes, clients, pos = [], [], [], [], [], []
-    managers = [u["id"] for u in demo.staff["MERCHANT_ONBOARDING"]] or demo.staff_ids
+    managers = [u["id"] for u in staff.by_role["MERCHANT_ONBOARDING"]] or staff.ids
     for parent in parents:
         created = parent["created_at"] - timedelta(days=20)
         live = parent["status"] == "ACTIVE"
@@ -1069,7 +1090,7 @@ def _operations(demo, rng, stores, store_rows, parents):
         if store.items and (rng.chance(0.1) or store is first):
             item = rng.pick(store.items)
             status = rng.pick(("APPROVED", "PENDING", "REJECTED"))
-            approvals = demo.approvals.get("MENU_PRICE_CHANGE") or [None]
+            approvals = staff.approvals.get("MENU_PRICE_CHANGE") or [None]
             changes.append(
                 {
                     "store_id": store.id,
@@ -1097,7 +1118,7 @@ def _operations(demo, rng, stores, store_rows, parents):
                 "status": "ACTIVE",
                 "parent_id": parent["id"],
                 "contact_email": parent["contact_email"],
-                "created_by_id": demo.admin_id,
+                "created_by_id": staff.admin_id,
                 "description": "Petpooja integration",
                 "created_at": parent["created_at"],
             }

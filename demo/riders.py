@@ -12,10 +12,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.enums import PaymentMethod, ServiceType
 from orders.dispatch import required_documents
-from riders.lists import UNREGISTERED_VEHICLE_TYPES
+from riders.choices import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (
     DutyLog,
     Rider,
@@ -88,10 +91,22 @@ def _registration(rng, city, n, taken):
         n += 1_000_000
 
 
-def build(demo):
+@dataclass(frozen=True)
+class RiderRoster:
+    """What the riders step gives the steps after it."""
+
+    riders: list[DemoRider]
+    active: list[DemoRider]
+    #: state code -> the welfare fee rate row on riders' payouts there
+    welfare_rates: dict
+    #: (city id, week end) -> the weekly order-target scheme row
+    incentive_schemes: dict
+
+
+def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
     rng = demo.rng("riders")
     plan = demo.plan
-    reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or demo.staff_ids
+    reviewers = [u["id"] for u in staff.by_role["KYC_REVIEWER"]] or staff.ids
     today = demo.now.date()
     history_start = demo.now - timedelta(days=plan.days)
     # Documents stay valid for a year or more after --as-of (and so after today).
@@ -99,12 +114,12 @@ def build(demo):
 
     riders, rows = [], []
     first_id = demo.ids(Rider, plan.riders)
-    city_weights = [c.weight for c in demo.cities]
+    city_weights = [c.weight for c in places.cities]
     for n in range(plan.riders):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         rides = ServiceType.RIDE in city.services and rng.chance(0.28)
         if rides:
-            policies = {v for (cid, v) in demo.fare_policies if cid == city.id}
+            policies = {v for (cid, v) in places.fare_policies if cid == city.id}
             options = {v: w for v, w in RIDE_VEHICLES.items() if v in policies}
             vehicle_type = (
                 rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
@@ -162,15 +177,19 @@ def build(demo):
             }
         )
     demo.copy(Rider, rows)
-    demo.riders = riders
-    demo.active_riders = [r for r in riders if r.status == "ACTIVE"]
+    active = [r for r in riders if r.status == "ACTIVE"]
 
-    _welfare_fee_rates(demo, history_start)
+    welfare_rates = _welfare_fee_rates(demo, history_start)
     _vehicles_and_documents(demo, rng, riders, reviewers, valid_until)
     _money_and_devices(demo, rng, riders, reviewers)
-    _history(demo, rng, riders, reviewers)
-    _live_and_shifts(demo, rng, riders)
-    _incentive_schemes(demo, rng)
+    _history(demo, rng, riders, reviewers, staff)
+    _live_and_shifts(demo, rng, active, places.zones)
+    return RiderRoster(
+        riders=riders,
+        active=active,
+        welfare_rates=welfare_rates,
+        incentive_schemes=_incentive_schemes(demo, places.cities),
+    )
 
 
 CONSENTED_PURPOSES = ("AADHAAR_OKYC", "DIGILOCKER", "BACKGROUND_VERIFICATION", "LOCATION_TRACKING")
@@ -193,7 +212,7 @@ def _welfare_fee_rates(demo, history_start):
         }
     ]
     demo.insert(WelfareFeeRate, rows)
-    demo.welfare_rates = {row["state_code"]: row for row in rows}
+    return {row["state_code"]: row for row in rows}
 
 
 def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
@@ -504,7 +523,7 @@ def wallet_entry(
     }
 
 
-def _history(demo, rng, riders, reviewers):
+def _history(demo, rng, riders, reviewers, staff):
     rows = []
     for rider in riders:
         joined = rider.extra["joined"]
@@ -516,8 +535,8 @@ def _history(demo, rng, riders, reviewers):
                     "from_stage": STAGES[index - 1],
                     "to_stage": to_stage,
                     "actor_id": rng.pick(reviewers) if to_stage in ("APPROVAL", "ACTIVE") else None,
-                    "approval_id": rng.pick(demo.approvals["RIDER_ACTIVATION"])
-                    if to_stage == "ACTIVE" and demo.approvals.get("RIDER_ACTIVATION")
+                    "approval_id": rng.pick(staff.approvals["RIDER_ACTIVATION"])
+                    if to_stage == "ACTIVE" and staff.approvals.get("RIDER_ACTIVATION")
                     else None,
                     "from_status": "ONBOARDING" if to_stage == "ACTIVE" else None,
                     "to_status": "ACTIVE" if to_stage == "ACTIVE" else None,
@@ -531,7 +550,7 @@ def _history(demo, rng, riders, reviewers):
                     "rider_id": rider.id,
                     "from_status": "ACTIVE",
                     "to_status": rider.status,
-                    "actor_id": rng.pick(demo.staff_ids),
+                    "actor_id": rng.pick(staff.ids),
                     "reason": {
                         "INACTIVE": "No logins for 30 days",
                         "SUSPENDED": "Repeated COD shortfall",
@@ -546,11 +565,11 @@ def _history(demo, rng, riders, reviewers):
     demo.insert(RiderStatusHistory, rows)
 
 
-def _live_and_shifts(demo, rng, riders):
+def _live_and_shifts(demo, rng, active_riders, all_zones):
     """Live status now, duty sessions of the last days, shift slots."""
     live, duty = [], []
     days = min(demo.plan.days, 7)
-    for rider in demo.active_riders:
+    for rider in active_riders:
         rider.online = rng.chance(0.6 if demo.plan.small else 0.4)
         lat, lng = rng.near(rider.zone.latitude, 0.02), rng.near(rider.zone.longitude, 0.02)
         live.append(
@@ -594,7 +613,7 @@ def _live_and_shifts(demo, rng, riders):
     demo.insert(DutyLog, duty)
 
     shifts, bookings = [], []
-    zones = [z for z in demo.zones if ServiceType.FOOD in z.services][: demo.count(6, 60)]
+    zones = [z for z in all_zones if ServiceType.FOOD in z.services][: demo.count(6, 60)]
     for zone in zones:
         for day in range(-3, 4):
             for hour in (12, 19):
@@ -615,10 +634,10 @@ def _live_and_shifts(demo, rng, riders):
                 )
     demo.insert(RiderShift, shifts)
     by_city = {}
-    for rider in demo.active_riders:
+    for rider in active_riders:
         if ServiceType.FOOD in rider.services:
             by_city.setdefault(rider.city.id, []).append(rider)
-    city_of = {zone.id: zone.city.id for zone in demo.zones}
+    city_of = {zone.id: zone.city.id for zone in all_zones}
     for shift in shifts:
         local = by_city.get(city_of[shift["zone_id"]], [])
         for rider in rng.sample(local, min(3, len(local))):
@@ -637,9 +656,10 @@ def _live_and_shifts(demo, rng, riders):
     demo.insert(RiderShiftBooking, bookings)
 
 
-def _incentive_schemes(demo, rng):
+def _incentive_schemes(demo, cities):
     """A weekly order target per city for every week of the history: met
-    targets are paid into the wallets when the week closes (orders step)."""
+    targets are paid into the wallets when the week closes (orders step);
+    returns them by (city id, week end)."""
     schemes = []
     start = (demo.now - timedelta(days=demo.plan.days)).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -649,7 +669,7 @@ def _incentive_schemes(demo, rng):
     while start < demo.now:
         weeks.append(start)
         start += timedelta(days=7)
-    for city in demo.cities:
+    for city in cities:
         for week in weeks[-4:]:
             schemes.append(
                 {
@@ -669,4 +689,4 @@ def _incentive_schemes(demo, rng):
                 }
             )
     demo.insert(RiderIncentiveScheme, schemes)
-    demo.incentive_schemes = {(s["city_id"], s["valid_to"]): s for s in schemes}
+    return {(s["city_id"], s["valid_to"]): s for s in schemes}

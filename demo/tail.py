@@ -4,7 +4,7 @@ disputes, merchant invoices, derived metrics and the application's own
 audit entries.
 
 These refer to a deterministic sample of the finished orders
-(``demo.order_history.sample``); the derived aggregates (customer lifetime and
+(``OrderHistory.sample``); the derived aggregates (customer lifetime and
 monthly stats, store daily metrics) are computed from the orders by SQL, so
 they agree with them by construction.
 """
@@ -36,6 +36,12 @@ from customers.models import (
     CustomerTicketMessage,
     CustomerTripShare,
 )
+from demo.access import Staff
+from demo.context import Demo
+from demo.customers import CustomerBase
+from demo.merchants import Merchants
+from demo.orders import OrderHistory
+from demo.riders import RiderRoster
 from demo.rng import money
 from gatimitra.enums import OrderStatus, ServiceType
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
@@ -50,27 +56,33 @@ PROMO_PURPOSES = {
 }
 
 
-def build(demo):
+def build(
+    demo: Demo,
+    history: OrderHistory,
+    staff: Staff,
+    merchants: Merchants,
+    riders: RiderRoster,
+    customers: CustomerBase,
+    pii_grants: list,
+) -> None:
     rng = demo.rng("tail")
     # Ratings, tickets, penalties... follow an order by up to a day or so:
     # only orders that ended two days ago or more have them (none in the future).
     settled = demo.now - timedelta(days=2)
-    sample = [
-        o for o in demo.order_history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled
-    ]
+    sample = [o for o in history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled]
     finished = [o for o in sample if o["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)]
-    _ratings(demo, rng, finished)
-    tickets = _tickets(demo, rng, sample)
-    _messages(demo, rng, sample, tickets)
-    _safety(demo, rng, finished)
-    _growth(demo, rng, finished)
-    _riders(demo, rng, finished)
-    _merchants(demo, rng, finished)
-    _derived(demo)
-    _audit(demo, rng)
+    ratings = _ratings(demo, rng, finished, staff)
+    tickets = _tickets(demo, rng, sample, staff)
+    _messages(demo, rng, sample, tickets, customers)
+    _safety(demo, rng, finished, staff, ratings)
+    _growth(demo, rng, finished, staff, customers)
+    _riders(demo, rng, finished, staff, riders)
+    _merchants(demo, rng, finished, staff, merchants)
+    _derived(demo, customers, merchants)
+    _audit(demo, rng, pii_grants, history)
 
 
-def _ratings(demo, rng, finished):
+def _ratings(demo, rng, finished, staff):
     tags = {}
     for row in (
         CustomerRatingTag.objects.filter(is_active=True)
@@ -135,7 +147,6 @@ def _ratings(demo, rng, finished):
                 }
             )
     demo.insert(CustomerRating, ratings)
-    demo.ratings = ratings
     reviewed = [r for r in ratings if r["target_type"] in ("ORDER", "MENU_ITEM")]
     for rating in reviewed[:: max(1, len(reviewed) // demo.count(6, 3000))]:
         rejected = rng.chance(0.1)
@@ -145,18 +156,19 @@ def _ratings(demo, rng, finished):
                 "media_type": "IMAGE",
                 "storage_key": f"reviews/{rating['order_id']}/{rating['id']}.jpg",
                 "moderation_status": "REJECTED" if rejected else "VERIFIED",
-                "moderated_by_id": rng.pick(demo.staff_ids),
+                "moderated_by_id": rng.pick(staff.ids),
                 "moderated_at": rating["created_at"] + timedelta(hours=2),
                 "rejection_reason": "Not a photo of the order" if rejected else "",
             }
         )
     demo.insert(CustomerReviewMedia, media)
+    return ratings
 
 
-def _tickets(demo, rng, sample):
+def _tickets(demo, rng, sample, staff):
     support = [
-        u["id"] for u in demo.staff["SUPPORT_AGENT"] if u["status"] == "ACTIVE"
-    ] or demo.staff_ids
+        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == "ACTIVE"
+    ] or staff.ids
     tickets, events = [], []
     topics = [
         (
@@ -258,11 +270,10 @@ def _tickets(demo, rng, sample):
                 }
             )
     demo.insert(CustomerTicketEvent, events)
-    demo.tickets = tickets
     return tickets
 
 
-def _messages(demo, rng, sample, tickets):
+def _messages(demo, rng, sample, tickets, customers):
     messages, nps, notifications, calls = [], [], [], []
     for ticket in tickets:
         created = ticket["created_at"]
@@ -389,7 +400,7 @@ def _messages(demo, rng, sample, tickets):
                 }
             )
     # Promotions go only to customers whose latest consent for the channel is a grant.
-    for customer in demo.active_customers[: demo.count(40, 30_000)]:
+    for customer in customers.active[: demo.count(40, 30_000)]:
         channel = rng.pick(list(PROMO_PURPOSES))
         at = demo.now - timedelta(days=rng.randrange(1, 20), hours=rng.randrange(24))
         allowed = PROMO_PURPOSES[channel] in customer.consents
@@ -423,7 +434,7 @@ def _messages(demo, rng, sample, tickets):
     demo.insert(CustomerMaskedCall, calls)
 
 
-def _safety(demo, rng, finished):
+def _safety(demo, rng, finished, staff, ratings):
     shares, sos, blocked = [], [], []
     rides = [o for o in finished if o["service"] == ServiceType.RIDE]
     for order in rides:
@@ -447,7 +458,7 @@ def _safety(demo, rng, finished):
         )
     for order in (rides or finished)[: demo.count(2, 120)]:
         raised = order["placed_at"] + timedelta(minutes=8)
-        handler = rng.pick(demo.staff_ids)
+        handler = rng.pick(staff.ids)
         sos.append(
             {
                 "customer_id": order["customer"].id,
@@ -466,7 +477,7 @@ def _safety(demo, rng, finished):
                 "created_at": raised,
             }
         )
-    low = [r for r in demo.ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
+    low = [r for r in ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
     seen = set()
     for rating in low[: demo.count(3, 500)]:
         key = (rating["customer_id"], rating["rider_id"])
@@ -483,7 +494,7 @@ def _safety(demo, rng, finished):
                 "created_at": rating["created_at"],
             }
         )
-    rider_ratings = [r for r in demo.ratings if r["target_type"] == "RIDER"]
+    rider_ratings = [r for r in ratings if r["target_type"] == "RIDER"]
     if not blocked and rider_ratings:
         rating = rider_ratings[0]
         blocked.append(
@@ -500,10 +511,10 @@ def _safety(demo, rng, finished):
     demo.insert(CustomerBlockedRider, blocked)
 
 
-def _growth(demo, rng, finished):
+def _growth(demo, rng, finished, staff, customer_base):
     """Referrals (qualified by a first order), rewards, attribution, data requests, risk flags."""
     referrals, rewards, attribution, requests, flags, scores = [], [], [], [], [], []
-    customers = demo.customers
+    customers = customer_base.customers
     first_order = {}
     for order in finished:
         first_order.setdefault(order["customer"].id, order)
@@ -613,8 +624,8 @@ def _growth(demo, rng, finished):
         )
         if rewards[-1]["state"] == "SCRATCHED":
             rewards[-1]["scratched_at"] = order["completed_at"] + timedelta(hours=3)
-    coupon = next((c for c in demo.coupon_rows if c["code"] == "GATIFEAST"), None)
-    for customer in demo.active_customers[: demo.count(5, 2000)]:
+    coupon = next((c for c in customer_base.coupon_rows if c["code"] == "GATIFEAST"), None)
+    for customer in customer_base.active[: demo.count(5, 2000)]:
         rewards.append(
             {
                 "customer_id": customer.id,
@@ -671,7 +682,7 @@ def _growth(demo, rng, finished):
                     "GRIEVANCE": "I keep getting promotional SMS.",
                 }[kind],
                 "sla_due_at": created + timedelta(days=30),
-                "handled_by_id": rng.pick(demo.staff_ids) if done else None,
+                "handled_by_id": rng.pick(staff.ids) if done else None,
                 "resolved_at": created + timedelta(days=3) if done else None,
                 "outcome": "FULFILLED" if done else None,
                 "created_at": created,
@@ -690,7 +701,7 @@ def _growth(demo, rng, finished):
                 "evidence": {"refunds_30d": rng.randrange(3, 9)},
                 "is_active": not resolved,
                 "resolved_at": created + timedelta(days=2) if resolved else None,
-                "resolved_by_id": rng.pick(demo.staff_ids) if resolved else None,
+                "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "resolution_notes": "Genuine issues with one store" if resolved else "",
                 "created_at": created,
             }
@@ -702,7 +713,7 @@ def _growth(demo, rng, finished):
     demo.insert(CustomerRiskFlag, flags)
 
 
-def _riders(demo, rng, finished):
+def _riders(demo, rng, finished, staff, riders):
     penalties, sos, progress = [], [], []
     with_rider = [o for o in finished if o["rider"]]
     for order in with_rider[:: max(1, len(with_rider) // demo.count(6, 3000))]:
@@ -722,7 +733,7 @@ def _riders(demo, rng, finished):
                 "disputed_at": imposed + timedelta(hours=5) if disputed else None,
                 "dispute_reason": "Restaurant handed over the order late" if disputed else "",
                 "decided_at": imposed + timedelta(days=1) if decided else None,
-                "decided_by_id": rng.pick(demo.staff_ids) if decided else None,
+                "decided_by_id": rng.pick(staff.ids) if decided else None,
                 "created_at": imposed,
             }
         )
@@ -742,17 +753,17 @@ def _riders(demo, rng, finished):
                 "raised_at": raised,
                 "acknowledged_at": raised + timedelta(minutes=2),
                 "resolved_at": raised + timedelta(minutes=30),
-                "handled_by_id": rng.pick(demo.staff_ids),
+                "handled_by_id": rng.pick(staff.ids),
                 "created_at": raised,
             }
         )
     # This week's incentive: progress so far (paid when the week closes).
     current = {
         city_id: scheme
-        for (city_id, ends), scheme in demo.incentive_schemes.items()
+        for (city_id, ends), scheme in riders.incentive_schemes.items()
         if ends > demo.now
     }
-    for rider in demo.active_riders:
+    for rider in riders.active:
         scheme = current.get(rider.city.id)
         if scheme is None or not rider.week_orders:
             continue
@@ -772,7 +783,7 @@ def _riders(demo, rng, finished):
     demo.insert(RiderIncentiveProgress, progress)
 
 
-def _merchants(demo, rng, finished):
+def _merchants(demo, rng, finished, staff, merchants):
     """Adjustments to open payouts, disputes on paid ones, commission invoices."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -780,7 +791,7 @@ def _merchants(demo, rng, finished):
             "s.parent_id FROM merchants.merchant_store_payouts p "
             "JOIN merchants.merchant_stores s ON s.id = p.store_id "
             "WHERE p.store_id = ANY(%s) AND p.gross_amount > 0 ORDER BY p.id",
-            [[s.id for s in demo.store_objects]],
+            [[s.id for s in merchants.stores]],
         )
         payouts = [
             dict(
@@ -807,12 +818,12 @@ def _merchants(demo, rng, finished):
                 "amount": amount,
                 "reason": "Search ads spend this week",
                 "reference": f"ADS-{payout['id']}",
-                "created_by_id": rng.pick(demo.staff_ids),
+                "created_by_id": rng.pick(staff.ids),
             }
         )
     demo.insert(MerchantPayoutAdjustment, adjustments)
     users = {}
-    for store in demo.store_objects:
+    for store in merchants.stores:
         users.setdefault(store.id, store.user_ids)
     for payout in paid[:: max(1, len(paid) // demo.count(3, 600))]:
         resolved = rng.chance(0.6)
@@ -830,14 +841,14 @@ def _merchants(demo, rng, finished):
                 if resolved
                 else "",
                 "resolved_at": demo.now - timedelta(days=1) if resolved else None,
-                "resolved_by_id": rng.pick(demo.staff_ids) if resolved else None,
+                "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "created_at": demo.now - timedelta(days=3),
             }
         )
     demo.insert(MerchantPayoutDispute, disputes)
     registrations = {
         s.parent_id: (s.gst_registration_id, s.gstin)
-        for s in demo.store_objects
+        for s in merchants.stores
         if s.gst_registration_id
     }
     for payout in paid:
@@ -953,12 +964,12 @@ SELECT %(now)s, %(now)s, o.merchant_store_id, (o.placed_at AT TIME ZONE 'Asia/Ko
 """
 
 
-def _derived(demo):
+def _derived(demo, customers, merchants):
     """Aggregates rebuilt from the orders, as the nightly jobs would."""
     params = {
         "now": demo.now,
-        "customers": demo.customer_ids,
-        "stores": [s.id for s in demo.store_objects],
+        "customers": customers.ids,
+        "stores": [s.id for s in merchants.stores],
         "since": demo.now - timedelta(days=14),
     }
     with connection.cursor() as cursor:
@@ -966,11 +977,11 @@ def _derived(demo):
             cursor.execute(statement, params)
 
 
-def _audit(demo, rng):
+def _audit(demo, rng, pii_grants, history):
     """What the application itself records (PII views), and the audited
     registration of the load in system_audit_logs."""
     views = []
-    for grant in demo.pii_grants if hasattr(demo, "pii_grants") else []:
+    for grant in pii_grants:
         views.append(
             {
                 "action": "VIEW_PII",
@@ -997,7 +1008,7 @@ def _audit(demo, rng):
         )
     # A few notes on orders (status changes come from the database's trigger).
     notes = []
-    for order in demo.order_history.sample[: demo.count(10, 2000)]:
+    for order in history.sample[: demo.count(10, 2000)]:
         if order["status"] != OrderStatus.DELIVERED:
             continue
         at = order["placed_at"] + timedelta(minutes=12)

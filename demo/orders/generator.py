@@ -3,7 +3,7 @@ each built stage by stage (the mixins of this package), then
 written batch by batch."""
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
@@ -27,9 +27,7 @@ from gatimitra.enums import (
     ServiceType,
 )
 from orders.dispatch import ALLOWED_VEHICLE_TYPES
-from orders.models import (
-    Order,
-)
+from orders.models import ExternalDeliveryProvider, Order
 from orders.models.orders import format_order_number
 
 
@@ -47,15 +45,11 @@ class OrderInputs:
     fare_policies: dict
     surge_rules: dict
     rate_cards: dict
-    provider: dict | None
+    provider: ExternalDeliveryProvider | None
     incentive_schemes: dict
     welfare_rates: dict
     cancellation_reasons: dict
     staff_ids: list
-
-    @classmethod
-    def of(cls, demo):
-        return cls(**{field.name: getattr(demo, field.name) for field in fields(cls)})
 
 
 @dataclass(frozen=True)
