@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 
+from access_mgmt.choices import SystemUserStatus
 from access_mgmt.models import (
     AccessPolicy,
     AccountLockout,
@@ -57,7 +58,7 @@ from access_mgmt.models import (
 )
 from demo.context import Demo
 from demo.geo import Places
-from gatimitra.enums import ServiceType
+from gatimitra.enums import ApprovalStatus, ServiceType
 
 if TYPE_CHECKING:  # the steps the activity step follows take Staff from here
     from demo.customers import CustomerBase
@@ -182,7 +183,9 @@ def build_staff(demo: Demo, places: Places) -> Staff:
             else rng.pick(by_type[team_type])
         )
         status = (
-            "ACTIVE" if n < len(STAFF_MIX) or rng.chance(0.93) else rng.pick(("LOCKED", "DISABLED"))
+            SystemUserStatus.ACTIVE
+            if n < len(STAFF_MIX) or rng.chance(0.93)
+            else rng.pick((SystemUserStatus.LOCKED, SystemUserStatus.DISABLED))
         )
         user = {
             "email": f"{first}.{surname}{n + 1}@gatimitra.in".lower().replace("'", ""),
@@ -256,7 +259,7 @@ def build_staff(demo: Demo, places: Places) -> Staff:
     return Staff(
         roles=roles,
         by_role=by_role,
-        ids=[u["id"] for u in users if u["status"] == "ACTIVE"],
+        ids=[u["id"] for u in users if u["status"] == SystemUserStatus.ACTIVE],
         admin_id=admin_id,
         user_roles=user_roles,
         approvals=approvals,
@@ -392,16 +395,26 @@ def _approvals(demo, rng, users, roles):
     by_code = {wf["code"]: wf for wf in wf_rows}
 
     requests, actions = [], []
-    active = [u for u in users if u["status"] == "ACTIVE"]
+    active = [u for u in users if u["status"] == SystemUserStatus.ACTIVE]
     for n in range(demo.count(12, 600)):
         wf = rng.pick(wf_rows)
         requester = rng.pick(active)
         created = demo.now - timedelta(hours=rng.randrange(2, 24 * 60))
-        status = rng.choices(("APPROVED", "REJECTED", "PENDING", "EXPIRED"), (70, 10, 15, 5))[0]
+        status = rng.choices(
+            (
+                ApprovalStatus.APPROVED,
+                ApprovalStatus.REJECTED,
+                ApprovalStatus.PENDING,
+                ApprovalStatus.EXPIRED,
+            ),
+            (70, 10, 15, 5),
+        )[0]
         if n < len(wf_rows):  # every workflow has an approved request
-            wf, status = wf_rows[n], "APPROVED"
+            wf, status = wf_rows[n], ApprovalStatus.APPROVED
         decided = (
-            created + timedelta(minutes=rng.randrange(10, 600)) if status != "PENDING" else None
+            created + timedelta(minutes=rng.randrange(10, 600))
+            if status != ApprovalStatus.PENDING
+            else None
         )
         request = {
             "workflow_id": wf["id"],
@@ -421,24 +434,24 @@ def _approvals(demo, rng, users, roles):
             "decided_at": decided,
             "expires_at": created + timedelta(days=3),
             "current_step_id": wf["steps"][-1]["id"]
-            if status != "PENDING"
+            if status != ApprovalStatus.PENDING
             else wf["steps"][0]["id"],
             "created_at": created,
         }
         requests.append(request)
     demo.insert(ApprovalRequest, requests)
     for request in requests:
-        if request["status"] == "PENDING":
+        if request["status"] == ApprovalStatus.PENDING:
             continue
         wf = next(w for w in wf_rows if w["id"] == request["workflow_id"])
         checkers = [u for u in active if u["id"] != request["requested_by_id"]]
         for step in wf["steps"]:
             decision = (
                 "REJECT"
-                if request["status"] == "REJECTED" and step is wf["steps"][-1]
+                if request["status"] == ApprovalStatus.REJECTED and step is wf["steps"][-1]
                 else "APPROVE"
             )
-            if request["status"] == "EXPIRED":
+            if request["status"] == ApprovalStatus.EXPIRED:
                 decision = "COMMENT"
             actions.append(
                 {
@@ -460,11 +473,13 @@ def _approvals(demo, rng, users, roles):
     demo.insert(ApprovalAction, actions)
     approvals = {
         code: [
-            r["id"] for r in requests if r["workflow_id"] == wf["id"] and r["status"] == "APPROVED"
+            r["id"]
+            for r in requests
+            if r["workflow_id"] == wf["id"] and r["status"] == ApprovalStatus.APPROVED
         ]
         for code, wf in by_code.items()
     }
-    approved_requests = [r["id"] for r in requests if r["status"] == "APPROVED"]
+    approved_requests = [r["id"] for r in requests if r["status"] == ApprovalStatus.APPROVED]
     return by_code, approvals, approved_requests
 
 
@@ -892,9 +907,9 @@ def _uuid(rng):
 def _grants(demo, rng, staff, customers, sessions):
     approvals = staff.approvals
     grants, overrides, impersonations = [], [], []
-    support = [u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == "ACTIVE"] or list(
-        staff.ids
-    )
+    support = [
+        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == SystemUserStatus.ACTIVE
+    ] or list(staff.ids)
     for _ in range(demo.count(5, 200)):
         start = demo.now - timedelta(days=rng.randrange(0, 40))
         grants.append(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from customers.choices import CustomerStatus
 from customers.models import (
     Customer,
     CustomerAddress,
@@ -47,7 +48,7 @@ from demo.geo import Places
 from demo.merchants import Merchants
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import PaymentMethod, ServiceType
+from gatimitra.enums import LedgerEntryDirection, PaymentMethod, ServiceType
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -90,7 +91,7 @@ def wallet_txn(
     """The customer's next wallet entry, with the seq_no and balance the
     database's chain trigger checks (it refuses a balance below zero)."""
     customer.wallet_seq += 1
-    customer.wallet_balance += amount if direction == "CREDIT" else -amount
+    customer.wallet_balance += amount if direction == LedgerEntryDirection.CREDIT else -amount
     return {
         "wallet_id": customer.wallet_id,
         "seq_no": customer.wallet_seq,
@@ -111,7 +112,7 @@ def loyalty_txn(
     customer, direction, txn_type, points, source_type, source_id, description, at, **links
 ):
     customer.loyalty_seq += 1
-    customer.points += points if direction == "CREDIT" else -points
+    customer.points += points if direction == LedgerEntryDirection.CREDIT else -points
     if txn_type in ("EARN", "BONUS"):
         customer.lifetime += points
     return {
@@ -158,7 +159,13 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
         if rng.chance(0.08):
             joined = demo.now - timedelta(days=rng.randrange(1, plan.days))
         status = rng.choices(
-            ("ACTIVE", "SUSPENDED", "BLOCKED", "DELETION_REQUESTED"), (970, 12, 8, 10)
+            (
+                CustomerStatus.ACTIVE,
+                CustomerStatus.SUSPENDED,
+                CustomerStatus.BLOCKED,
+                CustomerStatus.DELETION_REQUESTED,
+            ),
+            (970, 12, 8, 10),
         )[0]
         customer = DemoCustomer(
             first_id + n,
@@ -194,7 +201,7 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
                 "mobile_verified_at": joined,
                 "last_active_at": demo.now - timedelta(hours=rng.randrange(1, 24 * 30)),
                 "deletion_requested_at": demo.now - timedelta(days=2)
-                if status == "DELETION_REQUESTED"
+                if status == CustomerStatus.DELETION_REQUESTED
                 else None,
                 "created_at": joined,
             }
@@ -202,7 +209,7 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
     wards = _minors(demo, rows)
     demo.copy(Customer, rows)
     demo.insert(CustomerGuardianConsent, wards)
-    active = [c for c in customers if c.status == "ACTIVE"]
+    active = [c for c in customers if c.status == CustomerStatus.ACTIVE]
 
     _addresses(demo, rng, customers)
     _profile(demo, rng, customers)
@@ -227,11 +234,13 @@ def _minors(demo, rows):
     adults = [
         row
         for row in rows
-        if row["status"] == "ACTIVE"
+        if row["status"] == CustomerStatus.ACTIVE
         and row["date_of_birth"] is not None
         and row["date_of_birth"].year < demo.now.year - 30
     ]
-    minors = [row for row in rows if row["status"] == "ACTIVE" and row not in adults][:2]
+    minors = [row for row in rows if row["status"] == CustomerStatus.ACTIVE and row not in adults][
+        :2
+    ]
     consents = []
     for parent, child in zip(adults, minors, strict=False):
         today = demo.now.date()
@@ -474,10 +483,14 @@ def _money(demo, rng, customers, admin_id):
             {
                 "customer_id": customer.id,
                 "balance": Decimal("0.00"),
-                "status": "ACTIVE" if customer.status == "ACTIVE" else "FROZEN",
-                "frozen_reason": "" if customer.status == "ACTIVE" else "Account under review",
-                "frozen_at": None if customer.status == "ACTIVE" else demo.now - timedelta(days=3),
-                "frozen_by_id": None if customer.status == "ACTIVE" else admin_id,
+                "status": "ACTIVE" if customer.status == CustomerStatus.ACTIVE else "FROZEN",
+                "frozen_reason": ""
+                if customer.status == CustomerStatus.ACTIVE
+                else "Account under review",
+                "frozen_at": None
+                if customer.status == CustomerStatus.ACTIVE
+                else demo.now - timedelta(days=3),
+                "frozen_by_id": None if customer.status == CustomerStatus.ACTIVE else admin_id,
                 "created_at": customer.joined,
                 "_customer": customer,
             }
@@ -504,11 +517,11 @@ def _money(demo, rng, customers, admin_id):
         wallet["_customer"].wallet_id = wallet["id"]
         account["_customer"].loyalty_id = account["id"]
     for customer in customers:
-        if customer.status == "ACTIVE" and rng.chance(0.3):
+        if customer.status == CustomerStatus.ACTIVE and rng.chance(0.3):
             welcome.append(
                 wallet_txn(
                     customer,
-                    "CREDIT",
+                    LedgerEntryDirection.CREDIT,
                     "PROMO_CREDIT",
                     Decimal("50.00"),
                     "CAMPAIGN",
@@ -782,7 +795,7 @@ def _browsing(demo, rng, customers, all_stores):
                     "menu_item_id": rng.pick(store.items).id,
                 }
             )
-        if (rng.chance(0.12) or not carts) and customer.status == "ACTIVE":
+        if (rng.chance(0.12) or not carts) and customer.status == CustomerStatus.ACTIVE:
             store = rng.pick(local)
             picks = rng.sample(store.items, min(len(store.items), rng.randrange(1, 4)))
             created = demo.now - timedelta(minutes=rng.randrange(5, 600))

@@ -17,7 +17,8 @@ from demo.context import Demo
 from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import ServiceType
+from gatimitra.enums import ApprovalStatus, ServiceType, VerificationStatus
+from merchants.choices import MerchantStatus, StoreStatus
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,
@@ -171,8 +172,14 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
             surname=surname, locality=city.name
         )
         locality = rng.pick(city.vocab["localities"])
-        status = "ACTIVE" if n < n_parents * 0.92 else rng.pick(("ONBOARDING", "LEAD", "SUSPENDED"))
-        pan = _pan(n, ENTITY_PAN_LETTER[entity]) if status != "LEAD" else None
+        status = (
+            MerchantStatus.ACTIVE
+            if n < n_parents * 0.92
+            else rng.pick(
+                (MerchantStatus.ONBOARDING, MerchantStatus.LEAD, MerchantStatus.SUSPENDED)
+            )
+        )
+        pan = _pan(n, ENTITY_PAN_LETTER[entity]) if status != MerchantStatus.LEAD else None
         legal = (
             f"{brand} {COMPANY_SUFFIX[entity]}".strip()
             if entity != "PROPRIETORSHIP"
@@ -227,7 +234,7 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
     demo.insert(MerchantTaxRegistration, registrations)
 
     # Stores: spread over the active parents (big brands get more outlets).
-    active_parents = [p for p in parents if p["status"] == "ACTIVE"]
+    active_parents = [p for p in parents if p["status"] == MerchantStatus.ACTIVE]
     store_ids_first = demo.ids(MerchantStore, plan.stores)
     stores, store_rows = [], []
     parcel_share = 0.12
@@ -256,15 +263,15 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
         )
         roll = rng.random()
         status = (
-            "LIVE"
+            StoreStatus.LIVE
             if roll < 0.86
             else (
-                "PAUSED"
+                StoreStatus.PAUSED
                 if roll < 0.91
                 else (
-                    "TEMPORARILY_CLOSED"
+                    StoreStatus.TEMPORARILY_CLOSED
                     if roll < 0.94
-                    else ("UNDER_REVIEW" if roll < 0.98 else "DRAFT")
+                    else (StoreStatus.UNDER_REVIEW if roll < 0.98 else StoreStatus.DRAFT)
                 )
             )
         )
@@ -338,9 +345,9 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
                 else rng.choice((Decimal("10.00"), Decimal("15.00"), Decimal("20.00"))),
                 "delivery_mode": "PLATFORM",
                 "is_pure_veg": store.cuisine in ("SOUTH_INDIAN", "DESSERTS", "BEVERAGES"),
-                "is_accepting_orders": status == "LIVE",
+                "is_accepting_orders": status == StoreStatus.LIVE,
                 "went_live_at": went_live
-                if status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+                if status in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
                 else None,
                 "parent_id": parent["id"],
                 "gst_registration_id": store.gst_registration_id,
@@ -363,7 +370,10 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
         food_stores=[
             s
             for s in stores
-            if s.food and s.items and s.status != "DRAFT" and s.status != "UNDER_REVIEW"
+            if s.food
+            and s.items
+            and s.status != StoreStatus.DRAFT
+            and s.status != StoreStatus.UNDER_REVIEW
         ],
         user_ids=user_ids,
     )
@@ -407,7 +417,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             )
         bank, ifsc = rng.pick(vocab.BANKS)
         number = rng.digits(14)
-        verified = parent["status"] == "ACTIVE"
+        verified = parent["status"] == MerchantStatus.ACTIVE
         accounts.append(
             {
                 "parent_id": parent["id"],
@@ -434,7 +444,11 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
         created = row["created_at"]
         if store.food:
             expires = max(demo.now.date(), today) + timedelta(days=400 + rng.randrange(700))
-            fssai_ok = store.status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+            fssai_ok = store.status in (
+                StoreStatus.LIVE,
+                StoreStatus.PAUSED,
+                StoreStatus.TEMPORARILY_CLOSED,
+            )
             documents.append(
                 {
                     "store_id": store.id,
@@ -465,7 +479,11 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                     }
                 )
         plan = food_plans[0] if store.food else parcel_plan
-        signed = store.status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+        signed = store.status in (
+            StoreStatus.LIVE,
+            StoreStatus.PAUSED,
+            StoreStatus.TEMPORARILY_CLOSED,
+        )
         n = len(contracts) + 1
         contracts.append(
             {
@@ -528,14 +546,16 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 "check_type": {"PAN": "PAN_NAME_MATCH", "GST_CERTIFICATE": "GSTIN_STATUS"}.get(
                     doc["document_type"], "FSSAI_FOSCOS"
                 ),
-                "status": doc["status"] if doc["status"] == "VERIFIED" else "PENDING",
+                "status": doc["status"]
+                if doc["status"] == VerificationStatus.VERIFIED
+                else "PENDING",
                 "vendor": "Signzy",
                 "vendor_reference": f"SGZ-{doc['id']:08d}",
                 "name_match_score": Decimal("96.50"),
                 "raw_result": {"match": True},
                 "requested_at": doc["created_at"],
                 "completed_at": doc["created_at"] + timedelta(hours=1)
-                if doc["status"] == "VERIFIED"
+                if doc["status"] == VerificationStatus.VERIFIED
                 else None,
             }
         )
@@ -649,7 +669,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines, staff):
                     "moderated_at": created + timedelta(days=1),
                 }
             )
-        if store.status != "DRAFT":
+        if store.status != StoreStatus.DRAFT:
             _phone, os_version = rng.pick(vocab.PHONES[:7])
             devices.append(
                 {
@@ -665,7 +685,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines, staff):
                     "last_seen_at": demo.now - timedelta(minutes=rng.randrange(1, 600)),
                 }
             )
-        if store.status == "TEMPORARILY_CLOSED" or rng.chance(0.03) or store is stores[0]:
+        if store.status == StoreStatus.TEMPORARILY_CLOSED or rng.chance(0.03) or store is stores[0]:
             start = demo.now - timedelta(days=rng.randrange(0, 10))
             closures.append(
                 {
@@ -751,7 +771,7 @@ def _menus(demo, rng, stores):
     per_store = demo.plan.dishes_per_store
     menus, categories, groups = [], [], []
     for store in stores:
-        if not store.food or store.status == "DRAFT":
+        if not store.food or store.status == StoreStatus.DRAFT:
             continue
         menu = {
             "store_id": store.id,
@@ -1015,12 +1035,14 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
     managers = [u["id"] for u in staff.by_role["MERCHANT_ONBOARDING"]] or staff.ids
     for parent in parents:
         created = parent["created_at"] - timedelta(days=20)
-        live = parent["status"] == "ACTIVE"
+        live = parent["status"] == MerchantStatus.ACTIVE
         applications.append(
             {
                 "parent_id": parent["id"],
                 "owner_id": rng.pick(managers),
-                "status": parent["status"] if parent["status"] != "SUSPENDED" else "ACTIVE",
+                "status": parent["status"]
+                if parent["status"] != MerchantStatus.SUSPENDED
+                else MerchantStatus.ACTIVE,
                 "lead_source": rng.pick(("FIELD_SALES", "WEBSITE", "REFERRAL", "ONDC")),
                 "documents_submitted_at": created + timedelta(days=3) if parent["pan"] else None,
                 "qc_completed_at": created + timedelta(days=8) if live else None,
@@ -1039,8 +1061,8 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
             logs.append(
                 {
                     "store_id": store.id,
-                    "from_status": "UNDER_REVIEW",
-                    "to_status": "LIVE",
+                    "from_status": StoreStatus.UNDER_REVIEW,
+                    "to_status": StoreStatus.LIVE,
                     "is_accepting_orders": True,
                     "reason_code": "GO_LIVE",
                     "actor_type": "SYSTEM_USER",
@@ -1049,11 +1071,11 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "created_at": row["went_live_at"],
                 }
             )
-        if store.status in ("PAUSED", "TEMPORARILY_CLOSED"):
+        if store.status in (StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED):
             logs.append(
                 {
                     "store_id": store.id,
-                    "from_status": "LIVE",
+                    "from_status": StoreStatus.LIVE,
                     "to_status": store.status,
                     "is_accepting_orders": False,
                     "reason_code": "MERCHANT_TOGGLE",
@@ -1089,7 +1111,9 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
             )
         if store.items and (rng.chance(0.1) or store is first):
             item = rng.pick(store.items)
-            status = rng.pick(("APPROVED", "PENDING", "REJECTED"))
+            status = rng.pick(
+                (ApprovalStatus.APPROVED, ApprovalStatus.PENDING, ApprovalStatus.REJECTED)
+            )
             approvals = staff.approvals.get("MENU_PRICE_CHANGE") or [None]
             changes.append(
                 {
@@ -1100,15 +1124,23 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "status": status,
                     "diff": {"base_price": [str(item.price), str(item.price + 20)]},
                     "reason": "Ingredient costs went up",
-                    "reviewed_by_id": rng.pick(managers) if status != "PENDING" else None,
-                    "reviewed_at": demo.now - timedelta(hours=5) if status != "PENDING" else None,
-                    "decision_note": "" if status != "REJECTED" else "Above the agreed price band",
-                    "approval_id": rng.pick(approvals) if status == "APPROVED" else None,
+                    "reviewed_by_id": rng.pick(managers)
+                    if status != ApprovalStatus.PENDING
+                    else None,
+                    "reviewed_at": demo.now - timedelta(hours=5)
+                    if status != ApprovalStatus.PENDING
+                    else None,
+                    "decision_note": ""
+                    if status != ApprovalStatus.REJECTED
+                    else "Above the agreed price band",
+                    "approval_id": rng.pick(approvals)
+                    if status == ApprovalStatus.APPROVED
+                    else None,
                     "created_at": demo.now - timedelta(days=2),
                 }
             )
     for parent in parents[: demo.count(2, 150)]:
-        if parent["status"] != "ACTIVE":
+        if parent["status"] != MerchantStatus.ACTIVE:
             continue
         clients.append(
             {

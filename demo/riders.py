@@ -16,9 +16,9 @@ from demo.access import Staff
 from demo.context import Demo
 from demo.geo import Places
 from demo.rng import money, spread
-from gatimitra.enums import PaymentMethod, ServiceType
+from gatimitra.enums import LedgerEntryDirection, PaymentMethod, ServiceType, VerificationStatus
 from orders.dispatch import required_documents
-from riders.choices import UNREGISTERED_VEHICLE_TYPES
+from riders.choices import UNREGISTERED_VEHICLE_TYPES, DutyStatus, RiderStatus, ShiftBookingStatus
 from riders.models import (
     DutyLog,
     Rider,
@@ -39,6 +39,7 @@ from riders.models import (
     WalletLedger,
     WelfareFeeRate,
 )
+from riders.services import wallet_idempotency_key
 
 STAGES = ("MOBILE_VERIFIED", "KYC", "PAYMENT", "APPROVAL", "ACTIVE")
 DELIVERY_VEHICLES = {"MOTORCYCLE": 62, "EV_SCOOTER": 28, "BICYCLE": 10}
@@ -138,11 +139,14 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
         zone = rng.pick(zones)
         roll = rng.random()
         if roll < 0.86:
-            status, stage = "ACTIVE", "ACTIVE"
+            status, stage = RiderStatus.ACTIVE, "ACTIVE"
         elif roll < 0.93:
-            status, stage = "ONBOARDING", rng.pick(STAGES[:4])
+            status, stage = RiderStatus.ONBOARDING, rng.pick(STAGES[:4])
         else:
-            status, stage = rng.pick(("INACTIVE", "SUSPENDED", "OFFBOARDED")), "ACTIVE"
+            status, stage = (
+                rng.pick((RiderStatus.INACTIVE, RiderStatus.SUSPENDED, RiderStatus.OFFBOARDED)),
+                "ACTIVE",
+            )
         first, surname, female = demo.person(rng, city, female=rng.chance(0.08))
         joined = history_start - timedelta(days=20 + rng.randrange(500))
         if stage != "ACTIVE":
@@ -177,7 +181,7 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
             }
         )
     demo.copy(Rider, rows)
-    active = [r for r in riders if r.status == "ACTIVE"]
+    active = [r for r in riders if r.status == RiderStatus.ACTIVE]
 
     welfare_rates = _welfare_fee_rates(demo, history_start)
     _vehicles_and_documents(demo, rng, riders, reviewers, valid_until)
@@ -250,7 +254,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             "permit_valid_until": valid_until + timedelta(days=700)
             if commercial and registered
             else None,
-            "is_active": rider.status != "OFFBOARDED",
+            "is_active": rider.status != RiderStatus.OFFBOARDED,
             "created_at": joined,
         }
         vehicle["registered_on"] = (
@@ -275,9 +279,13 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         if ServiceType.RIDE in rider.services:
             needed.setdefault("MEDICAL_CERTIFICATE", False)
         for doc_type, of_vehicle in needed.items():
-            status = "VERIFIED" if done else rng.pick(("PENDING", "IN_REVIEW"))
+            status = (
+                VerificationStatus.VERIFIED
+                if done
+                else rng.pick((VerificationStatus.PENDING, VerificationStatus.IN_REVIEW))
+            )
             if stage == "KYC" and doc_type == "PAN" and rng.chance(0.3):
-                status = "RESUBMIT_REQUIRED"
+                status = VerificationStatus.RESUBMIT_REQUIRED
             number = {
                 "AADHAAR": rng.digits(12),
                 "PAN": f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
@@ -299,9 +307,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 "vehicle_id": vehicle["id"] if of_vehicle else None,
                 "document_type": doc_type,
                 "verification_status": status,
-                "number_masked": ""
-                if doc_type == "SELFIE"
-                else ("XXXXXXXX" + number[-4:] if doc_type == "AADHAAR" else demo.masked(number)),
+                "number_masked": "" if doc_type == "SELFIE" else demo.masked(number),
                 "number_hash": None if doc_type == "SELFIE" else demo.hash(f"{doc_type}-{number}"),
                 "kyc_reference": f"in.gov.uidai-ADHAR-D{rider.id:08d}"
                 if doc_type == "AADHAAR"
@@ -313,10 +319,14 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 "expires_on": valid_until + timedelta(days=rng.randrange(0, 900))
                 if expiring
                 else None,
-                "reviewed_by_id": rng.pick(reviewers) if status == "VERIFIED" else None,
-                "reviewed_at": joined + timedelta(days=2) if status == "VERIFIED" else None,
+                "reviewed_by_id": rng.pick(reviewers)
+                if status == VerificationStatus.VERIFIED
+                else None,
+                "reviewed_at": joined + timedelta(days=2)
+                if status == VerificationStatus.VERIFIED
+                else None,
                 "rejection_reason": "Photo is blurred; upload again"
-                if status == "RESUBMIT_REQUIRED"
+                if status == VerificationStatus.RESUBMIT_REQUIRED
                 else "",
                 "created_at": joined,
             }
@@ -348,12 +358,12 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
     }
     for doc in documents:
         if doc["document_type"] not in vendors or doc["verification_status"] not in (
-            "VERIFIED",
-            "IN_REVIEW",
+            VerificationStatus.VERIFIED,
+            VerificationStatus.IN_REVIEW,
         ):
             continue
         check, vendor = vendors[doc["document_type"]]
-        verified = doc["verification_status"] == "VERIFIED"
+        verified = doc["verification_status"] == VerificationStatus.VERIFIED
         checks.append(
             {
                 "rider_id": doc["rider_id"],
@@ -382,7 +392,9 @@ def _money_and_devices(demo, rng, riders, reviewers):
         account = {
             "rider_id": rider.id,
             "account_type": "UPI_VPA" if upi else "BANK_ACCOUNT",
-            "verification_status": "VERIFIED" if active else "PENDING",
+            "verification_status": VerificationStatus.VERIFIED
+            if active
+            else VerificationStatus.PENDING,
             "account_holder_name": rider.name,
             "bank_name": bank,
             "account_number_masked": "" if upi else "XXXXXX" + rng.digits(4),
@@ -481,7 +493,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
             ledger.append(
                 wallet_entry(
                     payment.pop("_rider"),
-                    "DEBIT",
+                    LedgerEntryDirection.DEBIT,
                     "ONBOARDING_FEE",
                     payment["amount"],
                     "ONBOARDING_PAYMENT",
@@ -506,7 +518,7 @@ def wallet_entry(
     """The rider's next wallet ledger row, with the seq_no and balance the
     database's chain trigger will check."""
     rider.seq += 1
-    rider.balance += amount if direction == "CREDIT" else -amount
+    rider.balance += amount if direction == LedgerEntryDirection.CREDIT else -amount
     return {
         "rider_id": rider.id,
         "seq_no": rider.seq,
@@ -516,7 +528,7 @@ def wallet_entry(
         "amount": amount,
         "source_type": source_type,
         "source_id": source_id,
-        "idempotency_key": f"{source_type.lower()}-{source_id}-{txn_type.lower()}",
+        "idempotency_key": wallet_idempotency_key(source_type, source_id, txn_type),
         "description": description,
         "created_at": at,
         **links,
@@ -538,17 +550,17 @@ def _history(demo, rng, riders, reviewers, staff):
                     "approval_id": rng.pick(staff.approvals["RIDER_ACTIVATION"])
                     if to_stage == "ACTIVE" and staff.approvals.get("RIDER_ACTIVATION")
                     else None,
-                    "from_status": "ONBOARDING" if to_stage == "ACTIVE" else None,
-                    "to_status": "ACTIVE" if to_stage == "ACTIVE" else None,
+                    "from_status": RiderStatus.ONBOARDING if to_stage == "ACTIVE" else None,
+                    "to_status": RiderStatus.ACTIVE if to_stage == "ACTIVE" else None,
                     "reason": "Documents verified" if to_stage != "PAYMENT" else "Fee paid",
                     "created_at": joined + timedelta(hours=12 * index),
                 }
             )
-        if rider.status in ("INACTIVE", "SUSPENDED", "OFFBOARDED"):
+        if rider.status in (RiderStatus.INACTIVE, RiderStatus.SUSPENDED, RiderStatus.OFFBOARDED):
             rows.append(
                 {
                     "rider_id": rider.id,
-                    "from_status": "ACTIVE",
+                    "from_status": RiderStatus.ACTIVE,
                     "to_status": rider.status,
                     "actor_id": rng.pick(staff.ids),
                     "reason": {
@@ -557,7 +569,7 @@ def _history(demo, rng, riders, reviewers, staff):
                         "OFFBOARDED": "Left the platform",
                     }[rider.status],
                     "expires_at": demo.now + timedelta(days=14)
-                    if rider.status == "SUSPENDED"
+                    if rider.status == RiderStatus.SUSPENDED
                     else None,
                     "created_at": demo.now - timedelta(days=rng.randrange(1, 20)),
                 }
@@ -577,7 +589,7 @@ def _live_and_shifts(demo, rng, active_riders, all_zones):
                 "rider_id": rider.id,
                 "vehicle_id": rider.vehicle_id,
                 "vehicle_type": rider.vehicle_type,
-                "duty_status": "ONLINE" if rider.online else "OFFLINE",
+                "duty_status": DutyStatus.ONLINE if rider.online else DutyStatus.OFFLINE,
                 "latitude": lat,
                 "longitude": lng,
                 "location_updated_at": demo.now - timedelta(seconds=rng.randrange(5, 900)),
@@ -642,14 +654,22 @@ def _live_and_shifts(demo, rng, active_riders, all_zones):
         local = by_city.get(city_of[shift["zone_id"]], [])
         for rider in rng.sample(local, min(3, len(local))):
             past = shift["ends_at"] < demo.now
-            status = rng.choices(("COMPLETED", "NO_SHOW"), (9, 1))[0] if past else "BOOKED"
+            status = (
+                rng.choices((ShiftBookingStatus.COMPLETED, ShiftBookingStatus.NO_SHOW), (9, 1))[0]
+                if past
+                else ShiftBookingStatus.BOOKED
+            )
             bookings.append(
                 {
                     "shift_id": shift["id"],
                     "rider_id": rider.id,
                     "status": status,
-                    "checked_in_at": shift["starts_at"] if status == "COMPLETED" else None,
-                    "checked_out_at": shift["ends_at"] if status == "COMPLETED" else None,
+                    "checked_in_at": shift["starts_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
+                    "checked_out_at": shift["ends_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
                     "created_at": shift["starts_at"] - timedelta(days=2),
                 }
             )

@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from django.db import connection
 
+from access_mgmt.choices import SystemUserStatus
 from audit.models import PiiAccessLog
+from customers.choices import TicketStatus
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerBlockedRider,
@@ -43,7 +45,7 @@ from demo.merchants import Merchants
 from demo.orders import OrderHistory
 from demo.riders import RiderRoster
 from demo.rng import money
-from gatimitra.enums import OrderStatus, ServiceType
+from gatimitra.enums import LedgerEntryDirection, OrderStatus, PayoutStatus, ServiceType
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -167,7 +169,7 @@ def _ratings(demo, rng, finished, staff):
 
 def _tickets(demo, rng, sample, staff):
     support = [
-        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == "ACTIVE"
+        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == SystemUserStatus.ACTIVE
     ] or staff.ids
     tickets, events = [], []
     topics = [
@@ -193,9 +195,16 @@ def _tickets(demo, rng, sample, staff):
             minutes=rng.randrange(5, 240)
         )
         status = rng.choices(
-            ("RESOLVED", "CLOSED", "IN_PROGRESS", "OPEN", "AWAITING_CUSTOMER"), (40, 30, 12, 10, 8)
+            (
+                TicketStatus.RESOLVED,
+                TicketStatus.CLOSED,
+                TicketStatus.IN_PROGRESS,
+                TicketStatus.OPEN,
+                TicketStatus.AWAITING_CUSTOMER,
+            ),
+            (40, 30, 12, 10, 8),
         )[0]
-        resolved = status in ("RESOLVED", "CLOSED")
+        resolved = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
         ticket = {
             "customer_id": order["customer"].id,
             "order_id": order["id"],
@@ -206,14 +215,14 @@ def _tickets(demo, rng, sample, staff):
             "status": status,
             "subject": subject,
             "description": description,
-            "assignee_id": rng.pick(support) if status != "OPEN" else None,
+            "assignee_id": rng.pick(support) if status != TicketStatus.OPEN else None,
             "first_response_due_at": created + timedelta(minutes=15),
             "resolution_due_at": created + timedelta(hours=24),
             "first_responded_at": created + timedelta(minutes=rng.randrange(2, 14))
-            if status != "OPEN"
+            if status != TicketStatus.OPEN
             else None,
             "resolved_at": created + timedelta(hours=rng.randrange(1, 20)) if resolved else None,
-            "closed_at": created + timedelta(hours=22) if status == "CLOSED" else None,
+            "closed_at": created + timedelta(hours=22) if status == TicketStatus.CLOSED else None,
             "resolution_code": rng.pick(("INFORMATION", "WALLET_CREDIT", "NO_ACTION"))
             if resolved
             else None,
@@ -229,7 +238,7 @@ def _tickets(demo, rng, sample, staff):
             {
                 "ticket_id": ticket["id"],
                 "event_type": "CREATED",
-                "to_status": "OPEN",
+                "to_status": TicketStatus.OPEN,
                 "actor_type": "CUSTOMER",
                 "details": {},
                 "created_at": created,
@@ -249,8 +258,10 @@ def _tickets(demo, rng, sample, staff):
                 {
                     "ticket_id": ticket["id"],
                     "event_type": "STATUS_CHANGED",
-                    "from_status": "OPEN",
-                    "to_status": ticket["status"] if ticket["status"] != "CLOSED" else "RESOLVED",
+                    "from_status": TicketStatus.OPEN,
+                    "to_status": ticket["status"]
+                    if ticket["status"] != TicketStatus.CLOSED
+                    else TicketStatus.RESOLVED,
                     "actor_type": "SYSTEM_USER",
                     "actor_user_id": ticket["assignee_id"],
                     "details": {},
@@ -310,7 +321,7 @@ def _messages(demo, rng, sample, tickets, customers):
                     "created_at": created + timedelta(minutes=8),
                 }
             )
-        if ticket["status"] in ("RESOLVED", "CLOSED") and rng.chance(0.5):
+        if ticket["status"] in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and rng.chance(0.5):
             nps.append(
                 {
                     "customer_id": ticket["customer_id"],
@@ -804,8 +815,8 @@ def _merchants(demo, rng, finished, staff, merchants):
             for row in cursor.fetchall()
         ]
     adjustments, disputes, invoices = [], [], []
-    open_payouts = [p for p in payouts if p["status"] == "SCHEDULED"]
-    paid = [p for p in payouts if p["status"] == "PROCESSED"]
+    open_payouts = [p for p in payouts if p["status"] == PayoutStatus.SCHEDULED]
+    paid = [p for p in payouts if p["status"] == PayoutStatus.PROCESSED]
     for payout in open_payouts[:: max(1, len(open_payouts) // demo.count(4, 1500))]:
         amount = min(money(rng.choice((100, 250, 500))), payout["net"])
         if amount <= 0:
@@ -814,7 +825,7 @@ def _merchants(demo, rng, finished, staff, merchants):
             {
                 "payout_id": payout["id"],
                 "adjustment_type": "ADS_DEDUCTION",
-                "direction": "DEBIT",
+                "direction": LedgerEntryDirection.DEBIT,
                 "amount": amount,
                 "reason": "Search ads spend this week",
                 "reference": f"ADS-{payout['id']}",

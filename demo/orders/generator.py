@@ -26,6 +26,7 @@ from gatimitra.enums import (
     OrderStatus,
     ServiceType,
 )
+from merchants.choices import StoreStatus
 from orders.dispatch import ALLOWED_VEHICLE_TYPES
 from orders.models import ExternalDeliveryProvider, Order
 from orders.models.orders import format_order_number
@@ -78,7 +79,11 @@ class OrderGenerator(
         }
         self.stores_by_zone, self.stores_by_city = {}, {}
         for store in inputs.food_stores:
-            if store.status not in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED") or not store.items:
+            if (
+                store.status
+                not in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
+                or not store.items
+            ):
                 continue
             self.stores_by_zone.setdefault(store.zone.id, []).append(store)
             self.stores_by_city.setdefault(store.city.id, []).append(store)
