@@ -58,7 +58,7 @@ from access_mgmt.models import (
 )
 from demo.context import Demo
 from demo.geo import Places
-from gatimitra.enums import ApprovalStatus, ServiceType
+from gatimitra.enums import ApprovalStatus, IntegrationStatus, ServiceType
 
 if TYPE_CHECKING:  # the steps the activity step follows take Staff from here
     from demo.customers import CustomerBase
@@ -585,7 +585,7 @@ def _platform(demo, rng, places, owner, roles, workflows):
                 "client_id": f"gmc_{rng.hexdigits(16)}",
                 "name": name,
                 "client_type": kind,
-                "status": "ACTIVE",
+                "status": IntegrationStatus.ACTIVE,
                 "contact_email": email,
                 "webhook_url": f"https://{name.split()[0].lower()}.example/hooks",
                 "created_by_id": owner,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from customers.choices import CustomerStatus
+from customers.choices import ConsentStatus, CustomerStatus, SubscriptionStatus
 from customers.models import (
     Customer,
     CustomerAddress,
@@ -48,7 +48,13 @@ from demo.geo import Places
 from demo.merchants import Merchants
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import LedgerEntryDirection, PaymentMethod, ServiceType
+from gatimitra.enums import (
+    CampaignStatus,
+    LedgerEntryDirection,
+    PaymentMethod,
+    PaymentStatus,
+    ServiceType,
+)
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -248,7 +254,7 @@ def _minors(demo, rows):
         consents.append(
             {
                 "customer_id": child["id"],
-                "status": "GRANTED",
+                "status": ConsentStatus.GRANTED,
                 "relationship": "PARENT",
                 "verification": "EXISTING_ADULT_USER",
                 "guardian_customer_id": parent["id"],
@@ -399,7 +405,7 @@ def _profile(demo, rng, customers):
             "notice_language": "en",
             "channel": "APP",
             "granted_at": customer.joined,
-            "status": "GRANTED",
+            "status": ConsentStatus.GRANTED,
             "created_at": customer.joined,
         }
         for purpose in ("TERMS", "PRIVACY_NOTICE", "LOCATION"):
@@ -416,7 +422,7 @@ def _profile(demo, rng, customers):
                         {
                             **base,
                             "purpose": purpose,
-                            "status": "WITHDRAWN",
+                            "status": ConsentStatus.WITHDRAWN,
                             "withdrawn_at": at,
                             "granted_at": None,
                             "created_at": at,
@@ -688,7 +694,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
         segment = coupon.pop("_segment", None)
         coupon.update(
             description=coupon["title"],
-            status="ACTIVE",
+            status=CampaignStatus.ACTIVE,
             budget_total=money(500000),
             budget_used=Decimal("0.00"),
             first_order_only=False,
@@ -725,7 +731,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
                 "customer_id": customer.id,
                 "plan_id": plan["id"],
                 "payment_method_id": customer.methods.get(PaymentMethod.UPI),
-                "status": "ACTIVE",
+                "status": SubscriptionStatus.ACTIVE,
                 "starts_at": start,
                 "ends_at": start + timedelta(days=plan["duration_days"]),
                 "auto_renew": rng.chance(0.6),
@@ -741,7 +747,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
                 "subscription_id": sub["id"],
                 "amount": plan["price"],
                 "payment_method": PaymentMethod.UPI,
-                "status": "CAPTURED",
+                "status": PaymentStatus.CAPTURED,
                 "gateway": "RAZORPAY",
                 "gateway_order_id": f"order_S{sub['id']:010d}",
                 "gateway_payment_id": f"pay_S{sub['id']:010d}",

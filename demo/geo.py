@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from demo import vocab
 from demo.context import City, Demo, Zone
-from gatimitra.enums import ServiceType
+from gatimitra.enums import IntegrationStatus, ServiceType
 from orders.models import (
     CancellationReason,
     DeliveryFeeRule,
@@ -151,7 +151,11 @@ def build(demo: Demo) -> Places:
     zones = [zone for city in usable for zone in city.zones]
 
     surge_rules = _pricing(demo, rng, [row["id"] for row in rows], zones)
-    provider = ExternalDeliveryProvider.objects.filter(status="ACTIVE").order_by("id").first()
+    provider = (
+        ExternalDeliveryProvider.objects.filter(status=IntegrationStatus.ACTIVE)
+        .order_by("id")
+        .first()
+    )
     return Places(
         cities=usable,
         zones=zones,
@@ -239,7 +243,10 @@ def _pricing(demo, rng, new_zone_ids, usable_zones):
     demo.copy(SurgePricingRule, surge)
 
     provider = (
-        ExternalDeliveryProvider.objects.filter(status="ACTIVE").order_by("id").values("id").first()
+        ExternalDeliveryProvider.objects.filter(status=IntegrationStatus.ACTIVE)
+        .order_by("id")
+        .values("id")
+        .first()
     )
     cards = []
     if provider:

@@ -17,7 +17,13 @@ from demo.context import Demo
 from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import ApprovalStatus, ServiceType, VerificationStatus
+from gatimitra.enums import (
+    ApprovalStatus,
+    CampaignStatus,
+    IntegrationStatus,
+    ServiceType,
+    VerificationStatus,
+)
 from merchants.choices import MerchantStatus, StoreStatus
 from merchants.models import (
     MerchantAdCampaign,
@@ -219,7 +225,7 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
             {
                 "parent_id": parent["id"],
                 "registration_type": "REGULAR" if registered else "UNREGISTERED",
-                "status": "VERIFIED",
+                "status": VerificationStatus.VERIFIED,
                 "gstin": gstin,
                 "state_code": city.state_code,
                 "legal_name": parent["legal_name"],
@@ -391,7 +397,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             {
                 "parent_id": parent["id"],
                 "document_type": "PAN",
-                "status": "VERIFIED",
+                "status": VerificationStatus.VERIFIED,
                 "number_masked": demo.masked(parent["pan"]),
                 "number_hash": demo.hash(parent["pan"]),
                 "file_url": f"https://files.gatimitra.example/merchant-docs/{parent['code']}-pan.pdf",
@@ -406,7 +412,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "parent_id": parent["id"],
                     "document_type": "GST_CERTIFICATE",
-                    "status": "VERIFIED",
+                    "status": VerificationStatus.VERIFIED,
                     "number_masked": demo.masked(registration["gstin"]),
                     "number_hash": demo.hash(registration["gstin"]),
                     "file_url": f"https://files.gatimitra.example/merchant-docs/{parent['code']}-gst.pdf",
@@ -422,7 +428,9 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             {
                 "parent_id": parent["id"],
                 "account_type": "BANK_ACCOUNT",
-                "verification_status": "VERIFIED" if verified else "PENDING",
+                "verification_status": VerificationStatus.VERIFIED
+                if verified
+                else VerificationStatus.PENDING,
                 "account_holder_name": parent["legal_name"],
                 "account_number_masked": demo.masked(number),
                 "account_number_hash": demo.hash(f"{parent['code']}-{number}"),
@@ -453,7 +461,9 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "store_id": store.id,
                     "document_type": "FSSAI_LICENCE",
-                    "status": "VERIFIED" if fssai_ok else "IN_REVIEW",
+                    "status": VerificationStatus.VERIFIED
+                    if fssai_ok
+                    else VerificationStatus.IN_REVIEW,
                     "number_masked": demo.masked(row["fssai_number"]),
                     "number_hash": demo.hash(row["fssai_number"]),
                     "issued_on": expires - timedelta(days=5 * 365),
@@ -469,7 +479,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                     {
                         "store_id": store.id,
                         "document_type": "SHOP_ESTABLISHMENT",
-                        "status": "VERIFIED",
+                        "status": VerificationStatus.VERIFIED,
                         "number_masked": "XXXXXX" + rng.digits(4),
                         "number_hash": demo.hash(f"se-{store.code}"),
                         "file_url": f"https://files.gatimitra.example/merchant-docs/{store.code}-se.pdf",
@@ -512,7 +522,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "store_id": store.id,
                     "account_type": "BANK_ACCOUNT",
-                    "verification_status": "VERIFIED",
+                    "verification_status": VerificationStatus.VERIFIED,
                     "account_holder_name": store.name[:200],
                     "account_number_masked": demo.masked(number),
                     "account_number_hash": demo.hash(f"{store.code}-{number}"),
@@ -548,7 +558,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 ),
                 "status": doc["status"]
                 if doc["status"] == VerificationStatus.VERIFIED
-                else "PENDING",
+                else VerificationStatus.PENDING,
                 "vendor": "Signzy",
                 "vendor_reference": f"SGZ-{doc['id']:08d}",
                 "name_match_score": Decimal("96.50"),
@@ -665,7 +675,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines, staff):
                     "url": f"https://cdn.gatimitra.example/stores/{store.code.lower()}/{kind.lower()}.jpg",
                     "caption": store.name[:200] if kind == "COVER" else "",
                     "display_order": 1,
-                    "moderation_status": "VERIFIED",
+                    "moderation_status": VerificationStatus.VERIFIED,
                     "moderated_at": created + timedelta(days=1),
                 }
             )
@@ -972,7 +982,7 @@ def _offers_and_ads(demo, rng, stores, parents, staff, menu_categories):
         offer = {
             "code": f"STORE{store.id}OFF{n}"[:32],
             "offer_type": "PERCENT_OFF" if percent else "FLAT_OFF",
-            "status": "ACTIVE",
+            "status": CampaignStatus.ACTIVE,
             "title": "20% off up to Rs 80" if percent else "Flat Rs 60 off",
             "description": "On orders above Rs 249",
             "discount_percent": Decimal("20.00") if percent else None,
@@ -1012,7 +1022,9 @@ def _offers_and_ads(demo, rng, stores, parents, staff, menu_categories):
                 "store_id": store.id,
                 "zone_id": store.zone.id if rng.chance(0.6) else None,
                 "name": f"Search boost, {store.locality}",
-                "status": rng.pick(("ACTIVE", "EXPIRED", "PAUSED")),
+                "status": rng.pick(
+                    (CampaignStatus.ACTIVE, CampaignStatus.EXPIRED, CampaignStatus.PAUSED)
+                ),
                 "placement": rng.pick(("SEARCH", "HOME_CAROUSEL", "CUISINE_LISTING")),
                 "budget": budget,
                 "daily_budget_cap": money(budget / 10),
@@ -1147,7 +1159,7 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                 "client_id": f"gmc_{rng.hexdigits(16)}",
                 "name": f"{parent['brand_name']} POS",
                 "client_type": "MERCHANT_POS",
-                "status": "ACTIVE",
+                "status": IntegrationStatus.ACTIVE,
                 "parent_id": parent["id"],
                 "contact_email": parent["contact_email"],
                 "created_by_id": staff.admin_id,
@@ -1164,7 +1176,7 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "api_client_id": client["id"],
                     "provider": "PETPOOJA",
                     "external_store_id": f"PP{store.id:07d}",
-                    "status": "ACTIVE",
+                    "status": IntegrationStatus.ACTIVE,
                     "menu_sync_enabled": True,
                     "order_push_enabled": True,
                     "auto_accept_orders": rng.chance(0.5),

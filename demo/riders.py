@@ -11,14 +11,27 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from customers.choices import ConsentStatus
 from demo import vocab
 from demo.access import Staff
 from demo.context import Demo
 from demo.geo import Places
 from demo.rng import money, spread
-from gatimitra.enums import LedgerEntryDirection, PaymentMethod, ServiceType, VerificationStatus
+from gatimitra.enums import (
+    LedgerEntryDirection,
+    PaymentMethod,
+    PaymentStatus,
+    ServiceType,
+    VerificationStatus,
+)
 from orders.dispatch import required_documents
-from riders.choices import UNREGISTERED_VEHICLE_TYPES, DutyStatus, RiderStatus, ShiftBookingStatus
+from riders.choices import (
+    UNREGISTERED_VEHICLE_TYPES,
+    DutyStatus,
+    OnboardingStage,
+    RiderStatus,
+    ShiftBookingStatus,
+)
 from riders.models import (
     DutyLog,
     Rider,
@@ -41,7 +54,13 @@ from riders.models import (
 )
 from riders.services import wallet_idempotency_key
 
-STAGES = ("MOBILE_VERIFIED", "KYC", "PAYMENT", "APPROVAL", "ACTIVE")
+STAGES = (
+    OnboardingStage.MOBILE_VERIFIED,
+    OnboardingStage.KYC,
+    OnboardingStage.PAYMENT,
+    OnboardingStage.APPROVAL,
+    OnboardingStage.ACTIVE,
+)
 DELIVERY_VEHICLES = {"MOTORCYCLE": 62, "EV_SCOOTER": 28, "BICYCLE": 10}
 RIDE_VEHICLES = {
     "AUTO_RICKSHAW": 45,
@@ -139,17 +158,17 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
         zone = rng.pick(zones)
         roll = rng.random()
         if roll < 0.86:
-            status, stage = RiderStatus.ACTIVE, "ACTIVE"
+            status, stage = RiderStatus.ACTIVE, OnboardingStage.ACTIVE
         elif roll < 0.93:
             status, stage = RiderStatus.ONBOARDING, rng.pick(STAGES[:4])
         else:
             status, stage = (
                 rng.pick((RiderStatus.INACTIVE, RiderStatus.SUSPENDED, RiderStatus.OFFBOARDED)),
-                "ACTIVE",
+                OnboardingStage.ACTIVE,
             )
         first, surname, female = demo.person(rng, city, female=rng.chance(0.08))
         joined = history_start - timedelta(days=20 + rng.randrange(500))
-        if stage != "ACTIVE":
+        if stage != OnboardingStage.ACTIVE:
             joined = demo.now - timedelta(days=rng.randrange(1, 30))
         rider = DemoRider(first_id + n, f"{first} {surname}", city, zone, status, services)
         rider.extra.update(stage=stage, joined=joined, female=female)
@@ -168,12 +187,14 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
                     1975 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29)
                 ),
                 "rating": Decimal(str(round(rng.uniform(4.1, 4.95), 2)))
-                if stage == "ACTIVE"
+                if stage == OnboardingStage.ACTIVE
                 else None,
                 "acceptance_rate": Decimal(str(round(rng.uniform(72, 99), 2)))
-                if stage == "ACTIVE"
+                if stage == OnboardingStage.ACTIVE
                 else None,
-                "activated_at": joined + timedelta(days=4) if stage == "ACTIVE" else None,
+                "activated_at": joined + timedelta(days=4)
+                if stage == OnboardingStage.ACTIVE
+                else None,
                 "eshram_uan": f"1{rider.id:011d}" if rng.chance(0.4) else None,
                 "city_id": city.id,
                 "home_zone_id": zone.id,
@@ -271,7 +292,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         rider.vehicle_id = vehicle["id"]
         stage = rider.extra["stage"]
         joined = rider.extra["joined"]
-        done = STAGES.index(stage) >= STAGES.index("PAYMENT")
+        done = STAGES.index(stage) >= STAGES.index(OnboardingStage.PAYMENT)
         needed = {"AADHAAR": False, "PAN": False, "SELFIE": False}
         for service in rider.services:
             for doc_type, of_vehicle in required_documents(service, rider.vehicle_type):
@@ -284,7 +305,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 if done
                 else rng.pick((VerificationStatus.PENDING, VerificationStatus.IN_REVIEW))
             )
-            if stage == "KYC" and doc_type == "PAN" and rng.chance(0.3):
+            if stage == OnboardingStage.KYC and doc_type == "PAN" and rng.chance(0.3):
                 status = VerificationStatus.RESUBMIT_REQUIRED
             number = {
                 "AADHAAR": rng.digits(12),
@@ -338,7 +359,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         {
             "rider_id": rider.id,
             "purpose": purpose,
-            "status": "GRANTED",
+            "status": ConsentStatus.GRANTED,
             "notice_version": "2025.1",
             "notice_language": "en",
             "channel": "APP",
@@ -461,7 +482,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                         "certificate_key": f"demo/riders/{rider.id}/{service.lower()}.pdf",
                     }
                 )
-        if STAGES.index(rider.extra["stage"]) >= STAGES.index("APPROVAL"):
+        if STAGES.index(rider.extra["stage"]) >= STAGES.index(OnboardingStage.APPROVAL):
             paid = joined + timedelta(days=2)
             kit = rng.chance(0.3)
             payments.append(
@@ -469,7 +490,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                     "rider_id": rider.id,
                     "purpose": "KIT_DEPOSIT" if kit else "JOINING_FEE",
                     "payment_method": PaymentMethod.PLATFORM_WALLET if kit else PaymentMethod.UPI,
-                    "status": "CAPTURED",
+                    "status": PaymentStatus.CAPTURED,
                     "amount": Decimal("499.00") if kit else Decimal("199.00"),
                     "deduct_from_earnings": kit,
                     "gateway_order_id": None if kit else f"order_R{rider.id:010d}",
@@ -546,13 +567,20 @@ def _history(demo, rng, riders, reviewers, staff):
                     "rider_id": rider.id,
                     "from_stage": STAGES[index - 1],
                     "to_stage": to_stage,
-                    "actor_id": rng.pick(reviewers) if to_stage in ("APPROVAL", "ACTIVE") else None,
-                    "approval_id": rng.pick(staff.approvals["RIDER_ACTIVATION"])
-                    if to_stage == "ACTIVE" and staff.approvals.get("RIDER_ACTIVATION")
+                    "actor_id": rng.pick(reviewers)
+                    if to_stage in (OnboardingStage.APPROVAL, OnboardingStage.ACTIVE)
                     else None,
-                    "from_status": RiderStatus.ONBOARDING if to_stage == "ACTIVE" else None,
-                    "to_status": RiderStatus.ACTIVE if to_stage == "ACTIVE" else None,
-                    "reason": "Documents verified" if to_stage != "PAYMENT" else "Fee paid",
+                    "approval_id": rng.pick(staff.approvals["RIDER_ACTIVATION"])
+                    if to_stage == OnboardingStage.ACTIVE
+                    and staff.approvals.get("RIDER_ACTIVATION")
+                    else None,
+                    "from_status": RiderStatus.ONBOARDING
+                    if to_stage == OnboardingStage.ACTIVE
+                    else None,
+                    "to_status": RiderStatus.ACTIVE if to_stage == OnboardingStage.ACTIVE else None,
+                    "reason": "Documents verified"
+                    if to_stage != OnboardingStage.PAYMENT
+                    else "Fee paid",
                     "created_at": joined + timedelta(hours=12 * index),
                 }
             )
@@ -611,7 +639,7 @@ def _live_and_shifts(demo, rng, active_riders, all_zones):
                 {
                     "rider_id": rider.id,
                     "vehicle_id": rider.vehicle_id,
-                    "status": "ONLINE",
+                    "status": DutyStatus.ONLINE,
                     "started_at": start,
                     "ended_at": end,
                     "start_latitude": lat,

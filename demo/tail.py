@@ -17,7 +17,7 @@ from django.db import connection
 
 from access_mgmt.choices import SystemUserStatus
 from audit.models import PiiAccessLog
-from customers.choices import TicketStatus
+from customers.choices import NotificationStatus, ReferralStatus, TicketStatus
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerBlockedRider,
@@ -45,7 +45,15 @@ from demo.merchants import Merchants
 from demo.orders import OrderHistory
 from demo.riders import RiderRoster
 from demo.rng import money
-from gatimitra.enums import LedgerEntryDirection, OrderStatus, PayoutStatus, ServiceType
+from gatimitra.enums import (
+    DisputeStatus,
+    LedgerEntryDirection,
+    OrderStatus,
+    PayoutStatus,
+    ServiceType,
+    SosStatus,
+    VerificationStatus,
+)
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -157,7 +165,9 @@ def _ratings(demo, rng, finished, staff):
                 "rating_id": rating["id"],
                 "media_type": "IMAGE",
                 "storage_key": f"reviews/{rating['order_id']}/{rating['id']}.jpg",
-                "moderation_status": "REJECTED" if rejected else "VERIFIED",
+                "moderation_status": VerificationStatus.REJECTED
+                if rejected
+                else VerificationStatus.VERIFIED,
                 "moderated_by_id": rng.pick(staff.ids),
                 "moderated_at": rating["created_at"] + timedelta(hours=2),
                 "rejection_reason": "Not a photo of the order" if rejected else "",
@@ -348,7 +358,7 @@ def _messages(demo, rng, sample, tickets, customers):
                 "order_id": order["id"],
                 "channel": "PUSH",
                 "category": "TRANSACTIONAL",
-                "status": "DELIVERED",
+                "status": NotificationStatus.DELIVERED,
                 "template_code": templates.get(order["status"], "ORDER_UPDATE"),
                 "provider": "FCM",
                 "provider_message_id": f"fcm-{order['id']}",
@@ -365,7 +375,7 @@ def _messages(demo, rng, sample, tickets, customers):
                     "order_id": order["id"],
                     "channel": "SMS",
                     "category": "TRANSACTIONAL",
-                    "status": "DELIVERED",
+                    "status": NotificationStatus.DELIVERED,
                     "template_code": "ORDER_OTP",
                     "dlt_template_id": "1107170000000012345",
                     "provider": "GUPSHUP",
@@ -420,7 +430,9 @@ def _messages(demo, rng, sample, tickets, customers):
                 "customer_id": customer.id,
                 "channel": channel,
                 "category": "PROMOTIONAL",
-                "status": "DELIVERED" if allowed else "SUPPRESSED",
+                "status": NotificationStatus.DELIVERED
+                if allowed
+                else NotificationStatus.SUPPRESSED,
                 "template_code": "WEEKEND_FEAST",
                 "dlt_template_id": "1107170000000067890" if channel == "SMS" else None,
                 "provider": {
@@ -474,7 +486,7 @@ def _safety(demo, rng, finished, staff, ratings):
             {
                 "customer_id": order["customer"].id,
                 "order_id": order["id"],
-                "status": "FALSE_ALARM",
+                "status": SosStatus.FALSE_ALARM,
                 "triggered_via": "APP_BUTTON",
                 "latitude": order["drop"][0],
                 "longitude": order["drop"][1],
@@ -544,7 +556,7 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "referrer_id": referrer.id,
                 "referee_id": referee.id,
                 "code_used": f"REF{referrer.id:06d}"[:12],
-                "status": "REWARDED",
+                "status": ReferralStatus.REWARDED,
                 "signed_up_at": signed,
                 "qualified_at": order["completed_at"],
                 "rewarded_at": order["completed_at"] + timedelta(hours=1),
@@ -562,7 +574,7 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "referrer_id": referrer.id,
                 "invitee_mobile": demo.mobile("contact"),
                 "code_used": f"REF{referrer.id:06d}"[:12],
-                "status": "INVITED",
+                "status": ReferralStatus.INVITED,
                 "referrer_reward": money(100),
                 "referee_reward": money(50),
                 "created_at": demo.now - timedelta(days=rng.randrange(1, 30)),
@@ -685,7 +697,7 @@ def _growth(demo, rng, finished, staff, customer_base):
             {
                 "customer_id": customer.id,
                 "request_type": kind,
-                "status": "RESOLVED" if done else "OPEN",
+                "status": TicketStatus.RESOLVED if done else TicketStatus.OPEN,
                 "details": {
                     "ACCESS": "Please send me a copy of my data.",
                     "CORRECTION": "My name is misspelt on invoices.",
@@ -740,7 +752,9 @@ def _riders(demo, rng, finished, staff, riders):
                 "description": "Delivered 25 minutes late",
                 "imposed_at": imposed,
                 "dispute_window_ends_at": imposed + timedelta(days=3),
-                "dispute_status": ("REJECTED" if decided else "OPEN") if disputed else None,
+                "dispute_status": (DisputeStatus.REJECTED if decided else DisputeStatus.OPEN)
+                if disputed
+                else None,
                 "disputed_at": imposed + timedelta(hours=5) if disputed else None,
                 "dispute_reason": "Restaurant handed over the order late" if disputed else "",
                 "decided_at": imposed + timedelta(days=1) if decided else None,
@@ -755,7 +769,7 @@ def _riders(demo, rng, finished, staff, riders):
                 "rider_id": order["rider"],
                 "order_id": order["id"],
                 "kind": rng.pick(("VEHICLE_BREAKDOWN", "ACCIDENT")),
-                "status": "RESOLVED",
+                "status": SosStatus.RESOLVED,
                 "latitude": order["drop"][0],
                 "longitude": order["drop"][1],
                 "description": "Bike tyre puncture on the way",
@@ -843,7 +857,7 @@ def _merchants(demo, rng, finished, staff, merchants):
             {
                 "payout_id": payout["id"],
                 "raised_by_id": users[payout["store_id"]][0],
-                "status": "PARTIALLY_ACCEPTED" if resolved else "OPEN",
+                "status": DisputeStatus.PARTIALLY_ACCEPTED if resolved else DisputeStatus.OPEN,
                 "disputed_amount": disputed,
                 "accepted_amount": money(disputed / 2) if resolved else None,
                 "reason": "Commission charged on a cancelled order",
