@@ -13,7 +13,7 @@ Every demo staff user can sign in to the admin with the password
 from dataclasses import dataclass
 from datetime import timedelta
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -129,7 +129,7 @@ def build_staff(demo: Demo, places: Places) -> Staff:
     roles = {row["code"]: row["id"] for row in SystemRole.objects.values("code", "id")}
 
     # Teams: a city operations team per city, central teams for the rest.
-    teams = []
+    teams: list[dict[str, Any]] = []
     for city in places.cities:
         teams.append(
             {
@@ -162,13 +162,13 @@ def build_staff(demo: Demo, places: Places) -> Staff:
     for team in teams:
         team["created_at"] = demo.days_ago(700)
     demo.insert(Team, teams)
-    by_type = {}
+    by_type: dict[str, list[dict[str, Any]]] = {}
     for team in teams:
         by_type.setdefault(team["team_type"], []).append(team)
 
     password = make_password(DEMO_STAFF_PASSWORD, salt="gatimitrademo01")
     users, members, user_roles = [], [], []
-    by_role = {code: [] for code, _share, _team in STAFF_MIX}
+    by_role: dict[str, list[dict[str, Any]]] = {code: [] for code, _share, _team in STAFF_MIX}
     weights = [share for _code, share, _team in STAFF_MIX]
     for n in range(plan.staff):
         code, _share, team_type = (
@@ -178,7 +178,8 @@ def build_staff(demo: Demo, places: Places) -> Staff:
         first, surname, _female = demo.person(rng, city)
         joined = demo.days_ago(30 + rng.randrange(900))
         team = (
-            next((t for t in by_type["CITY_OPS"] if t["city_id"] == city.id), None)
+            # Every city has its operations team (above).
+            next(t for t in by_type["CITY_OPS"] if t["city_id"] == city.id)
             if team_type == "CITY_OPS"
             else rng.pick(by_type[team_type])
         )

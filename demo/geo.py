@@ -75,6 +75,9 @@ def build(demo: Demo) -> Places:
     for row in ServiceCity.objects.order_by("id").values():
         if row["code"] not in CITY_WEIGHTS or not row["services_enabled"]:
             continue
+        center_latitude, center_longitude = row["center_latitude"], row["center_longitude"]
+        if center_latitude is None or center_longitude is None:
+            raise RuntimeError(f"orders.service_cities {row['code']} has no centre; fix fixtures/")
         cities[row["id"]] = City(
             id=row["id"],
             code=row["code"],
@@ -82,8 +85,8 @@ def build(demo: Demo) -> Places:
             state=row["state_name"],
             state_code=row["state_code"],
             services=tuple(row["services_enabled"]),
-            latitude=float(row["center_latitude"]),
-            longitude=float(row["center_longitude"]),
+            latitude=float(center_latitude),
+            longitude=float(center_longitude),
             weight=CITY_WEIGHTS[row["code"]],
         )
     if not cities:
@@ -93,9 +96,9 @@ def build(demo: Demo) -> Places:
         )
 
     existing = {}
-    for row in ServiceZone.objects.filter(city_id__in=cities).order_by("id").values():
-        existing[(row["city_id"], row["code"])] = row
-        existing[(row["city_id"], row["name"])] = row
+    for zone_row in ServiceZone.objects.filter(city_id__in=cities).order_by("id").values():
+        existing[(zone_row["city_id"], zone_row["code"])] = zone_row
+        existing[(zone_row["city_id"], zone_row["name"])] = zone_row
 
     # A zone per vocabulary locality the fixtures do not have yet.
     new_zones = []
@@ -126,21 +129,30 @@ def build(demo: Demo) -> Places:
     demo.copy(ServiceZone, rows)
 
     # Read every usable zone back (fixture ones included).
-    for row in (
+    for zone_row in (
         ServiceZone.objects.filter(city_id__in=cities, is_active=True).order_by("id").values()
     ):
-        city = cities[row["city_id"]]
-        services = tuple(s for s in row["services_enabled"] if s in city.services)
-        if row["kind"] in ("NO_GO", "RESTRICTED") or not services or row["center_latitude"] is None:
+        city = cities[zone_row["city_id"]]
+        services = tuple(s for s in zone_row["services_enabled"] if s in city.services)
+        center_latitude, center_longitude = (
+            zone_row["center_latitude"],
+            zone_row["center_longitude"],
+        )
+        if (
+            zone_row["kind"] in ("NO_GO", "RESTRICTED")
+            or not services
+            or center_latitude is None
+            or center_longitude is None
+        ):
             continue
-        latitude, longitude = float(row["center_latitude"]), float(row["center_longitude"])
+        latitude, longitude = float(center_latitude), float(center_longitude)
         locality = _nearest_locality(city.code, latitude, longitude)
         city.zones.append(
             Zone(
-                id=row["id"],
+                id=zone_row["id"],
                 city=city,
-                code=row["code"],
-                name=row["name"],
+                code=zone_row["code"],
+                name=zone_row["name"],
                 services=services,
                 latitude=latitude,
                 longitude=longitude,

@@ -144,7 +144,7 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
             vehicle_type = (
                 rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
             )
-            services = (
+            services: tuple[ServiceType, ...] = (
                 (ServiceType.RIDE,)
                 if vehicle_type != "MOTORCYCLE"
                 else (ServiceType.RIDE, ServiceType.FOOD)
