@@ -47,8 +47,9 @@ from demo.writer import TableSpec  # noqa: E402
 from gatimitra.ops import reference  # noqa: E402
 from gatimitra.seeds import fixture_paths  # noqa: E402
 
-BEFORE_ORDERS = [name for name, _function, _batched in runner.STEPS[:5]]
-THROUGH_ORDERS = [*BEFORE_ORDERS, "orders"]
+#: The last step each partial load runs.
+BEFORE_ORDERS = runner.STEPS[runner.STEPS.index("orders") - 1]
+THROUGH_ORDERS = "orders"
 
 
 def create(name, template):
@@ -70,8 +71,8 @@ def use(name):
     connection.settings_dict["NAME"] = name
 
 
-def seed(plan, seed_value, now, steps):
-    return runner.run(plan, seed_value, now, log=lambda text: None, steps=steps)
+def seed(plan, seed_value, now, until):
+    return runner.run(plan, seed_value, now, log=lambda text: None, until=until)
 
 
 def connect(name):

@@ -1,18 +1,23 @@
 """Staff, roles and access control (``access_mgmt``).
 
-``build_staff`` runs first (everything else names staff users, approval
-requests or API clients); ``build_activity`` runs last, when there are
-customers, riders and merchant users to sign in, scope and block.
+``build_staff`` runs first and returns ``Staff`` (everything else names
+staff users, approval requests or API clients); ``build_activity`` runs
+last, when there are customers, riders and merchant users to sign in, scope
+and block, and returns the personal-data grants it wrote (the audit trail
+of the tail step reads them).
 
 Every demo staff user can sign in to the admin with the password
 ``gatimitra-demo`` (one PBKDF2 hash with a fixed salt: deterministic).
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 
+from access_mgmt.choices import SystemUserStatus
 from access_mgmt.models import (
     AccessPolicy,
     AccountLockout,
@@ -51,7 +56,14 @@ from access_mgmt.models import (
     UserPermissionOverride,
     UserRole,
 )
-from gatimitra.enums import ServiceType
+from demo.context import Demo
+from demo.geo import Places
+from gatimitra.enums import ApprovalStatus, IntegrationStatus, ServiceType
+
+if TYPE_CHECKING:  # the steps the activity step follows take Staff from here
+    from demo.customers import CustomerBase
+    from demo.merchants import Merchants
+    from demo.riders import RiderRoster
 
 DEMO_STAFF_PASSWORD = "gatimitra-demo"
 
@@ -92,15 +104,33 @@ def _user_agent(rng):
     )
 
 
-def build_staff(demo):
+@dataclass(frozen=True)
+class Staff:
+    """What the staff step gives the steps after it."""
+
+    #: role code -> system role id
+    roles: dict
+    #: role code -> the staff user rows holding it
+    by_role: dict
+    #: ids of the ACTIVE staff users
+    ids: list
+    admin_id: int
+    user_roles: list
+    #: approval workflow code -> ids of its approved requests
+    approvals: dict
+    approved_requests: list
+    #: ``(id, code)`` of every system permission
+    permissions: list
+
+
+def build_staff(demo: Demo, places: Places) -> Staff:
     rng = demo.rng("access", "staff")
     plan = demo.plan
     roles = {row["code"]: row["id"] for row in SystemRole.objects.values("code", "id")}
-    demo.roles = roles
 
     # Teams: a city operations team per city, central teams for the rest.
-    teams = []
-    for city in demo.cities:
+    teams: list[dict[str, Any]] = []
+    for city in places.cities:
         teams.append(
             {
                 "code": f"OPS_{city.code}",
@@ -132,28 +162,31 @@ def build_staff(demo):
     for team in teams:
         team["created_at"] = demo.days_ago(700)
     demo.insert(Team, teams)
-    by_type = {}
+    by_type: dict[str, list[dict[str, Any]]] = {}
     for team in teams:
         by_type.setdefault(team["team_type"], []).append(team)
 
     password = make_password(DEMO_STAFF_PASSWORD, salt="gatimitrademo01")
     users, members, user_roles = [], [], []
-    demo.staff = {code: [] for code, _share, _team in STAFF_MIX}
+    by_role: dict[str, list[dict[str, Any]]] = {code: [] for code, _share, _team in STAFF_MIX}
     weights = [share for _code, share, _team in STAFF_MIX]
     for n in range(plan.staff):
         code, _share, team_type = (
             STAFF_MIX[n] if n < len(STAFF_MIX) else rng.choices(STAFF_MIX, weights)[0]
         )
-        city = rng.pick(demo.cities)
+        city = rng.pick(places.cities)
         first, surname, _female = demo.person(rng, city)
         joined = demo.days_ago(30 + rng.randrange(900))
         team = (
-            next((t for t in by_type["CITY_OPS"] if t["city_id"] == city.id), None)
+            # Every city has its operations team (above).
+            next(t for t in by_type["CITY_OPS"] if t["city_id"] == city.id)
             if team_type == "CITY_OPS"
             else rng.pick(by_type[team_type])
         )
         status = (
-            "ACTIVE" if n < len(STAFF_MIX) or rng.chance(0.93) else rng.pick(("LOCKED", "DISABLED"))
+            SystemUserStatus.ACTIVE
+            if n < len(STAFF_MIX) or rng.chance(0.93)
+            else rng.pick((SystemUserStatus.LOCKED, SystemUserStatus.DISABLED))
         )
         user = {
             "email": f"{first}.{surname}{n + 1}@gatimitra.in".lower().replace("'", ""),
@@ -195,11 +228,9 @@ def build_staff(demo):
         user_roles.append(
             {"user": user, "role_id": roles[code], "valid_from": joined, "created_at": joined}
         )
-        demo.staff[code].append(user)
+        by_role[code].append(user)
     demo.insert(SystemUser, users)
-    demo.staff_ids = [u["id"] for u in users if u["status"] == "ACTIVE"]
-    admin_id = demo.staff["SUPER_ADMIN"][0]["id"]
-    demo.admin_id = admin_id
+    admin_id = by_role["SUPER_ADMIN"][0]["id"]
     for row in members + user_roles:
         row["user_id"] = row.pop("user")["id"]
     demo.insert(TeamMember, members)
@@ -219,14 +250,23 @@ def build_staff(demo):
             scopes.append({"user_role_id": role["id"], "scope_type": "TEAM", "team_id": team["id"]})
         else:
             scopes.append({"user_role_id": role["id"], "scope_type": "GLOBAL"})
-    zone = demo.zones[0]
+    zone = places.zones[0]
     scopes.append({"user_role_id": user_roles[1]["id"], "scope_type": "ZONE", "zone_id": zone.id})
     demo.insert(UserAccessScope, scopes)
-    demo.user_roles = user_roles
 
     _credentials(demo, rng, users, password)
-    _approvals(demo, rng, users)
-    _platform(demo, rng)
+    workflows, approvals, approved_requests = _approvals(demo, rng, users, roles)
+    permissions = _platform(demo, rng, places, admin_id, roles, workflows)
+    return Staff(
+        roles=roles,
+        by_role=by_role,
+        ids=[u["id"] for u in users if u["status"] == SystemUserStatus.ACTIVE],
+        admin_id=admin_id,
+        user_roles=user_roles,
+        approvals=approvals,
+        approved_requests=approved_requests,
+        permissions=permissions,
+    )
 
 
 def _credentials(demo, rng, users, password):
@@ -304,9 +344,10 @@ def _credentials(demo, rng, users, password):
     demo.insert(TrustedDevice, devices)
 
 
-def _approvals(demo, rng, users):
-    """Maker-checker workflows and a history of requests and decisions."""
-    roles = demo.roles
+def _approvals(demo, rng, users, roles):
+    """Maker-checker workflows and a history of requests and decisions;
+    returns the workflows by code, the approved requests by workflow code
+    and all approved requests."""
     workflows = [
         ("RIDER_ACTIVATION", "Rider activation", "riders.rider", ["KYC_REVIEWER"]),
         (
@@ -352,19 +393,29 @@ def _approvals(demo, rng, users):
             step_rows.append(step)
             wf["steps"].append(step)
     demo.insert(ApprovalWorkflowStep, step_rows)
-    demo.workflows = {wf["code"]: wf for wf in wf_rows}
+    by_code = {wf["code"]: wf for wf in wf_rows}
 
     requests, actions = [], []
-    active = [u for u in users if u["status"] == "ACTIVE"]
+    active = [u for u in users if u["status"] == SystemUserStatus.ACTIVE]
     for n in range(demo.count(12, 600)):
         wf = rng.pick(wf_rows)
         requester = rng.pick(active)
         created = demo.now - timedelta(hours=rng.randrange(2, 24 * 60))
-        status = rng.choices(("APPROVED", "REJECTED", "PENDING", "EXPIRED"), (70, 10, 15, 5))[0]
+        status = rng.choices(
+            (
+                ApprovalStatus.APPROVED,
+                ApprovalStatus.REJECTED,
+                ApprovalStatus.PENDING,
+                ApprovalStatus.EXPIRED,
+            ),
+            (70, 10, 15, 5),
+        )[0]
         if n < len(wf_rows):  # every workflow has an approved request
-            wf, status = wf_rows[n], "APPROVED"
+            wf, status = wf_rows[n], ApprovalStatus.APPROVED
         decided = (
-            created + timedelta(minutes=rng.randrange(10, 600)) if status != "PENDING" else None
+            created + timedelta(minutes=rng.randrange(10, 600))
+            if status != ApprovalStatus.PENDING
+            else None
         )
         request = {
             "workflow_id": wf["id"],
@@ -384,24 +435,24 @@ def _approvals(demo, rng, users):
             "decided_at": decided,
             "expires_at": created + timedelta(days=3),
             "current_step_id": wf["steps"][-1]["id"]
-            if status != "PENDING"
+            if status != ApprovalStatus.PENDING
             else wf["steps"][0]["id"],
             "created_at": created,
         }
         requests.append(request)
     demo.insert(ApprovalRequest, requests)
     for request in requests:
-        if request["status"] == "PENDING":
+        if request["status"] == ApprovalStatus.PENDING:
             continue
         wf = next(w for w in wf_rows if w["id"] == request["workflow_id"])
         checkers = [u for u in active if u["id"] != request["requested_by_id"]]
         for step in wf["steps"]:
             decision = (
                 "REJECT"
-                if request["status"] == "REJECTED" and step is wf["steps"][-1]
+                if request["status"] == ApprovalStatus.REJECTED and step is wf["steps"][-1]
                 else "APPROVE"
             )
-            if request["status"] == "EXPIRED":
+            if request["status"] == ApprovalStatus.EXPIRED:
                 decision = "COMMENT"
             actions.append(
                 {
@@ -421,18 +472,21 @@ def _approvals(demo, rng, users):
                 }
             )
     demo.insert(ApprovalAction, actions)
-    demo.approvals = {
+    approvals = {
         code: [
-            r["id"] for r in requests if r["workflow_id"] == wf["id"] and r["status"] == "APPROVED"
+            r["id"]
+            for r in requests
+            if r["workflow_id"] == wf["id"] and r["status"] == ApprovalStatus.APPROVED
         ]
-        for code, wf in demo.workflows.items()
+        for code, wf in by_code.items()
     }
-    demo.approved_requests = [r["id"] for r in requests if r["status"] == "APPROVED"]
+    approved_requests = [r["id"] for r in requests if r["status"] == ApprovalStatus.APPROVED]
+    return by_code, approvals, approved_requests
 
 
-def _platform(demo, rng):
-    """Flags, settings, signing keys, rate limits, internal API clients."""
-    owner = demo.admin_id
+def _platform(demo, rng, places, owner, roles, workflows):
+    """Flags, settings, signing keys, rate limits, internal API clients;
+    returns ``(id, code)`` of every system permission."""
     flags = [
         ("checkout.upi_intent", "UPI intent checkout", "BOOLEAN", True, False),
         ("dispatch.batching_v2", "Batched dispatch v2", "BOOLEAN", True, False),
@@ -457,7 +511,7 @@ def _platform(demo, rng):
     demo.insert(FeatureFlag, flag_rows)
     rules = []
     for flag in flag_rows[:4]:
-        for priority, city in enumerate(demo.cities[:2], start=1):
+        for priority, city in enumerate(places.cities[:2], start=1):
             rules.append(
                 {
                     "flag_id": flag["id"],
@@ -490,7 +544,7 @@ def _platform(demo, rng):
                 "updated_by_id": owner,
             }
         )
-    for city in demo.cities[:3]:
+    for city in places.cities[:3]:
         settings_rows.append(
             {
                 "key": "cod.cash_in_hand_cap",
@@ -532,7 +586,7 @@ def _platform(demo, rng):
                 "client_id": f"gmc_{rng.hexdigits(16)}",
                 "name": name,
                 "client_type": kind,
-                "status": "ACTIVE",
+                "status": IntegrationStatus.ACTIVE,
                 "contact_email": email,
                 "webhook_url": f"https://{name.split()[0].lower()}.example/hooks",
                 "created_by_id": owner,
@@ -541,8 +595,7 @@ def _platform(demo, rng):
             }
         )
     demo.insert(ApiClient, clients)
-    demo.api_clients = clients
-    _api_access(demo, rng, clients)
+    _api_access(demo, rng, clients, owner)
 
     policies = [
         {
@@ -583,7 +636,7 @@ def _platform(demo, rng):
                 "description": "Office VPN",
                 "is_active": True,
                 "created_by_id": owner,
-                "role_id": demo.roles["SUPER_ADMIN"],
+                "role_id": roles["SUPER_ADMIN"],
             },
             {
                 "cidr": "52.66.0.0/16",
@@ -596,7 +649,6 @@ def _platform(demo, rng):
         ],
     )
     permissions = list(SystemPermission.objects.order_by("id").values_list("id", "code"))
-    demo.permissions = permissions
     refund = next(
         (pid for pid, code in permissions if code == "orders.change_orderrefund"), permissions[0][0]
     )
@@ -609,7 +661,7 @@ def _platform(demo, rng):
                 "condition": {"amount_gt": 2000},
                 "max_amount": 2000,
                 "requires_approval": True,
-                "approval_workflow_id": demo.workflows["LARGE_REFUND"]["id"],
+                "approval_workflow_id": workflows["LARGE_REFUND"]["id"],
                 "priority": 10,
                 "is_active": True,
                 "description": "Refunds above 2,000 rupees need finance approval.",
@@ -619,16 +671,17 @@ def _platform(demo, rng):
                 "permission_id": permissions[0][0],
                 "condition": {"action": "export"},
                 "requires_approval": True,
-                "approval_workflow_id": demo.workflows["PII_ACCESS"]["id"],
+                "approval_workflow_id": workflows["PII_ACCESS"]["id"],
                 "priority": 20,
                 "is_active": True,
                 "description": "Exports of personal data need approval.",
             },
         ],
     )
+    return permissions
 
 
-def _api_access(demo, rng, clients):
+def _api_access(demo, rng, clients, owner):
     keys, grants = [], []
     view = [
         pid
@@ -645,7 +698,7 @@ def _api_access(demo, rng, clients):
                 "scopes": ["orders:read", "orders:write"],
                 "expires_at": created + timedelta(days=730),
                 "last_used_at": demo.now - timedelta(minutes=5),
-                "created_by_id": demo.admin_id,
+                "created_by_id": owner,
                 "created_at": created,
             }
         )
@@ -655,7 +708,7 @@ def _api_access(demo, rng, clients):
                     "api_client_id": client["id"],
                     "permission_id": pid,
                     "effect": "ALLOW",
-                    "granted_by_id": demo.admin_id,
+                    "granted_by_id": owner,
                 }
             )
     demo.insert(ApiKey, keys)
@@ -665,15 +718,23 @@ def _api_access(demo, rng, clients):
 # After everything else ----------------------------------------------------------------
 
 
-def build_activity(demo):
-    """Sign-ins, OTPs, sessions, lockouts, invitations, PII grants."""
+def build_activity(
+    demo: Demo,
+    staff: Staff,
+    places: Places,
+    merchants: "Merchants",
+    riders: "RiderRoster",
+    customers: "CustomerBase",
+) -> list:
+    """Sign-ins, OTPs, sessions, lockouts, invitations, PII grants; returns
+    the PII grants."""
     rng = demo.rng("access", "activity")
-    staff = list(demo.staff_ids)
+    staff_ids = list(staff.ids)
     principals = (
-        [("CUSTOMER", c) for c in demo.customer_ids[: demo.count(40, 30_000)]]
-        + [("RIDER", r.id) for r in demo.riders[: demo.count(20, 10_000)]]
-        + [("MERCHANT_USER", m) for m in demo.merchant_user_ids[: demo.count(10, 5_000)]]
-        + [("SYSTEM_USER", s) for s in staff]
+        [("CUSTOMER", c) for c in customers.ids[: demo.count(40, 30_000)]]
+        + [("RIDER", r.id) for r in riders.riders[: demo.count(20, 10_000)]]
+        + [("MERCHANT_USER", m) for m in merchants.user_ids[: demo.count(10, 5_000)]]
+        + [("SYSTEM_USER", s) for s in staff_ids]
     )
     sessions, attempts, tokens = [], [], []
     for kind, pid in principals:
@@ -779,7 +840,7 @@ def build_activity(demo):
     demo.insert(OtpRequest, otps)
 
     resets = []
-    for uid in staff[:: max(1, len(staff) // demo.count(4, 40))]:
+    for uid in staff_ids[:: max(1, len(staff_ids) // demo.count(4, 40))]:
         created = demo.now - timedelta(days=rng.randrange(1, 60))
         resets.append(
             {
@@ -805,7 +866,7 @@ def build_activity(demo):
                 "locked_at": locked,
                 "locked_until": locked + timedelta(minutes=30),
                 "released_at": locked + timedelta(minutes=12) if released else None,
-                "released_by_id": demo.admin_id if released else None,
+                "released_by_id": staff.admin_id if released else None,
                 "note": "Released after identity check" if released else "",
                 "created_at": locked,
             }
@@ -827,14 +888,15 @@ def build_activity(demo):
                 "identifier_hash": demo.hash(f"blocked-{kind}-{value}"),
                 "identifier_masked": demo.masked(value),
                 "reason": "Chargeback fraud ring",
-                "created_by_id": demo.admin_id,
+                "created_by_id": staff.admin_id,
                 "created_at": demo.days_ago(rng.randrange(1, 200)),
             }
         )
     demo.insert(BlockedIdentifier, blocked)
 
-    _grants(demo, rng, staff, sessions)
-    _invitations(demo, rng)
+    grants = _grants(demo, rng, staff, customers, sessions)
+    _invitations(demo, rng, staff, places, merchants)
+    return grants
 
 
 def _uuid(rng):
@@ -843,17 +905,19 @@ def _uuid(rng):
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def _grants(demo, rng, staff, sessions):
-    approvals = demo.approvals
+def _grants(demo, rng, staff, customers, sessions):
+    approvals = staff.approvals
     grants, overrides, impersonations = [], [], []
-    support = [u["id"] for u in demo.staff["SUPPORT_AGENT"] if u["status"] == "ACTIVE"] or staff
+    support = [
+        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == SystemUserStatus.ACTIVE
+    ] or list(staff.ids)
     for _ in range(demo.count(5, 200)):
         start = demo.now - timedelta(days=rng.randrange(0, 40))
         grants.append(
             {
                 "user_id": rng.pick(support),
                 "subject_type": "CUSTOMER",
-                "subject_id": rng.pick(demo.customer_ids),
+                "subject_id": rng.pick(customers.ids),
                 "data_scope": rng.pick(("CONTACT", "ADDRESS", "FULL_PROFILE")),
                 "purpose": "Investigating a delivery complaint",
                 "valid_from": start,
@@ -861,24 +925,25 @@ def _grants(demo, rng, staff, sessions):
                 "approval_id": rng.pick(approvals["PII_ACCESS"])
                 if approvals["PII_ACCESS"]
                 else None,
-                "granted_by_id": demo.admin_id,
+                "granted_by_id": staff.admin_id,
                 "created_at": start,
             }
         )
     demo.insert(PiiAccessGrant, grants)
-    demo.pii_grants = grants
     for _ in range(demo.count(3, 60)):
         start = demo.now - timedelta(days=rng.randrange(0, 60))
         overrides.append(
             {
                 "user_id": rng.pick(support),
-                "permission_id": rng.pick(demo.permissions)[0],
+                "permission_id": rng.pick(staff.permissions)[0],
                 "effect": rng.pick(("ALLOW", "DENY")),
                 "reason": "Covering for the finance desk this week",
                 "valid_from": start,
                 "valid_to": start + timedelta(days=7),
-                "granted_by_id": demo.admin_id,
-                "approval_id": rng.pick(demo.approved_requests) if demo.approved_requests else None,
+                "granted_by_id": staff.admin_id,
+                "approval_id": rng.pick(staff.approved_requests)
+                if staff.approved_requests
+                else None,
                 "created_at": start,
             }
         )
@@ -891,7 +956,7 @@ def _grants(demo, rng, staff, sessions):
                 "user_id": session["principal_id"],
                 "session_id": session["id"],
                 "target_type": "CUSTOMER",
-                "target_id": rng.pick(demo.customer_ids),
+                "target_id": rng.pick(customers.ids),
                 "reason": "Reproducing a checkout error for a ticket",
                 "started_at": start,
                 "expires_at": start + timedelta(minutes=30),
@@ -900,13 +965,14 @@ def _grants(demo, rng, staff, sessions):
             }
         )
     demo.insert(ImpersonationSession, impersonations)
+    return grants
 
 
-def _invitations(demo, rng):
+def _invitations(demo, rng, staff, places, merchants):
     invitations, scopes = [], []
     for n in range(demo.count(6, 200)):
         created = demo.now - timedelta(days=rng.randrange(1, 90))
-        city = rng.pick(demo.cities)
+        city = rng.pick(places.cities)
         first, surname, _ = demo.person(rng, city)
         accepted = n % 3 == 0
         merchant = n % 2 == 1
@@ -915,11 +981,11 @@ def _invitations(demo, rng):
             "mobile": demo.mobile("contact"),
             "token_hash": demo.hash(f"invite-{n}-{created}"),
             "expires_at": created + timedelta(days=7),
-            "invited_by_id": demo.admin_id,
+            "invited_by_id": staff.admin_id,
             "created_at": created,
         }
         if merchant:
-            parent = rng.pick(demo.parents)
+            parent = rng.pick(merchants.parents)
             invitation.update(
                 invitee_type="MERCHANT_USER",
                 merchant_role=rng.pick(("MANAGER", "STAFF")),
@@ -929,32 +995,32 @@ def _invitations(demo, rng):
         else:
             invitation.update(
                 invitee_type="SYSTEM_USER",
-                role_id=demo.roles["SUPPORT_AGENT"],
+                role_id=staff.roles["SUPPORT_AGENT"],
                 scope_type="CITY",
                 city_id=city.id,
             )
             if accepted:
                 invitation.update(
                     accepted_at=created + timedelta(days=1),
-                    accepted_user_id=rng.pick(demo.staff_ids),
+                    accepted_user_id=rng.pick(staff.ids),
                 )
         invitations.append(invitation)
     demo.insert(UserInvitation, invitations)
     # Merchant-facing staff roles scoped to the brands and stores they look after.
-    onboarding = [r for r in demo.user_roles if r["role_id"] == demo.roles["MERCHANT_ONBOARDING"]]
+    onboarding = [r for r in staff.user_roles if r["role_id"] == staff.roles["MERCHANT_ONBOARDING"]]
     for role in onboarding:
         scopes.append(
             {
                 "user_role_id": role["id"],
                 "scope_type": "MERCHANT_PARENT",
-                "parent_id": rng.pick(demo.parents)["id"],
+                "parent_id": rng.pick(merchants.parents)["id"],
             }
         )
         scopes.append(
             {
                 "user_role_id": role["id"],
                 "scope_type": "MERCHANT_STORE",
-                "store_id": rng.pick(demo.stores)["id"],
+                "store_id": rng.pick(merchants.store_rows)["id"],
             }
         )
     demo.insert(UserAccessScope, scopes)

@@ -1,6 +1,7 @@
-"""What every generator shares: the seed, the plan, the moment the data
-ends at (``now``), the writer, unique identifiers, and the entities earlier
-steps built (``demo.cities``, ``demo.stores``, ``demo.riders``...)."""
+"""What every step shares: the run itself (``Demo``: the seed, the plan, the
+moment the data end at, the writer, ids and unique mobile numbers), and the
+cities and zones the geography step hands on. What a step builds for the
+steps after it is its return value (``demo.runner`` wires them)."""
 
 import contextlib
 from dataclasses import dataclass, field
@@ -50,22 +51,19 @@ class Zone:
 
 
 class Demo:
-    """The state of one ``seed_demo`` run."""
+    """One ``seed_demo`` run: its seed, plan, clock and writer, and the ids
+    and mobile numbers it hands out (steps take their data as arguments)."""
 
-    def __init__(self, seed, plan, now, writer, log=None):
+    def __init__(self, seed, plan, now, writer, log=None, taken_mobiles=()):
         self.seed = seed
         self.plan = plan
         self.now = now
         self.writer = writer
         self.log = log or (lambda text: None)
         self._mobile_counters = dict.fromkeys(MOBILE_KINDS, 0)
-        self.taken_mobiles = set()
-        self.step = None
-        self.committed_steps = []
+        #: Mobiles already in the database: new ones must differ.
+        self._taken_mobiles = set(taken_mobiles)
         self._id_blocks = {}
-        self.step_seconds = {}
-        #: The order step's ``OrderHistory`` (demo.orders), for the steps after it.
-        self.order_history = None
 
     # Randomness and ids ----------------------------------------------------------
 
@@ -129,8 +127,8 @@ class Demo:
             n = self._mobile_counters[kind]
             self._mobile_counters[kind] = n + 1
             number = f"+91{6_000_000_000 + spread(block * 100_000_000 + n, 4_000_000_000)}"
-            if number not in self.taken_mobiles:
-                self.taken_mobiles.add(number)
+            if number not in self._taken_mobiles:
+                self._taken_mobiles.add(number)
                 return number
 
     @staticmethod

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from customers.choices import ConsentStatus, CustomerStatus, SubscriptionStatus
 from customers.models import (
     Customer,
     CustomerAddress,
@@ -41,9 +42,19 @@ from customers.models import (
     CustomerWalletTransaction,
 )
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
+from demo.merchants import Merchants
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import PaymentMethod, ServiceType
+from gatimitra.enums import (
+    CampaignStatus,
+    LedgerEntryDirection,
+    PaymentMethod,
+    PaymentStatus,
+    ServiceType,
+)
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
@@ -86,7 +97,7 @@ def wallet_txn(
     """The customer's next wallet entry, with the seq_no and balance the
     database's chain trigger checks (it refuses a balance below zero)."""
     customer.wallet_seq += 1
-    customer.wallet_balance += amount if direction == "CREDIT" else -amount
+    customer.wallet_balance += amount if direction == LedgerEntryDirection.CREDIT else -amount
     return {
         "wallet_id": customer.wallet_id,
         "seq_no": customer.wallet_seq,
@@ -107,7 +118,7 @@ def loyalty_txn(
     customer, direction, txn_type, points, source_type, source_id, description, at, **links
 ):
     customer.loyalty_seq += 1
-    customer.points += points if direction == "CREDIT" else -points
+    customer.points += points if direction == LedgerEntryDirection.CREDIT else -points
     if txn_type in ("EARN", "BONUS"):
         customer.lifetime += points
     return {
@@ -126,21 +137,41 @@ def loyalty_txn(
     }
 
 
-def build(demo):
+@dataclass(frozen=True)
+class CustomerBase:
+    """What the customers step gives the steps after it."""
+
+    customers: list[DemoCustomer]
+    ids: list
+    active: list[DemoCustomer]
+    #: service type (and "_" for assigned-only) -> coupon row
+    coupons: dict
+    coupon_rows: list
+    #: ids of customers with a subscription
+    subscribers: set
+
+
+def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> CustomerBase:
     rng = demo.rng("customers")
     plan = demo.plan
     history_start = demo.now - timedelta(days=plan.days)
-    city_weights = [c.weight for c in demo.cities]
+    city_weights = [c.weight for c in places.cities]
     first_id = demo.ids(Customer, plan.customers)
     customers, rows = [], []
     for n in range(plan.customers):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         first, surname, _ = demo.person(rng, city)
         joined = history_start - timedelta(days=rng.randrange(1, 700))
         if rng.chance(0.08):
             joined = demo.now - timedelta(days=rng.randrange(1, plan.days))
         status = rng.choices(
-            ("ACTIVE", "SUSPENDED", "BLOCKED", "DELETION_REQUESTED"), (970, 12, 8, 10)
+            (
+                CustomerStatus.ACTIVE,
+                CustomerStatus.SUSPENDED,
+                CustomerStatus.BLOCKED,
+                CustomerStatus.DELETION_REQUESTED,
+            ),
+            (970, 12, 8, 10),
         )[0]
         customer = DemoCustomer(
             first_id + n,
@@ -176,7 +207,7 @@ def build(demo):
                 "mobile_verified_at": joined,
                 "last_active_at": demo.now - timedelta(hours=rng.randrange(1, 24 * 30)),
                 "deletion_requested_at": demo.now - timedelta(days=2)
-                if status == "DELETION_REQUESTED"
+                if status == CustomerStatus.DELETION_REQUESTED
                 else None,
                 "created_at": joined,
             }
@@ -184,16 +215,22 @@ def build(demo):
     wards = _minors(demo, rows)
     demo.copy(Customer, rows)
     demo.insert(CustomerGuardianConsent, wards)
-    demo.customers = customers
-    demo.customer_ids = [c.id for c in customers]
-    demo.active_customers = [c for c in customers if c.status == "ACTIVE"]
+    active = [c for c in customers if c.status == CustomerStatus.ACTIVE]
 
     _addresses(demo, rng, customers)
     _profile(demo, rng, customers)
-    _money(demo, rng, customers)
-    _business(demo, rng, customers)
-    _promotions(demo, rng, customers)
-    _browsing(demo, rng, customers)
+    _money(demo, rng, customers, staff.admin_id)
+    _business(demo, rng, customers, active)
+    coupons, subscribers = _promotions(demo, rng, customers, active, staff.admin_id)
+    _browsing(demo, rng, customers, merchants.stores)
+    return CustomerBase(
+        customers=customers,
+        ids=[c.id for c in customers],
+        active=active,
+        coupons={c["services"][0] + ("_" if c["assigned_only"] else ""): c for c in coupons},
+        coupon_rows=coupons,
+        subscribers=subscribers,
+    )
 
 
 def _minors(demo, rows):
@@ -203,11 +240,13 @@ def _minors(demo, rows):
     adults = [
         row
         for row in rows
-        if row["status"] == "ACTIVE"
+        if row["status"] == CustomerStatus.ACTIVE
         and row["date_of_birth"] is not None
         and row["date_of_birth"].year < demo.now.year - 30
     ]
-    minors = [row for row in rows if row["status"] == "ACTIVE" and row not in adults][:2]
+    minors = [row for row in rows if row["status"] == CustomerStatus.ACTIVE and row not in adults][
+        :2
+    ]
     consents = []
     for parent, child in zip(adults, minors, strict=False):
         today = demo.now.date()
@@ -215,7 +254,7 @@ def _minors(demo, rows):
         consents.append(
             {
                 "customer_id": child["id"],
-                "status": "GRANTED",
+                "status": ConsentStatus.GRANTED,
                 "relationship": "PARENT",
                 "verification": "EXISTING_ADULT_USER",
                 "guardian_customer_id": parent["id"],
@@ -366,7 +405,7 @@ def _profile(demo, rng, customers):
             "notice_language": "en",
             "channel": "APP",
             "granted_at": customer.joined,
-            "status": "GRANTED",
+            "status": ConsentStatus.GRANTED,
             "created_at": customer.joined,
         }
         for purpose in ("TERMS", "PRIVACY_NOTICE", "LOCATION"):
@@ -383,7 +422,7 @@ def _profile(demo, rng, customers):
                         {
                             **base,
                             "purpose": purpose,
-                            "status": "WITHDRAWN",
+                            "status": ConsentStatus.WITHDRAWN,
                             "withdrawn_at": at,
                             "granted_at": None,
                             "created_at": at,
@@ -396,7 +435,7 @@ def _profile(demo, rng, customers):
     demo.insert(CustomerConsent, consents)
 
 
-def _money(demo, rng, customers):
+def _money(demo, rng, customers, admin_id):
     """Payment methods, wallets and loyalty accounts (with a welcome credit)."""
     methods, wallets, loyalty, welcome = [], [], [], []
     tiers = list(CustomerLoyaltyTier.objects.order_by("rank").values("id", "code", "validity_days"))
@@ -450,10 +489,14 @@ def _money(demo, rng, customers):
             {
                 "customer_id": customer.id,
                 "balance": Decimal("0.00"),
-                "status": "ACTIVE" if customer.status == "ACTIVE" else "FROZEN",
-                "frozen_reason": "" if customer.status == "ACTIVE" else "Account under review",
-                "frozen_at": None if customer.status == "ACTIVE" else demo.now - timedelta(days=3),
-                "frozen_by_id": None if customer.status == "ACTIVE" else demo.admin_id,
+                "status": "ACTIVE" if customer.status == CustomerStatus.ACTIVE else "FROZEN",
+                "frozen_reason": ""
+                if customer.status == CustomerStatus.ACTIVE
+                else "Account under review",
+                "frozen_at": None
+                if customer.status == CustomerStatus.ACTIVE
+                else demo.now - timedelta(days=3),
+                "frozen_by_id": None if customer.status == CustomerStatus.ACTIVE else admin_id,
                 "created_at": customer.joined,
                 "_customer": customer,
             }
@@ -480,11 +523,11 @@ def _money(demo, rng, customers):
         wallet["_customer"].wallet_id = wallet["id"]
         account["_customer"].loyalty_id = account["id"]
     for customer in customers:
-        if customer.status == "ACTIVE" and rng.chance(0.3):
+        if customer.status == CustomerStatus.ACTIVE and rng.chance(0.3):
             welcome.append(
                 wallet_txn(
                     customer,
-                    "CREDIT",
+                    LedgerEntryDirection.CREDIT,
                     "PROMO_CREDIT",
                     Decimal("50.00"),
                     "CAMPAIGN",
@@ -495,12 +538,11 @@ def _money(demo, rng, customers):
                 )
             )
     demo.insert(CustomerWalletTransaction, welcome)
-    demo.loyalty_tiers = tiers
 
 
-def _business(demo, rng, customers):
+def _business(demo, rng, customers, active_customers):
     profiles, members = [], []
-    owners = rng.sample(demo.active_customers, min(len(demo.active_customers), demo.count(2, 400)))
+    owners = rng.sample(active_customers, min(len(active_customers), demo.count(2, 400)))
     for n, owner in enumerate(owners):
         city = owner.city
         company = f"{rng.pick(('Nimbus', 'Vistara', 'Kaveri', 'Saffron', 'Indus', 'Tulsi'))} "
@@ -546,7 +588,7 @@ def _business(demo, rng, customers):
         )
         colleagues = [
             c
-            for c in rng.sample(demo.active_customers, min(4, len(demo.active_customers)))
+            for c in rng.sample(active_customers, min(4, len(active_customers)))
             if c.id != owner.id and c.business_profile_id is None
         ]
         for colleague in colleagues[:2]:
@@ -566,7 +608,9 @@ def _business(demo, rng, customers):
     demo.insert(CustomerBusinessMember, members)
 
 
-def _promotions(demo, rng, customers):
+def _promotions(demo, rng, customers, active_customers, admin_id):
+    """Segments, coupons and subscriptions; returns the coupon rows and the
+    ids of the subscribers."""
     segments = [
         {
             "code": "LAPSED-30D",
@@ -586,7 +630,7 @@ def _promotions(demo, rng, customers):
             refresh_cadence="NIGHTLY",
             is_active=True,
             last_refreshed_at=demo.now - timedelta(hours=6),
-            created_by_id=demo.admin_id,
+            created_by_id=admin_id,
             created_at=demo.days_ago(200),
         )
     members = []
@@ -650,7 +694,7 @@ def _promotions(demo, rng, customers):
         segment = coupon.pop("_segment", None)
         coupon.update(
             description=coupon["title"],
-            status="ACTIVE",
+            status=CampaignStatus.ACTIVE,
             budget_total=money(500000),
             budget_used=Decimal("0.00"),
             first_order_only=False,
@@ -658,12 +702,10 @@ def _promotions(demo, rng, customers):
             valid_from=demo.days_ago(demo.plan.days + 30),
             valid_to=demo.now + timedelta(days=90),
             terms="One use per order. Not valid with other offers.",
-            created_by_id=demo.admin_id,
+            created_by_id=admin_id,
             created_at=demo.days_ago(demo.plan.days + 31),
         )
     demo.insert(CustomerCoupon, coupons)
-    demo.coupons = {c["services"][0] + ("_" if c["assigned_only"] else ""): c for c in coupons}
-    demo.coupon_rows = coupons
     assignments = []
     for member in members:
         if member["segment_id"] == segments[0]["id"]:
@@ -674,16 +716,14 @@ def _promotions(demo, rng, customers):
                     "source": "CAMPAIGN",
                     "uses_remaining": 1,
                     "expires_at": demo.now + timedelta(days=30),
-                    "assigned_by_id": demo.admin_id,
+                    "assigned_by_id": admin_id,
                 }
             )
     demo.insert(CustomerCouponAssignment, assignments)
 
     plans = list(CustomerSubscriptionPlan.objects.filter(is_active=True).order_by("id").values())
     subscriptions, payments = [], []
-    for customer in rng.sample(
-        demo.active_customers, min(len(demo.active_customers), demo.count(8, 6000))
-    ):
+    for customer in rng.sample(active_customers, min(len(active_customers), demo.count(8, 6000))):
         plan = rng.pick(plans)
         start = demo.now - timedelta(days=rng.randrange(1, plan["duration_days"]))
         subscriptions.append(
@@ -691,7 +731,7 @@ def _promotions(demo, rng, customers):
                 "customer_id": customer.id,
                 "plan_id": plan["id"],
                 "payment_method_id": customer.methods.get(PaymentMethod.UPI),
-                "status": "ACTIVE",
+                "status": SubscriptionStatus.ACTIVE,
                 "starts_at": start,
                 "ends_at": start + timedelta(days=plan["duration_days"]),
                 "auto_renew": rng.chance(0.6),
@@ -707,7 +747,7 @@ def _promotions(demo, rng, customers):
                 "subscription_id": sub["id"],
                 "amount": plan["price"],
                 "payment_method": PaymentMethod.UPI,
-                "status": "CAPTURED",
+                "status": PaymentStatus.CAPTURED,
                 "gateway": "RAZORPAY",
                 "gateway_order_id": f"order_S{sub['id']:010d}",
                 "gateway_payment_id": f"pay_S{sub['id']:010d}",
@@ -719,13 +759,13 @@ def _promotions(demo, rng, customers):
             }
         )
     demo.insert(CustomerSubscriptionPayment, payments)
-    demo.subscribers = {s["customer_id"] for s in subscriptions}
+    return coupons, {s["customer_id"] for s in subscriptions}
 
 
-def _browsing(demo, rng, customers):
+def _browsing(demo, rng, customers, all_stores):
     """Searches, favourites and open carts."""
     searches, favourites, carts = [], [], []
-    stores = [s for s in demo.store_objects if s.food and s.items]
+    stores = [s for s in all_stores if s.food and s.items]
     by_city = {}
     for store in stores:
         by_city.setdefault(store.city.id, []).append(store)
@@ -761,7 +801,7 @@ def _browsing(demo, rng, customers):
                     "menu_item_id": rng.pick(store.items).id,
                 }
             )
-        if (rng.chance(0.12) or not carts) and customer.status == "ACTIVE":
+        if (rng.chance(0.12) or not carts) and customer.status == CustomerStatus.ACTIVE:
             store = rng.pick(local)
             picks = rng.sample(store.items, min(len(store.items), rng.randrange(1, 4)))
             created = demo.now - timedelta(minutes=rng.randrange(5, 600))

@@ -3,15 +3,17 @@
 The service cities, their first zones, fare policies, fee rules and
 cancellation reasons come from the fixtures; the demo adds a zone for every
 other locality of its vocabulary (with a delivery fee ladder each, like the
-fixtures' zones) and reads everything back into ``demo.cities``.
+fixtures' zones) and returns them, with the pricing rows the order step
+prices with, as ``Places``.
 """
 
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
 from demo import vocab
-from demo.context import City, Zone
-from gatimitra.enums import ServiceType
+from demo.context import City, Demo, Zone
+from gatimitra.enums import IntegrationStatus, ServiceType
 from orders.models import (
     CancellationReason,
     DeliveryFeeRule,
@@ -49,12 +51,33 @@ def _nearest_locality(city_code, latitude, longitude):
     )
 
 
-def build(demo):
+@dataclass(frozen=True)
+class Places:
+    """What the geography step gives the steps after it."""
+
+    cities: list[City]  # with their usable zones
+    zones: list[Zone]
+    #: zone id -> the zone's surge rule row
+    surge_rules: dict
+    #: (city id, vehicle type) -> the current ride fare policy row
+    fare_policies: dict
+    #: service type -> active cancellation reason rows, in display order
+    cancellation_reasons: dict
+    #: the first active external delivery provider (or None)
+    provider: ExternalDeliveryProvider | None
+    #: zone id -> id of the provider's rate card there
+    rate_cards: dict
+
+
+def build(demo: Demo) -> Places:
     rng = demo.rng("geo")
     cities = {}
     for row in ServiceCity.objects.order_by("id").values():
         if row["code"] not in CITY_WEIGHTS or not row["services_enabled"]:
             continue
+        center_latitude, center_longitude = row["center_latitude"], row["center_longitude"]
+        if center_latitude is None or center_longitude is None:
+            raise RuntimeError(f"orders.service_cities {row['code']} has no centre; fix fixtures/")
         cities[row["id"]] = City(
             id=row["id"],
             code=row["code"],
@@ -62,8 +85,8 @@ def build(demo):
             state=row["state_name"],
             state_code=row["state_code"],
             services=tuple(row["services_enabled"]),
-            latitude=float(row["center_latitude"]),
-            longitude=float(row["center_longitude"]),
+            latitude=float(center_latitude),
+            longitude=float(center_longitude),
             weight=CITY_WEIGHTS[row["code"]],
         )
     if not cities:
@@ -73,9 +96,9 @@ def build(demo):
         )
 
     existing = {}
-    for row in ServiceZone.objects.filter(city_id__in=cities).order_by("id").values():
-        existing[(row["city_id"], row["code"])] = row
-        existing[(row["city_id"], row["name"])] = row
+    for zone_row in ServiceZone.objects.filter(city_id__in=cities).order_by("id").values():
+        existing[(zone_row["city_id"], zone_row["code"])] = zone_row
+        existing[(zone_row["city_id"], zone_row["name"])] = zone_row
 
     # A zone per vocabulary locality the fixtures do not have yet.
     new_zones = []
@@ -106,37 +129,60 @@ def build(demo):
     demo.copy(ServiceZone, rows)
 
     # Read every usable zone back (fixture ones included).
-    for row in (
+    for zone_row in (
         ServiceZone.objects.filter(city_id__in=cities, is_active=True).order_by("id").values()
     ):
-        city = cities[row["city_id"]]
-        services = tuple(s for s in row["services_enabled"] if s in city.services)
-        if row["kind"] in ("NO_GO", "RESTRICTED") or not services or row["center_latitude"] is None:
+        city = cities[zone_row["city_id"]]
+        services = tuple(s for s in zone_row["services_enabled"] if s in city.services)
+        center_latitude, center_longitude = (
+            zone_row["center_latitude"],
+            zone_row["center_longitude"],
+        )
+        if (
+            zone_row["kind"] in ("NO_GO", "RESTRICTED")
+            or not services
+            or center_latitude is None
+            or center_longitude is None
+        ):
             continue
-        latitude, longitude = float(row["center_latitude"]), float(row["center_longitude"])
+        latitude, longitude = float(center_latitude), float(center_longitude)
         locality = _nearest_locality(city.code, latitude, longitude)
         city.zones.append(
             Zone(
-                id=row["id"],
+                id=zone_row["id"],
                 city=city,
-                code=row["code"],
-                name=row["name"],
+                code=zone_row["code"],
+                name=zone_row["name"],
                 services=services,
                 latitude=latitude,
                 longitude=longitude,
                 pincode=locality[1],
             )
         )
-    demo.cities = [city for city in cities.values() if city.zones]
-    demo.zones = [zone for city in demo.cities for zone in city.zones]
+    usable = [city for city in cities.values() if city.zones]
+    zones = [zone for city in usable for zone in city.zones]
 
-    _pricing(demo, rng, [row["id"] for row in rows], cities)
-    _reference(demo)
+    surge_rules = _pricing(demo, rng, [row["id"] for row in rows], zones)
+    provider = (
+        ExternalDeliveryProvider.objects.filter(status=IntegrationStatus.ACTIVE)
+        .order_by("id")
+        .first()
+    )
+    return Places(
+        cities=usable,
+        zones=zones,
+        surge_rules=surge_rules,
+        fare_policies=_fare_policies(),
+        cancellation_reasons=_cancellation_reasons(),
+        provider=provider,
+        rate_cards=_rate_cards(provider),
+    )
 
 
-def _pricing(demo, rng, new_zone_ids, cities):
-    """Fee ladders for the new zones, a few surge rules, provider rate cards."""
-    zones = {zone.id: zone for zone in demo.zones}
+def _pricing(demo, rng, new_zone_ids, usable_zones):
+    """Fee ladders for the new zones, a few surge rules, provider rate cards;
+    returns the surge rules by zone id."""
+    zones = {zone.id: zone for zone in usable_zones}
     valid_from = demo.days_ago(365)
     fee_rows = []
     for zone_id in new_zone_ids:
@@ -187,7 +233,7 @@ def _pricing(demo, rng, new_zone_ids, cities):
     demo.copy(DeliveryFeeRule, fee_rows)
 
     surge = []
-    for zone in rng.sample(demo.zones, min(4, len(demo.zones))):
+    for zone in rng.sample(usable_zones, min(4, len(usable_zones))):
         service = rng.pick(zone.services)
         surge.append(
             {
@@ -207,14 +253,16 @@ def _pricing(demo, rng, new_zone_ids, cities):
     for offset, row in enumerate(surge):
         row["id"] = first + offset
     demo.copy(SurgePricingRule, surge)
-    demo.surge_rules = {row["zone_id"]: row for row in surge}
 
     provider = (
-        ExternalDeliveryProvider.objects.filter(status="ACTIVE").order_by("id").values("id").first()
+        ExternalDeliveryProvider.objects.filter(status=IntegrationStatus.ACTIVE)
+        .order_by("id")
+        .values("id")
+        .first()
     )
     cards = []
     if provider:
-        for zone in demo.zones[:: max(1, len(demo.zones) // 6)]:
+        for zone in usable_zones[:: max(1, len(usable_zones) // 6)]:
             if ServiceType.PARCEL not in zone.services:
                 continue
             cards.append(
@@ -238,36 +286,39 @@ def _pricing(demo, rng, new_zone_ids, cities):
     for offset, row in enumerate(cards):
         row["id"] = first + offset
     demo.copy(ExternalProviderRateCard, cards)
+    return {row["zone_id"]: row for row in surge}
 
 
-def _reference(demo):
-    """Fixture reference rows the order generator uses."""
-    demo.fare_policies = {}
+# Fixture reference rows the order generator uses.
+
+
+def _fare_policies():
+    policies = {}
     for row in (
         RideFarePolicy.objects.filter(active=True, valid_to__isnull=True)
         .order_by("city_id", "vehicle_type", "-version")
         .values()
     ):
-        demo.fare_policies.setdefault((row["city_id"], row["vehicle_type"]), row)
-    demo.cancellation_reasons = {}
+        policies.setdefault((row["city_id"], row["vehicle_type"]), row)
+    return policies
+
+
+def _cancellation_reasons():
+    reasons = {}
     for row in (
         CancellationReason.objects.filter(is_active=True).order_by("display_order", "id").values()
     ):
-        demo.cancellation_reasons.setdefault(row["service_type"], []).append(row)
-    demo.fee_rules = {}
-    for row in (
-        DeliveryFeeRule.objects.filter(active=True)
-        .order_by("zone_id", "id")
-        .values("id", "zone_id", "service_type")
-    ):
-        demo.fee_rules.setdefault((row["zone_id"], row["service_type"]), row["id"])
-    provider = ExternalDeliveryProvider.objects.filter(status="ACTIVE").order_by("id").first()
-    demo.provider = provider
-    demo.rate_cards = {}
+        reasons.setdefault(row["service_type"], []).append(row)
+    return reasons
+
+
+def _rate_cards(provider):
+    cards = {}
     if provider:
         for row in (
             ExternalProviderRateCard.objects.filter(provider=provider, active=True)
             .order_by("id")
             .values("id", "zone_id")
         ):
-            demo.rate_cards.setdefault(row["zone_id"], row["id"])
+            cards.setdefault(row["zone_id"], row["id"])
+    return cards

@@ -12,9 +12,19 @@ from decimal import Decimal
 
 from access_mgmt.models import ApiClient
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
-from gatimitra.enums import ServiceType
+from gatimitra.enums import (
+    ApprovalStatus,
+    CampaignStatus,
+    IntegrationStatus,
+    ServiceType,
+    VerificationStatus,
+)
+from merchants.choices import MerchantStatus, StoreStatus
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,
@@ -123,7 +133,22 @@ def _pan(n, letter):
     return f"{a}{b}{c}{letter}{last}{digits:04d}{PAN_LETTERS[(n * 7) % 24]}"
 
 
-def build(demo):
+@dataclass(frozen=True)
+class Merchants:
+    """What the merchants step gives the steps after it."""
+
+    #: merchant parent rows (brands)
+    parents: list
+    #: merchant store rows as written
+    store_rows: list
+    stores: list[Store]
+    #: FOOD stores past review with something to order
+    food_stores: list[Store]
+    #: ids of every merchant user
+    user_ids: list
+
+
+def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
     rng = demo.rng("merchants")
     plan = demo.plan
     cuisines = {row["code"]: row["id"] for row in MerchantCuisine.objects.values("code", "id")}
@@ -134,16 +159,18 @@ def build(demo):
     parcel_plan = next(
         (p for p in plans.values() if p["service_type"] == ServiceType.PARCEL), food_plans[0]
     )
-    managers = [u["id"] for u in demo.staff["MERCHANT_ONBOARDING"] + demo.staff["CITY_OPS_MANAGER"]]
-    reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or managers
-    city_weights = [c.weight for c in demo.cities]
+    managers = [
+        u["id"] for u in staff.by_role["MERCHANT_ONBOARDING"] + staff.by_role["CITY_OPS_MANAGER"]
+    ]
+    reviewers = [u["id"] for u in staff.by_role["KYC_REVIEWER"]] or managers
+    city_weights = [c.weight for c in places.cities]
     cuisine_codes = [code for code in vocab.CUISINES if code in cuisines]
 
     # Parents: brands with one to many outlets.
     parents, registrations = [], []
     n_parents = plan.merchant_parents
     for n in range(n_parents):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         entity = rng.choices(list(ENTITY_PAN_LETTER), (45, 10, 10, 35))[0]
         cuisine = rng.pick(cuisine_codes)
         first, surname, _ = demo.person(rng, city)
@@ -151,8 +178,14 @@ def build(demo):
             surname=surname, locality=city.name
         )
         locality = rng.pick(city.vocab["localities"])
-        status = "ACTIVE" if n < n_parents * 0.92 else rng.pick(("ONBOARDING", "LEAD", "SUSPENDED"))
-        pan = _pan(n, ENTITY_PAN_LETTER[entity]) if status != "LEAD" else None
+        status = (
+            MerchantStatus.ACTIVE
+            if n < n_parents * 0.92
+            else rng.pick(
+                (MerchantStatus.ONBOARDING, MerchantStatus.LEAD, MerchantStatus.SUSPENDED)
+            )
+        )
+        pan = _pan(n, ENTITY_PAN_LETTER[entity]) if status != MerchantStatus.LEAD else None
         legal = (
             f"{brand} {COMPANY_SUFFIX[entity]}".strip()
             if entity != "PROPRIETORSHIP"
@@ -192,7 +225,7 @@ def build(demo):
             {
                 "parent_id": parent["id"],
                 "registration_type": "REGULAR" if registered else "UNREGISTERED",
-                "status": "VERIFIED",
+                "status": VerificationStatus.VERIFIED,
                 "gstin": gstin,
                 "state_code": city.state_code,
                 "legal_name": parent["legal_name"],
@@ -205,10 +238,9 @@ def build(demo):
         )
         parent["_registration"] = registrations[-1]
     demo.insert(MerchantTaxRegistration, registrations)
-    demo.parents = parents
 
     # Stores: spread over the active parents (big brands get more outlets).
-    active_parents = [p for p in parents if p["status"] == "ACTIVE"]
+    active_parents = [p for p in parents if p["status"] == MerchantStatus.ACTIVE]
     store_ids_first = demo.ids(MerchantStore, plan.stores)
     stores, store_rows = [], []
     parcel_share = 0.12
@@ -221,7 +253,7 @@ def build(demo):
             )[0]
         )
         parcel = n >= len(active_parents) and rng.chance(parcel_share)
-        city = parent["_city"] if rng.chance(0.8) else rng.choices(demo.cities, city_weights)[0]
+        city = parent["_city"] if rng.chance(0.8) else rng.choices(places.cities, city_weights)[0]
         zones = [
             z
             for z in city.zones
@@ -237,15 +269,15 @@ def build(demo):
         )
         roll = rng.random()
         status = (
-            "LIVE"
+            StoreStatus.LIVE
             if roll < 0.86
             else (
-                "PAUSED"
+                StoreStatus.PAUSED
                 if roll < 0.91
                 else (
-                    "TEMPORARILY_CLOSED"
+                    StoreStatus.TEMPORARILY_CLOSED
                     if roll < 0.94
-                    else ("UNDER_REVIEW" if roll < 0.98 else "DRAFT")
+                    else (StoreStatus.UNDER_REVIEW if roll < 0.98 else StoreStatus.DRAFT)
                 )
             )
         )
@@ -319,9 +351,9 @@ def build(demo):
                 else rng.choice((Decimal("10.00"), Decimal("15.00"), Decimal("20.00"))),
                 "delivery_mode": "PLATFORM",
                 "is_pure_veg": store.cuisine in ("SOUTH_INDIAN", "DESSERTS", "BEVERAGES"),
-                "is_accepting_orders": status == "LIVE",
+                "is_accepting_orders": status == StoreStatus.LIVE,
                 "went_live_at": went_live
-                if status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+                if status in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
                 else None,
                 "parent_id": parent["id"],
                 "gst_registration_id": store.gst_registration_id,
@@ -330,21 +362,27 @@ def build(demo):
             }
         )
         stores.append(store)
-    demo.stores = store_rows
-    demo.store_objects = stores
     _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, parcel_plan)
     demo.copy(MerchantStore, store_rows)
-    _store_details(demo, rng, stores, store_rows, cuisines)
-    _users(demo, rng, parents, stores)
-    _menus(demo, rng, stores)
-    _offers_and_ads(demo, rng, stores, parents)
-    _operations(demo, rng, stores, store_rows, parents)
-    demo.food_stores = [
-        s
-        for s in stores
-        if s.food and s.items and s.status != "DRAFT" and s.status != "UNDER_REVIEW"
-    ]
-    demo.live_food_stores = [s for s in demo.food_stores if s.status == "LIVE"]
+    _store_details(demo, rng, stores, store_rows, cuisines, staff)
+    user_ids = _users(demo, rng, parents, stores)
+    menu_categories = _menus(demo, rng, stores)
+    _offers_and_ads(demo, rng, stores, parents, staff, menu_categories)
+    _operations(demo, rng, stores, store_rows, parents, staff)
+    return Merchants(
+        parents=parents,
+        store_rows=store_rows,
+        stores=stores,
+        food_stores=[
+            s
+            for s in stores
+            if s.food
+            and s.items
+            and s.status != StoreStatus.DRAFT
+            and s.status != StoreStatus.UNDER_REVIEW
+        ],
+        user_ids=user_ids,
+    )
 
 
 def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, parcel_plan):
@@ -359,7 +397,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             {
                 "parent_id": parent["id"],
                 "document_type": "PAN",
-                "status": "VERIFIED",
+                "status": VerificationStatus.VERIFIED,
                 "number_masked": demo.masked(parent["pan"]),
                 "number_hash": demo.hash(parent["pan"]),
                 "file_url": f"https://files.gatimitra.example/merchant-docs/{parent['code']}-pan.pdf",
@@ -374,7 +412,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "parent_id": parent["id"],
                     "document_type": "GST_CERTIFICATE",
-                    "status": "VERIFIED",
+                    "status": VerificationStatus.VERIFIED,
                     "number_masked": demo.masked(registration["gstin"]),
                     "number_hash": demo.hash(registration["gstin"]),
                     "file_url": f"https://files.gatimitra.example/merchant-docs/{parent['code']}-gst.pdf",
@@ -385,12 +423,14 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             )
         bank, ifsc = rng.pick(vocab.BANKS)
         number = rng.digits(14)
-        verified = parent["status"] == "ACTIVE"
+        verified = parent["status"] == MerchantStatus.ACTIVE
         accounts.append(
             {
                 "parent_id": parent["id"],
                 "account_type": "BANK_ACCOUNT",
-                "verification_status": "VERIFIED" if verified else "PENDING",
+                "verification_status": VerificationStatus.VERIFIED
+                if verified
+                else VerificationStatus.PENDING,
                 "account_holder_name": parent["legal_name"],
                 "account_number_masked": demo.masked(number),
                 "account_number_hash": demo.hash(f"{parent['code']}-{number}"),
@@ -412,12 +452,18 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
         created = row["created_at"]
         if store.food:
             expires = max(demo.now.date(), today) + timedelta(days=400 + rng.randrange(700))
-            fssai_ok = store.status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+            fssai_ok = store.status in (
+                StoreStatus.LIVE,
+                StoreStatus.PAUSED,
+                StoreStatus.TEMPORARILY_CLOSED,
+            )
             documents.append(
                 {
                     "store_id": store.id,
                     "document_type": "FSSAI_LICENCE",
-                    "status": "VERIFIED" if fssai_ok else "IN_REVIEW",
+                    "status": VerificationStatus.VERIFIED
+                    if fssai_ok
+                    else VerificationStatus.IN_REVIEW,
                     "number_masked": demo.masked(row["fssai_number"]),
                     "number_hash": demo.hash(row["fssai_number"]),
                     "issued_on": expires - timedelta(days=5 * 365),
@@ -433,7 +479,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                     {
                         "store_id": store.id,
                         "document_type": "SHOP_ESTABLISHMENT",
-                        "status": "VERIFIED",
+                        "status": VerificationStatus.VERIFIED,
                         "number_masked": "XXXXXX" + rng.digits(4),
                         "number_hash": demo.hash(f"se-{store.code}"),
                         "file_url": f"https://files.gatimitra.example/merchant-docs/{store.code}-se.pdf",
@@ -443,7 +489,11 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                     }
                 )
         plan = food_plans[0] if store.food else parcel_plan
-        signed = store.status in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED")
+        signed = store.status in (
+            StoreStatus.LIVE,
+            StoreStatus.PAUSED,
+            StoreStatus.TEMPORARILY_CLOSED,
+        )
         n = len(contracts) + 1
         contracts.append(
             {
@@ -472,7 +522,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "store_id": store.id,
                     "account_type": "BANK_ACCOUNT",
-                    "verification_status": "VERIFIED",
+                    "verification_status": VerificationStatus.VERIFIED,
                     "account_holder_name": store.name[:200],
                     "account_number_masked": demo.masked(number),
                     "account_number_hash": demo.hash(f"{store.code}-{number}"),
@@ -506,14 +556,16 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 "check_type": {"PAN": "PAN_NAME_MATCH", "GST_CERTIFICATE": "GSTIN_STATUS"}.get(
                     doc["document_type"], "FSSAI_FOSCOS"
                 ),
-                "status": doc["status"] if doc["status"] == "VERIFIED" else "PENDING",
+                "status": doc["status"]
+                if doc["status"] == VerificationStatus.VERIFIED
+                else VerificationStatus.PENDING,
                 "vendor": "Signzy",
                 "vendor_reference": f"SGZ-{doc['id']:08d}",
                 "name_match_score": Decimal("96.50"),
                 "raw_result": {"match": True},
                 "requested_at": doc["created_at"],
                 "completed_at": doc["created_at"] + timedelta(hours=1)
-                if doc["status"] == "VERIFIED"
+                if doc["status"] == VerificationStatus.VERIFIED
                 else None,
             }
         )
@@ -534,7 +586,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
     demo.insert(MerchantVerificationCheck, checks)
 
 
-def _store_details(demo, rng, stores, store_rows, cuisines):
+def _store_details(demo, rng, stores, store_rows, cuisines, staff):
     links, hours, areas, media, devices, closures, cuisine_rows = [], [], [], [], [], [], []
     for store, row in zip(stores, store_rows, strict=True):
         created = row["created_at"]
@@ -623,11 +675,11 @@ def _store_details(demo, rng, stores, store_rows, cuisines):
                     "url": f"https://cdn.gatimitra.example/stores/{store.code.lower()}/{kind.lower()}.jpg",
                     "caption": store.name[:200] if kind == "COVER" else "",
                     "display_order": 1,
-                    "moderation_status": "VERIFIED",
+                    "moderation_status": VerificationStatus.VERIFIED,
                     "moderated_at": created + timedelta(days=1),
                 }
             )
-        if store.status != "DRAFT":
+        if store.status != StoreStatus.DRAFT:
             _phone, os_version = rng.pick(vocab.PHONES[:7])
             devices.append(
                 {
@@ -643,7 +695,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines):
                     "last_seen_at": demo.now - timedelta(minutes=rng.randrange(1, 600)),
                 }
             )
-        if store.status == "TEMPORARILY_CLOSED" or rng.chance(0.03) or store is stores[0]:
+        if store.status == StoreStatus.TEMPORARILY_CLOSED or rng.chance(0.03) or store is stores[0]:
             start = demo.now - timedelta(days=rng.randrange(0, 10))
             closures.append(
                 {
@@ -653,7 +705,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines):
                     "starts_at": start,
                     "ends_at": start + timedelta(days=rng.randrange(2, 14)),
                     "note": "Closed for Diwali" if rng.chance(0.5) else "",
-                    "created_by_id": rng.pick(demo.staff_ids),
+                    "created_by_id": rng.pick(staff.ids),
                     "created_at": start - timedelta(days=2),
                 }
             )
@@ -720,15 +772,16 @@ def _users(demo, rng, parents, stores):
                     {"merchant_user_id": user["id"], "store_id": store.id, "is_active": True}
                 )
     demo.insert(MerchantUserStoreAccess, access)
-    demo.merchant_user_ids = [u["id"] for u in users]
+    return [u["id"] for u in users]
 
 
 def _menus(demo, rng, stores):
-    """A delivery menu per food store: categories, dishes, variants, add-ons, tags."""
+    """A delivery menu per food store: categories, dishes, variants, add-ons,
+    tags; returns the menu categories by store id."""
     per_store = demo.plan.dishes_per_store
     menus, categories, groups = [], [], []
     for store in stores:
-        if not store.food or store.status == "DRAFT":
+        if not store.food or store.status == StoreStatus.DRAFT:
             continue
         menu = {
             "store_id": store.id,
@@ -915,12 +968,10 @@ def _menus(demo, rng, stores):
         variant["_entry"].variants.append((variant["id"], variant["name"], variant["price"]))
     demo.insert(MerchantMenuItemTag, tags)
     demo.insert(MerchantMenuItemAddonGroup, links)
-    demo.menu_items = items
-    demo.menu_categories = menu_categories
-    demo.addons = addons
+    return menu_categories
 
 
-def _offers_and_ads(demo, rng, stores, parents):
+def _offers_and_ads(demo, rng, stores, parents, staff, menu_categories):
     offers, offer_items, campaigns = [], [], []
     food = [s for s in stores if s.food and s.items]
     for n, store in enumerate(food):
@@ -931,7 +982,7 @@ def _offers_and_ads(demo, rng, stores, parents):
         offer = {
             "code": f"STORE{store.id}OFF{n}"[:32],
             "offer_type": "PERCENT_OFF" if percent else "FLAT_OFF",
-            "status": "ACTIVE",
+            "status": CampaignStatus.ACTIVE,
             "title": "20% off up to Rs 80" if percent else "Flat Rs 60 off",
             "description": "On orders above Rs 249",
             "discount_percent": Decimal("20.00") if percent else None,
@@ -945,7 +996,7 @@ def _offers_and_ads(demo, rng, stores, parents):
             "times_used": 0,
             "new_customers_only": False,
             "store_id": store.id,
-            "created_by_id": rng.pick(demo.staff_ids),
+            "created_by_id": rng.pick(staff.ids),
             "created_at": start,
         }
         offers.append(offer)
@@ -957,7 +1008,7 @@ def _offers_and_ads(demo, rng, stores, parents):
         offer_items.append(
             {"offer_id": offer["id"], "menu_item_id": store.items[0].id, "is_excluded": False}
         )
-        category = demo.menu_categories[store.id][0]
+        category = menu_categories[store.id][0]
         offer_items.append(
             {"offer_id": offer["id"], "category_id": category["id"], "is_excluded": False}
         )
@@ -971,7 +1022,9 @@ def _offers_and_ads(demo, rng, stores, parents):
                 "store_id": store.id,
                 "zone_id": store.zone.id if rng.chance(0.6) else None,
                 "name": f"Search boost, {store.locality}",
-                "status": rng.pick(("ACTIVE", "EXPIRED", "PAUSED")),
+                "status": rng.pick(
+                    (CampaignStatus.ACTIVE, CampaignStatus.EXPIRED, CampaignStatus.PAUSED)
+                ),
                 "placement": rng.pick(("SEARCH", "HOME_CAROUSEL", "CUISINE_LISTING")),
                 "budget": budget,
                 "daily_budget_cap": money(budget / 10),
@@ -981,25 +1034,27 @@ def _offers_and_ads(demo, rng, stores, parents):
                 "clicks": impressions // rng.randrange(40, 120),
                 "valid_from": start,
                 "valid_to": start + timedelta(days=30),
-                "created_by_id": rng.pick(demo.staff_ids),
+                "created_by_id": rng.pick(staff.ids),
                 "created_at": start,
             }
         )
     demo.insert(MerchantAdCampaign, campaigns)
 
 
-def _operations(demo, rng, stores, store_rows, parents):
+def _operations(demo, rng, stores, store_rows, parents, staff):
     """Onboarding history, go-live logs, stock toggles, menu changes, POS links."""
     applications, logs, stock, changes, clients, pos = [], [], [], [], [], []
-    managers = [u["id"] for u in demo.staff["MERCHANT_ONBOARDING"]] or demo.staff_ids
+    managers = [u["id"] for u in staff.by_role["MERCHANT_ONBOARDING"]] or staff.ids
     for parent in parents:
         created = parent["created_at"] - timedelta(days=20)
-        live = parent["status"] == "ACTIVE"
+        live = parent["status"] == MerchantStatus.ACTIVE
         applications.append(
             {
                 "parent_id": parent["id"],
                 "owner_id": rng.pick(managers),
-                "status": parent["status"] if parent["status"] != "SUSPENDED" else "ACTIVE",
+                "status": parent["status"]
+                if parent["status"] != MerchantStatus.SUSPENDED
+                else MerchantStatus.ACTIVE,
                 "lead_source": rng.pick(("FIELD_SALES", "WEBSITE", "REFERRAL", "ONDC")),
                 "documents_submitted_at": created + timedelta(days=3) if parent["pan"] else None,
                 "qc_completed_at": created + timedelta(days=8) if live else None,
@@ -1018,8 +1073,8 @@ def _operations(demo, rng, stores, store_rows, parents):
             logs.append(
                 {
                     "store_id": store.id,
-                    "from_status": "UNDER_REVIEW",
-                    "to_status": "LIVE",
+                    "from_status": StoreStatus.UNDER_REVIEW,
+                    "to_status": StoreStatus.LIVE,
                     "is_accepting_orders": True,
                     "reason_code": "GO_LIVE",
                     "actor_type": "SYSTEM_USER",
@@ -1028,11 +1083,11 @@ def _operations(demo, rng, stores, store_rows, parents):
                     "created_at": row["went_live_at"],
                 }
             )
-        if store.status in ("PAUSED", "TEMPORARILY_CLOSED"):
+        if store.status in (StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED):
             logs.append(
                 {
                     "store_id": store.id,
-                    "from_status": "LIVE",
+                    "from_status": StoreStatus.LIVE,
                     "to_status": store.status,
                     "is_accepting_orders": False,
                     "reason_code": "MERCHANT_TOGGLE",
@@ -1068,8 +1123,10 @@ def _operations(demo, rng, stores, store_rows, parents):
             )
         if store.items and (rng.chance(0.1) or store is first):
             item = rng.pick(store.items)
-            status = rng.pick(("APPROVED", "PENDING", "REJECTED"))
-            approvals = demo.approvals.get("MENU_PRICE_CHANGE") or [None]
+            status = rng.pick(
+                (ApprovalStatus.APPROVED, ApprovalStatus.PENDING, ApprovalStatus.REJECTED)
+            )
+            approvals = staff.approvals.get("MENU_PRICE_CHANGE") or [None]
             changes.append(
                 {
                     "store_id": store.id,
@@ -1079,25 +1136,33 @@ def _operations(demo, rng, stores, store_rows, parents):
                     "status": status,
                     "diff": {"base_price": [str(item.price), str(item.price + 20)]},
                     "reason": "Ingredient costs went up",
-                    "reviewed_by_id": rng.pick(managers) if status != "PENDING" else None,
-                    "reviewed_at": demo.now - timedelta(hours=5) if status != "PENDING" else None,
-                    "decision_note": "" if status != "REJECTED" else "Above the agreed price band",
-                    "approval_id": rng.pick(approvals) if status == "APPROVED" else None,
+                    "reviewed_by_id": rng.pick(managers)
+                    if status != ApprovalStatus.PENDING
+                    else None,
+                    "reviewed_at": demo.now - timedelta(hours=5)
+                    if status != ApprovalStatus.PENDING
+                    else None,
+                    "decision_note": ""
+                    if status != ApprovalStatus.REJECTED
+                    else "Above the agreed price band",
+                    "approval_id": rng.pick(approvals)
+                    if status == ApprovalStatus.APPROVED
+                    else None,
                     "created_at": demo.now - timedelta(days=2),
                 }
             )
     for parent in parents[: demo.count(2, 150)]:
-        if parent["status"] != "ACTIVE":
+        if parent["status"] != MerchantStatus.ACTIVE:
             continue
         clients.append(
             {
                 "client_id": f"gmc_{rng.hexdigits(16)}",
                 "name": f"{parent['brand_name']} POS",
                 "client_type": "MERCHANT_POS",
-                "status": "ACTIVE",
+                "status": IntegrationStatus.ACTIVE,
                 "parent_id": parent["id"],
                 "contact_email": parent["contact_email"],
-                "created_by_id": demo.admin_id,
+                "created_by_id": staff.admin_id,
                 "description": "Petpooja integration",
                 "created_at": parent["created_at"],
             }
@@ -1111,7 +1176,7 @@ def _operations(demo, rng, stores, store_rows, parents):
                     "api_client_id": client["id"],
                     "provider": "PETPOOJA",
                     "external_store_id": f"PP{store.id:07d}",
-                    "status": "ACTIVE",
+                    "status": IntegrationStatus.ACTIVE,
                     "menu_sync_enabled": True,
                     "order_push_enabled": True,
                     "auto_accept_orders": rng.chance(0.5),

@@ -11,11 +11,27 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from customers.choices import ConsentStatus
 from demo import vocab
+from demo.access import Staff
+from demo.context import Demo
+from demo.geo import Places
 from demo.rng import money, spread
-from gatimitra.enums import PaymentMethod, ServiceType
+from gatimitra.enums import (
+    LedgerEntryDirection,
+    PaymentMethod,
+    PaymentStatus,
+    ServiceType,
+    VerificationStatus,
+)
 from orders.dispatch import required_documents
-from riders.lists import UNREGISTERED_VEHICLE_TYPES
+from riders.choices import (
+    UNREGISTERED_VEHICLE_TYPES,
+    DutyStatus,
+    OnboardingStage,
+    RiderStatus,
+    ShiftBookingStatus,
+)
 from riders.models import (
     DutyLog,
     Rider,
@@ -36,8 +52,15 @@ from riders.models import (
     WalletLedger,
     WelfareFeeRate,
 )
+from riders.services import wallet_idempotency_key
 
-STAGES = ("MOBILE_VERIFIED", "KYC", "PAYMENT", "APPROVAL", "ACTIVE")
+STAGES = (
+    OnboardingStage.MOBILE_VERIFIED,
+    OnboardingStage.KYC,
+    OnboardingStage.PAYMENT,
+    OnboardingStage.APPROVAL,
+    OnboardingStage.ACTIVE,
+)
 DELIVERY_VEHICLES = {"MOTORCYCLE": 62, "EV_SCOOTER": 28, "BICYCLE": 10}
 RIDE_VEHICLES = {
     "AUTO_RICKSHAW": 45,
@@ -88,10 +111,22 @@ def _registration(rng, city, n, taken):
         n += 1_000_000
 
 
-def build(demo):
+@dataclass(frozen=True)
+class RiderRoster:
+    """What the riders step gives the steps after it."""
+
+    riders: list[DemoRider]
+    active: list[DemoRider]
+    #: state code -> the welfare fee rate row on riders' payouts there
+    welfare_rates: dict
+    #: (city id, week end) -> the weekly order-target scheme row
+    incentive_schemes: dict
+
+
+def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
     rng = demo.rng("riders")
     plan = demo.plan
-    reviewers = [u["id"] for u in demo.staff["KYC_REVIEWER"]] or demo.staff_ids
+    reviewers = [u["id"] for u in staff.by_role["KYC_REVIEWER"]] or staff.ids
     today = demo.now.date()
     history_start = demo.now - timedelta(days=plan.days)
     # Documents stay valid for a year or more after --as-of (and so after today).
@@ -99,17 +134,17 @@ def build(demo):
 
     riders, rows = [], []
     first_id = demo.ids(Rider, plan.riders)
-    city_weights = [c.weight for c in demo.cities]
+    city_weights = [c.weight for c in places.cities]
     for n in range(plan.riders):
-        city = rng.choices(demo.cities, city_weights)[0]
+        city = rng.choices(places.cities, city_weights)[0]
         rides = ServiceType.RIDE in city.services and rng.chance(0.28)
         if rides:
-            policies = {v for (cid, v) in demo.fare_policies if cid == city.id}
+            policies = {v for (cid, v) in places.fare_policies if cid == city.id}
             options = {v: w for v, w in RIDE_VEHICLES.items() if v in policies}
             vehicle_type = (
                 rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
             )
-            services = (
+            services: tuple[ServiceType, ...] = (
                 (ServiceType.RIDE,)
                 if vehicle_type != "MOTORCYCLE"
                 else (ServiceType.RIDE, ServiceType.FOOD)
@@ -123,14 +158,17 @@ def build(demo):
         zone = rng.pick(zones)
         roll = rng.random()
         if roll < 0.86:
-            status, stage = "ACTIVE", "ACTIVE"
+            status, stage = RiderStatus.ACTIVE, OnboardingStage.ACTIVE
         elif roll < 0.93:
-            status, stage = "ONBOARDING", rng.pick(STAGES[:4])
+            status, stage = RiderStatus.ONBOARDING, rng.pick(STAGES[:4])
         else:
-            status, stage = rng.pick(("INACTIVE", "SUSPENDED", "OFFBOARDED")), "ACTIVE"
+            status, stage = (
+                rng.pick((RiderStatus.INACTIVE, RiderStatus.SUSPENDED, RiderStatus.OFFBOARDED)),
+                OnboardingStage.ACTIVE,
+            )
         first, surname, female = demo.person(rng, city, female=rng.chance(0.08))
         joined = history_start - timedelta(days=20 + rng.randrange(500))
-        if stage != "ACTIVE":
+        if stage != OnboardingStage.ACTIVE:
             joined = demo.now - timedelta(days=rng.randrange(1, 30))
         rider = DemoRider(first_id + n, f"{first} {surname}", city, zone, status, services)
         rider.extra.update(stage=stage, joined=joined, female=female)
@@ -149,12 +187,14 @@ def build(demo):
                     1975 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29)
                 ),
                 "rating": Decimal(str(round(rng.uniform(4.1, 4.95), 2)))
-                if stage == "ACTIVE"
+                if stage == OnboardingStage.ACTIVE
                 else None,
                 "acceptance_rate": Decimal(str(round(rng.uniform(72, 99), 2)))
-                if stage == "ACTIVE"
+                if stage == OnboardingStage.ACTIVE
                 else None,
-                "activated_at": joined + timedelta(days=4) if stage == "ACTIVE" else None,
+                "activated_at": joined + timedelta(days=4)
+                if stage == OnboardingStage.ACTIVE
+                else None,
                 "eshram_uan": f"1{rider.id:011d}" if rng.chance(0.4) else None,
                 "city_id": city.id,
                 "home_zone_id": zone.id,
@@ -162,15 +202,19 @@ def build(demo):
             }
         )
     demo.copy(Rider, rows)
-    demo.riders = riders
-    demo.active_riders = [r for r in riders if r.status == "ACTIVE"]
+    active = [r for r in riders if r.status == RiderStatus.ACTIVE]
 
-    _welfare_fee_rates(demo, history_start)
+    welfare_rates = _welfare_fee_rates(demo, history_start)
     _vehicles_and_documents(demo, rng, riders, reviewers, valid_until)
     _money_and_devices(demo, rng, riders, reviewers)
-    _history(demo, rng, riders, reviewers)
-    _live_and_shifts(demo, rng, riders)
-    _incentive_schemes(demo, rng)
+    _history(demo, rng, riders, reviewers, staff)
+    _live_and_shifts(demo, rng, active, places.zones)
+    return RiderRoster(
+        riders=riders,
+        active=active,
+        welfare_rates=welfare_rates,
+        incentive_schemes=_incentive_schemes(demo, places.cities),
+    )
 
 
 CONSENTED_PURPOSES = ("AADHAAR_OKYC", "DIGILOCKER", "BACKGROUND_VERIFICATION", "LOCATION_TRACKING")
@@ -193,7 +237,7 @@ def _welfare_fee_rates(demo, history_start):
         }
     ]
     demo.insert(WelfareFeeRate, rows)
-    demo.welfare_rates = {row["state_code"]: row for row in rows}
+    return {row["state_code"]: row for row in rows}
 
 
 def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
@@ -231,7 +275,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
             "permit_valid_until": valid_until + timedelta(days=700)
             if commercial and registered
             else None,
-            "is_active": rider.status != "OFFBOARDED",
+            "is_active": rider.status != RiderStatus.OFFBOARDED,
             "created_at": joined,
         }
         vehicle["registered_on"] = (
@@ -248,7 +292,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         rider.vehicle_id = vehicle["id"]
         stage = rider.extra["stage"]
         joined = rider.extra["joined"]
-        done = STAGES.index(stage) >= STAGES.index("PAYMENT")
+        done = STAGES.index(stage) >= STAGES.index(OnboardingStage.PAYMENT)
         needed = {"AADHAAR": False, "PAN": False, "SELFIE": False}
         for service in rider.services:
             for doc_type, of_vehicle in required_documents(service, rider.vehicle_type):
@@ -256,9 +300,13 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         if ServiceType.RIDE in rider.services:
             needed.setdefault("MEDICAL_CERTIFICATE", False)
         for doc_type, of_vehicle in needed.items():
-            status = "VERIFIED" if done else rng.pick(("PENDING", "IN_REVIEW"))
-            if stage == "KYC" and doc_type == "PAN" and rng.chance(0.3):
-                status = "RESUBMIT_REQUIRED"
+            status = (
+                VerificationStatus.VERIFIED
+                if done
+                else rng.pick((VerificationStatus.PENDING, VerificationStatus.IN_REVIEW))
+            )
+            if stage == OnboardingStage.KYC and doc_type == "PAN" and rng.chance(0.3):
+                status = VerificationStatus.RESUBMIT_REQUIRED
             number = {
                 "AADHAAR": rng.digits(12),
                 "PAN": f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
@@ -280,9 +328,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 "vehicle_id": vehicle["id"] if of_vehicle else None,
                 "document_type": doc_type,
                 "verification_status": status,
-                "number_masked": ""
-                if doc_type == "SELFIE"
-                else ("XXXXXXXX" + number[-4:] if doc_type == "AADHAAR" else demo.masked(number)),
+                "number_masked": "" if doc_type == "SELFIE" else demo.masked(number),
                 "number_hash": None if doc_type == "SELFIE" else demo.hash(f"{doc_type}-{number}"),
                 "kyc_reference": f"in.gov.uidai-ADHAR-D{rider.id:08d}"
                 if doc_type == "AADHAAR"
@@ -294,10 +340,14 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
                 "expires_on": valid_until + timedelta(days=rng.randrange(0, 900))
                 if expiring
                 else None,
-                "reviewed_by_id": rng.pick(reviewers) if status == "VERIFIED" else None,
-                "reviewed_at": joined + timedelta(days=2) if status == "VERIFIED" else None,
+                "reviewed_by_id": rng.pick(reviewers)
+                if status == VerificationStatus.VERIFIED
+                else None,
+                "reviewed_at": joined + timedelta(days=2)
+                if status == VerificationStatus.VERIFIED
+                else None,
                 "rejection_reason": "Photo is blurred; upload again"
-                if status == "RESUBMIT_REQUIRED"
+                if status == VerificationStatus.RESUBMIT_REQUIRED
                 else "",
                 "created_at": joined,
             }
@@ -309,7 +359,7 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         {
             "rider_id": rider.id,
             "purpose": purpose,
-            "status": "GRANTED",
+            "status": ConsentStatus.GRANTED,
             "notice_version": "2025.1",
             "notice_language": "en",
             "channel": "APP",
@@ -329,12 +379,12 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
     }
     for doc in documents:
         if doc["document_type"] not in vendors or doc["verification_status"] not in (
-            "VERIFIED",
-            "IN_REVIEW",
+            VerificationStatus.VERIFIED,
+            VerificationStatus.IN_REVIEW,
         ):
             continue
         check, vendor = vendors[doc["document_type"]]
-        verified = doc["verification_status"] == "VERIFIED"
+        verified = doc["verification_status"] == VerificationStatus.VERIFIED
         checks.append(
             {
                 "rider_id": doc["rider_id"],
@@ -363,7 +413,9 @@ def _money_and_devices(demo, rng, riders, reviewers):
         account = {
             "rider_id": rider.id,
             "account_type": "UPI_VPA" if upi else "BANK_ACCOUNT",
-            "verification_status": "VERIFIED" if active else "PENDING",
+            "verification_status": VerificationStatus.VERIFIED
+            if active
+            else VerificationStatus.PENDING,
             "account_holder_name": rider.name,
             "bank_name": bank,
             "account_number_masked": "" if upi else "XXXXXX" + rng.digits(4),
@@ -430,7 +482,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                         "certificate_key": f"demo/riders/{rider.id}/{service.lower()}.pdf",
                     }
                 )
-        if STAGES.index(rider.extra["stage"]) >= STAGES.index("APPROVAL"):
+        if STAGES.index(rider.extra["stage"]) >= STAGES.index(OnboardingStage.APPROVAL):
             paid = joined + timedelta(days=2)
             kit = rng.chance(0.3)
             payments.append(
@@ -438,7 +490,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                     "rider_id": rider.id,
                     "purpose": "KIT_DEPOSIT" if kit else "JOINING_FEE",
                     "payment_method": PaymentMethod.PLATFORM_WALLET if kit else PaymentMethod.UPI,
-                    "status": "CAPTURED",
+                    "status": PaymentStatus.CAPTURED,
                     "amount": Decimal("499.00") if kit else Decimal("199.00"),
                     "deduct_from_earnings": kit,
                     "gateway_order_id": None if kit else f"order_R{rider.id:010d}",
@@ -462,7 +514,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
             ledger.append(
                 wallet_entry(
                     payment.pop("_rider"),
-                    "DEBIT",
+                    LedgerEntryDirection.DEBIT,
                     "ONBOARDING_FEE",
                     payment["amount"],
                     "ONBOARDING_PAYMENT",
@@ -487,7 +539,7 @@ def wallet_entry(
     """The rider's next wallet ledger row, with the seq_no and balance the
     database's chain trigger will check."""
     rider.seq += 1
-    rider.balance += amount if direction == "CREDIT" else -amount
+    rider.balance += amount if direction == LedgerEntryDirection.CREDIT else -amount
     return {
         "rider_id": rider.id,
         "seq_no": rider.seq,
@@ -497,14 +549,14 @@ def wallet_entry(
         "amount": amount,
         "source_type": source_type,
         "source_id": source_id,
-        "idempotency_key": f"{source_type.lower()}-{source_id}-{txn_type.lower()}",
+        "idempotency_key": wallet_idempotency_key(source_type, source_id, txn_type),
         "description": description,
         "created_at": at,
         **links,
     }
 
 
-def _history(demo, rng, riders, reviewers):
+def _history(demo, rng, riders, reviewers, staff):
     rows = []
     for rider in riders:
         joined = rider.extra["joined"]
@@ -515,30 +567,37 @@ def _history(demo, rng, riders, reviewers):
                     "rider_id": rider.id,
                     "from_stage": STAGES[index - 1],
                     "to_stage": to_stage,
-                    "actor_id": rng.pick(reviewers) if to_stage in ("APPROVAL", "ACTIVE") else None,
-                    "approval_id": rng.pick(demo.approvals["RIDER_ACTIVATION"])
-                    if to_stage == "ACTIVE" and demo.approvals.get("RIDER_ACTIVATION")
+                    "actor_id": rng.pick(reviewers)
+                    if to_stage in (OnboardingStage.APPROVAL, OnboardingStage.ACTIVE)
                     else None,
-                    "from_status": "ONBOARDING" if to_stage == "ACTIVE" else None,
-                    "to_status": "ACTIVE" if to_stage == "ACTIVE" else None,
-                    "reason": "Documents verified" if to_stage != "PAYMENT" else "Fee paid",
+                    "approval_id": rng.pick(staff.approvals["RIDER_ACTIVATION"])
+                    if to_stage == OnboardingStage.ACTIVE
+                    and staff.approvals.get("RIDER_ACTIVATION")
+                    else None,
+                    "from_status": RiderStatus.ONBOARDING
+                    if to_stage == OnboardingStage.ACTIVE
+                    else None,
+                    "to_status": RiderStatus.ACTIVE if to_stage == OnboardingStage.ACTIVE else None,
+                    "reason": "Documents verified"
+                    if to_stage != OnboardingStage.PAYMENT
+                    else "Fee paid",
                     "created_at": joined + timedelta(hours=12 * index),
                 }
             )
-        if rider.status in ("INACTIVE", "SUSPENDED", "OFFBOARDED"):
+        if rider.status in (RiderStatus.INACTIVE, RiderStatus.SUSPENDED, RiderStatus.OFFBOARDED):
             rows.append(
                 {
                     "rider_id": rider.id,
-                    "from_status": "ACTIVE",
+                    "from_status": RiderStatus.ACTIVE,
                     "to_status": rider.status,
-                    "actor_id": rng.pick(demo.staff_ids),
+                    "actor_id": rng.pick(staff.ids),
                     "reason": {
                         "INACTIVE": "No logins for 30 days",
                         "SUSPENDED": "Repeated COD shortfall",
                         "OFFBOARDED": "Left the platform",
                     }[rider.status],
                     "expires_at": demo.now + timedelta(days=14)
-                    if rider.status == "SUSPENDED"
+                    if rider.status == RiderStatus.SUSPENDED
                     else None,
                     "created_at": demo.now - timedelta(days=rng.randrange(1, 20)),
                 }
@@ -546,11 +605,11 @@ def _history(demo, rng, riders, reviewers):
     demo.insert(RiderStatusHistory, rows)
 
 
-def _live_and_shifts(demo, rng, riders):
+def _live_and_shifts(demo, rng, active_riders, all_zones):
     """Live status now, duty sessions of the last days, shift slots."""
     live, duty = [], []
     days = min(demo.plan.days, 7)
-    for rider in demo.active_riders:
+    for rider in active_riders:
         rider.online = rng.chance(0.6 if demo.plan.small else 0.4)
         lat, lng = rng.near(rider.zone.latitude, 0.02), rng.near(rider.zone.longitude, 0.02)
         live.append(
@@ -558,7 +617,7 @@ def _live_and_shifts(demo, rng, riders):
                 "rider_id": rider.id,
                 "vehicle_id": rider.vehicle_id,
                 "vehicle_type": rider.vehicle_type,
-                "duty_status": "ONLINE" if rider.online else "OFFLINE",
+                "duty_status": DutyStatus.ONLINE if rider.online else DutyStatus.OFFLINE,
                 "latitude": lat,
                 "longitude": lng,
                 "location_updated_at": demo.now - timedelta(seconds=rng.randrange(5, 900)),
@@ -580,7 +639,7 @@ def _live_and_shifts(demo, rng, riders):
                 {
                     "rider_id": rider.id,
                     "vehicle_id": rider.vehicle_id,
-                    "status": "ONLINE",
+                    "status": DutyStatus.ONLINE,
                     "started_at": start,
                     "ended_at": end,
                     "start_latitude": lat,
@@ -594,7 +653,7 @@ def _live_and_shifts(demo, rng, riders):
     demo.insert(DutyLog, duty)
 
     shifts, bookings = [], []
-    zones = [z for z in demo.zones if ServiceType.FOOD in z.services][: demo.count(6, 60)]
+    zones = [z for z in all_zones if ServiceType.FOOD in z.services][: demo.count(6, 60)]
     for zone in zones:
         for day in range(-3, 4):
             for hour in (12, 19):
@@ -615,31 +674,40 @@ def _live_and_shifts(demo, rng, riders):
                 )
     demo.insert(RiderShift, shifts)
     by_city = {}
-    for rider in demo.active_riders:
+    for rider in active_riders:
         if ServiceType.FOOD in rider.services:
             by_city.setdefault(rider.city.id, []).append(rider)
-    city_of = {zone.id: zone.city.id for zone in demo.zones}
+    city_of = {zone.id: zone.city.id for zone in all_zones}
     for shift in shifts:
         local = by_city.get(city_of[shift["zone_id"]], [])
         for rider in rng.sample(local, min(3, len(local))):
             past = shift["ends_at"] < demo.now
-            status = rng.choices(("COMPLETED", "NO_SHOW"), (9, 1))[0] if past else "BOOKED"
+            status = (
+                rng.choices((ShiftBookingStatus.COMPLETED, ShiftBookingStatus.NO_SHOW), (9, 1))[0]
+                if past
+                else ShiftBookingStatus.BOOKED
+            )
             bookings.append(
                 {
                     "shift_id": shift["id"],
                     "rider_id": rider.id,
                     "status": status,
-                    "checked_in_at": shift["starts_at"] if status == "COMPLETED" else None,
-                    "checked_out_at": shift["ends_at"] if status == "COMPLETED" else None,
+                    "checked_in_at": shift["starts_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
+                    "checked_out_at": shift["ends_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
                     "created_at": shift["starts_at"] - timedelta(days=2),
                 }
             )
     demo.insert(RiderShiftBooking, bookings)
 
 
-def _incentive_schemes(demo, rng):
+def _incentive_schemes(demo, cities):
     """A weekly order target per city for every week of the history: met
-    targets are paid into the wallets when the week closes (orders step)."""
+    targets are paid into the wallets when the week closes (orders step);
+    returns them by (city id, week end)."""
     schemes = []
     start = (demo.now - timedelta(days=demo.plan.days)).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -649,7 +717,7 @@ def _incentive_schemes(demo, rng):
     while start < demo.now:
         weeks.append(start)
         start += timedelta(days=7)
-    for city in demo.cities:
+    for city in cities:
         for week in weeks[-4:]:
             schemes.append(
                 {
@@ -669,4 +737,4 @@ def _incentive_schemes(demo, rng):
                 }
             )
     demo.insert(RiderIncentiveScheme, schemes)
-    demo.incentive_schemes = {(s["city_id"], s["valid_to"]): s for s in schemes}
+    return {(s["city_id"], s["valid_to"]): s for s in schemes}

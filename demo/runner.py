@@ -11,16 +11,24 @@ database holds demo data and a second run can refuse by name.
 bookkeeping row after each step; an interrupted load is reported by the
 next run (the steps done and the one it stopped in), and ``--reset``
 starts over.
+
+Each step is a function that takes the run (``Demo``: seed, plan, clock,
+writer, ids) and what earlier steps returned, and returns what later steps
+need; ``_wire`` shows that data flow in one place.
 """
 
+import contextlib
 import json
 import time
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 
 from audit.context import acting_as
 from demo import access, customers, geo, merchants, orders, riders, tail
 from demo.context import Demo
+from demo.plan import Plan
 from demo.writer import Writer
 from gatimitra.db.tables import quote_table
 from gatimitra.enums import ActorType
@@ -29,25 +37,87 @@ from gatimitra.seeds import apply_seeds
 MARKER_KEY = "demo.seed_demo"
 
 
-def _orders(demo):
-    """The order step takes what it reads from the steps before it and
-    hands its history (sample and counts) to the steps after it."""
-    demo.order_history = orders.build(demo, orders.OrderInputs.of(demo))
+#: The steps in the order they run (``_wire`` runs them).
+STEPS = (
+    "cities and pricing",
+    "staff and access",
+    "merchants and menus",
+    "riders",
+    "customers",
+    "orders",
+    "access activity",
+    "after the orders",
+)
+#: At city scale these commit batch by batch (``Demo.batch``); any other
+#: step is one transaction.
+BATCHED = {"orders"}
 
 
-#: ``(name, function, batched)`` in the order they run; each function takes
-#: the Demo. At city scale a batched step commits batch by batch
-#: (``Demo.batch``); any other step is one transaction.
-STEPS = [
-    ("cities and pricing", geo.build, False),
-    ("staff and access", access.build_staff, False),
-    ("merchants and menus", merchants.build, False),
-    ("riders", riders.build, False),
-    ("customers", customers.build, False),
-    ("orders", _orders, True),
-    ("access activity", access.build_activity, False),
-    ("after the orders", tail.build, False),
-]
+def _wire(demo, step):
+    """Every step in order: what it takes, what it returns. ``step(name,
+    function, *arguments)`` runs one step and returns its result."""
+    places = step("cities and pricing", geo.build, demo)
+    staff = step("staff and access", access.build_staff, demo, places)
+    merchant_base = step("merchants and menus", merchants.build, demo, places, staff)
+    rider_roster = step("riders", riders.build, demo, places, staff)
+    customer_base = step("customers", customers.build, demo, places, staff, merchant_base)
+    order_inputs = orders.OrderInputs(
+        cities=places.cities,
+        food_stores=merchant_base.food_stores,
+        active_customers=customer_base.active,
+        active_riders=rider_roster.active,
+        subscribers=customer_base.subscribers,
+        coupons=customer_base.coupons,
+        fare_policies=places.fare_policies,
+        surge_rules=places.surge_rules,
+        rate_cards=places.rate_cards,
+        provider=places.provider,
+        incentive_schemes=rider_roster.incentive_schemes,
+        welfare_rates=rider_roster.welfare_rates,
+        cancellation_reasons=places.cancellation_reasons,
+        staff_ids=staff.ids,
+    )
+    history = step("orders", orders.build, demo, order_inputs)
+    pii_grants = step(
+        "access activity",
+        access.build_activity,
+        demo,
+        staff,
+        places,
+        merchant_base,
+        rider_roster,
+        customer_base,
+    )
+    step(
+        "after the orders",
+        tail.build,
+        demo,
+        history,
+        staff,
+        merchant_base,
+        rider_roster,
+        customer_base,
+        pii_grants,
+    )
+
+
+@dataclass
+class SeedRun:
+    """The runner's record of one load (the steps never see it): what the
+    bookkeeping row says, and the timings and row counts the command prints."""
+
+    plan: Plan
+    seed: int
+    now: datetime
+    writer: Writer
+    step: str | None = None
+    committed_steps: list = field(default_factory=list)
+    step_seconds: dict = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+class _Stopped(Exception):
+    """The last step asked for (``until``) is done."""
 
 
 class SeedRefused(Exception):
@@ -80,14 +150,14 @@ def describe_marker(value):
     return text
 
 
-def _write_marker(demo, status):
+def _write_marker(record, status):
     value = {
-        "scale": demo.plan.name,
-        "seed": demo.seed,
-        "as_of": demo.now.isoformat(),
+        "scale": record.plan.name,
+        "seed": record.seed,
+        "as_of": record.now.isoformat(),
         "status": status,
-        "step": demo.step,
-        "steps_done": demo.committed_steps,
+        "step": record.step,
+        "steps_done": record.committed_steps,
     }
     with connection.cursor() as cursor:
         cursor.execute(
@@ -104,7 +174,7 @@ def _write_marker(demo, status):
                     MARKER_KEY,
                     json.dumps(value),
                     "Written by manage.py seed_demo: this database holds generated demo data.",
-                    demo.now,
+                    record.now,
                 ],
             )
 
@@ -165,8 +235,11 @@ def _taken_mobiles():
         return {row[0] for row in cursor.fetchall()}
 
 
-def run(plan, seed, now, reset=False, log=print, steps=None):
-    """Load the demo data; returns the Demo (its writer has the row counts)."""
+def run(plan, seed, now, reset=False, log=print, until=None):
+    """Load the demo data (the steps up to and including ``until`` if
+    given); returns the ``SeedRun`` (its writer has the row counts)."""
+    if until is not None and until not in STEPS:
+        raise ValueError(f"no demo step {until!r}: the steps are {', '.join(STEPS)}")
     existing = marker()
     if existing and not reset:
         raise SeedRefused(
@@ -180,56 +253,72 @@ def run(plan, seed, now, reset=False, log=print, steps=None):
         log(f"Applied {len(applied)} fixture files first (the demo builds on their cities).")
 
     writer = Writer(connection, default_time=now, log=log if not plan.small else None)
-    demo = Demo(seed, plan, now, writer, log=log)
+    record = SeedRun(plan, seed, now, writer)
     with _audit_actor(seed):
-        _load(demo, plan, steps, log)
-    return demo
+        demo = Demo(seed, plan, now, writer, log=log, taken_mobiles=_taken_mobiles())
+        _load(demo, record, until, log)
+    return record
 
 
-def _load(demo, plan, steps, log):
-    demo.taken_mobiles = _taken_mobiles()
-    selected = [step for step in STEPS if steps is None or step[0] in steps]
+def _load(demo, record, until, log):
     started = time.monotonic()
-    if plan.small:
+    if record.plan.small:
         with transaction.atomic():
-            for name, function, _batched in selected:
-                demo.step = name
-                _run_step(demo, name, function, log)
-                # Run the checks deferred to commit now, so a failure names its step.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                demo.committed_steps.append(name)
-            demo.step = None
-            _write_marker(demo, "complete")
+            _run_steps(demo, record, until, log, _small_step)
+            record.step = None
+            _write_marker(record, "complete")
     else:
         with transaction.atomic():
-            _write_marker(demo, "loading")
-        for name, function, batched in selected:
-            demo.step = name
-            with transaction.atomic():
-                _write_marker(demo, "loading")
-            if batched:
-                # Fresh statistics for the tables the previous steps filled,
-                # so the triggers' queries plan for their real size.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-                _run_step(demo, name, function, log)
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            else:
-                with transaction.atomic():
-                    _run_step(demo, name, function, log)
-            demo.committed_steps.append(name)
-        demo.step = None
+            _write_marker(record, "loading")
+        _run_steps(demo, record, until, log, _city_step)
+        record.step = None
         with transaction.atomic():
-            _write_marker(demo, "complete")
-    demo.elapsed = time.monotonic() - started
+            _write_marker(record, "complete")
+    record.elapsed = time.monotonic() - started
 
 
-def _run_step(demo, name, function, log):
+def _run_steps(demo, record, until, log, run_one):
+    def step(name, function, *arguments):
+        record.step = name
+        result = run_one(record, name, lambda: _timed(record, name, function, arguments, log))
+        record.committed_steps.append(name)
+        if name == until:
+            raise _Stopped
+        return result
+
+    with contextlib.suppress(_Stopped):
+        _wire(demo, step)
+
+
+def _small_step(record, name, run_step):
+    result = run_step()
+    # Run the checks deferred to commit now, so a failure names its step.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return result
+
+
+def _city_step(record, name, run_step):
+    with transaction.atomic():
+        _write_marker(record, "loading")
+    if name in BATCHED:
+        # Fresh statistics for the tables the previous steps filled,
+        # so the triggers' queries plan for their real size.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result = run_step()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return result
+    with transaction.atomic():
+        return run_step()
+
+
+def _timed(record, name, function, arguments, log):
     step_started = time.monotonic()
-    function(demo)
-    demo.step_seconds[name] = time.monotonic() - step_started
-    if not demo.plan.small:
-        log(f"{name}: done in {demo.step_seconds[name]:.1f}s")
+    result = function(*arguments)
+    record.step_seconds[name] = time.monotonic() - step_started
+    if not record.plan.small:
+        log(f"{name}: done in {record.step_seconds[name]:.1f}s")
+    return result

@@ -4,7 +4,7 @@ disputes, merchant invoices, derived metrics and the application's own
 audit entries.
 
 These refer to a deterministic sample of the finished orders
-(``demo.order_history.sample``); the derived aggregates (customer lifetime and
+(``OrderHistory.sample``); the derived aggregates (customer lifetime and
 monthly stats, store daily metrics) are computed from the orders by SQL, so
 they agree with them by construction.
 """
@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from django.db import connection
 
+from access_mgmt.choices import SystemUserStatus
 from audit.models import PiiAccessLog
+from customers.choices import NotificationStatus, ReferralStatus, TicketStatus
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerBlockedRider,
@@ -36,8 +38,22 @@ from customers.models import (
     CustomerTicketMessage,
     CustomerTripShare,
 )
+from demo.access import Staff
+from demo.context import Demo
+from demo.customers import CustomerBase
+from demo.merchants import Merchants
+from demo.orders import OrderHistory
+from demo.riders import RiderRoster
 from demo.rng import money
-from gatimitra.enums import OrderStatus, ServiceType
+from gatimitra.enums import (
+    DisputeStatus,
+    LedgerEntryDirection,
+    OrderStatus,
+    PayoutStatus,
+    ServiceType,
+    SosStatus,
+    VerificationStatus,
+)
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
@@ -50,27 +66,33 @@ PROMO_PURPOSES = {
 }
 
 
-def build(demo):
+def build(
+    demo: Demo,
+    history: OrderHistory,
+    staff: Staff,
+    merchants: Merchants,
+    riders: RiderRoster,
+    customers: CustomerBase,
+    pii_grants: list,
+) -> None:
     rng = demo.rng("tail")
     # Ratings, tickets, penalties... follow an order by up to a day or so:
     # only orders that ended two days ago or more have them (none in the future).
     settled = demo.now - timedelta(days=2)
-    sample = [
-        o for o in demo.order_history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled
-    ]
+    sample = [o for o in history.sample if (o["completed_at"] or o["cancelled_at"]) <= settled]
     finished = [o for o in sample if o["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)]
-    _ratings(demo, rng, finished)
-    tickets = _tickets(demo, rng, sample)
-    _messages(demo, rng, sample, tickets)
-    _safety(demo, rng, finished)
-    _growth(demo, rng, finished)
-    _riders(demo, rng, finished)
-    _merchants(demo, rng, finished)
-    _derived(demo)
-    _audit(demo, rng)
+    ratings = _ratings(demo, rng, finished, staff)
+    tickets = _tickets(demo, rng, sample, staff)
+    _messages(demo, rng, sample, tickets, customers)
+    _safety(demo, rng, finished, staff, ratings)
+    _growth(demo, rng, finished, staff, customers)
+    _riders(demo, rng, finished, staff, riders)
+    _merchants(demo, rng, finished, staff, merchants)
+    _derived(demo, customers, merchants)
+    _audit(demo, rng, pii_grants, history)
 
 
-def _ratings(demo, rng, finished):
+def _ratings(demo, rng, finished, staff):
     tags = {}
     for row in (
         CustomerRatingTag.objects.filter(is_active=True)
@@ -135,7 +157,6 @@ def _ratings(demo, rng, finished):
                 }
             )
     demo.insert(CustomerRating, ratings)
-    demo.ratings = ratings
     reviewed = [r for r in ratings if r["target_type"] in ("ORDER", "MENU_ITEM")]
     for rating in reviewed[:: max(1, len(reviewed) // demo.count(6, 3000))]:
         rejected = rng.chance(0.1)
@@ -144,19 +165,22 @@ def _ratings(demo, rng, finished):
                 "rating_id": rating["id"],
                 "media_type": "IMAGE",
                 "storage_key": f"reviews/{rating['order_id']}/{rating['id']}.jpg",
-                "moderation_status": "REJECTED" if rejected else "VERIFIED",
-                "moderated_by_id": rng.pick(demo.staff_ids),
+                "moderation_status": VerificationStatus.REJECTED
+                if rejected
+                else VerificationStatus.VERIFIED,
+                "moderated_by_id": rng.pick(staff.ids),
                 "moderated_at": rating["created_at"] + timedelta(hours=2),
                 "rejection_reason": "Not a photo of the order" if rejected else "",
             }
         )
     demo.insert(CustomerReviewMedia, media)
+    return ratings
 
 
-def _tickets(demo, rng, sample):
+def _tickets(demo, rng, sample, staff):
     support = [
-        u["id"] for u in demo.staff["SUPPORT_AGENT"] if u["status"] == "ACTIVE"
-    ] or demo.staff_ids
+        u["id"] for u in staff.by_role["SUPPORT_AGENT"] if u["status"] == SystemUserStatus.ACTIVE
+    ] or staff.ids
     tickets, events = [], []
     topics = [
         (
@@ -181,9 +205,16 @@ def _tickets(demo, rng, sample):
             minutes=rng.randrange(5, 240)
         )
         status = rng.choices(
-            ("RESOLVED", "CLOSED", "IN_PROGRESS", "OPEN", "AWAITING_CUSTOMER"), (40, 30, 12, 10, 8)
+            (
+                TicketStatus.RESOLVED,
+                TicketStatus.CLOSED,
+                TicketStatus.IN_PROGRESS,
+                TicketStatus.OPEN,
+                TicketStatus.AWAITING_CUSTOMER,
+            ),
+            (40, 30, 12, 10, 8),
         )[0]
-        resolved = status in ("RESOLVED", "CLOSED")
+        resolved = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
         ticket = {
             "customer_id": order["customer"].id,
             "order_id": order["id"],
@@ -194,14 +225,14 @@ def _tickets(demo, rng, sample):
             "status": status,
             "subject": subject,
             "description": description,
-            "assignee_id": rng.pick(support) if status != "OPEN" else None,
+            "assignee_id": rng.pick(support) if status != TicketStatus.OPEN else None,
             "first_response_due_at": created + timedelta(minutes=15),
             "resolution_due_at": created + timedelta(hours=24),
             "first_responded_at": created + timedelta(minutes=rng.randrange(2, 14))
-            if status != "OPEN"
+            if status != TicketStatus.OPEN
             else None,
             "resolved_at": created + timedelta(hours=rng.randrange(1, 20)) if resolved else None,
-            "closed_at": created + timedelta(hours=22) if status == "CLOSED" else None,
+            "closed_at": created + timedelta(hours=22) if status == TicketStatus.CLOSED else None,
             "resolution_code": rng.pick(("INFORMATION", "WALLET_CREDIT", "NO_ACTION"))
             if resolved
             else None,
@@ -217,7 +248,7 @@ def _tickets(demo, rng, sample):
             {
                 "ticket_id": ticket["id"],
                 "event_type": "CREATED",
-                "to_status": "OPEN",
+                "to_status": TicketStatus.OPEN,
                 "actor_type": "CUSTOMER",
                 "details": {},
                 "created_at": created,
@@ -237,8 +268,10 @@ def _tickets(demo, rng, sample):
                 {
                     "ticket_id": ticket["id"],
                     "event_type": "STATUS_CHANGED",
-                    "from_status": "OPEN",
-                    "to_status": ticket["status"] if ticket["status"] != "CLOSED" else "RESOLVED",
+                    "from_status": TicketStatus.OPEN,
+                    "to_status": ticket["status"]
+                    if ticket["status"] != TicketStatus.CLOSED
+                    else TicketStatus.RESOLVED,
                     "actor_type": "SYSTEM_USER",
                     "actor_user_id": ticket["assignee_id"],
                     "details": {},
@@ -258,11 +291,10 @@ def _tickets(demo, rng, sample):
                 }
             )
     demo.insert(CustomerTicketEvent, events)
-    demo.tickets = tickets
     return tickets
 
 
-def _messages(demo, rng, sample, tickets):
+def _messages(demo, rng, sample, tickets, customers):
     messages, nps, notifications, calls = [], [], [], []
     for ticket in tickets:
         created = ticket["created_at"]
@@ -299,7 +331,7 @@ def _messages(demo, rng, sample, tickets):
                     "created_at": created + timedelta(minutes=8),
                 }
             )
-        if ticket["status"] in ("RESOLVED", "CLOSED") and rng.chance(0.5):
+        if ticket["status"] in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and rng.chance(0.5):
             nps.append(
                 {
                     "customer_id": ticket["customer_id"],
@@ -326,7 +358,7 @@ def _messages(demo, rng, sample, tickets):
                 "order_id": order["id"],
                 "channel": "PUSH",
                 "category": "TRANSACTIONAL",
-                "status": "DELIVERED",
+                "status": NotificationStatus.DELIVERED,
                 "template_code": templates.get(order["status"], "ORDER_UPDATE"),
                 "provider": "FCM",
                 "provider_message_id": f"fcm-{order['id']}",
@@ -343,7 +375,7 @@ def _messages(demo, rng, sample, tickets):
                     "order_id": order["id"],
                     "channel": "SMS",
                     "category": "TRANSACTIONAL",
-                    "status": "DELIVERED",
+                    "status": NotificationStatus.DELIVERED,
                     "template_code": "ORDER_OTP",
                     "dlt_template_id": "1107170000000012345",
                     "provider": "GUPSHUP",
@@ -389,7 +421,7 @@ def _messages(demo, rng, sample, tickets):
                 }
             )
     # Promotions go only to customers whose latest consent for the channel is a grant.
-    for customer in demo.active_customers[: demo.count(40, 30_000)]:
+    for customer in customers.active[: demo.count(40, 30_000)]:
         channel = rng.pick(list(PROMO_PURPOSES))
         at = demo.now - timedelta(days=rng.randrange(1, 20), hours=rng.randrange(24))
         allowed = PROMO_PURPOSES[channel] in customer.consents
@@ -398,7 +430,9 @@ def _messages(demo, rng, sample, tickets):
                 "customer_id": customer.id,
                 "channel": channel,
                 "category": "PROMOTIONAL",
-                "status": "DELIVERED" if allowed else "SUPPRESSED",
+                "status": NotificationStatus.DELIVERED
+                if allowed
+                else NotificationStatus.SUPPRESSED,
                 "template_code": "WEEKEND_FEAST",
                 "dlt_template_id": "1107170000000067890" if channel == "SMS" else None,
                 "provider": {
@@ -423,7 +457,7 @@ def _messages(demo, rng, sample, tickets):
     demo.insert(CustomerMaskedCall, calls)
 
 
-def _safety(demo, rng, finished):
+def _safety(demo, rng, finished, staff, ratings):
     shares, sos, blocked = [], [], []
     rides = [o for o in finished if o["service"] == ServiceType.RIDE]
     for order in rides:
@@ -447,12 +481,12 @@ def _safety(demo, rng, finished):
         )
     for order in (rides or finished)[: demo.count(2, 120)]:
         raised = order["placed_at"] + timedelta(minutes=8)
-        handler = rng.pick(demo.staff_ids)
+        handler = rng.pick(staff.ids)
         sos.append(
             {
                 "customer_id": order["customer"].id,
                 "order_id": order["id"],
-                "status": "FALSE_ALARM",
+                "status": SosStatus.FALSE_ALARM,
                 "triggered_via": "APP_BUTTON",
                 "latitude": order["drop"][0],
                 "longitude": order["drop"][1],
@@ -466,7 +500,7 @@ def _safety(demo, rng, finished):
                 "created_at": raised,
             }
         )
-    low = [r for r in demo.ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
+    low = [r for r in ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
     seen = set()
     for rating in low[: demo.count(3, 500)]:
         key = (rating["customer_id"], rating["rider_id"])
@@ -483,7 +517,7 @@ def _safety(demo, rng, finished):
                 "created_at": rating["created_at"],
             }
         )
-    rider_ratings = [r for r in demo.ratings if r["target_type"] == "RIDER"]
+    rider_ratings = [r for r in ratings if r["target_type"] == "RIDER"]
     if not blocked and rider_ratings:
         rating = rider_ratings[0]
         blocked.append(
@@ -500,10 +534,10 @@ def _safety(demo, rng, finished):
     demo.insert(CustomerBlockedRider, blocked)
 
 
-def _growth(demo, rng, finished):
+def _growth(demo, rng, finished, staff, customer_base):
     """Referrals (qualified by a first order), rewards, attribution, data requests, risk flags."""
     referrals, rewards, attribution, requests, flags, scores = [], [], [], [], [], []
-    customers = demo.customers
+    customers = customer_base.customers
     first_order = {}
     for order in finished:
         first_order.setdefault(order["customer"].id, order)
@@ -522,7 +556,7 @@ def _growth(demo, rng, finished):
                 "referrer_id": referrer.id,
                 "referee_id": referee.id,
                 "code_used": f"REF{referrer.id:06d}"[:12],
-                "status": "REWARDED",
+                "status": ReferralStatus.REWARDED,
                 "signed_up_at": signed,
                 "qualified_at": order["completed_at"],
                 "rewarded_at": order["completed_at"] + timedelta(hours=1),
@@ -540,7 +574,7 @@ def _growth(demo, rng, finished):
                 "referrer_id": referrer.id,
                 "invitee_mobile": demo.mobile("contact"),
                 "code_used": f"REF{referrer.id:06d}"[:12],
-                "status": "INVITED",
+                "status": ReferralStatus.INVITED,
                 "referrer_reward": money(100),
                 "referee_reward": money(50),
                 "created_at": demo.now - timedelta(days=rng.randrange(1, 30)),
@@ -613,8 +647,8 @@ def _growth(demo, rng, finished):
         )
         if rewards[-1]["state"] == "SCRATCHED":
             rewards[-1]["scratched_at"] = order["completed_at"] + timedelta(hours=3)
-    coupon = next((c for c in demo.coupon_rows if c["code"] == "GATIFEAST"), None)
-    for customer in demo.active_customers[: demo.count(5, 2000)]:
+    coupon = next((c for c in customer_base.coupon_rows if c["code"] == "GATIFEAST"), None)
+    for customer in customer_base.active[: demo.count(5, 2000)]:
         rewards.append(
             {
                 "customer_id": customer.id,
@@ -663,7 +697,7 @@ def _growth(demo, rng, finished):
             {
                 "customer_id": customer.id,
                 "request_type": kind,
-                "status": "RESOLVED" if done else "OPEN",
+                "status": TicketStatus.RESOLVED if done else TicketStatus.OPEN,
                 "details": {
                     "ACCESS": "Please send me a copy of my data.",
                     "CORRECTION": "My name is misspelt on invoices.",
@@ -671,7 +705,7 @@ def _growth(demo, rng, finished):
                     "GRIEVANCE": "I keep getting promotional SMS.",
                 }[kind],
                 "sla_due_at": created + timedelta(days=30),
-                "handled_by_id": rng.pick(demo.staff_ids) if done else None,
+                "handled_by_id": rng.pick(staff.ids) if done else None,
                 "resolved_at": created + timedelta(days=3) if done else None,
                 "outcome": "FULFILLED" if done else None,
                 "created_at": created,
@@ -690,7 +724,7 @@ def _growth(demo, rng, finished):
                 "evidence": {"refunds_30d": rng.randrange(3, 9)},
                 "is_active": not resolved,
                 "resolved_at": created + timedelta(days=2) if resolved else None,
-                "resolved_by_id": rng.pick(demo.staff_ids) if resolved else None,
+                "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "resolution_notes": "Genuine issues with one store" if resolved else "",
                 "created_at": created,
             }
@@ -702,7 +736,7 @@ def _growth(demo, rng, finished):
     demo.insert(CustomerRiskFlag, flags)
 
 
-def _riders(demo, rng, finished):
+def _riders(demo, rng, finished, staff, riders):
     penalties, sos, progress = [], [], []
     with_rider = [o for o in finished if o["rider"]]
     for order in with_rider[:: max(1, len(with_rider) // demo.count(6, 3000))]:
@@ -718,11 +752,13 @@ def _riders(demo, rng, finished):
                 "description": "Delivered 25 minutes late",
                 "imposed_at": imposed,
                 "dispute_window_ends_at": imposed + timedelta(days=3),
-                "dispute_status": ("REJECTED" if decided else "OPEN") if disputed else None,
+                "dispute_status": (DisputeStatus.REJECTED if decided else DisputeStatus.OPEN)
+                if disputed
+                else None,
                 "disputed_at": imposed + timedelta(hours=5) if disputed else None,
                 "dispute_reason": "Restaurant handed over the order late" if disputed else "",
                 "decided_at": imposed + timedelta(days=1) if decided else None,
-                "decided_by_id": rng.pick(demo.staff_ids) if decided else None,
+                "decided_by_id": rng.pick(staff.ids) if decided else None,
                 "created_at": imposed,
             }
         )
@@ -733,7 +769,7 @@ def _riders(demo, rng, finished):
                 "rider_id": order["rider"],
                 "order_id": order["id"],
                 "kind": rng.pick(("VEHICLE_BREAKDOWN", "ACCIDENT")),
-                "status": "RESOLVED",
+                "status": SosStatus.RESOLVED,
                 "latitude": order["drop"][0],
                 "longitude": order["drop"][1],
                 "description": "Bike tyre puncture on the way",
@@ -742,17 +778,17 @@ def _riders(demo, rng, finished):
                 "raised_at": raised,
                 "acknowledged_at": raised + timedelta(minutes=2),
                 "resolved_at": raised + timedelta(minutes=30),
-                "handled_by_id": rng.pick(demo.staff_ids),
+                "handled_by_id": rng.pick(staff.ids),
                 "created_at": raised,
             }
         )
     # This week's incentive: progress so far (paid when the week closes).
     current = {
         city_id: scheme
-        for (city_id, ends), scheme in demo.incentive_schemes.items()
+        for (city_id, ends), scheme in riders.incentive_schemes.items()
         if ends > demo.now
     }
-    for rider in demo.active_riders:
+    for rider in riders.active:
         scheme = current.get(rider.city.id)
         if scheme is None or not rider.week_orders:
             continue
@@ -772,7 +808,7 @@ def _riders(demo, rng, finished):
     demo.insert(RiderIncentiveProgress, progress)
 
 
-def _merchants(demo, rng, finished):
+def _merchants(demo, rng, finished, staff, merchants):
     """Adjustments to open payouts, disputes on paid ones, commission invoices."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -780,7 +816,7 @@ def _merchants(demo, rng, finished):
             "s.parent_id FROM merchants.merchant_store_payouts p "
             "JOIN merchants.merchant_stores s ON s.id = p.store_id "
             "WHERE p.store_id = ANY(%s) AND p.gross_amount > 0 ORDER BY p.id",
-            [[s.id for s in demo.store_objects]],
+            [[s.id for s in merchants.stores]],
         )
         payouts = [
             dict(
@@ -793,8 +829,8 @@ def _merchants(demo, rng, finished):
             for row in cursor.fetchall()
         ]
     adjustments, disputes, invoices = [], [], []
-    open_payouts = [p for p in payouts if p["status"] == "SCHEDULED"]
-    paid = [p for p in payouts if p["status"] == "PROCESSED"]
+    open_payouts = [p for p in payouts if p["status"] == PayoutStatus.SCHEDULED]
+    paid = [p for p in payouts if p["status"] == PayoutStatus.PROCESSED]
     for payout in open_payouts[:: max(1, len(open_payouts) // demo.count(4, 1500))]:
         amount = min(money(rng.choice((100, 250, 500))), payout["net"])
         if amount <= 0:
@@ -803,16 +839,16 @@ def _merchants(demo, rng, finished):
             {
                 "payout_id": payout["id"],
                 "adjustment_type": "ADS_DEDUCTION",
-                "direction": "DEBIT",
+                "direction": LedgerEntryDirection.DEBIT,
                 "amount": amount,
                 "reason": "Search ads spend this week",
                 "reference": f"ADS-{payout['id']}",
-                "created_by_id": rng.pick(demo.staff_ids),
+                "created_by_id": rng.pick(staff.ids),
             }
         )
     demo.insert(MerchantPayoutAdjustment, adjustments)
     users = {}
-    for store in demo.store_objects:
+    for store in merchants.stores:
         users.setdefault(store.id, store.user_ids)
     for payout in paid[:: max(1, len(paid) // demo.count(3, 600))]:
         resolved = rng.chance(0.6)
@@ -821,7 +857,7 @@ def _merchants(demo, rng, finished):
             {
                 "payout_id": payout["id"],
                 "raised_by_id": users[payout["store_id"]][0],
-                "status": "PARTIALLY_ACCEPTED" if resolved else "OPEN",
+                "status": DisputeStatus.PARTIALLY_ACCEPTED if resolved else DisputeStatus.OPEN,
                 "disputed_amount": disputed,
                 "accepted_amount": money(disputed / 2) if resolved else None,
                 "reason": "Commission charged on a cancelled order",
@@ -830,14 +866,14 @@ def _merchants(demo, rng, finished):
                 if resolved
                 else "",
                 "resolved_at": demo.now - timedelta(days=1) if resolved else None,
-                "resolved_by_id": rng.pick(demo.staff_ids) if resolved else None,
+                "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "created_at": demo.now - timedelta(days=3),
             }
         )
     demo.insert(MerchantPayoutDispute, disputes)
     registrations = {
         s.parent_id: (s.gst_registration_id, s.gstin)
-        for s in demo.store_objects
+        for s in merchants.stores
         if s.gst_registration_id
     }
     for payout in paid:
@@ -953,12 +989,12 @@ SELECT %(now)s, %(now)s, o.merchant_store_id, (o.placed_at AT TIME ZONE 'Asia/Ko
 """
 
 
-def _derived(demo):
+def _derived(demo, customers, merchants):
     """Aggregates rebuilt from the orders, as the nightly jobs would."""
     params = {
         "now": demo.now,
-        "customers": demo.customer_ids,
-        "stores": [s.id for s in demo.store_objects],
+        "customers": customers.ids,
+        "stores": [s.id for s in merchants.stores],
         "since": demo.now - timedelta(days=14),
     }
     with connection.cursor() as cursor:
@@ -966,11 +1002,11 @@ def _derived(demo):
             cursor.execute(statement, params)
 
 
-def _audit(demo, rng):
+def _audit(demo, rng, pii_grants, history):
     """What the application itself records (PII views), and the audited
     registration of the load in system_audit_logs."""
     views = []
-    for grant in demo.pii_grants if hasattr(demo, "pii_grants") else []:
+    for grant in pii_grants:
         views.append(
             {
                 "action": "VIEW_PII",
@@ -997,7 +1033,7 @@ def _audit(demo, rng):
         )
     # A few notes on orders (status changes come from the database's trigger).
     notes = []
-    for order in demo.order_history.sample[: demo.count(10, 2000)]:
+    for order in history.sample[: demo.count(10, 2000)]:
         if order["status"] != OrderStatus.DELIVERED:
             continue
         at = order["placed_at"] + timedelta(minutes=12)

@@ -85,6 +85,11 @@ def balance(rider):
     return last.balance_after if last else ZERO
 
 
+def wallet_idempotency_key(source_type, source_id, txn_type):
+    """The key that makes a wallet entry unique: one entry of a kind per source."""
+    return f"{source_type.lower()}-{source_id}-{txn_type.lower()}"
+
+
 def _entry(rider, txn_type, amount, source_type, source_id, description, **links):
     direction = (
         LedgerEntryDirection.DEBIT
@@ -98,7 +103,7 @@ def _entry(rider, txn_type, amount, source_type, source_id, description, **links
         amount=amount,
         source_type=source_type,
         source_id=source_id,
-        idempotency_key=f"{source_type.lower()}-{source_id}-{txn_type.lower()}",
+        idempotency_key=wallet_idempotency_key(source_type, source_id, txn_type),
         description=description[:200],
         **links,
     )

@@ -3,7 +3,7 @@ each built stage by stage (the mixins of this package), then
 written batch by batch."""
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
@@ -26,10 +26,9 @@ from gatimitra.enums import (
     OrderStatus,
     ServiceType,
 )
+from merchants.choices import StoreStatus
 from orders.dispatch import ALLOWED_VEHICLE_TYPES
-from orders.models import (
-    Order,
-)
+from orders.models import ExternalDeliveryProvider, Order
 from orders.models.orders import format_order_number
 
 
@@ -47,15 +46,11 @@ class OrderInputs:
     fare_policies: dict
     surge_rules: dict
     rate_cards: dict
-    provider: dict | None
+    provider: ExternalDeliveryProvider | None
     incentive_schemes: dict
     welfare_rates: dict
     cancellation_reasons: dict
     staff_ids: list
-
-    @classmethod
-    def of(cls, demo):
-        return cls(**{field.name: getattr(demo, field.name) for field in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -84,7 +79,11 @@ class OrderGenerator(
         }
         self.stores_by_zone, self.stores_by_city = {}, {}
         for store in inputs.food_stores:
-            if store.status not in ("LIVE", "PAUSED", "TEMPORARILY_CLOSED") or not store.items:
+            if (
+                store.status
+                not in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
+                or not store.items
+            ):
                 continue
             self.stores_by_zone.setdefault(store.zone.id, []).append(store)
             self.stores_by_city.setdefault(store.city.id, []).append(store)

@@ -13,6 +13,7 @@ from gatimitra.enums import (
     LedgerEntryDirection,
     OrderStatus,
     PaymentMethod,
+    PaymentStatus,
     ServiceType,
 )
 from orders import charges, pricing
@@ -359,7 +360,7 @@ class OrderMoney:
         orders get part of it back (a missing item)."""
         rng = self.rng
         payment, order, customer = ctx["payment_row"], ctx["order"], ctx["customer"]
-        if payment["status"] != "CAPTURED":
+        if payment["status"] != PaymentStatus.CAPTURED:
             return
         if ctx["status"] == OrderStatus.CANCELLED:
             amount, reason_code, reason = payment["amount"], "ORDER_CANCELLED", "Order cancelled"

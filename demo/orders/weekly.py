@@ -9,6 +9,7 @@ from demo.orders.common import ZERO
 from demo.riders import wallet_entry
 from gatimitra.enums import (
     LedgerEntryDirection,
+    PayoutStatus,
     ServiceType,
 )
 from merchants.models import MerchantStorePayout
@@ -146,7 +147,7 @@ class WeekBoundaries:
         if processed:
             processed = self.paid_out_at(self.week) <= self.now
             status = "PROCESSED" if processed else "PROCESSING"
-        if status == "PROCESSED":
+        if status == PayoutStatus.PROCESSED:
             # Sent first, then paid: the payout machine has no shortcut.
             batch.after.append(
                 (

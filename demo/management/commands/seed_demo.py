@@ -103,7 +103,7 @@ class Command(BaseCommand):
             f"(pass --as-of {now.isoformat()} to get the same rows again)"
         )
         try:
-            demo = runner.run(chosen, seed, now, reset=reset, log=log)
+            load = runner.run(chosen, seed, now, reset=reset, log=log)
         except runner.SeedRefused as error:
             raise CommandError(str(error)) from error
         except Exception as error:
@@ -114,10 +114,10 @@ class Command(BaseCommand):
                     "name them; seed_demo --reset starts over"
                 )
             raise CommandError(f"seed_demo failed: {error}\n({where})") from error
-        counts = demo.writer.counts
+        counts = load.writer.counts
         total = sum(counts.values())
         if options["verbosity"] >= 2:
-            seconds = demo.writer.seconds
+            seconds = load.writer.seconds
             self.stdout.write(f"  {'table':<46}{'rows':>12}{'COPY s':>9}{'rows/s':>10}")
             for table in sorted(counts, key=lambda t: -seconds[t]):
                 rate = counts[table] / seconds[table] if seconds[table] else 0
@@ -127,7 +127,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo: {total:,} rows written with COPY into {len(counts)} tables in "
-                f"{demo.elapsed:.1f}s (plus the rows the database's triggers add: timelines, "
+                f"{load.elapsed:.1f}s (plus the rows the database's triggers add: timelines, "
                 "audit logs, cached balances)."
             )
         )
