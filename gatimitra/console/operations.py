@@ -44,7 +44,7 @@ SECTIONS = [
     ("operations_partitions", "Partitions", "Time partitions, sizes, the next run's plan."),
     ("operations_roles", "Roles and grants", "Each database role's rights, policy vs live."),
     ("operations_backups", "Backups", "The last backup of each schema and its manifest."),
-    ("operations_audit", "Audit trail", "Tracked tables without a working audit trigger."),
+    ("operations_audit", "Audit trail", "The chains' last verification; tracked tables' triggers."),
 ]
 
 
