@@ -471,3 +471,20 @@ def test_backups_page_counts_a_database_backup_for_every_schema_it_holds(
     assert backups["orders"]["taken_at"].isoformat() == "2026-12-02T02:00:00+00:00"
     assert backups["merchants"] is None
     assert "(whole database)" in response.content.decode()
+
+
+def test_payouts_due_count_only_unpaid_payouts_and_their_amounts(db):
+    from decimal import Decimal
+
+    from gatimitra.console.payouts import payouts_due_panel
+    from gatimitra.enums import PayoutStatus
+    from riders.factories import RiderPayoutFactory
+    from riders.models import RiderPayout
+
+    RiderPayoutFactory(status=PayoutStatus.SCHEDULED, amount=Decimal("100.00"))
+    RiderPayoutFactory(status=PayoutStatus.SCHEDULED, amount=Decimal("250.00"))
+    RiderPayoutFactory(status=PayoutStatus.ON_HOLD, amount=Decimal("40.00"))
+    RiderPayoutFactory(status=PayoutStatus.CANCELLED, amount=Decimal("999.00"))
+    panel = payouts_due_panel(admin.site, RiderPayout, RiderPayout.objects.all(), "amount")
+    figures = {figure.label: figure.value for figure in panel.figures}
+    assert figures == {"scheduled": 2, "on hold": 1, "failed": 0, "₹ not yet paid": "390"}
