@@ -3,30 +3,18 @@
 trigger is missing or disabled (from ``pg_trigger``), and the last
 verification of the trail's chains.
 
-``last_verification`` is the adapter for that: the verification
-(``manage.py verify_audit``) is being added alongside; until it records its
-runs, the page says that none is recorded."""
+``last_verification`` reads the last recorded run of ``manage.py
+verify_audit`` (and of the daily sealing) from ``audit.verification_runs``
+(audit/verification.py)."""
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 
 from audit.sql import CAPTURE_TRIGGERS
 from audit.tracked import TRACKED
+from audit.verification import last_verification
 from gatimitra.db.tables import quote_table
 
-#: Where the verification's last run is read, once it exists:
-#: ``last_verification(connection) -> dict | None``.
-VERIFICATION_SOURCE = "audit.verification.last_verification"
-
 _STATES = {"O": "enabled", "A": "enabled (always)", "R": "replica only", "D": "disabled"}
-
-
-def last_verification(connection):
-    try:
-        source = import_string(VERIFICATION_SOURCE)
-    except ImportError:
-        return None
-    return source(connection)
 
 
 def trail_health(connection):

@@ -194,10 +194,13 @@ TRACKED = [
     _order("ExternalProviderRateCard", None),
     # The platform: each look at and run from the admin's database operations pages.
     Track("gatimitra.ConsoleEvent", SYSTEM),
+    # Who verified the trail, and what it found, is audited like the console's events.
+    Track("audit.VerificationRun", SYSTEM),
 ]
 
 UNTRACKED = {
-    # Audit tables do not audit themselves.
+    # Audit tables do not audit themselves (the verification runs, tracked
+    # above, are acts of the staff rather than entries of the trail).
     "audit.*": "the audit trail itself",
     # access_mgmt
     "access_mgmt.LoginAttempt": "append-only itself: every attempt is already a record",

@@ -6,11 +6,13 @@ recomputed by the database from the stored columns (``audit.row_hash``),
 so the check and the capture share one definition (audit/sql.py).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
 
 from audit import sql
+from audit.choices import FindingKind as Kind
 from audit.tracked import TRACKED
 from gatimitra.db.tables import quote_table
 
@@ -19,10 +21,16 @@ from gatimitra.db.tables import quote_table
 class Report:
     findings: list = field(default_factory=list)  # each a sentence: something is wrong
     notes: list = field(default_factory=list)  # facts (backlog, anchors)
+    kinds: Counter = field(default_factory=Counter)  # {FindingKind: how many}
+    sealed: dict = field(default_factory=dict)  # {log: entries sealed by this run}
 
     @property
     def ok(self):
         return not self.findings
+
+    def find(self, kind, sentence):
+        self.findings.append(sentence)
+        self.kinds[kind] += 1
 
 
 def seal_all(connection, wait="5 seconds"):
@@ -37,9 +45,14 @@ def seal_all(connection, wait="5 seconds"):
 
 def seal_after_partition_upkeep(connection):
     """The daily ``manage.py partitions`` run seals every change log too
-    (``AuditConfig.after_partition_upkeep``); returns what to report."""
-    sealed = seal_all(connection)
-    return f"Sealed {sum(sealed.values())} audit entries."
+    (``AuditConfig.after_partition_upkeep``), recorded as a ``SEAL`` run;
+    returns what to report."""
+    from audit.choices import VerificationKind
+    from audit.verification import recorded_run
+
+    with recorded_run(connection, VerificationKind.SEAL) as run:
+        run["sealed"] = seal_all(connection)
+    return f"Sealed {sum(run['sealed'].values())} audit entries."
 
 
 def _check_chain(cursor, log, since, report):
@@ -57,14 +70,15 @@ def _check_chain(cursor, log, since, report):
     )
     seals = cursor.fetchall()
     if not seals:
-        report.findings.append(f"audit.{log}: no hash chain (audit.chain_seals has no seal)")
+        report.find(Kind.NO_CHAIN, f"audit.{log}: no hash chain (audit.chain_seals has no seal)")
         return None
     genesis = seals[0]
     for seal_id, first, last, _count, _empty, linked, contiguous, intact in seals:
         if not (linked and contiguous and intact):
-            report.findings.append(
+            report.find(
+                Kind.CHAIN_EDITED,
                 f"audit.{log}: seal {seal_id} (entries {first}-{last}) does not chain to the "
-                "previous seal: the chain was edited"
+                "previous seal: the chain was edited",
             )
     start = genesis[2]
     if since is not None:
@@ -86,18 +100,21 @@ def _check_chain(cursor, log, since, report):
     )
     for seal_id, first, last, count, present, same in cursor.fetchall():
         if present < count:
-            report.findings.append(
+            report.find(
+                Kind.DELETED,
                 f"audit.{log}: {count - present} entr{'y' if count - present == 1 else 'ies'} "
-                f"of seal {seal_id} (ids {first}-{last}) deleted"
+                f"of seal {seal_id} (ids {first}-{last}) deleted",
             )
         elif present > count:
-            report.findings.append(
+            report.find(
+                Kind.INSERTED,
                 f"audit.{log}: {present - count} entr{'y' if present - count == 1 else 'ies'} "
-                f"inserted into sealed range {first}-{last} (seal {seal_id})"
+                f"inserted into sealed range {first}-{last} (seal {seal_id})",
             )
         elif not same:
-            report.findings.append(
-                f"audit.{log}: entries {first}-{last} (seal {seal_id}) edited or reordered"
+            report.find(
+                Kind.EDITED,
+                f"audit.{log}: entries {first}-{last} (seal {seal_id}) edited or reordered",
             )
     # Entries whose content no longer matches their hash, or that the
     # capture did not write (no hash).
@@ -110,9 +127,10 @@ def _check_chain(cursor, log, since, report):
         [start],
     )
     for entry_id, unhashed in cursor.fetchall():
-        report.findings.append(
+        report.find(
+            Kind.UNHASHED if unhashed else Kind.EDITED,
             f"audit.{log}: entry {entry_id} "
-            + ("has no hash: not written by the capture" if unhashed else "was edited")
+            + ("has no hash: not written by the capture" if unhashed else "was edited"),
         )
     last_seal = seals[-1]
     cursor.execute(f"SELECT count(*) FROM audit.{log} WHERE id > %s", [last_seal[2]])
@@ -145,9 +163,11 @@ def _check_triggers(cursor, report):
         for name, _ in sql.CAPTURE_TRIGGERS.values():
             state = present.get(name)
             if state is None:
-                report.findings.append(f"{table}: audit trigger {name} is missing")
+                report.find(Kind.TRIGGER_MISSING, f"{table}: audit trigger {name} is missing")
             elif state not in ("O", "A"):
-                report.findings.append(f"{table}: audit trigger {name} is disabled ({state})")
+                report.find(
+                    Kind.TRIGGER_DISABLED, f"{table}: audit trigger {name} is disabled ({state})"
+                )
     for log in (*sql.CHANGE_LOGS, "pii_access_logs"):
         table = f"audit.{log}"
         wanted = [f"{log}_append_only", f"{log}_no_truncate"]
@@ -157,9 +177,11 @@ def _check_triggers(cursor, report):
         for name in wanted:
             state = present.get(name)
             if state is None:
-                report.findings.append(f"{table}: guard trigger {name} is missing")
+                report.find(Kind.TRIGGER_MISSING, f"{table}: guard trigger {name} is missing")
             elif state not in ("O", "A"):
-                report.findings.append(f"{table}: guard trigger {name} is disabled ({state})")
+                report.find(
+                    Kind.TRIGGER_DISABLED, f"{table}: guard trigger {name} is disabled ({state})"
+                )
         cursor.execute(
             """
             SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -171,7 +193,9 @@ def _check_triggers(cursor, report):
             [table],
         )
         for (partition,) in cursor.fetchall():
-            report.findings.append(f"audit.{partition}: partition without its TRUNCATE guard")
+            report.find(
+                Kind.TRIGGER_MISSING, f"audit.{partition}: partition without its TRUNCATE guard"
+            )
     cursor.execute(
         "SELECT evtname, evtenabled FROM pg_event_trigger WHERE evtname = ANY(%s)",
         [list(sql.EVENT_TRIGGERS)],
@@ -179,18 +203,20 @@ def _check_triggers(cursor, report):
     events = dict(cursor.fetchall())
     for name in sql.EVENT_TRIGGERS:
         if events.get(name) is None:
-            report.findings.append(
+            report.find(
+                Kind.TRIGGER_MISSING,
                 f"event trigger {name} is missing: a superuser must run "
-                "SELECT audit.install_event_triggers();"
+                "SELECT audit.install_event_triggers();",
             )
         elif events[name] not in ("O", "A"):
-            report.findings.append(f"event trigger {name} is disabled")
+            report.find(Kind.TRIGGER_DISABLED, f"event trigger {name} is disabled")
 
 
 def verify(connection, since=None, seal=True):
     report = Report()
     if seal:
-        for log, count in seal_all(connection).items():
+        report.sealed = seal_all(connection)
+        for log, count in report.sealed.items():
             if count:
                 report.notes.append(f"audit.{log}: sealed {count} entries")
     with connection.cursor() as cursor:

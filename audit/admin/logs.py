@@ -11,6 +11,7 @@ from audit.models import (
     PiiAccessLog,
     RiderAuditLog,
     SystemAuditLog,
+    VerificationRun,
 )
 from audit.tracked import TRACKED
 from gatimitra.admin import ReadOnlyModelAdmin
@@ -116,3 +117,29 @@ class PiiAccessLogAdmin(ReadOnlyModelAdmin):
     search_fields = ("=subject_id", "=actor_id")
     search_index_leads = {"subject_id": "subject_type"}
     ordering = ("-id",)
+
+
+@admin.register(VerificationRun)
+class VerificationRunAdmin(ReadOnlyModelAdmin):
+    """Every sealing and verification of the chains; the audit operations
+    page shows the last one."""
+
+    list_display = ("created_at", "kind", "ok", "findings_count", "sealed_total", "run_by")
+    list_filter = ("kind", "ok", "created_at")
+    ordering = ("-id",)
+    readonly_fields = ("findings_list",)
+    fieldsets = (
+        (None, {"fields": ("kind", "started_at", "created_at", "duration_ms", "since")}),
+        ("Who", {"fields": ("run_by", "db_role")}),
+        (
+            "Result",
+            {"fields": ("ok", "findings_count", "finding_kinds", "findings_list", "notes")},
+        ),
+        ("Sealed", {"fields": ("sealed_total", "sealed")}),
+    )
+
+    @admin.display(description="findings")
+    def findings_list(self, obj):
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f,) for f in obj.findings))
+        )

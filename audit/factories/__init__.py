@@ -7,6 +7,7 @@ from audit.factories.logs import (
     RiderAuditLogFactory,
     SystemAuditLogFactory,
 )
+from audit.factories.verification import VerificationRunFactory
 
 __all__ = [
     "AccessAuditLogFactory",
@@ -16,4 +17,5 @@ __all__ = [
     "PiiAccessLogFactory",
     "RiderAuditLogFactory",
     "SystemAuditLogFactory",
+    "VerificationRunFactory",
 ]

@@ -8,6 +8,7 @@ from audit.models.logs import (
     RiderAuditLog,
     SystemAuditLog,
 )
+from audit.models.verification import VerificationRun
 
 __all__ = [
     "AccessAuditLog",
@@ -18,4 +19,5 @@ __all__ = [
     "PiiAccessLog",
     "RiderAuditLog",
     "SystemAuditLog",
+    "VerificationRun",
 ]

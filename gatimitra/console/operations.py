@@ -44,7 +44,7 @@ SECTIONS = [
     ("operations_partitions", "Partitions", "Time partitions, sizes, the next run's plan."),
     ("operations_roles", "Roles and grants", "Each database role's rights, policy vs live."),
     ("operations_backups", "Backups", "The last backup of each schema and its manifest."),
-    ("operations_audit", "Audit trail", "Tracked tables without a working audit trigger."),
+    ("operations_audit", "Audit trail", "The chains' last verification; tracked tables' triggers."),
 ]
 
 
@@ -239,12 +239,35 @@ def _verification(manifest_path, manifest):
     return "signed"
 
 
+def _taken_at(path, manifest):
+    # The manifest says when the dump was taken; a copied file's mtime does not.
+    try:
+        return datetime.fromisoformat(manifest["created_at"])
+    except (KeyError, TypeError, ValueError):
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _schemas_covered(manifest):
+    """``{schema: its tables' facts}`` a manifest covers: one schema for
+    ``backup_schema``, every schema dumped for ``backup_database``."""
+    if not isinstance(manifest, dict):
+        return {}
+    if manifest.get("kind") == "database":
+        schemas = manifest.get("schemas")
+        return schemas if isinstance(schemas, dict) else {}
+    if manifest.get("schema"):
+        return {manifest["schema"]: manifest.get("tables", {})}
+    return {}
+
+
 def find_backups():
-    """``(directory, {schema: newest manifest})`` from the backup directory
-    (``GATIMITRA_BACKUP_DIR``): ``backup_schema`` writes ``<file>.dump`` and
-    its manifest ``<file>.dump.json``. The adapter between this page and
-    gatimitra/ops/backup.py: the manifest's fields are read as they are, and
-    ``verified`` shows only when the backup tooling records it."""
+    """``(directory, {schema: newest backup covering it})`` from the backup
+    directory (``GATIMITRA_BACKUP_DIR``): ``backup_schema`` writes
+    ``<file>.dump`` and its manifest ``<file>.dump.json``, ``backup_database``
+    the same for every schema at once. The adapter between this page and
+    gatimitra/ops/backup.py: the manifest's fields are read as they are;
+    ``verified`` is its signature and the dump's size under this
+    deployment's key."""
     directory = getattr(settings, "GATIMITRA_BACKUP_DIR", None)
     if not directory or not Path(directory).is_dir():
         return directory, {}
@@ -254,18 +277,24 @@ def find_backups():
             manifest = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        schema = manifest.get("schema") if isinstance(manifest, dict) else None
-        if not schema:
+        covered = _schemas_covered(manifest)
+        if not covered:
             continue
-        taken = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        if schema not in newest or taken > newest[schema]["taken_at"]:
+        taken = _taken_at(path, manifest)
+        verified = None
+        for schema, tables in covered.items():
+            if schema in newest and taken <= newest[schema]["taken_at"]:
+                continue
+            if verified is None:
+                verified = _verification(path, manifest)
             newest[schema] = {
                 "file": str(path)[: -len(".json")],
+                "kind": manifest.get("kind", "schema"),
                 "taken_at": taken,
-                "tables": len(manifest.get("tables", {})),
-                "rows": sum(t.get("rows", 0) for t in manifest.get("tables", {}).values()),
+                "tables": len(tables),
+                "rows": sum(t.get("rows", 0) for t in tables.values()),
                 "requires": manifest.get("requires", {}).get("schemas", []),
-                "verified": _verification(path, manifest),
+                "verified": verified,
                 "manifest": json.dumps(manifest, indent=1, default=str)[:4000],
             }
     return directory, newest

@@ -11,9 +11,17 @@ DUE = [PayoutStatus.SCHEDULED, PayoutStatus.ON_HOLD, PayoutStatus.FAILED]
 
 
 def payouts_due_panel(site, model, queryset, amount_field, title="Payouts due"):
-    found = queryset.order_by().aggregate(
-        **{status.value: Count("pk", filter=Q(status=status)) for status in DUE},
-        amount=Sum(amount_field, filter=Q(status__in=DUE)),
+    # Filtered first, though every figure filters too: the due payouts are a
+    # few rows of a table that grows with every cycle, found by an index
+    # (riders ``rider_payouts_due``, merchants ``merchant_store_payouts_due``)
+    # instead of a scan of all payout history.
+    found = (
+        queryset.filter(status__in=DUE)
+        .order_by()
+        .aggregate(
+            **{status.value: Count("pk", filter=Q(status=status)) for status in DUE},
+            amount=Sum(amount_field, filter=Q(status__in=DUE)),
+        )
     )
     figures = [
         Figure(

@@ -75,6 +75,19 @@ def refund_order(order, *, user, amount, reason):
         raise ActionRefused(str(error)) from error
 
 
+def can_reassign(order):
+    """A rider holds the order and has not picked it up: the cases
+    ``orders.services.reassign_order`` accepts, so the button is offered
+    only where it can work."""
+    picked_up = _service("PICKED_UP_OR_LATER") or ()
+    holding = _service("ACTIVE_ASSIGNMENTS") or ()
+    return (
+        not order.is_terminal
+        and order.status not in picked_up
+        and order.rider_assignments.filter(status__in=holding).exists()
+    )
+
+
 def reassign_order(order, *, user, reason):
     if order.is_terminal:
         raise ActionRefused(f"Order {order.order_number} is settled: no rider to reassign.")

@@ -256,7 +256,7 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
             found.append("cancel")
         if order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
             found.append("refund")
-        if not order.is_terminal:
+        if order_actions.can_reassign(order):
             found.append("reassign")
         return found
 

@@ -175,6 +175,17 @@ class RiderPayout(TimestampedModel):
         indexes = [
             # The admin searches payouts by UTR (exact).
             models.Index(fields=["utr"], name="rider_payouts_utr"),
+            # The console's "payouts due" (gatimitra/console/payouts.py): the
+            # few payouts not yet paid and their amounts, index-only, however
+            # long the paid history grows.
+            models.Index(
+                fields=["status"],
+                include=["amount"],
+                condition=models.Q(
+                    status__in=[PayoutStatus.SCHEDULED, PayoutStatus.ON_HOLD, PayoutStatus.FAILED]
+                ),
+                name="rider_payouts_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -425,3 +425,66 @@ def test_audit_page_reports_a_disabled_trigger(client, superuser):
     assert [row["table"] for row in health["broken"]] == ["riders.riders"]
     assert health["broken"][0]["state"] == "disabled"
     assert health["broken"][0]["triggers"] == [health["triggers"][1]]
+
+
+def test_backups_page_counts_a_database_backup_for_every_schema_it_holds(
+    client, superuser, settings, tmp_path
+):
+    import json
+
+    from gatimitra.ops import backup
+
+    settings.GATIMITRA_BACKUP_DIR = str(tmp_path)
+    settings.GATIMITRA_BACKUP_KEY = "k" * 16 + "ey-for-the-console-test"
+
+    def write(name, body, **fields):
+        (tmp_path / f"{name}.dump").write_bytes(body)
+        manifest = {
+            "project": backup.PROJECT,
+            "format": backup.FORMAT,
+            "dump_bytes": len(body),
+            "dump_sha256": "not read by the page",
+            **fields,
+        }
+        (tmp_path / f"{name}.dump.json").write_text(json.dumps(backup.sign(manifest)))
+
+    write(
+        "riders-older",
+        b"riders dump",
+        kind="schema",
+        schema="riders",
+        created_at="2026-12-01T02:00:00+00:00",
+        tables={"riders.t": {"rows": 3}},
+    )
+    write(
+        "whole",
+        b"database dump",
+        kind="database",
+        created_at="2026-12-02T02:00:00+00:00",
+        schemas={"riders": {"riders.t": {"rows": 5}}, "orders": {"orders.t": {"rows": 7}}},
+    )
+    client.force_login(superuser)
+    response = client.get(reverse("admin:operations_backups"))
+    backups = dict(response.context["backups"])
+    assert backups["riders"]["kind"] == "database" and backups["riders"]["rows"] == 5
+    assert backups["orders"]["rows"] == 7 and backups["orders"]["verified"] == "signed"
+    assert backups["orders"]["taken_at"].isoformat() == "2026-12-02T02:00:00+00:00"
+    assert backups["merchants"] is None
+    assert "(whole database)" in response.content.decode()
+
+
+def test_payouts_due_count_only_unpaid_payouts_and_their_amounts(db):
+    from decimal import Decimal
+
+    from gatimitra.console.payouts import payouts_due_panel
+    from gatimitra.enums import PayoutStatus
+    from riders.factories import RiderPayoutFactory
+    from riders.models import RiderPayout
+
+    RiderPayoutFactory(status=PayoutStatus.SCHEDULED, amount=Decimal("100.00"))
+    RiderPayoutFactory(status=PayoutStatus.SCHEDULED, amount=Decimal("250.00"))
+    RiderPayoutFactory(status=PayoutStatus.ON_HOLD, amount=Decimal("40.00"))
+    RiderPayoutFactory(status=PayoutStatus.CANCELLED, amount=Decimal("999.00"))
+    panel = payouts_due_panel(admin.site, RiderPayout, RiderPayout.objects.all(), "amount")
+    figures = {figure.label: figure.value for figure in panel.figures}
+    assert figures == {"scheduled": 2, "on hold": 1, "failed": 0, "₹ not yet paid": "390"}

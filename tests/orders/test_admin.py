@@ -10,6 +10,7 @@ from customers.factories import CustomerFactory
 from gatimitra.enums import OrderStatus
 from gatimitra.testing import admin_form_data
 from merchants.factories import LiveMerchantStoreFactory
+from orders.admin import actions as order_actions
 from orders.factories import (
     DispatchableRiderFactory,
     FoodOrderFactory,
@@ -223,7 +224,28 @@ def test_an_order_in_flight_shows_its_status_read_only_and_its_actions(client, s
     response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert {"status", "service_type"} <= set(response.context["adminform"].readonly_fields)
     titles = [button["title"] for button in response.context["order_actions"]]
-    assert titles == ["Cancel the order", "Reassign the rider"]
+    # No rider holds it yet: nothing to reassign.
+    assert titles == ["Cancel the order"]
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (OrderStatus.ACCEPTED, True),  # a rider holds it, not picked up
+        (OrderStatus.SEARCHING_RIDER, False),  # no rider yet
+        (OrderStatus.PICKED_UP, False),  # the rider has it in hand
+    ],
+)
+def test_reassign_is_offered_only_while_a_rider_holds_the_order_before_pickup(
+    client, superuser, status, offered
+):
+    order = FoodOrderFactory(status=status)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    titles = [button["title"] for button in response.context["order_actions"]]
+    assert ("Reassign the rider" in titles) is offered
+    url = reverse("admin:orders_order_act", args=[order.pk, "reassign"])
+    assert (client.get(url).status_code == 200) is offered
 
 
 @pytest.fixture
@@ -334,9 +356,14 @@ def test_reassigning_a_picked_up_order_is_refused_and_changes_nothing(client, su
     order = FoodOrderFactory(status=OrderStatus.PICKED_UP)
     client.force_login(superuser)
     url = reverse("admin:orders_order_act", args=[order.pk, "reassign"])
-    response = client.post(url, {"reason": "rider not moving"})
-    assert response.status_code == 200
-    assert "cannot be replaced" in response.content.decode()
+    # Not offered (the service would refuse: the rider has it in hand).
+    assert client.post(url, {"reason": "rider not moving"}).status_code == 403
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PICKED_UP
+    # Should the rider pick it up after the page was opened, the service's
+    # refusal is what staff see.
+    with pytest.raises(order_actions.ActionRefused, match="cannot be replaced"):
+        order_actions.reassign_order(order, user=superuser, reason="rider not moving")
     order.refresh_from_db()
     assert order.status == OrderStatus.PICKED_UP
 

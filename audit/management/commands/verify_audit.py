@@ -2,6 +2,8 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.dateparse import parse_datetime
 
+from audit.choices import VerificationKind
+from audit.verification import recorded_run
 from audit.verify import verify
 
 
@@ -9,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Seal the audit logs' hash chains, then walk them: report deleted, edited, "
         "reordered or forged entries, and tracked tables whose audit trigger is missing "
-        "or disabled. Exits 1 on any finding."
+        "or disabled. Exits 1 on any finding. Each run is recorded in "
+        "audit.verification_runs (the audit operations page shows the last)."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +32,9 @@ class Command(BaseCommand):
             if parsed is None or parsed.tzinfo is None:
                 raise CommandError(f"--since {since}: give an ISO time with an offset")
             since = parsed
-        report = verify(connections[database], since=since, seal=not no_seal)
+        connection = connections[database]
+        with recorded_run(connection, VerificationKind.VERIFY, since=since) as run:
+            run["report"] = report = verify(connection, since=since, seal=not no_seal)
         for note in report.notes:
             self.stdout.write(note)
         for finding in report.findings:
