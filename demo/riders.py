@@ -15,7 +15,7 @@ from demo import vocab
 from demo.rng import money, spread
 from gatimitra.enums import PaymentMethod, ServiceType
 from orders.dispatch import required_documents
-from riders.lists import UNREGISTERED_VEHICLE_TYPES
+from riders.choices import UNREGISTERED_VEHICLE_TYPES
 from riders.models import (
     DutyLog,
     Rider,

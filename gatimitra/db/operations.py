@@ -60,7 +60,7 @@ class _TableTrigger(Operation):
     reduces_to_sql = True
     reversible = True
     #: Name of the ``{version: (forward, backward)}`` map in ``gatimitra.db.sql``.
-    generators = None
+    generators: str = ""
     version = 1
 
     def state_forwards(self, app_label, state):
