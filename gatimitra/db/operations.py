@@ -51,14 +51,32 @@ class _TableTrigger(Operation):
     """Base for operations that install trigger SQL on one model's table.
 
     The SQL is generated from the operation's arguments by ``gatimitra.db.sql``
-    when the migration runs, like Django's own operations generate theirs.
+    when the migration runs, like Django's own operations generate theirs, by
+    the generator ``version`` the migration was written with: a new version
+    is added beside the old ones, which applied migrations keep running
+    (``<app>/sqlfrozen/operations.json`` holds what they generate).
     """
 
     reduces_to_sql = True
     reversible = True
+    #: Name of the ``{version: (forward, backward)}`` map in ``gatimitra.db.sql``.
+    generators: str = ""
+    version = 1
 
     def state_forwards(self, app_label, state):
         pass
+
+    def _generator(self):
+        from gatimitra.db import sql
+
+        return getattr(sql, self.generators)[self.version]
+
+    def _with_version(self, kwargs):
+        # Version 1 stays unnamed: the migrations written before versions
+        # existed deconstruct as they were written.
+        if self.version != 1:
+            kwargs["version"] = self.version
+        return kwargs
 
     def _allowed(self, schema_editor, app_label):
         return router.allow_migrate(schema_editor.connection.alias, app_label)
@@ -84,21 +102,22 @@ class AppendOnly(_TableTrigger):
     neither UPDATE, DELETE nor TRUNCATE on a table carrying this trigger.
     """
 
-    def __init__(self, model_name):
+    generators = "APPEND_ONLY_GENERATORS"
+
+    def __init__(self, model_name, version=1):
         self.model_name = model_name
+        self.version = version
 
     def deconstruct(self):
-        return self.__class__.__qualname__, [], {"model_name": self.model_name}
+        return self.__class__.__qualname__, [], self._with_version({"model_name": self.model_name})
 
     def forward_sql(self, model):
-        from gatimitra.db import sql
-
-        return [sql.append_only_trigger(model._meta.db_table)]
+        forward, _ = self._generator()
+        return forward(model._meta.db_table)
 
     def backward_sql(self, model):
-        from gatimitra.db import sql
-
-        return [sql.drop_trigger(model._meta.db_table, sql.APPEND_ONLY_TRIGGER)]
+        _, backward = self._generator()
+        return backward(model._meta.db_table)
 
     def describe(self):
         return f"Make {self.model_name} append-only"
@@ -114,21 +133,22 @@ class RefuseTruncate(_TableTrigger):
     only way past it is a superuser's ``session_replication_role = replica``
     (``flush`` in tests). Use together with :class:`AppendOnly`."""
 
-    def __init__(self, model_name):
+    generators = "REFUSE_TRUNCATE_GENERATORS"
+
+    def __init__(self, model_name, version=1):
         self.model_name = model_name
+        self.version = version
 
     def deconstruct(self):
-        return self.__class__.__qualname__, [], {"model_name": self.model_name}
+        return self.__class__.__qualname__, [], self._with_version({"model_name": self.model_name})
 
     def forward_sql(self, model):
-        from gatimitra.db import sql
-
-        return sql.refuse_truncate_triggers(model._meta.db_table)
+        forward, _ = self._generator()
+        return forward(model._meta.db_table)
 
     def backward_sql(self, model):
-        from gatimitra.db import sql
-
-        return sql.drop_refuse_truncate_triggers(model._meta.db_table)
+        _, backward = self._generator()
+        return backward(model._meta.db_table)
 
     def describe(self):
         return f"Refuse TRUNCATE on {self.model_name}"
@@ -150,6 +170,8 @@ class LedgerChain(_TableTrigger):
     refused. Use together with :class:`AppendOnly`.
     """
 
+    generators = "LEDGER_CHAIN_GENERATORS"
+
     def __init__(
         self,
         model_name,
@@ -160,6 +182,7 @@ class LedgerChain(_TableTrigger):
         balance_field="balance_after",
         min_balance=None,
         owner_balance_field=None,
+        version=1,
     ):
         self.model_name = model_name
         self.owner_field = owner_field
@@ -169,6 +192,7 @@ class LedgerChain(_TableTrigger):
         self.balance_field = balance_field
         self.min_balance = min_balance
         self.owner_balance_field = owner_balance_field
+        self.version = version
 
     def deconstruct(self):
         kwargs = {"model_name": self.model_name, "owner_field": self.owner_field}
@@ -183,7 +207,7 @@ class LedgerChain(_TableTrigger):
         for name, default in defaults.items():
             if getattr(self, name) != default:
                 kwargs[name] = getattr(self, name)
-        return self.__class__.__qualname__, [], kwargs
+        return self.__class__.__qualname__, [], self._with_version(kwargs)
 
     def _spec(self, model):
         from gatimitra.db import sql
@@ -208,14 +232,12 @@ class LedgerChain(_TableTrigger):
         )
 
     def forward_sql(self, model):
-        from gatimitra.db import sql
-
-        return sql.ledger_chain(self._spec(model))
+        forward, _ = self._generator()
+        return forward(self._spec(model))
 
     def backward_sql(self, model):
-        from gatimitra.db import sql
-
-        return sql.drop_ledger_chain(self._spec(model))
+        _, backward = self._generator()
+        return backward(self._spec(model))
 
     def describe(self):
         return f"Chain {self.model_name} per {self.owner_field} (seq_no, balance_after)"
@@ -245,29 +267,25 @@ class PartitionByRange(_TableTrigger):
     back into a plain one (rows of every partition included).
     """
 
-    def __init__(self, model_name, key, interval):
+    generators = "PARTITION_GENERATORS"
+
+    def __init__(self, model_name, key, interval, version=1):
         self.model_name = model_name
         self.key = key
         self.interval = interval
+        self.version = version
 
     def deconstruct(self):
-        return (
-            self.__class__.__qualname__,
-            [],
-            {"model_name": self.model_name, "key": self.key, "interval": self.interval},
-        )
+        kwargs = {"model_name": self.model_name, "key": self.key, "interval": self.interval}
+        return self.__class__.__qualname__, [], self._with_version(kwargs)
 
     def forward_sql(self, model):
-        from gatimitra.db import sql
-
-        return [
-            sql.partition_by_range(model._meta.db_table, model._meta.get_field(self.key).column)
-        ]
+        forward, _ = self._generator()
+        return forward(model._meta.db_table, model._meta.get_field(self.key).column)
 
     def backward_sql(self, model):
-        from gatimitra.db import sql
-
-        return [sql.unpartition(model._meta.db_table)]
+        _, backward = self._generator()
+        return backward(model._meta.db_table)
 
     def describe(self):
         return f"Partition {self.model_name} by range of {self.key} (by {self.interval})"

@@ -280,3 +280,35 @@ def partition_by_range(db_table, key_column):
 
 def unpartition(db_table):
     return f"SELECT {REBUILD_TABLE_FUNCTION}({_literal(quote_table(db_table))}, NULL)"
+
+
+# Generator versions ------------------------------------------------------------
+# Each operation of ``gatimitra.db.operations`` runs the generator version it
+# was written with (its ``version`` argument, 1 when a migration names none).
+# Generators produce lists of statements. SQL that must change is a new
+# version added beside the old ones, used by new migrations; an old version
+# never changes, since applied migrations run it (what each generates is
+# frozen in ``<app>/sqlfrozen/operations.json``, docs/migrations.md).
+
+
+def _append_only_v1(db_table):
+    return [append_only_trigger(db_table)]
+
+
+def _drop_append_only_v1(db_table):
+    return [drop_trigger(db_table, APPEND_ONLY_TRIGGER)]
+
+
+def _partition_by_range_v1(db_table, key_column):
+    return [partition_by_range(db_table, key_column)]
+
+
+def _unpartition_v1(db_table):
+    return [unpartition(db_table)]
+
+
+#: ``{version: (forward, backward)}`` per operation.
+APPEND_ONLY_GENERATORS = {1: (_append_only_v1, _drop_append_only_v1)}
+REFUSE_TRUNCATE_GENERATORS = {1: (refuse_truncate_triggers, drop_refuse_truncate_triggers)}
+LEDGER_CHAIN_GENERATORS = {1: (ledger_chain, drop_ledger_chain)}
+PARTITION_GENERATORS = {1: (_partition_by_range_v1, _unpartition_v1)}

@@ -36,14 +36,6 @@ def merchant_sales(order):
     return order_charges(order, "ITEM_TOTAL", "PACKAGING_FEE")
 
 
-#: An earning made for a settlement names the settlement's order and its
-#: accepted assignment.
-EARNING_LINKS = {
-    "order": factory.SelfAttribute("..order"),
-    "assignment": factory.LazyAttribute(lambda e: accepted_assignment(e.factory_parent.order)),
-}
-
-
 def earning_for(assignment, **kwargs):
     """The rider's earning for an accepted assignment, naming its order and
     the assignment."""
@@ -138,7 +130,9 @@ class OrderSettlementFactory(DjangoModelFactory):
             distance_pay=Decimal("0.00"),
             wait_pay=Decimal("0.00"),
             tip=Decimal("0.00"),
-            **EARNING_LINKS,
+            # The earning names the settlement's order and its accepted assignment.
+            order=factory.SelfAttribute("..order"),
+            assignment=factory.LazyAttribute(lambda e: accepted_assignment(e.factory_parent.order)),
         ),
         no_declaration=None,
     )

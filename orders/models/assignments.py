@@ -11,12 +11,13 @@ from django.db import connections, models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 
+from gatimitra.db.constraints import one_of
 from gatimitra.db.fields import EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.models import TimestampedModel
 from gatimitra.db.partitions import MONTH, Partitioning
 from gatimitra.db.tables import schema_table
 from orders.choices import AssignmentStatus, DispatchOfferStatus
-from orders.constraints import both_or_neither, in_list
+from orders.constraints import both_or_neither
 
 #: An assignment holding the order (at most one per order).
 ACTIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED]
@@ -239,7 +240,7 @@ class OrderDeliveryProof(TimestampedModel):
     class Meta:
         db_table = schema_table("orders", "order_delivery_proofs")
         constraints = [
-            in_list("order_delivery_proofs", "kind", [kind for kind, _ in PROOF_KINDS]),
+            one_of("order_delivery_proofs", "kind", [kind for kind, _ in PROOF_KINDS]),
             CheckConstraint(
                 condition=~Q(kind="OTP") | Q(otp_verified=True),
                 name="order_delivery_proofs_otp_verified",

@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOpera
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
-from gatimitra.db.constraints import values
+from gatimitra.db.constraints import one_of, values
 from gatimitra.db.expressions import TsTzRange
 from gatimitra.db.fields import EnumArrayField, EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
@@ -22,7 +22,7 @@ from gatimitra.db.tables import schema_table
 from gatimitra.enums import ServiceType, VehicleType
 from orders import ride_rules
 from orders.choices import IndianTimeZone
-from orders.constraints import both_or_neither, in_list, range_order, valid_window
+from orders.constraints import both_or_neither, range_order, valid_window
 
 #: ``service_cities.launch_status`` (CHECK text).
 LAUNCH_STATUSES = [
@@ -137,7 +137,7 @@ class ServiceCity(TimestampedModel):
                 name="service_cities_state_code_format",
                 violation_error_message="GST state code is two digits.",
             ),
-            in_list("service_cities", "launch_status", values(LAUNCH_STATUSES)),
+            one_of("service_cities", "launch_status", values(LAUNCH_STATUSES)),
             both_or_neither("service_cities", "center_latitude", "center_longitude", "center"),
             CheckConstraint(
                 condition=~Q(launch_status="LIVE") | Q(launched_on__isnull=False),
@@ -183,7 +183,7 @@ class ServiceZone(TimestampedModel):
                 name="service_zones_code_format",
                 violation_error_message="Zone code is 2-32 capital letters, digits or _.",
             ),
-            in_list("service_zones", "kind", values(ZONE_KINDS)),
+            one_of("service_zones", "kind", values(ZONE_KINDS)),
             CheckConstraint(
                 condition=Q(boundary__isnull=True)
                 | Q(boundary__type__in=["Polygon", "MultiPolygon"]),
@@ -424,7 +424,7 @@ class SurgePricingRule(TimestampedModel):
     class Meta:
         db_table = schema_table("orders", "surge_pricing_rules")
         constraints = [
-            in_list("surge_pricing_rules", "trigger", values(SURGE_TRIGGERS)),
+            one_of("surge_pricing_rules", "trigger", values(SURGE_TRIGGERS)),
             CheckConstraint(
                 condition=Q(multiplier__gte=1, multiplier__lte=F("max_multiplier")),
                 name="surge_pricing_rules_multiplier_capped",

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 
-from gatimitra.db.constraints import values
+from gatimitra.db.constraints import one_of, values
 from gatimitra.db.fields import (
     EnumField,
     HashField,
@@ -42,7 +42,7 @@ from gatimitra.enums import (
 )
 from orders import charges, ride_rules, transitions
 from orders.choices import FoodPrepStatus, ParcelPackageType, RideVehicleOwner, StopType
-from orders.constraints import both_or_neither, in_list
+from orders.constraints import both_or_neither
 
 #: ``orders.channel`` (CHECK text).
 ORDER_CHANNELS = [
@@ -196,7 +196,7 @@ class Order(TimestampedModel):
                 name="orders_completed_or_cancelled",
                 violation_error_message="An order is either completed or cancelled, not both.",
             ),
-            in_list("orders", "channel", values(ORDER_CHANNELS)),
+            one_of("orders", "channel", values(ORDER_CHANNELS)),
             CheckConstraint(
                 condition=~Q(service_type=ServiceType.FOOD) | Q(merchant_store__isnull=False),
                 name="orders_food_has_store",
@@ -775,7 +775,7 @@ class OrderTimeline(AppendOnlyModel):
         verbose_name = "order timeline entry"
         verbose_name_plural = "order timeline"
         constraints = [
-            in_list("order_timeline", "event", values(TIMELINE_EVENTS)),
+            one_of("order_timeline", "event", values(TIMELINE_EVENTS)),
             CheckConstraint(
                 condition=Q(from_status__isnull=True) | Q(event="STATUS_CHANGE"),
                 name="order_timeline_from_status_on_changes",

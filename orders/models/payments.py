@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
-from gatimitra.db.constraints import values
+from gatimitra.db.constraints import one_of, values
 from gatimitra.db.fields import EnumField, MoneyField
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
 from gatimitra.db.tables import schema_table
@@ -26,7 +26,6 @@ from orders.choices import (
     RefundReason,
     RefundStatus,
 )
-from orders.constraints import in_list
 
 #: Who pays / receives a charge line (CHECK text).
 CHARGE_PARTIES = [
@@ -98,8 +97,8 @@ class OrderCharge(TimestampedModel):
                     "DISCOUNT lines are CREDIT, ROUND_OFF may be either, every other line is DEBIT."
                 ),
             ),
-            in_list("order_charges", "payer", values(CHARGE_PARTIES)),
-            in_list("order_charges", "beneficiary", values(CHARGE_PARTIES)),
+            one_of("order_charges", "payer", values(CHARGE_PARTIES)),
+            one_of("order_charges", "beneficiary", values(CHARGE_PARTIES)),
         ]
 
     def __str__(self):
@@ -189,7 +188,7 @@ class OrderPayment(TimestampedModel):
             # Target of order_refunds (payment_id, order_id).
             UniqueConstraint(fields=["id", "order"], name="order_payments_id_order_key"),
             CheckConstraint(condition=Q(amount__gt=0), name="order_payments_amount_positive"),
-            in_list("order_payments", "gateway", values(PAYMENT_GATEWAYS)),
+            one_of("order_payments", "gateway", values(PAYMENT_GATEWAYS)),
             CheckConstraint(
                 condition=Q(method=PaymentMethod.CASH, gateway="CASH")
                 | (~Q(method=PaymentMethod.CASH) & ~Q(gateway="CASH")),
@@ -297,7 +296,7 @@ class OrderRefund(TimestampedModel):
         db_table = schema_table("orders", "order_refunds")
         constraints = [
             CheckConstraint(condition=Q(amount__gt=0), name="order_refunds_amount_positive"),
-            in_list("order_refunds", "destination", values(REFUND_DESTINATIONS)),
+            one_of("order_refunds", "destination", values(REFUND_DESTINATIONS)),
             CheckConstraint(
                 condition=Q(approved_by__isnull=True)
                 | Q(requested_by__isnull=True)

@@ -9,6 +9,7 @@ provider (composite FK); an order has at most one live hand-off."""
 from django.db import models
 from django.db.models import CheckConstraint, Q, UniqueConstraint
 
+from gatimitra.db.constraints import one_of
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import AppendOnlyModel, TimestampedModel
@@ -16,7 +17,7 @@ from gatimitra.db.tables import schema_table
 from gatimitra.enums import IntegrationStatus, ServiceType, VehicleType
 from orders import charges
 from orders.choices import ExternalDeliveryStatus
-from orders.constraints import both_or_neither, in_list, range_order, valid_window
+from orders.constraints import both_or_neither, range_order, valid_window
 from orders.models.orders import MASKED_PHONE
 
 #: ``external_delivery_providers.kind`` (CHECK text).
@@ -69,7 +70,7 @@ class ExternalDeliveryProvider(TimestampedModel):
                 condition=Q(code__regex=r"^[A-Z][A-Z0-9_]{1,31}$"),
                 name="external_delivery_providers_code_format",
             ),
-            in_list("external_delivery_providers", "kind", [k for k, _ in PROVIDER_KINDS]),
+            one_of("external_delivery_providers", "kind", [k for k, _ in PROVIDER_KINDS]),
             CheckConstraint(
                 condition=~Q(services__contains=[ServiceType.RIDE]),
                 name="external_delivery_providers_no_rides",

@@ -8,7 +8,7 @@ from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from gatimitra.db.constraints import values
+from gatimitra.db.constraints import one_of, values
 from gatimitra.db.expressions import GstinIsValid
 from gatimitra.db.fields import EnumArrayField, EnumField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
@@ -18,7 +18,6 @@ from gatimitra.db.validators import GSTIN
 from gatimitra.enums import InvoiceType, OrderStatus, ServiceType
 from orders import charges, transitions
 from orders.choices import CancellationActor, SettlementStatus
-from orders.constraints import in_list
 
 #: Who bears the cost of a cancellation (CHECK text).
 COST_BEARERS = [
@@ -77,7 +76,7 @@ class CancellationReason(TimestampedModel):
                 condition=Q(fee_percent__gte=0, fee_percent__lte=100),
                 name="cancellation_reasons_fee_percent_range",
             ),
-            in_list("cancellation_reasons", "cost_borne_by", values(COST_BEARERS)),
+            one_of("cancellation_reasons", "cost_borne_by", values(COST_BEARERS)),
         ]
 
     def __str__(self):
@@ -119,7 +118,7 @@ class OrderCancellation(TimestampedModel):
                 name="order_cancellations_not_from_terminal",
                 violation_error_message="A finished order cannot be cancelled.",
             ),
-            in_list("order_cancellations", "cost_borne_by", values(COST_BEARERS)),
+            one_of("order_cancellations", "cost_borne_by", values(COST_BEARERS)),
         ]
 
     def __str__(self):
@@ -291,7 +290,7 @@ class OrderInvoice(TimestampedModel):
                 name="order_invoices_recipient_gstin_valid",
                 violation_error_message="The recipient GSTIN's check character is wrong.",
             ),
-            in_list("order_invoices", "issuer", values(INVOICE_ISSUERS)),
+            one_of("order_invoices", "issuer", values(INVOICE_ISSUERS)),
             CheckConstraint(
                 condition=Q(invoice_number__regex=r"^[A-Za-z0-9/-]{1,16}$"),
                 name="order_invoices_number_format",

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from gatimitra.ops import snapshot
+from gatimitra.db import sql as core_sql
+from gatimitra.ops import frozen_operations, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +110,43 @@ def test_the_frozen_sql_is_what_the_snapshot_recorded(app, migration, live, froz
         value = getattr(frozen_module, name)
         part = [value] if isinstance(value, str) else list(value)
         assert _contains(statements, part), (migration, name)
+
+
+def _covered():
+    document = json.loads(snapshot.SNAPSHOT_PATH.read_text())
+    return {(entry["app"], entry["name"]) for entry in document["migrations"]}
+
+
+@pytest.fixture(scope="module")
+def generated_now():
+    return frozen_operations.generate(_covered())
+
+
+def test_applied_migrations_operations_generate_the_frozen_sql(generated_now):
+    covered = _covered()
+    assert generated_now, "no operation of an applied migration generates SQL?"
+    assert frozen_operations.differences(frozen_operations.frozen(covered), generated_now) == []
+
+
+def test_the_frozen_operation_sql_is_what_the_snapshot_recorded():
+    covered = _covered()
+    for (app, name), entries in frozen_operations.frozen(covered).items():
+        statements = _recorded(app, name)
+        for entry in entries:
+            assert _contains(statements, entry["forward"]), (app, name, entry["describe"])
+
+
+def test_a_changed_generator_is_named(monkeypatch):
+    covered = _covered()
+    key = next(
+        (app, name)
+        for (app, name), entries in sorted(frozen_operations.frozen(covered).items())
+        if any(entry["operation"].endswith(".AppendOnly") for entry in entries)
+    )
+    edited = core_sql.append_only_trigger
+    monkeypatch.setattr(core_sql, "append_only_trigger", lambda table: edited(table) + " ")
+    problems = frozen_operations.differences(
+        frozen_operations.frozen({key}), frozen_operations.generate({key})
+    )
+    assert problems and all(problem[:2] == key for problem in problems)
+    assert "AppendOnly" in problems[0][2] and "forward SQL" in problems[0][2]

@@ -22,8 +22,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from gatimitra.ops.scratch.servers import start_server
 from tests.fixtures.gatimitra import connect
-from tests.fixtures.servers import start_server
 from tests.gatimitra.test_backup import EMBEDDED, SERVER_15, _on_server
 
 ROOT = Path(__file__).resolve().parents[2]

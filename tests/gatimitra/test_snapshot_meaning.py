@@ -104,3 +104,19 @@ def test_writing_refuses_to_overwrite_changed_sql(current, recorded_as, settings
     call_command("migration_snapshot", "--accept-changed", "orders.0005_enforce_dispatch_rules")
     written = json.loads(settings.MIGRATION_SNAPSHOT_PATH.read_text())
     assert _entry(written, DISPATCH)["statements"][3].endswith("-- rewritten")
+
+
+def test_writing_refuses_to_change_frozen_operation_sql(current, monkeypatch):
+    from gatimitra.ops import frozen_operations
+
+    covered = {(entry["app"], entry["name"]) for entry in current["migrations"]}
+    kept = frozen_operations.frozen(covered)
+    key = ("orders", "0003_add_order_rules")
+    edited = copy.deepcopy(kept)
+    edited[key][0]["forward"][0] += " -- edited generator"
+    monkeypatch.setattr(frozen_operations, "generate", lambda keys, database: edited)
+    monkeypatch.setattr(frozen_operations, "write", lambda *args: pytest.fail("written"))
+    with pytest.raises(CommandError) as refused:
+        migration_snapshot.Command._freeze_operations(current["migrations"], [], "default")
+    assert "not written: orders.0003_add_order_rules (operation 0" in str(refused.value)
+    assert "generates different forward SQL" in str(refused.value)

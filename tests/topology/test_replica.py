@@ -1,4 +1,4 @@
-"""A streaming read replica (tests/topology/replica.py: one primary and one
+"""A streaming read replica (gatimitra/ops/scratch/replica.py: one primary and one
 replica for the module, embedded binaries): replication catches up, the
 router's decisions, the admin's lists on the replica, read-your-writes, and
 the fallback to the primary (with the admin's banner) when the replica lags
@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from access_mgmt.models import SystemUser
 from gatimitra import routers
 from gatimitra.guards import mark_development
+from gatimitra.ops.scratch import replica as pair
 from gatimitra.routers import (
     PRIMARY_COOKIE,
     REPLICA_ALIAS,
@@ -26,7 +27,6 @@ from gatimitra.routers import (
     replica_context,
     replica_status,
 )
-from tests.topology import replica as pair
 
 pytestmark = pytest.mark.slow
 

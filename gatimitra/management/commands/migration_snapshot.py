@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from gatimitra.ops import snapshot
+from gatimitra.ops import frozen_operations, snapshot
 from gatimitra.ops.reference import database_alias
 
 FROZEN_HINT = (
@@ -16,13 +16,20 @@ FROZEN_HINT = (
     "a new migration."
 )
 
+FROZEN_OPERATIONS_HINT = (
+    "Give the generator back the SQL it produced and put the change in a new version of "
+    "it beside the old one, used by a new migration (version=N; docs/migrations.md)."
+)
+
 
 class Command(BaseCommand):
     help = (
         "Build a scratch database by applying every migration one by one, recording "
         "the SQL each runs, and write gatimitra/migration_snapshot.json, which "
-        "'migrate' replays on an empty database. --check exits 1 when it is out of date "
-        "or when a migration it records would now run different SQL (naming it)."
+        "'migrate' replays on an empty database, and the SQL the operation classes of "
+        "newly covered migrations generate (<app>/sqlfrozen/operations.json). --check "
+        "exits 1 when it is out of date or when a migration it records would now run "
+        "or generate different SQL (naming it)."
     )
 
     def add_arguments(self, parser):
@@ -57,17 +64,53 @@ class Command(BaseCommand):
                     "(--accept-changed APP.NAME overwrites it, for a migration no "
                     "database has run yet.)"
                 )
+        if target.resolve() == snapshot.SNAPSHOT_PATH.resolve():
+            # The operation SQL is frozen beside the project's own snapshot
+            # only (a snapshot written elsewhere is a scratch copy).
+            self._freeze_operations(recorded, accept_changed, database)
         snapshot.write(recorded, target)
         self.stdout.write(
             f"Wrote {target} ({len(recorded)} migrations) in {time.monotonic() - started:.1f}s."
         )
 
+    @staticmethod
+    def _freeze_operations(recorded, accept_changed, database):
+        """Keep the operation SQL of every migration the snapshot covers:
+        entries already kept must be generated unchanged, new ones are added."""
+        keys = {(entry["app"], entry["name"]) for entry in recorded}
+        generated = frozen_operations.generate(keys, database)
+        kept = frozen_operations.frozen(keys)
+        changed = [
+            (app, name, why)
+            for app, name, why in frozen_operations.differences(kept, generated)
+            if (app, name) in kept and f"{app}.{name}" not in accept_changed
+        ]
+        if changed:
+            raise CommandError(
+                f"not written: {Command._describe(changed)}. {FROZEN_OPERATIONS_HINT} "
+                "(--accept-changed APP.NAME overwrites it, for a migration no "
+                "database has run yet.)"
+            )
+        frozen_operations.write(generated, {app for app, _ in keys | set(kept)})
+
     def _check(self, connection):
         document = snapshot.load()
         if document is None:
             raise CommandError(f"{snapshot.path()} is missing; run manage.py migration_snapshot")
+        keys = {(entry["app"], entry["name"]) for entry in document["migrations"]}
+        kept = frozen_operations.frozen(keys)
+        operations = frozen_operations.differences(
+            kept, frozen_operations.generate(keys, connection.alias)
+        )
+        changed = [(app, name, why) for app, name, why in operations if (app, name) in kept]
+        if changed:
+            raise CommandError(
+                "applied migrations' operations generate other SQL than was frozen: "
+                f"{self._describe(changed)}. {FROZEN_OPERATIONS_HINT}"
+            )
         problems = [f"{a}.{n} {why}" for a, n, why in snapshot.stale_entries(document) if a != "*"]
         problems += [f"{a}.{n} not in the snapshot" for a, n in snapshot.uncovered(document)]
+        problems += [f"{a}.{n} {why}" for a, n, why in operations if (a, n) not in kept]
         if snapshot.sql_modules_changed(document):
             # The SQL modules changed: record every migration afresh and say
             # which applied migration would now run different SQL, if any.

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fixtures.ports import release_port, reserve_port
+from gatimitra.ops.scratch.ports import release_port, reserve_port
 
 
 def binaries():
