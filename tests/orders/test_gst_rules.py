@@ -386,6 +386,25 @@ def test_merchant_invoice_numbers_and_their_irn():
     ).pk
 
 
+def test_a_merchant_invoices_irn_comes_with_its_acknowledgement_and_qr():
+    registered = MerchantInvoiceFactory()
+    assert registered.irn_ack_at and registered.signed_qr_code and registered.irn_ack_number
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(irn_ack_at=None)
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(signed_qr_code="")
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoice.objects.filter(pk=registered.pk).update(irn=None)
+    unregistered = MerchantTaxRegistrationFactory(registration_type="UNREGISTERED", gstin=None)
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(
+            parent=unregistered.parent,
+            gst_registration=unregistered,
+            irn=None,
+            irn_ack_at=timezone.now(),
+        )
+
+
 # E-invoicing and cancellation -------------------------------------------------------------
 
 
