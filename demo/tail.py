@@ -889,6 +889,7 @@ def _merchants(demo, rng, finished, staff, merchants):
                 "gst_registration_id": registration_id,
                 # The database numbers it; a B2B invoice carries the IRP's IRN.
                 "irn": _irn(f"commission-{payout['id']}") if gstin else None,
+                **_irp_acknowledgement(demo, f"commission-{payout['id']}", gstin),
                 "invoice_type": "TAX_INVOICE",
                 "invoice_date": payout["cycle_end"] + timedelta(days=1),
                 "period_start": payout["cycle_end"] - timedelta(days=6),
@@ -910,6 +911,7 @@ def _merchants(demo, rng, finished, staff, merchants):
             original,
             invoice_type="CREDIT_NOTE",
             irn=_irn("credit-note-1") if original["irn"] else None,
+            **_irp_acknowledgement(demo, "credit-note-1", original["irn"]),
             original_invoice_id=original["id"],
             taxable_value=money(100),
             cgst_amount=money(9),
@@ -924,6 +926,18 @@ def _merchants(demo, rng, finished, staff, merchants):
 def _irn(key):
     """A stand-in for the IRP's invoice reference number (a SHA-256 in hex)."""
     return hashlib.sha256(f"gatimitra-demo-irn-{key}".encode()).hexdigest()
+
+
+def _irp_acknowledgement(demo, key, registered):
+    """Stand-ins for what the IRP returns with an IRN (a B2B invoice only)."""
+    if not registered:
+        return {"irn_ack_number": "", "irn_ack_at": None, "signed_qr_code": ""}
+    digits = int(hashlib.sha256(f"gatimitra-demo-ack-{key}".encode()).hexdigest(), 16)
+    return {
+        "irn_ack_number": f"{digits % 10**15:015d}",
+        "irn_ack_at": demo.now - timedelta(hours=1),
+        "signed_qr_code": f"demo-signed-qr.{_irn(key)}",
+    }
 
 
 LIFETIME_STATS = """

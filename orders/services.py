@@ -62,6 +62,7 @@ from orders.choices import (
 )
 from orders.models import (
     CancellationReason,
+    DeliveryFeeRule,
     Order,
     OrderCancellation,
     OrderCharge,
@@ -450,7 +451,7 @@ def _bill(order, store, items, parcel, ride, distance):
                 )
             sales += quantity * (menu_item.base_price + sum((a.price for a in addons), 0))
             packaging += quantity * menu_item.packaging_charge
-        fees = [(ChargeType.DELIVERY_FEE, pricing.food_delivery_fee(distance))]
+        fees = [(ChargeType.DELIVERY_FEE, _delivery_fee(order, distance, order_value=sales))]
         fees.append((ChargeType.PLATFORM_FEE, pricing.FOOD_PLATFORM_FEE))
         if sales < pricing.SMALL_CART_BELOW:
             fees.append((ChargeType.SMALL_CART_FEE, pricing.SMALL_CART_FEE))
@@ -461,8 +462,9 @@ def _bill(order, store, items, parcel, ride, distance):
         gst = pricing.food_gst(sales + packaging, sum(a for _k, a in fees))
         lines.append((ChargeType.GST, gst, "GOVERNMENT", None))
     elif order.service_type == ServiceType.PARCEL:
-        OrderParcelDetails.objects.create(order=order, **(parcel or {}))
-        fees = [(ChargeType.DELIVERY_FEE, pricing.parcel_delivery_fee(distance))]
+        details = OrderParcelDetails.objects.create(order=order, **(parcel or {}))
+        fee = _delivery_fee(order, distance, weight_g=details.weight_g)
+        fees = [(ChargeType.DELIVERY_FEE, fee)]
         if distance > pricing.LONG_DISTANCE_FROM_M:
             fees.append((ChargeType.LONG_DISTANCE_FEE, pricing.LONG_DISTANCE_FEE))
         fees.append((ChargeType.PLATFORM_FEE, pricing.PARCEL_PLATFORM_FEE))
@@ -486,6 +488,22 @@ def _bill(order, store, items, parcel, ride, distance):
         gst = pricing.percent(fare + policy.platform_fee, policy.gst_rate_percent)
         lines.append((ChargeType.GST, gst, "GOVERNMENT", policy.gst_rate_percent))
     return [line for line in lines if line[1] > 0]
+
+
+def _delivery_fee(order, distance, **delivery):
+    """The fee of the order's zone's delivery_fee_rules for this delivery;
+    refused when none applies (the zone does not deliver it)."""
+    rules = DeliveryFeeRule.objects.filter(
+        zone_id=order.zone_id, service_type=order.service_type, active=True
+    )
+    rule = pricing.delivery_fee_rule(rules, distance_m=distance, at=order.placed_at, **delivery)
+    if rule is None:
+        raise Refused(
+            f"orders.delivery_fee_rules: no active rule of zone {order.zone_id} prices a "
+            f"{order.service_type} delivery of {distance} m at "
+            f"{order.placed_at.astimezone(pricing.INDIA):%Y-%m-%d %H:%M} IST: nothing was placed."
+        )
+    return pricing.delivery_fee(rule, distance)
 
 
 def _pay(order, now, wallet_model, wallet_txn_model):

@@ -574,7 +574,9 @@ def _dispatch_refusal_function(today):
     The rules and their order are those of orders/dispatch.py. The rider and
     order must exist already: FKs are deferred, and an assignment naming a
     rider inserted later in its transaction would otherwise go unchecked.
-    ``today`` is the SQL for the date documents must not have expired by."""
+    ``today`` is the SQL for the date documents must not have expired by.
+    Messages name the rider and vehicle by id, never by name or registration
+    number: they reach logs, admin forms and API errors (orders 0021)."""
     return f"""
 CREATE FUNCTION {_fn("dispatch_refusal")}(
     p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,
@@ -596,7 +598,7 @@ DECLARE
     holds_ride boolean;
     cap numeric;
 BEGIN
-    SELECT id, full_name, status, onboarding_stage, enabled_services INTO r
+    SELECT id, status, onboarding_stage, enabled_services INTO r
         FROM {RIDERS} WHERE id = p_rider_id;
     IF NOT FOUND THEN
         RETURN ARRAY['order_rider_assignments_rider_exists',
@@ -608,7 +610,7 @@ BEGIN
         RETURN ARRAY['order_rider_assignments_order_exists',
                      format('order id %s does not exist (yet)', p_order_id)];
     END IF;
-    who := format('rider %s (%s) cannot hold order %s', r.id, r.full_name, o.order_number);
+    who := format('rider id %s cannot hold order %s', r.id, o.order_number);
 
     IF r.status <> 'ACTIVE' OR r.onboarding_stage <> 'ACTIVE' THEN
         RETURN ARRAY['order_rider_assignments_rider_active',
@@ -644,7 +646,7 @@ BEGIN
         END IF;
     END IF;
     IF p_vehicle_id IS NOT NULL THEN
-        SELECT id, rider_id, vehicle_type, is_active, registration_number INTO v
+        SELECT id, rider_id, vehicle_type, is_active INTO v
             FROM {RIDER_VEHICLES} WHERE id = p_vehicle_id;
         IF NOT FOUND OR v.rider_id <> p_rider_id THEN
             RETURN ARRAY['order_rider_assignments_vehicle_of_rider',
@@ -652,13 +654,13 @@ BEGIN
         END IF;
         IF NOT v.is_active OR NOT (v.vehicle_type = ANY (allowed)) THEN
             RETURN ARRAY['order_rider_assignments_vehicle_allowed',
-                format('%s: vehicle %s (%s%s) cannot take a %s order, which needs an active %s',
-                       who, coalesce(v.registration_number, v.id::text), v.vehicle_type,
+                format('%s: vehicle id %s (%s%s) cannot take a %s order, which needs an active %s',
+                       who, v.id, v.vehicle_type,
                        CASE WHEN v.is_active THEN '' ELSE ', inactive' END,
                        o.service_type, array_to_string(allowed, ' or '))];
         END IF;
     ELSE
-        SELECT id, rider_id, vehicle_type, is_active, registration_number INTO v
+        SELECT id, rider_id, vehicle_type, is_active INTO v
             FROM {RIDER_VEHICLES}
             WHERE rider_id = p_rider_id AND is_active AND vehicle_type = ANY (allowed)
             ORDER BY id IS NOT DISTINCT FROM live_vehicle DESC, id
@@ -762,7 +764,7 @@ $$"""
 
 def static_cross_schema_reads():
     """The functions that read other domains' columns, read statically
-    (orders 0016 froze this text): the dispatch settings of a city, a
+    (orders 0016 froze this text; 0021 the refusal without personal data): the dispatch settings of a city, a
     customer's blocked riders, an earning's order. A document is valid
     through its expiry date in India, whatever the session's time zone."""
     return [

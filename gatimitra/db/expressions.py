@@ -1,7 +1,7 @@
 """Database expressions shared by several domains' constraints."""
 
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.db.models import BooleanField, Func
+from django.db.models import BooleanField, DateField, Func
 
 
 class TsTzRange(Func):
@@ -29,3 +29,19 @@ class GstRateIsCurrent(Func):
 
     function = "public.gatimitra_gst_rate_is_current"
     output_field = BooleanField()
+
+
+class GstRateInForce(Func):
+    """``public.gatimitra_gst_rate_in_force(rate, date)``: one of the GST slabs
+    in force on the date of supply (``gatimitra.enums.GST_SLAB_PERIODS``)."""
+
+    function = "public.gatimitra_gst_rate_in_force"
+    output_field = BooleanField()
+
+
+class DateInIndia(Func):
+    """The calendar date in India (Asia/Kolkata) of a ``timestamptz``: dates of
+    supply, validity and expiry are India's whatever the session's zone."""
+
+    template = "((%(expressions)s) AT TIME ZONE 'Asia/Kolkata')::date"
+    output_field = DateField()

@@ -176,6 +176,11 @@ class MerchantInvoiceFactory(DjangoModelFactory):
     total_amount = Decimal("5310.00")
     # B2B (the registration has a GSTIN): the IRP's reference number.
     irn = factory.Sequence(lambda n: hashlib.sha256(f"merchant-invoice-{n}".encode()).hexdigest())
+    irn_ack_number = factory.LazyAttributeSequence(
+        lambda o, n: f"{112010000000000 + n}" if o.irn else ""
+    )
+    irn_ack_at = factory.LazyAttribute(lambda o: timezone.now() if o.irn else None)
+    signed_qr_code = factory.LazyAttribute(lambda o: f"signed-qr.{o.irn}" if o.irn else "")
 
     class Meta:
         model = MerchantInvoice

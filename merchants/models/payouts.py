@@ -582,7 +582,13 @@ class MerchantInvoice(TimestampedModel):
     igst_amount = MoneyField("IGST", default=0)
     total_amount = MoneyField()
     line_items = models.JSONField(default=list, blank=True)
+    # E-invoicing (CGST Rules 2017, Rule 48(4); Notification 10/2023-CT):
+    # GatiMitra's turnover puts every B2B invoice of its own through the IRP,
+    # which returns the reference number, an acknowledgement and a signed QR code.
     irn = models.CharField("IRN", max_length=64, null=True, blank=True, unique=True)
+    irn_ack_number = models.CharField("IRN acknowledgement number", max_length=20, blank=True)
+    irn_ack_at = models.DateTimeField("IRN acknowledged at", null=True, blank=True)
+    signed_qr_code = models.TextField("signed QR code", blank=True)
     pdf_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
@@ -632,6 +638,13 @@ class MerchantInvoice(TimestampedModel):
                 condition=Q(irn__regex=r"^[0-9a-f]{64}$"),
                 name="merchant_invoices_irn_format",
                 violation_error_message="An IRN is 64 lowercase hex characters (SHA-256).",
+            ),
+            models.CheckConstraint(
+                condition=Q(irn__isnull=True, irn_ack_at__isnull=True, signed_qr_code="")
+                | (Q(irn__isnull=False, irn_ack_at__isnull=False) & ~Q(signed_qr_code="")),
+                name="merchant_invoices_irn_with_ack_and_qr",
+                violation_error_message="An IRN comes with its acknowledgement time and "
+                "signed QR code.",
             ),
             models.CheckConstraint(
                 condition=Q(period_start__lte=F("period_end"))

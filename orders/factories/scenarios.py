@@ -25,7 +25,11 @@ from merchants.factories import (
 from orders import dispatch, services
 from orders.choices import ParcelPackageType
 from orders.factories.assignments import DEFAULT_VEHICLE_TYPES, riders_vehicle
-from orders.factories.cities import RideFarePolicyFactory, ServiceZoneFactory
+from orders.factories.cities import (
+    DeliveryFeeRuleFactory,
+    RideFarePolicyFactory,
+    ServiceZoneFactory,
+)
 from riders.choices import DutyStatus
 from riders.factories import ActiveRiderFactory, RiderDocumentFactory, RiderLiveStatusFactory
 
@@ -112,13 +116,18 @@ def _home(customer, near):
     return CustomerAddressFactory(customer=customer, is_default=first, **_near(near))
 
 
-def placed_food_order(*, payment_method=PaymentMethod.UPI, customer=None, drop_otp=DROP_OTP):
-    """A FOOD order placed at a LIVE store: two dishes (one with an add-on)."""
+def placed_food_order(
+    *, payment_method=PaymentMethod.UPI, customer=None, drop_otp=DROP_OTP, fee_rule=True
+):
+    """A FOOD order placed at a LIVE store: two dishes (one with an add-on),
+    its delivery priced by a fee rule of the store's zone (none: refused)."""
     store = LiveMerchantStoreFactory()
     category = MerchantMenuCategoryFactory(menu__store=store)
     dal = MerchantMenuItemFactory(category=category, name="Dal Makhani", base_price=210)
     dosa = MerchantMenuItemFactory(category=category, name="Masala Dosa", base_price=90)
     butter = MerchantMenuAddonFactory(addon_group__store=store, price=20)
+    if fee_rule:
+        DeliveryFeeRuleFactory(zone=store.zone, service_type=ServiceType.FOOD)
     customer = customer or CustomerFactory()
     return services.place_order(
         customer=customer,
@@ -135,6 +144,7 @@ def placed_food_order(*, payment_method=PaymentMethod.UPI, customer=None, drop_o
 def placed_parcel_order(*, payment_method=PaymentMethod.PLATFORM_WALLET, drop_otp=None):
     """A PARCEL of documents, paid from a wallet funded for it by default."""
     zone = ServiceZoneFactory()
+    DeliveryFeeRuleFactory(zone=zone, service_type=ServiceType.PARCEL, base_fee=Decimal("50.00"))
     customer = CustomerFactory()
     if payment_method == PaymentMethod.PLATFORM_WALLET:
         CustomerWalletFactory(customer=customer, credits=["500.00"])

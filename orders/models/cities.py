@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 
 from gatimitra.db.constraints import one_of, values
-from gatimitra.db.expressions import TsTzRange
+from gatimitra.db.expressions import DateInIndia, GstRateInForce, GstRateIsCurrent, TsTzRange
 from gatimitra.db.fields import EnumArrayField, EnumField, LatitudeField, LongitudeField, MoneyField
 from gatimitra.db.managers import NaturalKeyManager
 from gatimitra.db.models import TimestampedModel
@@ -284,9 +284,24 @@ class RideFarePolicy(TimestampedModel):
                 violation_error_message="Night multiplier is between 1.00 and 3.00.",
             ),
             both_or_neither("ride_fare_policies", "night_starts_at", "night_ends_at", "night_band"),
+            # GST is a slab in force for the whole window: on its first day
+            # and its last (an open window lasts under today's slabs). Slabs
+            # change rarely, so the two ends stand for the days between.
             CheckConstraint(
-                condition=Q(gst_rate_percent__gte=0, gst_rate_percent__lte=28),
-                name="ride_fare_policies_gst_rate_range",
+                condition=Q(GstRateInForce("gst_rate_percent", DateInIndia("valid_from")))
+                & (
+                    Q(GstRateIsCurrent("gst_rate_percent"), valid_to__isnull=True)
+                    | Q(
+                        GstRateInForce(
+                            "gst_rate_percent",
+                            DateInIndia(F("valid_to") - datetime.timedelta(microseconds=1)),
+                        ),
+                        valid_to__isnull=False,
+                    )
+                ),
+                name="ride_fare_policies_gst_rate_slab",
+                violation_error_message="The GST rate is a slab in force throughout the "
+                "policy's validity (gatimitra.enums.GST_SLAB_PERIODS).",
             ),
             CheckConstraint(
                 condition=Q(minimum_fare__gte=F("base_fare")),

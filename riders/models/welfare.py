@@ -15,6 +15,23 @@ from riders.models.riders import Rider
 from riders.tax import WELFARE_FEE_MAX_PERCENT
 
 
+class WelfareFeeRateQuerySet(models.QuerySet):
+    def applying(self, city, when):
+        """The rate an earning in ``city`` at ``when`` accrues at: the city's
+        own, else its state's (rider_welfare_fee_accruals_rate_applies
+        refuses the state's while the city's is in force). None: no fee."""
+        in_force = self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=when),
+            state_code=city.state_code,
+            valid_from__lte=when,
+        )
+        return (
+            in_force.filter(Q(city=city) | Q(city__isnull=True))
+            .order_by(F("city").asc(nulls_last=True))
+            .first()
+        )
+
+
 class WelfareFeeRate(TimestampedModel):
     """The welfare fee a state levies on payouts to platform workers, as
     notified (Karnataka Platform-based Gig Workers (Social Security and
@@ -34,6 +51,8 @@ class WelfareFeeRate(TimestampedModel):
     law = models.CharField(max_length=200, help_text="The Act and the notification setting it.")
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
+
+    objects = WelfareFeeRateQuerySet.as_manager()
 
     class Meta:
         db_table = schema_table("riders", "welfare_fee_rates")

@@ -103,15 +103,27 @@ def test_gstin_starts_with_its_state_code(refused):
 
 
 def test_gstin_contains_the_parents_pan(refused):
+    """Named by ids: a GSTIN holds a PAN, a proprietor's personal data."""
     parent = MerchantParentFactory(pan="AABCS7412M")
-    with refused("merchants.merchant_tax_registrations", "AABCS7412M"):
+    name = "merchant_tax_registrations_gstin_of_parent_pan"
+    with refused("merchants.merchant_tax_registrations", f"merchant parent {parent.pk}") as info:
         MerchantTaxRegistrationFactory(parent=parent, gstin="29AAGCK1111Q1Z5")
+    assert info.value.__cause__.diag.constraint_name == name
+    for personal in ("AABCS7412M", "AAGCK1111Q", "29AAGCK1111Q1Z5"):
+        assert personal not in str(info.value)
 
 
 def test_parent_pan_cannot_diverge_from_its_gstins(refused):
     registration = MerchantTaxRegistrationFactory()
-    with refused("merchants.merchant_parents", registration.gstin):
-        MerchantParent.objects.filter(pk=registration.parent_id).update(pan="ZZZPZ9999Z")
+    parents = MerchantParent.objects.filter(pk=registration.parent_id)
+    with refused("merchants.merchant_parents", f"its registration {registration.pk}") as info:
+        parents.update(pan="ZZZPZ9999Z")
+    assert (
+        info.value.__cause__.diag.constraint_name
+        == "merchant_tax_registrations_gstin_of_parent_pan"
+    )
+    for personal in (registration.gstin, "ZZZPZ9999Z", registration.gstin[2:12]):
+        assert personal not in str(info.value)
 
 
 @pytest.mark.parametrize("fssai", ["1234567890123", "1234567890123A", "0000 00000000"])

@@ -46,17 +46,35 @@ ORDER_FACTORIES = {
 }
 
 
+def personal_data_of(rider):
+    """What identifies the rider as a person: never in a refusal."""
+    rider.refresh_from_db()
+    registrations = rider.vehicles.exclude(registration_number=None)
+    return [
+        value
+        for value in [
+            rider.full_name,
+            rider.mobile,
+            *registrations.values_list("registration_number", flat=True),
+        ]
+        if value
+    ]
+
+
 @contextmanager
 def refused(rule, rider):
     """The block raises IntegrityError for ``rule`` (the error's constraint)
-    and the message names the table and the rider. Rolled back in a savepoint."""
+    and the message names the table and the rider by id, without the
+    rider's name, mobile or vehicle registrations. Rolled back in a savepoint."""
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         yield caught
     constraint = caught.value.__cause__.diag.constraint_name
     message = str(caught.value)
     assert constraint == rule, message
     assert "orders.order_rider_assignments" in message, message
-    assert f"rider {rider.pk} ({rider.full_name})" in message, message
+    assert f"rider id {rider.pk} cannot hold order " in message, message
+    for personal in personal_data_of(rider):
+        assert personal not in message, (rule, message)
 
 
 def waiting(service=ServiceType.FOOD, **kwargs):
@@ -193,11 +211,14 @@ def test_a_bike_taxi_driver_takes_a_motorcycle_ride():
 def test_the_named_vehicle_must_be_the_riders_and_active():
     rider = DispatchableRiderFactory()
     others = RiderVehicleFactory()
-    with refused("order_rider_assignments_vehicle_of_rider", rider):
+    with refused("order_rider_assignments_vehicle_of_rider", rider) as caught:
         assign(waiting(), rider, vehicle=others)
+    assert f"vehicle id {others.pk} is not one of the rider's" in str(caught.value)
+    assert others.registration_number not in str(caught.value)
     inactive = RiderVehicleFactory(rider=rider, is_active=False)
     with refused("order_rider_assignments_vehicle_allowed", rider) as caught:
         assign(waiting(), rider, vehicle=inactive)
+    assert f"vehicle id {inactive.pk} (" in str(caught.value)
     assert "inactive" in str(caught.value)
 
 
@@ -448,6 +469,15 @@ def test_the_rider_must_exist_when_the_assignment_is_written():
     with refusal as caught, transaction.atomic():
         OrderRiderAssignment.objects.create(order=order, rider_id=987654321)
     assert caught.value.__cause__.diag.constraint_name == "order_rider_assignments_rider_exists"
+
+
+def test_the_order_must_exist_when_the_assignment_is_written():
+    rider = DispatchableRiderFactory()
+    refusal = pytest.raises(IntegrityError, match="order id 987654321 does not exist")
+    with refusal as caught, transaction.atomic():
+        OrderRiderAssignment.objects.create(order_id=987654321, rider=rider)
+    assert caught.value.__cause__.diag.constraint_name == "order_rider_assignments_order_exists"
+    assert rider.full_name not in str(caught.value)
 
 
 # History, forms, locking --------------------------------------------------------------

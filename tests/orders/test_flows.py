@@ -336,6 +336,25 @@ def test_placing_is_refused_whole_for_a_customer_whose_status_forbids_it():
     assert scenarios.placed_food_order(customer=no_cod).status == OrderStatus.CREATED
 
 
+def test_the_delivery_fee_comes_from_the_zones_fee_rule():
+    from orders.models import DeliveryFeeRule, Order
+
+    order = scenarios.placed_food_order()
+    rule = DeliveryFeeRule.objects.get(zone=order.zone)
+    expected = pricing.delivery_fee(rule, order.distance_m)
+    assert expected == pricing.money(
+        rule.base_fee + rule.per_km_fee * Decimal(order.distance_m) / 1000
+    )
+    assert order.charges.get(charge_type="DELIVERY_FEE").amount == expected
+    DeliveryFeeRule.objects.update(active=False)  # the factories' zones may be shared
+    with pytest.raises(
+        services.Refused, match=r"orders\.delivery_fee_rules: no active rule"
+    ) as caught:
+        scenarios.placed_food_order(fee_rule=False)
+    assert "nothing was placed" in str(caught.value)
+    assert Order.objects.count() == 1
+
+
 def test_a_wallet_order_needs_the_balance(run_deferred_checks):
     from customers.factories import CustomerFactory, CustomerWalletFactory
 

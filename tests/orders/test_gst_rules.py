@@ -8,6 +8,7 @@ import contextlib
 import datetime
 import hashlib
 import importlib
+import itertools
 import random
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from gatimitra.db.validators import (
 from gatimitra.enums import (
     GST_SLAB_PERIODS,
     InvoiceType,
+    VehicleType,
     current_gst_rates,
     gst_rate_function_sql,
     gst_rates_in_force,
@@ -38,7 +40,13 @@ from merchants.factories import (
     MerchantTaxRegistrationFactory,
 )
 from merchants.models import MerchantInvoice
-from orders.factories import OrderFactory, OrderInvoiceFactory, OrderItemFactory
+from orders.factories import (
+    OrderFactory,
+    OrderInvoiceFactory,
+    OrderItemFactory,
+    RideFarePolicyFactory,
+    ServiceCityFactory,
+)
 from orders.models import IndianState, InvoiceSeriesCounter, OrderInvoice, ServiceCity
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +269,41 @@ def test_order_items_carry_the_slab_of_the_order_date():
         type(item).objects.filter(pk=item.pk).update(gst_rate_percent=Decimal("17"))
 
 
+def test_fare_policies_charge_a_slab_in_force_throughout_their_validity():
+    change = datetime.datetime(2025, 9, 22, tzinfo=IST)
+    city = ServiceCityFactory()
+    versions = itertools.count(1)
+
+    def policy(vehicle, rate, valid_from, valid_to=None):
+        return RideFarePolicyFactory(
+            city=city,
+            vehicle_type=vehicle,
+            version=next(versions),
+            gst_rate_percent=Decimal(rate),
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+
+    before = datetime.datetime(2025, 7, 1, tzinfo=IST)
+    # Closed when the slabs changed: its last day is 21 September.
+    assert policy(VehicleType.AUTO_RICKSHAW, "12", before, change).pk
+    assert policy(VehicleType.AUTO_RICKSHAW, "40", change).pk
+    with refused("ride_fare_policies_gst_rate_slab"):
+        policy(VehicleType.CAR_SEDAN, "12", before)  # open: lasts under today's slabs
+    with refused("ride_fare_policies_gst_rate_slab"):
+        policy(VehicleType.CAR_SEDAN, "12", before, change + datetime.timedelta(days=1))
+    with refused("ride_fare_policies_gst_rate_slab"):
+        policy(VehicleType.CAR_SEDAN, "40", before, change)
+    with refused("ride_fare_policies_gst_rate_slab"):
+        policy(VehicleType.CAR_SEDAN, "17", change)
+    current = policy(VehicleType.CAR_SEDAN, "18", change)
+    with refused("ride_fare_policies_gst_rate_slab"):
+        type(current).objects.filter(pk=current.pk).update(gst_rate_percent=Decimal("28"))
+    current.gst_rate_percent = Decimal("28")
+    with pytest.raises(ValidationError, match="slab in force throughout"):
+        current.full_clean()
+
+
 # Invoice numbers ---------------------------------------------------------------------------
 
 
@@ -341,6 +384,25 @@ def test_merchant_invoice_numbers_and_their_irn():
     assert MerchantInvoiceFactory(
         parent=unregistered.parent, gst_registration=unregistered, irn=None
     ).pk
+
+
+def test_a_merchant_invoices_irn_comes_with_its_acknowledgement_and_qr():
+    registered = MerchantInvoiceFactory()
+    assert registered.irn_ack_at and registered.signed_qr_code and registered.irn_ack_number
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(irn_ack_at=None)
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(signed_qr_code="")
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoice.objects.filter(pk=registered.pk).update(irn=None)
+    unregistered = MerchantTaxRegistrationFactory(registration_type="UNREGISTERED", gstin=None)
+    with refused("merchant_invoices_irn_with_ack_and_qr"):
+        MerchantInvoiceFactory(
+            parent=unregistered.parent,
+            gst_registration=unregistered,
+            irn=None,
+            irn_ack_at=timezone.now(),
+        )
 
 
 # E-invoicing and cancellation -------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from customers.choices import ConsentStatus
 from gatimitra.enums import ServiceType, VehicleType
+from orders.factories import ServiceCityFactory
 from riders import tax
 from riders.choices import (
     KycCheckType,
@@ -99,6 +100,35 @@ def test_reactivating_an_old_ride_vehicle_is_refused():
     )
     with refused("rider_vehicles_ride_age_8_years"):
         RiderVehicle.objects.filter(pk=vehicle.pk).update(is_active=True)
+
+
+def test_a_rider_gaining_ride_is_refused_with_an_old_active_vehicle():
+    rider = RiderFactory(enabled_services=[ServiceType.FOOD])
+    old = RiderVehicleFactory(
+        rider=rider, vehicle_type=VehicleType.MOTORCYCLE, registered_on=_years_ago(9)
+    )
+    riders = Rider.objects.filter(pk=rider.pk)
+    with refused("riders_ride_vehicles_within_8_years") as caught:
+        riders.update(enabled_services=[ServiceType.FOOD, ServiceType.RIDE])
+    assert f"rider id {rider.pk} cannot enable RIDE: active vehicle id {old.pk}" in str(
+        caught.value
+    )
+    assert rider.full_name not in str(caught.value)
+    unrecorded = RiderVehicleFactory(
+        rider=RiderFactory(enabled_services=[ServiceType.PARCEL]),
+        vehicle_type=VehicleType.CAR_SEDAN,
+        registered_on=None,
+    )
+    with refused("riders_ride_vehicles_within_8_years"):
+        Rider.objects.filter(pk=unrecorded.rider_id).update(enabled_services=[ServiceType.RIDE])
+    # Once the old vehicle is off the road, RIDE is enabled; a bicycle does not count.
+    RiderVehicle.objects.filter(pk=old.pk).update(is_active=False)
+    RiderVehicleFactory(rider=rider, vehicle_type=VehicleType.BICYCLE, registered_on=None)
+    RiderVehicleFactory(
+        rider=rider, vehicle_type=VehicleType.MOTORCYCLE, registered_on=_years_ago(7)
+    )
+    riders.update(enabled_services=[ServiceType.FOOD, ServiceType.RIDE])
+    assert ServiceType.RIDE in riders.get().enabled_services
 
 
 def test_delivery_vehicles_are_not_held_to_the_ride_rule():
@@ -288,6 +318,34 @@ def test_a_welfare_fee_accrues_on_an_earning_at_the_states_rate():
     elsewhere = _rate(other_state, "2.00")
     with refused("rider_welfare_fee_accruals_rate_applies"):
         rows.update(rate=elsewhere)
+
+
+def test_a_citys_welfare_fee_rate_takes_precedence_over_its_states():
+    earning = RiderOrderEarningFactory()
+    city = earning.order.city
+    state_rate = _rate(city.state_code, "1.00")
+    city_rate = _rate(city.state_code, "2.00", city=city)
+    now = timezone.now()
+    assert WelfareFeeRate.objects.applying(city, now) == city_rate
+
+    def accrue(rate):
+        return RiderWelfareFeeAccrual.objects.create(
+            earning=earning,
+            rider=earning.rider,
+            rate=rate,
+            base_amount=earning.total,
+            rate_percent=rate.rate_percent,
+            fee_amount=tax.welfare_fee(earning.total, rate.rate_percent),
+            accrued_at=now,
+        )
+
+    with refused("rider_welfare_fee_accruals_rate_applies") as caught:
+        accrue(state_rate)
+    assert f"city id {city.pk} has its own rate id {city_rate.pk}" in str(caught.value)
+    assert accrue(city_rate).pk
+    # Where the city has no rate of its own, the state's applies.
+    other_city = ServiceCityFactory(state_code=city.state_code)
+    assert WelfareFeeRate.objects.applying(other_city, now) == state_rate
 
 
 # Vocabularies ----------------------------------------------------------------------------
