@@ -14,7 +14,7 @@ from django.db import connection
 from gatimitra.ops import snapshot
 from orders import sql
 from orders.sqlfrozen import m0016_read_cross_schema_columns_statically as m0016
-from orders.sqlfrozen import m0021_keep_personal_data_out_of_dispatch_refusals as m0021
+from orders.sqlfrozen import m0022_keep_personal_data_out_of_dispatch_refusals as m0021
 
 
 def recorded(name):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     September 2025 no 12 or 28 %, before it no 40 %."""
 
     dependencies = [
-        ("orders", "0021_keep_personal_data_out_of_dispatch_refusals"),
+        ("orders", "0022_keep_personal_data_out_of_dispatch_refusals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

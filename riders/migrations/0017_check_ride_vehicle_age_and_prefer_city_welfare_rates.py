@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
     fee rate takes precedence over its state's."""
 
     dependencies = [
-        ("riders", "0015_allow_rider_erasure"),
+        ("riders", "0016_index_payouts_due"),
     ]
 
     operations = [

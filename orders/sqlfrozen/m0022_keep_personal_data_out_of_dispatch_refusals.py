@@ -1,4 +1,4 @@
-"""The SQL of orders 0021_keep_personal_data_out_of_dispatch_refusals, frozen
+"""The SQL of orders 0022_keep_personal_data_out_of_dispatch_refusals, frozen
 as written (``orders.sql.static_cross_schema_reads()`` renders the same
 ``dispatch_refusal`` today: ``tests/orders/test_frozen_sql.py``).
 
