@@ -300,9 +300,11 @@ class Client(ForkProcess):
             MerchantMenuCategoryFactory,
             MerchantMenuItemFactory,
         )
-        from orders.factories import DispatchableRiderFactory
+        from orders.factories import DeliveryFeeRuleFactory, DispatchableRiderFactory
 
         store = LiveMerchantStoreFactory()
+        # place_order prices the delivery from the zone's fee rules and refuses without one.
+        DeliveryFeeRuleFactory(zone=store.zone, service_type=ServiceType.FOOD)
         category = MerchantMenuCategoryFactory(menu__store=store)
         dal = MerchantMenuItemFactory(category=category, name="Dal Makhani", base_price=210)
         dosa = MerchantMenuItemFactory(category=category, name="Masala Dosa", base_price=90)
