@@ -105,24 +105,49 @@ def export(source, base, specs):
     return data
 
 
+def copy_rows(conn, data):
+    """COPY every table's rows on ``conn`` (no commit); seconds per table."""
+    seconds = {}
+    for label, (spec, payload, _rows) in data.items():
+        columns = ", ".join(f'"{c}"' for c in spec.columns)
+        began = time.perf_counter()
+        with conn.cursor().copy(f"COPY {spec.quoted} ({columns}) FROM STDIN") as copy:
+            copy.write(payload)
+        seconds[label] = time.perf_counter() - began
+    return seconds
+
+
 def plain_copy(target, data, replica):
     """COPY every table's rows in one transaction; seconds per table and commit."""
-    seconds = {}
     with connect(target) as conn:
         if replica:
             conn.execute("SET session_replication_role = replica")
         started = time.perf_counter()
-        for label, (spec, payload, _rows) in data.items():
-            columns = ", ".join(f'"{c}"' for c in spec.columns)
-            began = time.perf_counter()
-            with conn.cursor().copy(f"COPY {spec.quoted} ({columns}) FROM STDIN") as copy:
-                copy.write(payload)
-            seconds[label] = time.perf_counter() - began
+        seconds = copy_rows(conn, data)
         began = time.perf_counter()
         conn.commit()
         commit = time.perf_counter() - began
         total = time.perf_counter() - started
     return seconds, commit, total
+
+
+def before_and_after_orders(plan, seed_value, now, names, home):
+    """Scratch databases ``names["full"]`` (seeded through the order step)
+    and ``names["base"]`` (up to it), both from ``names["fixtures"]`` (the
+    reference database plus fixtures/); returns the full seed's Demo."""
+    ref = reference.ensure_reference_database(connection)
+    create(names["fixtures"], ref)
+    use(names["fixtures"])
+    call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
+    use(home)
+    for kind in ("full", "base"):
+        create(names[kind], names["fixtures"])
+    use(names["full"])
+    demo = seed(plan, seed_value, now, THROUGH_ORDERS)
+    use(names["base"])
+    seed(plan, seed_value, now, BEFORE_ORDERS)
+    use(home)
+    return demo
 
 
 def main():
@@ -133,25 +158,13 @@ def main():
     plan = PLANS["city"].scaled(args.scale_factor)
     now = default_as_of()
     home = connection.settings_dict["NAME"]
-    ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
     names = {kind: f"bench_seed_{kind}_{tag}" for kind in ("fixtures", "full", "base", "on", "off")}
     try:
-        create(names["fixtures"], ref)
-        use(names["fixtures"])
-        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-        use(home)
-        for kind in ("full", "base"):
-            create(names[kind], names["fixtures"])
         print(f"plan {plan.name}: {plan.orders:,} orders, {plan.location_logs:,} GPS pings")
-
-        use(names["full"])
-        demo = seed(plan, args.seed, now, THROUGH_ORDERS)
+        demo = before_and_after_orders(plan, args.seed, now, names, home)
         counts, copy_seconds = demo.writer.counts, demo.writer.seconds
         step_seconds = demo.step_seconds["orders"]
-        use(names["base"])
-        seed(plan, args.seed, now, BEFORE_ORDERS)
-        use(home)
 
         specs = [TableSpec(model) for model in orders.FLUSH_ORDER]
         data = export(names["full"], names["base"], specs)

@@ -1,0 +1,20 @@
+from django.db import migrations
+
+from riders.sqlfrozen.m0016_read_same_rider_links_statically import (
+    DYNAMIC_SAME_RIDER,
+    STATIC_SAME_RIDER,
+)
+
+
+class Migration(migrations.Migration):
+    """``riders.same_rider()`` reads the linked columns and their parents'
+    rider with static statements instead of two ``EXECUTE`` per row (the SQL
+    and the why: ``riders/sqlfrozen/m0016_read_same_rider_links_statically.py``)."""
+
+    dependencies = [
+        ("riders", "0015_allow_rider_erasure"),
+    ]
+
+    operations = [
+        migrations.RunSQL([STATIC_SAME_RIDER], [DYNAMIC_SAME_RIDER]),
+    ]
