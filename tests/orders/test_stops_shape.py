@@ -11,7 +11,7 @@ from orders import sql
 from orders.choices import StopType
 from orders.factories import OrderStopFactory, ParcelOrderFactory, RideOrderFactory
 from orders.models import OrderStop
-from orders.sqlfrozen import m0021_check_order_stops_shape_on_delete_only as m0021
+from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0021
 from tests.fixtures.orders import check_deferred_now
 
 INSERT, DELETE = 4, 8  # pg_trigger.tgtype bits

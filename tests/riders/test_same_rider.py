@@ -14,7 +14,7 @@ from riders.factories import (
     RiderFactory,
     RiderVehicleFactory,
 )
-from riders.sqlfrozen import m0016_read_same_rider_links_statically as m0016
+from riders.sqlfrozen import m0018_read_same_rider_links_statically as m0016
 
 
 def test_the_live_sql_is_what_0016_froze():

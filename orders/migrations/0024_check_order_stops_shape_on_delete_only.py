@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from orders.sqlfrozen.m0021_check_order_stops_shape_on_delete_only import (
+from orders.sqlfrozen.m0024_check_order_stops_shape_on_delete_only import (
     STOPS_SHAPE_ON_DELETE,
     STOPS_SHAPE_ON_INSERT_OR_DELETE,
 )
@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     """Inserting a stop no longer queues the order-shape check: a new stop
     cannot break "one PICKUP and one DROP", and a new order is checked by
     its own trigger (the SQL and the why:
-    ``orders/sqlfrozen/m0021_check_order_stops_shape_on_delete_only.py``)."""
+    ``orders/sqlfrozen/m0024_check_order_stops_shape_on_delete_only.py``)."""
 
     dependencies = [
-        ("orders", "0020_number_and_e_invoice_order_invoices"),
+        ("orders", "0023_restrict_fare_policy_gst_to_slabs"),
     ]
 
     operations = [

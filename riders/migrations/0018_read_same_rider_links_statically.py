@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from riders.sqlfrozen.m0016_read_same_rider_links_statically import (
+from riders.sqlfrozen.m0018_read_same_rider_links_statically import (
     DYNAMIC_SAME_RIDER,
     STATIC_SAME_RIDER,
 )
@@ -9,10 +9,10 @@ from riders.sqlfrozen.m0016_read_same_rider_links_statically import (
 class Migration(migrations.Migration):
     """``riders.same_rider()`` reads the linked columns and their parents'
     rider with static statements instead of two ``EXECUTE`` per row (the SQL
-    and the why: ``riders/sqlfrozen/m0016_read_same_rider_links_statically.py``)."""
+    and the why: ``riders/sqlfrozen/m0018_read_same_rider_links_statically.py``)."""
 
     dependencies = [
-        ("riders", "0015_allow_rider_erasure"),
+        ("riders", "0017_check_ride_vehicle_age_and_prefer_city_welfare_rates"),
     ]
 
     operations = [

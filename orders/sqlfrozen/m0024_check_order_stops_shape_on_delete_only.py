@@ -1,4 +1,4 @@
-"""The SQL of orders 0021_check_order_stops_shape_on_delete_only, frozen as
+"""The SQL of orders 0024_check_order_stops_shape_on_delete_only, frozen as
 written.
 
 ``order_stops_shape`` (0003) queued the whole order-shape check (six

@@ -1,4 +1,4 @@
-"""The SQL of riders 0016_read_same_rider_links_statically, frozen as
+"""The SQL of riders 0018_read_same_rider_links_statically, frozen as
 written (``riders.sql.same_rider_static()`` renders the same text today:
 ``tests/riders/test_same_rider.py``).
 
