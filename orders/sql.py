@@ -576,7 +576,7 @@ def _dispatch_refusal_function(today):
     rider inserted later in its transaction would otherwise go unchecked.
     ``today`` is the SQL for the date documents must not have expired by.
     Messages name the rider and vehicle by id, never by name or registration
-    number: they reach logs, admin forms and API errors (orders 0021)."""
+    number: they reach logs, admin forms and API errors (orders 0022)."""
     return f"""
 CREATE FUNCTION {_fn("dispatch_refusal")}(
     p_rider_id bigint, p_order_id bigint, p_vehicle_id bigint, p_assignment_id bigint,

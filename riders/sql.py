@@ -27,7 +27,7 @@ from riders.sqlfrozen.m0005_enforce_cross_schema_rules import (  # noqa: F401
 )
 
 # ---------------------------------------------------------------------------
-# same_rider without dynamic SQL (riders 0016)
+# same_rider without dynamic SQL (riders 0018)
 # ---------------------------------------------------------------------------
 
 #: The parent tables the ``same_rider`` triggers name, and the child columns

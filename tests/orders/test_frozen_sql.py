@@ -14,7 +14,7 @@ from django.db import connection
 from gatimitra.ops import snapshot
 from orders import sql
 from orders.sqlfrozen import m0016_read_cross_schema_columns_statically as m0016
-from orders.sqlfrozen import m0022_keep_personal_data_out_of_dispatch_refusals as m0021
+from orders.sqlfrozen import m0022_keep_personal_data_out_of_dispatch_refusals as m0022
 
 
 def recorded(name):
@@ -40,7 +40,7 @@ def test_0004_runs_the_settlement_links_it_recorded():
     assert statements[start : start + len(sql.SETTLEMENT_LINKS)] == sql.SETTLEMENT_LINKS
 
 
-def test_the_live_sql_is_what_0016_and_0021_froze():
+def test_the_live_sql_is_what_0016_and_0022_froze():
     """orders.sql renders the functions as the newest migration left them; a
     change to the live text needs a new migration freezing it."""
     setting, refusal, settlement_links = sql.static_cross_schema_reads()
@@ -48,13 +48,13 @@ def test_the_live_sql_is_what_0016_and_0021_froze():
         m0016.STATIC_CROSS_SCHEMA_READS[0],
         m0016.STATIC_CROSS_SCHEMA_READS[2],
     ]
-    assert [refusal] == m0021.DISPATCH_REFUSAL_BY_ID
+    assert [refusal] == m0022.DISPATCH_REFUSAL_BY_ID
 
 
-def test_0021_reverses_to_the_refusal_0016_left():
-    assert [m0016.STATIC_CROSS_SCHEMA_READS[1]] == m0021.DISPATCH_REFUSAL_WITH_NAMES
-    assert "full_name" not in m0021.DISPATCH_REFUSAL_BY_ID[0]
-    assert "registration_number" not in m0021.DISPATCH_REFUSAL_BY_ID[0]
+def test_0022_reverses_to_the_refusal_0016_left():
+    assert [m0016.STATIC_CROSS_SCHEMA_READS[1]] == m0022.DISPATCH_REFUSAL_WITH_NAMES
+    assert "full_name" not in m0022.DISPATCH_REFUSAL_BY_ID[0]
+    assert "registration_number" not in m0022.DISPATCH_REFUSAL_BY_ID[0]
 
 
 def test_0016_reads_other_domains_columns_without_the_catalog():

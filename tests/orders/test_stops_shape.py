@@ -1,4 +1,4 @@
-"""orders 0021: inserting a stop no longer queues the order-shape check.
+"""orders 0024: inserting a stop no longer queues the order-shape check.
 
 What was refused before is refused now, with the same message, for
 single-row and multi-row writes: a new order without a DROP (its own
@@ -11,14 +11,14 @@ from orders import sql
 from orders.choices import StopType
 from orders.factories import OrderStopFactory, ParcelOrderFactory, RideOrderFactory
 from orders.models import OrderStop
-from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0021
+from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0024
 from tests.fixtures.orders import check_deferred_now
 
 INSERT, DELETE = 4, 8  # pg_trigger.tgtype bits
 
 
 def test_the_reverse_is_0003s_trigger():
-    assert m0021.STOPS_SHAPE_ON_INSERT_OR_DELETE[1] in sql.ORDER_SHAPE
+    assert m0024.STOPS_SHAPE_ON_INSERT_OR_DELETE[1] in sql.ORDER_SHAPE
 
 
 @pytest.mark.django_db
@@ -53,8 +53,8 @@ def refusal(write, trigger_sql):
 
 
 def assert_refused_alike(write, expected):
-    now = refusal(write, m0021.STOPS_SHAPE_ON_DELETE)
-    before = refusal(write, m0021.STOPS_SHAPE_ON_INSERT_OR_DELETE)
+    now = refusal(write, m0024.STOPS_SHAPE_ON_DELETE)
+    before = refusal(write, m0024.STOPS_SHAPE_ON_INSERT_OR_DELETE)
     assert now == before
     assert now is not None and expected in now, now
 

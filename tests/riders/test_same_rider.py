@@ -1,4 +1,4 @@
-"""riders 0016: ``riders.same_rider()`` reads the linked rows statically.
+"""riders 0018: ``riders.same_rider()`` reads the linked rows statically.
 
 The new body must refuse exactly what 0003's dynamic body refused, with the
 same message, for single-row and multi-row writes; and what the migration
@@ -14,15 +14,15 @@ from riders.factories import (
     RiderFactory,
     RiderVehicleFactory,
 )
-from riders.sqlfrozen import m0018_read_same_rider_links_statically as m0016
+from riders.sqlfrozen import m0018_read_same_rider_links_statically as m0018
 
 
-def test_the_live_sql_is_what_0016_froze():
-    assert sql.same_rider_static() == m0016.STATIC_SAME_RIDER
+def test_the_live_sql_is_what_0018_froze():
+    assert sql.same_rider_static() == m0018.STATIC_SAME_RIDER
 
 
 def test_the_reverse_is_0003s_body():
-    assert m0016.DYNAMIC_SAME_RIDER.replace("CREATE OR REPLACE", "CREATE", 1) == sql.SAME_RIDER[0]
+    assert m0018.DYNAMIC_SAME_RIDER.replace("CREATE OR REPLACE", "CREATE", 1) == sql.SAME_RIDER[0]
 
 
 @pytest.mark.django_db
@@ -49,8 +49,8 @@ def refusal(statement, params, body):
 
 
 def assert_refused_alike(statement, params, expected):
-    static = refusal(statement, params, m0016.STATIC_SAME_RIDER)
-    dynamic = refusal(statement, params, m0016.DYNAMIC_SAME_RIDER)
+    static = refusal(statement, params, m0018.STATIC_SAME_RIDER)
+    dynamic = refusal(statement, params, m0018.DYNAMIC_SAME_RIDER)
     assert static == dynamic
     assert static is not None and expected in static
 
