@@ -1,5 +1,6 @@
 """Benchmark: the audit capture per row (before audit 0006) vs per statement
-(now) vs no rules at all (session_replication_role = replica).
+as audit 0006 wrote it vs per statement now (audit 0011) vs no rules at all
+(session_replication_role = replica).
 
 Run: .venv/bin/python benchmarks/audit_capture.py [--rows 20000] [--seconds 10]
 
@@ -15,8 +16,9 @@ migrations, dropped at the end), for two tracked tables with personal data
 
 "per row" swaps each table's statement triggers for the per-row trigger
 ``audit.capture()`` with the same arguments (the SQL audit/sql.py keeps for
-this comparison); "replica" runs with every trigger and foreign key off:
-the floor. Figures are printed, never asserted.
+this comparison); "audit 0006" puts back the statement capture as audit 0006
+wrote it (``audit.sql.RESTORE_CAPTURE_STATEMENT``); "replica" runs with
+every trigger and foreign key off: the floor. Figures are printed, never asserted.
 """
 
 import argparse
@@ -65,7 +67,7 @@ TABLES = {
         "one": "UPDATE customers.customers SET full_name = 'Bench ' || :n WHERE id = :id;",
     },
 }
-MODES = ("per row", "per statement", "replica")
+MODES = ("per row", "audit 0006", "per statement", "replica")
 
 
 def connect(name):
@@ -183,6 +185,14 @@ def single_rows(name, mode, table, spec, seconds):
     return tps, latency
 
 
+def machine():
+    """Cores, CPU model and load: the machine is shared, figures move with it."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return f"{os.cpu_count()} cores ({model}); load average {load}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=20000)
@@ -192,6 +202,7 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         print(cursor.fetchone()[0].split(",")[0], f"- {args.rows:,} rows per bulk statement")
+    print(machine())
     results = {}
     for mode in MODES:
         name = f"bench_audit_{uuid.uuid4().hex[:8]}"
@@ -201,6 +212,8 @@ def main():
             conn = connect(name)
             if mode == "per row":
                 per_row(conn)
+            elif mode == "audit 0006":
+                conn.execute(sql.RESTORE_CAPTURE_STATEMENT)
             for number, (table, spec) in enumerate(TABLES.items()):
                 results[mode, table] = bulk(conn, mode, table, spec, args.rows, 1 + number)
                 conn.execute(f"VACUUM ANALYZE {table}")
@@ -210,22 +223,26 @@ def main():
         finally:
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print()
-    print("| table | operation | per row | per statement | replica (no rules) | statement vs row |")
-    print("|---|---|---|---|---|---|")
+    print(f"\nafter the run: {machine()}\n")
+    print(
+        "| table | operation | per row | per statement, audit 0006 | per statement, now "
+        "| replica (no rules) | now vs 0006 | now vs replica |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for table in TABLES:
         for operation in ("COPY", "INSERT", "UPDATE"):
-            row, statement, replica = (results[m, table][operation] for m in MODES)
+            row, earlier, statement, replica = (results[m, table][operation] for m in MODES)
             print(
-                f"| {table} | {operation} rows/s | {row:,.0f} | {statement:,.0f} | "
-                f"{replica:,.0f} | {statement / row:.1f}x |"
+                f"| {table} | {operation} rows/s | {row:,.0f} | {earlier:,.0f} | "
+                f"{statement:,.0f} | {replica:,.0f} | {statement / earlier:.1f}x | "
+                f"{replica / statement:.1f}x slower |"
             )
         singles = [results[m, table]["single"] for m in MODES]
         if all(singles):
             cells = " | ".join(f"{tps:,.0f} tps, {ms:.2f} ms" for tps, ms in singles)
-            print(f"| {table} | single-row UPDATE, 4 clients | {cells} | |")
+            print(f"| {table} | single-row UPDATE, 4 clients | {cells} | | |")
         else:
-            print(f"| {table} | single-row UPDATE | pgbench not found | | | |")
+            print(f"| {table} | single-row UPDATE | pgbench not found | | | | | |")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ migrations and fixtures, dropped at the end), printed side by side:
      INSERT (a customer wallet credit, chained and audited) from 4 pgbench
      clients for ``--seconds`` each, rules on vs off: tps and mean latency.
 
+Rules on are measured twice: with the audit capture as migrated, and with
+audit 0006's capture put back (``--no-earlier-capture`` skips it), so the
+cheaper capture of audit 0011 is compared under the same load.
+
 The machine (cores, memory) and its load (uptime) are printed first: other
 engineers share these 2 cores, so figures move between runs. Figures are
 printed, never asserted.
@@ -41,6 +45,7 @@ import seed_demo  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from audit import sql as audit_sql  # noqa: E402
 from demo import orders  # noqa: E402
 from demo.management.commands.seed_demo import default_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
@@ -85,6 +90,14 @@ SINGLE_RULES_OFF = {
         "WHERE w.id = :id AND w.status = 'ACTIVE' ON CONFLICT DO NOTHING;"
     ),
 }
+
+
+def use_capture(name, earlier):
+    """Put audit 0006's capture back in database ``name`` (``earlier``), or the current one."""
+    with audit_capture.connect(name) as conn:
+        conn.execute(
+            audit_sql.RESTORE_CAPTURE_STATEMENT if earlier else audit_sql.CAPTURE_STATEMENT_CHEAPER
+        )
 
 
 def machine():
@@ -138,29 +151,31 @@ def pgbench(name, bounds_sql, statement, replica, seconds):
     return tps, latency
 
 
-def singles(names, database, seconds):
+def singles(names, database, seconds, earlier):
     print(
-        f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off |"
+        f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off "
+        "| rules on, audit 0006 capture |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
+    name = names[database]
     for label, (bounds, statement) in SINGLE.items():
         results = [
-            pgbench(names[database], bounds, statement, False, seconds),
-            pgbench(
-                names[database],
-                bounds,
-                SINGLE_RULES_OFF.get(label, statement),
-                True,
-                seconds,
-            ),
+            pgbench(name, bounds, statement, False, seconds),
+            pgbench(name, bounds, SINGLE_RULES_OFF.get(label, statement), True, seconds),
         ]
         if not all(results):
-            print(f"| {label} | pgbench not found | | |")
+            print(f"| {label} | pgbench not found | | | |")
             continue
+        before = "not run"
+        if earlier:
+            use_capture(name, earlier=True)
+            before_tps, before_ms = pgbench(name, bounds, statement, False, seconds)
+            use_capture(name, earlier=False)
+            before = f"{before_tps:,.0f} tps, {before_ms:.2f} ms"
         (on_tps, on_ms), (off_tps, off_ms) = results
         print(
             f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
-            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x |"
+            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x | {before} |"
         )
 
 
@@ -174,6 +189,12 @@ def main():
         action="store_true",
         help="only the pgbench single-row writes, on the fixtures (no seed)",
     )
+    parser.add_argument(
+        "--no-earlier-capture",
+        dest="earlier",
+        action="store_false",
+        help="skip the runs with audit 0006's capture put back",
+    )
     args = parser.parse_args()
     print(machine())
     with connection.cursor() as cursor:
@@ -183,7 +204,8 @@ def main():
     home = connection.settings_dict["NAME"]
     ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
-    names = {kind: f"bench_bulk_{kind}_{tag}" for kind in ("fixtures", "full", "base", "on", "off")}
+    kinds = ("fixtures", "full", "base", "on", "off", "on0006")
+    names = {kind: f"bench_bulk_{kind}_{tag}" for kind in kinds}
     try:
         seed_demo.create(names["fixtures"], ref)
         seed_demo.use(names["fixtures"])
@@ -193,7 +215,7 @@ def main():
             seed_demo.create(names[kind], names["fixtures"])
         database = "fixtures" if args.singles_only else "full"
         if args.singles_only:
-            singles(names, database, args.seconds)
+            singles(names, database, args.seconds, args.earlier)
             return
         print(f"plan {plan.name}: {plan.orders:,} orders")
 
@@ -210,32 +232,53 @@ def main():
         seed_demo.create(names["off"], names["base"])
         on, on_commit, on_total = seed_demo.plain_copy(names["on"], data, replica=False)
         off, _commit, off_total = seed_demo.plain_copy(names["off"], data, replica=True)
+        before = before_total = None
+        if args.earlier:
+            seed_demo.create(names["on0006"], names["base"])
+            use_capture(names["on0006"], earlier=True)
+            before, _commit, before_total = seed_demo.plain_copy(
+                names["on0006"], data, replica=False
+            )
 
         print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
         print(
             f"plain COPY of the step's rows: rules on {plan.orders / on_total:,.0f} orders/s "
             f"(commit with deferred checks {on_commit:.1f}s), rules off "
-            f"{plan.orders / off_total:,.0f} orders/s, ratio {on_total / off_total:.1f}x\n"
+            f"{plan.orders / off_total:,.0f} orders/s, ratio {on_total / off_total:.1f}x"
         )
-        print("| table | rows | COPY rules on rows/s | rules off rows/s | on vs off |")
-        print("|---|---|---|---|---|")
+        if before_total:
+            print(
+                f"  with audit 0006's capture: rules on {plan.orders / before_total:,.0f} orders/s"
+            )
+        print(
+            "\n| table | rows | COPY rules on rows/s | rules off rows/s | on vs off "
+            "| rules on, audit 0006 capture |"
+        )
+        print("|---|---|---|---|---|---|")
         for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
             if rows:
+                earlier = f"{rows / before[label]:,.0f}" if before else "not run"
                 print(
                     f"| {label} | {rows:,} | {rows / on[label]:,.0f} | {rows / off[label]:,.0f} "
-                    f"| {on[label] / off[label]:.1f}x |"
+                    f"| {on[label] / off[label]:.1f}x | {earlier} |"
                 )
 
-        print("\n| statement | rules on | rules off | on vs off |")
-        print("|---|---|---|---|")
+        print("\n| statement | rules on | rules off | on vs off | rules on, audit 0006 capture |")
+        print("|---|---|---|---|---|")
         for table, assignment in UPDATES.items():
             rows, on_seconds = bulk_update(names["full"], table, assignment, replica=False)
             _rows, off_seconds = bulk_update(names["full"], table, assignment, replica=True)
+            earlier = "not run"
+            if args.earlier:
+                use_capture(names["full"], earlier=True)
+                _rows, before_seconds = bulk_update(names["full"], table, assignment, False)
+                use_capture(names["full"], earlier=False)
+                earlier = f"{rows / before_seconds:,.0f} rows/s"
             print(
                 f"| UPDATE of {rows:,} rows of {table} | {rows / on_seconds:,.0f} rows/s | "
-                f"{rows / off_seconds:,.0f} rows/s | {on_seconds / off_seconds:.1f}x |"
+                f"{rows / off_seconds:,.0f} rows/s | {on_seconds / off_seconds:.1f}x | {earlier} |"
             )
-        singles(names, database, args.seconds)
+        singles(names, database, args.seconds, args.earlier)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
     finally:
         seed_demo.use(home)
