@@ -47,7 +47,7 @@ from audit.sqlfrozen.m0008_refuse_audit_tampering import (  # noqa: F401
     RESTORE_REFUSE_TRUNCATE,
     UNGUARD_EXISTING_PARTITIONS,
 )
-from audit.sqlfrozen.m0011_cheaper_capture_per_statement import (  # noqa: F401
+from audit.sqlfrozen.m0012_cheaper_capture_per_statement import (  # noqa: F401
     CAPTURE_STATEMENT_CHEAPER,
     RESTORE_CAPTURE_STATEMENT,
 )

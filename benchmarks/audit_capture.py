@@ -1,5 +1,5 @@
 """Benchmark: the audit capture per row (before audit 0006) vs per statement
-as audit 0006 wrote it vs per statement now (audit 0011) vs no rules at all
+as audit 0006 wrote it vs per statement now (audit 0012) vs no rules at all
 (session_replication_role = replica).
 
 Run: .venv/bin/python benchmarks/audit_capture.py [--rows 20000] [--seconds 10]

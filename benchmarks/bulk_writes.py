@@ -18,7 +18,7 @@ migrations and fixtures, dropped at the end), printed side by side:
 
 Rules on are measured twice: with the audit capture as migrated, and with
 audit 0006's capture put back (``--no-earlier-capture`` skips it), so the
-cheaper capture of audit 0011 is compared under the same load.
+cheaper capture of audit 0012 is compared under the same load.
 
 The machine (cores, memory) and its load (uptime) are printed first: other
 engineers share these 2 cores, so figures move between runs. Figures are

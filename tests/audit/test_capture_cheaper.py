@@ -1,4 +1,4 @@
-"""The cheaper capture of audit 0011 writes exactly the entries audit 0006's
+"""The cheaper capture of audit 0012 writes exactly the entries audit 0006's
 capture wrote, row hash included: both run on one table, each into its own
 log, every statement is captured twice, and the two sets must be equal."""
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     converted to jsonb once, no JIT compilation, no per-column lookups on
     INSERT and DELETE, and no diff for rows an UPDATE left unchanged."""
 
-    dependencies = [("audit", "0010_track_consents_welfare_fees_and_personal_columns")]
+    dependencies = [("audit", "0011_record_verification_runs")]
 
     operations = [
         migrations.RunSQL(audit.sql.CAPTURE_STATEMENT_CHEAPER, audit.sql.RESTORE_CAPTURE_STATEMENT),

@@ -1,4 +1,4 @@
-"""SQL of audit migration 0011_cheaper_capture_per_statement, frozen as it runs.
+"""SQL of audit migration 0012_cheaper_capture_per_statement, frozen as it runs.
 
 The migration reads these names from ``audit.sql``, which re-exports them;
 a change to what the database does is a new migration with its own module.
