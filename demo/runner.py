@@ -26,6 +26,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from audit.context import acting_as
+from audit.verify import seal_after_partition_upkeep
 from demo import access, customers, geo, merchants, orders, riders, tail
 from demo.context import Demo
 from demo.plan import Plan
@@ -257,6 +258,10 @@ def run(plan, seed, now, reset=False, log=print, until=None):
     with _audit_actor(seed):
         demo = Demo(seed, plan, now, writer, log=log, taken_mobiles=_taken_mobiles())
         _load(demo, record, until, log)
+        if until is None:
+            # Sealed as the daily `partitions` run seals a live trail, so the
+            # audit page has a sealing to show from the first start on.
+            log(seal_after_partition_upkeep(connection))
     return record
 
 

@@ -815,8 +815,8 @@ def _merchants(demo, rng, finished, staff, merchants):
             "SELECT p.id, p.store_id, p.status, p.net_amount, p.commission_amount, p.cycle_end, "
             "s.parent_id FROM merchants.merchant_store_payouts p "
             "JOIN merchants.merchant_stores s ON s.id = p.store_id "
-            "WHERE p.store_id = ANY(%s) AND p.gross_amount > 0 ORDER BY p.id",
-            [[s.id for s in merchants.stores]],
+            "WHERE p.store_id = ANY(%s) AND (p.gross_amount > 0 OR p.status = %s) ORDER BY p.id",
+            [[s.id for s in merchants.stores], PayoutStatus.SCHEDULED],
         )
         payouts = [
             dict(
@@ -829,12 +829,11 @@ def _merchants(demo, rng, finished, staff, merchants):
             for row in cursor.fetchall()
         ]
     adjustments, disputes, invoices = [], [], []
-    open_payouts = [p for p in payouts if p["status"] == PayoutStatus.SCHEDULED]
+    scheduled = [p for p in payouts if p["status"] == PayoutStatus.SCHEDULED]
+    open_payouts = [p for p in scheduled if p["net"] > 0]
     paid = [p for p in payouts if p["status"] == PayoutStatus.PROCESSED]
     for payout in open_payouts[:: max(1, len(open_payouts) // demo.count(4, 1500))]:
         amount = min(money(rng.choice((100, 250, 500))), payout["net"])
-        if amount <= 0:
-            continue
         adjustments.append(
             {
                 "payout_id": payout["id"],
@@ -846,6 +845,22 @@ def _merchants(demo, rng, finished, staff, merchants):
                 "created_by_id": rng.pick(staff.ids),
             }
         )
+    if not adjustments:
+        # Early in a payout week (a Monday morning in India) no open payout has
+        # sales yet to deduct from: credit a claim instead, so the table still
+        # shows an adjustment whatever the hour the demo is seeded at.
+        for payout in scheduled[: demo.count(2, 100)]:
+            adjustments.append(
+                {
+                    "payout_id": payout["id"],
+                    "adjustment_type": "CLAIM_CREDIT",
+                    "direction": LedgerEntryDirection.CREDIT,
+                    "amount": money(rng.choice((100, 250))),
+                    "reason": "Spoiled stock claim approved",
+                    "reference": f"CLAIM-{payout['id']}",
+                    "created_by_id": rng.pick(staff.ids),
+                }
+            )
     demo.insert(MerchantPayoutAdjustment, adjustments)
     users = {}
     for store in merchants.stores:

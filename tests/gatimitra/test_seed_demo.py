@@ -278,6 +278,20 @@ def test_another_seed_gives_other_rows(migrated, small_runs):
 
 
 @pytest.mark.slow
+def test_a_seed_at_dawn_on_a_monday_still_fills_every_table(migrated):
+    """Payout weeks start on Monday: seeded at dawn, the open payouts have no
+    sales to deduct from yet, and every table still gets rows (``start`` on a
+    Monday morning in India once left the payout adjustments empty)."""
+    target = migrated()
+    result = _manage(target, "seed_demo", "--as-of", "2026-12-07T05:45", "--seed", "7")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with connect(target) as conn:
+        counts = _counts(conn)
+    empty = [label for label, count in counts.items() if count == 0]
+    assert not empty, f"tables left empty: {empty}"
+
+
+@pytest.mark.slow
 def test_the_city_plan_runs_at_a_tiny_scale(migrated):
     target = migrated()
     result = _seed(target, "--scale", "city", "--scale-factor", "0.0004")
