@@ -85,6 +85,29 @@ def test_switching_the_trail_off_needs_audited_maintenance(db, statement):
     refused(statement, "outside audited maintenance")
 
 
+def test_the_drop_guard_works_when_its_owner_cannot_use_the_domain_schemas(db):
+    """sync_db_roles gives the audit functions to the audit owner, which holds
+    no USAGE on the domain schemas: the guard (SECURITY DEFINER) must still
+    let a non-audited table's trigger go and refuse an audited one's by name,
+    not fail on the schema (audit 0013)."""
+    with transaction.atomic():
+        run("CREATE ROLE gm_test_guard_owner NOLOGIN")
+        run("GRANT USAGE ON SCHEMA audit TO gm_test_guard_owner")
+        run("ALTER FUNCTION audit.refuse_unaudited_drop() OWNER TO gm_test_guard_owner")
+        run("CREATE TABLE orders.guard_scratch (id int)")
+        run(
+            "CREATE TRIGGER guard_scratch_noop BEFORE INSERT ON orders.guard_scratch "
+            "FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()"
+        )
+        run("DROP TRIGGER guard_scratch_noop ON orders.guard_scratch")
+        refused(
+            "DROP TRIGGER audit_changes_delete ON access_mgmt.system_users",
+            "audit_changes_delete on access_mgmt.system_users may not be dropped outside "
+            "audited maintenance",
+        )
+        transaction.set_rollback(True)
+
+
 def test_audited_maintenance_is_itself_audited(db):
     with transaction.atomic():
         run("SELECT audit.begin_maintenance('move rows of a bad import by hand')")
