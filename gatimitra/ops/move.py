@@ -213,7 +213,8 @@ def setup(move):
                 """SELECT pg_get_functiondef(p.oid) FROM pg_proc p
                    JOIN pg_namespace n ON n.oid = p.pronamespace
                    WHERE n.nspname = 'public' AND NOT EXISTS (
-                       SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"""
+                       SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+                   ORDER BY p.oid"""
             ).fetchall()
         existing = {r[0] for r in dst.execute("SELECT rolname FROM pg_roles").fetchall()}
         for role in roles:
@@ -226,8 +227,12 @@ def setup(move):
                     sql.Identifier(extension), sql.Identifier(namespace)
                 )
             )
+        # One function may call another that comes later: create them as
+        # pg_dump restores them, bodies checked when they first run.
+        dst.execute("SET check_function_bodies = off")
         for (definition,) in functions:
             dst.execute(definition)
+        dst.execute("RESET check_function_bodies")
         move.say(f"extensions: {len(extensions)}; shared functions in public: {len(functions)}")
     _copy_ddl(move, schemas, source_major, excluded)
     with move.connect_source() as src:
