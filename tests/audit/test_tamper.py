@@ -93,6 +93,7 @@ def test_the_drop_guard_works_when_its_owner_cannot_use_the_domain_schemas(db):
     with transaction.atomic():
         run("CREATE ROLE gm_test_guard_owner NOLOGIN")
         run("GRANT USAGE ON SCHEMA audit TO gm_test_guard_owner")
+        run("GRANT EXECUTE ON FUNCTION audit.in_maintenance() TO gm_test_guard_owner")
         run("ALTER FUNCTION audit.refuse_unaudited_drop() OWNER TO gm_test_guard_owner")
         run("CREATE TABLE orders.guard_scratch (id int)")
         run(
