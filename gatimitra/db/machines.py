@@ -29,6 +29,8 @@ and COPY, which only inserts, never meets it.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+
 from gatimitra.db.tables import display_table, quote_table, split_table
 
 #: ``None`` (no status yet) in SQL maps and in the frozen copy.
@@ -65,12 +67,12 @@ class Machine:
         object.__setattr__(self, "states", tuple(_key(s) for s in self.states))
         for source, targets in transitions.items():
             if source in terminal:
-                raise AssertionError(f"terminal status {source} has exits")
+                raise ImproperlyConfigured(f"terminal status {source} has exits")
             if source in targets:
-                raise AssertionError(f"{source} -> {source} is not a transition")
+                raise ImproperlyConfigured(f"{source} -> {source} is not a transition")
         undecided = set(self.states) - set(transitions) - terminal
         if undecided:
-            raise AssertionError(
+            raise ImproperlyConfigured(
                 f"statuses with no exits that are not terminal: {sorted(undecided)}"
             )
 

@@ -8,11 +8,12 @@ import itertools
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from access_mgmt.factories import SystemUserFactory
-from gatimitra.db.machines import declared_machines, names
+from gatimitra.db.machines import Machine, declared_machines, names
 from gatimitra.db.models import AppendOnlyModel
 from gatimitra.db.tables import display_table
 from gatimitra.testing import factory_for
@@ -191,3 +192,20 @@ def test_a_move_along_the_machine_passes_the_guard(key, machine):
             n["terminal_final"],
             n["is_record"],
         ), str(error)
+
+
+@pytest.mark.parametrize(
+    "transitions, terminal, states, message",
+    [
+        ({"DONE": {"OPEN"}, "OPEN": {"DONE"}}, {"DONE"}, (), "terminal status DONE has exits"),
+        ({"OPEN": {"OPEN", "DONE"}}, {"DONE"}, (), "OPEN -> OPEN is not a transition"),
+        ({"OPEN": {"DONE"}}, {"DONE"}, ("OPEN", "DONE", "HELD"), "no exits that are not terminal"),
+    ],
+)
+def test_a_machine_that_contradicts_itself_is_refused_at_definition(
+    transitions, terminal, states, message
+):
+    # A configuration error, reported at import as Django reports others: not an
+    # assertion (which python -O would strip, letting the bad machine compile).
+    with pytest.raises(ImproperlyConfigured, match=message):
+        Machine(transitions, frozenset(terminal), states)
