@@ -15,9 +15,20 @@ from decimal import Decimal
 
 from django.db import connection
 
-from access_mgmt.choices import SystemUserStatus
+from access_mgmt.choices import PrincipalType, SystemUserStatus
+from audit.choices import AuditAction
 from audit.models import PiiAccessLog
-from customers.choices import NotificationStatus, ReferralStatus, TicketStatus
+from customers.choices import (
+    AttributionProvider,
+    ConsentPurpose,
+    DataRequestType,
+    NotificationProvider,
+    NotificationStatus,
+    RatingTargetType,
+    ReferralStatus,
+    TicketCategory,
+    TicketStatus,
+)
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerBlockedRider,
@@ -46,8 +57,12 @@ from demo.orders import OrderHistory
 from demo.riders import RiderRoster
 from demo.rng import money
 from gatimitra.enums import (
+    ActorType,
+    DevicePlatform,
     DisputeStatus,
+    InvoiceType,
     LedgerEntryDirection,
+    NotificationChannel,
     OrderStatus,
     PayoutStatus,
     ServiceType,
@@ -59,10 +74,10 @@ from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
 
 PROMO_PURPOSES = {
-    "SMS": "MARKETING_SMS",
-    "WHATSAPP": "MARKETING_WHATSAPP",
-    "EMAIL": "MARKETING_EMAIL",
-    "PUSH": "PUSH_PROMOTIONS",
+    NotificationChannel.SMS: ConsentPurpose.MARKETING_SMS,
+    NotificationChannel.WHATSAPP: ConsentPurpose.MARKETING_WHATSAPP,
+    NotificationChannel.EMAIL: ConsentPurpose.MARKETING_EMAIL,
+    NotificationChannel.PUSH: ConsentPurpose.PUSH_PROMOTIONS,
 }
 
 
@@ -107,13 +122,13 @@ def _ratings(demo, rng, finished, staff):
         at = order["completed_at"] + timedelta(minutes=rng.randrange(10, 600))
         stars = rng.choices((5, 4, 3, 2, 1), (55, 25, 10, 5, 5))[0]
         sentiment = "POSITIVE" if stars >= 4 else "NEGATIVE"
-        targets = [("ORDER", {})]
+        targets = [(RatingTargetType.ORDER, {})]
         if order["store"] is not None:
-            targets.append(("MERCHANT_STORE", {"store_id": order["store"].id}))
+            targets.append((RatingTargetType.MERCHANT_STORE, {"store_id": order["store"].id}))
             if order["item"] and rng.chance(0.4):
-                targets.append(("MENU_ITEM", {"menu_item_id": order["item"]}))
+                targets.append((RatingTargetType.MENU_ITEM, {"menu_item_id": order["item"]}))
         if order["rider"]:
-            targets.append(("RIDER", {"rider_id": order["rider"]}))
+            targets.append((RatingTargetType.RIDER, {"rider_id": order["rider"]}))
         for target, link in targets:
             options = tags.get((target, sentiment), [])
             ratings.append(
@@ -121,7 +136,7 @@ def _ratings(demo, rng, finished, staff):
                     "customer_id": order["customer"].id,
                     "order_id": order["id"],
                     "target_type": target,
-                    "rated_by_type": "CUSTOMER",
+                    "rated_by_type": ActorType.CUSTOMER,
                     "stars": stars,
                     "tag_codes": rng.sample(options, min(len(options), rng.randrange(0, 3))),
                     "review_text": rng.pick(
@@ -146,8 +161,8 @@ def _ratings(demo, rng, finished, staff):
                 {
                     "customer_id": order["customer"].id,
                     "order_id": order["id"],
-                    "target_type": "CUSTOMER",
-                    "rated_by_type": "RIDER",
+                    "target_type": RatingTargetType.CUSTOMER,
+                    "rated_by_type": ActorType.RIDER,
                     "rider_id": order["rider"],
                     "stars": 5,
                     "tag_codes": [],
@@ -157,7 +172,11 @@ def _ratings(demo, rng, finished, staff):
                 }
             )
     demo.insert(CustomerRating, ratings)
-    reviewed = [r for r in ratings if r["target_type"] in ("ORDER", "MENU_ITEM")]
+    reviewed = [
+        r
+        for r in ratings
+        if r["target_type"] in (RatingTargetType.ORDER, RatingTargetType.MENU_ITEM)
+    ]
     for rating in reviewed[:: max(1, len(reviewed) // demo.count(6, 3000))]:
         rejected = rng.chance(0.1)
         media.append(
@@ -165,9 +184,9 @@ def _ratings(demo, rng, finished, staff):
                 "rating_id": rating["id"],
                 "media_type": "IMAGE",
                 "storage_key": f"reviews/{rating['order_id']}/{rating['id']}.jpg",
-                "moderation_status": VerificationStatus.REJECTED
-                if rejected
-                else VerificationStatus.VERIFIED,
+                "moderation_status": (
+                    VerificationStatus.REJECTED if rejected else VerificationStatus.VERIFIED
+                ),
                 "moderated_by_id": rng.pick(staff.ids),
                 "moderated_at": rating["created_at"] + timedelta(hours=2),
                 "rejection_reason": "Not a photo of the order" if rejected else "",
@@ -184,19 +203,29 @@ def _tickets(demo, rng, sample, staff):
     tickets, events = [], []
     topics = [
         (
-            "ORDER",
+            TicketCategory.ORDER,
             "ORD01",
             "Order arrived late",
             "The order came 40 minutes after the promised time.",
         ),
-        ("ITEM", "ITM02", "Item missing from my order", "One item was missing from the bag."),
         (
-            "FULFILLMENT",
+            TicketCategory.ITEM,
+            "ITM02",
+            "Item missing from my order",
+            "One item was missing from the bag.",
+        ),
+        (
+            TicketCategory.FULFILLMENT,
             "FLM03",
             "Rider did not come to the door",
             "The rider asked me to come down to the gate.",
         ),
-        ("PAYMENT", "PMT01", "Charged twice", "My UPI was debited twice for the same order."),
+        (
+            TicketCategory.PAYMENT,
+            "PMT01",
+            "Charged twice",
+            "My UPI was debited twice for the same order.",
+        ),
     ]
     chosen = [o for o in sample if rng.chance(0.08)] or sample[:1]
     for order in chosen:
@@ -220,7 +249,7 @@ def _tickets(demo, rng, sample, staff):
             "order_id": order["id"],
             "category": category,
             "sub_category_code": code,
-            "channel": rng.pick(("APP_CHAT", "APP_CHAT", "PHONE", "WHATSAPP")),
+            "channel": rng.pick(("APP_CHAT", "APP_CHAT", "PHONE", NotificationChannel.WHATSAPP)),
             "priority": rng.choice((2, 3, 3, 4)),
             "status": status,
             "subject": subject,
@@ -249,7 +278,7 @@ def _tickets(demo, rng, sample, staff):
                 "ticket_id": ticket["id"],
                 "event_type": "CREATED",
                 "to_status": TicketStatus.OPEN,
-                "actor_type": "CUSTOMER",
+                "actor_type": ActorType.CUSTOMER,
                 "details": {},
                 "created_at": created,
             }
@@ -259,7 +288,7 @@ def _tickets(demo, rng, sample, staff):
                 {
                     "ticket_id": ticket["id"],
                     "event_type": "ASSIGNED",
-                    "actor_type": "SYSTEM",
+                    "actor_type": ActorType.SYSTEM,
                     "details": {"assignee_id": ticket["assignee_id"]},
                     "created_at": created + timedelta(minutes=1),
                 }
@@ -272,7 +301,7 @@ def _tickets(demo, rng, sample, staff):
                     "to_status": ticket["status"]
                     if ticket["status"] != TicketStatus.CLOSED
                     else TicketStatus.RESOLVED,
-                    "actor_type": "SYSTEM_USER",
+                    "actor_type": ActorType.SYSTEM_USER,
                     "actor_user_id": ticket["assignee_id"],
                     "details": {},
                     "created_at": ticket["resolved_at"] or created + timedelta(minutes=10),
@@ -284,7 +313,7 @@ def _tickets(demo, rng, sample, staff):
                 {
                     "ticket_id": ticket["id"],
                     "event_type": "REFUND_ISSUED",
-                    "actor_type": "SYSTEM",
+                    "actor_type": ActorType.SYSTEM,
                     "refund_id": refund,
                     "details": {},
                     "created_at": created + timedelta(minutes=20),
@@ -301,7 +330,7 @@ def _messages(demo, rng, sample, tickets, customers):
         messages.append(
             {
                 "ticket_id": ticket["id"],
-                "sender_type": "CUSTOMER",
+                "sender_type": ActorType.CUSTOMER,
                 "body": ticket["description"],
                 "attachments": [],
                 "is_internal_note": False,
@@ -312,7 +341,7 @@ def _messages(demo, rng, sample, tickets, customers):
             messages.append(
                 {
                     "ticket_id": ticket["id"],
-                    "sender_type": "SYSTEM_USER",
+                    "sender_type": ActorType.SYSTEM_USER,
                     "sender_user_id": ticket["assignee_id"],
                     "body": "Sorry about this. I am checking with the store and the rider.",
                     "attachments": [],
@@ -323,7 +352,7 @@ def _messages(demo, rng, sample, tickets, customers):
             messages.append(
                 {
                     "ticket_id": ticket["id"],
-                    "sender_type": "SYSTEM_USER",
+                    "sender_type": ActorType.SYSTEM_USER,
                     "sender_user_id": ticket["assignee_id"],
                     "body": "Store confirmed the delay (rush hour).",
                     "attachments": [],
@@ -356,11 +385,11 @@ def _messages(demo, rng, sample, tickets, customers):
             {
                 "customer_id": customer.id,
                 "order_id": order["id"],
-                "channel": "PUSH",
+                "channel": NotificationChannel.PUSH,
                 "category": "TRANSACTIONAL",
                 "status": NotificationStatus.DELIVERED,
                 "template_code": templates.get(order["status"], "ORDER_UPDATE"),
-                "provider": "FCM",
+                "provider": NotificationProvider.FCM,
                 "provider_message_id": f"fcm-{order['id']}",
                 "payload": {"order_id": order["id"]},
                 "sent_at": at,
@@ -373,12 +402,12 @@ def _messages(demo, rng, sample, tickets, customers):
                 {
                     "customer_id": customer.id,
                     "order_id": order["id"],
-                    "channel": "SMS",
+                    "channel": NotificationChannel.SMS,
                     "category": "TRANSACTIONAL",
                     "status": NotificationStatus.DELIVERED,
                     "template_code": "ORDER_OTP",
                     "dlt_template_id": "1107170000000012345",
-                    "provider": "GUPSHUP",
+                    "provider": NotificationProvider.GUPSHUP,
                     "provider_message_id": f"gs-{order['id']}",
                     "payload": {"order_id": order["id"]},
                     "sent_at": order["placed_at"],
@@ -407,9 +436,9 @@ def _messages(demo, rng, sample, tickets, customers):
                     "customer_id": customer.id,
                     "order_id": order["id"],
                     "rider_id": order["rider"],
-                    "counterparty_type": "RIDER",
-                    "initiated_by_type": rng.pick(("CUSTOMER", "RIDER")),
-                    "provider": "EXOTEL",
+                    "counterparty_type": ActorType.RIDER,
+                    "initiated_by_type": rng.pick((ActorType.CUSTOMER, ActorType.RIDER)),
+                    "provider": NotificationProvider.EXOTEL,
                     "provider_call_id": f"exo-{order['id']}-{rng.hexdigits(6)}",
                     "virtual_number": f"+9180{rng.digits(8)}",
                     "call_status": "COMPLETED" if answered else "NO_ANSWER",
@@ -430,16 +459,18 @@ def _messages(demo, rng, sample, tickets, customers):
                 "customer_id": customer.id,
                 "channel": channel,
                 "category": "PROMOTIONAL",
-                "status": NotificationStatus.DELIVERED
-                if allowed
-                else NotificationStatus.SUPPRESSED,
+                "status": (
+                    NotificationStatus.DELIVERED if allowed else NotificationStatus.SUPPRESSED
+                ),
                 "template_code": "WEEKEND_FEAST",
-                "dlt_template_id": "1107170000000067890" if channel == "SMS" else None,
+                "dlt_template_id": (
+                    "1107170000000067890" if channel == NotificationChannel.SMS else None
+                ),
                 "provider": {
-                    "SMS": "GUPSHUP",
-                    "WHATSAPP": "GUPSHUP",
-                    "EMAIL": "SES",
-                    "PUSH": "FCM",
+                    NotificationChannel.SMS: NotificationProvider.GUPSHUP,
+                    NotificationChannel.WHATSAPP: NotificationProvider.GUPSHUP,
+                    NotificationChannel.EMAIL: NotificationProvider.SES,
+                    NotificationChannel.PUSH: NotificationProvider.FCM,
                 }[channel],
                 "provider_message_id": f"promo-{customer.id}-{channel.lower()}"
                 if allowed
@@ -472,7 +503,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "order_id": order["id"],
                 "contact_id": contact,
                 "share_token_hash": demo.hash(f"trip-share-{order['id']}"),
-                "shared_via": "WHATSAPP",
+                "shared_via": NotificationChannel.WHATSAPP,
                 "expires_at": start + timedelta(hours=6),
                 "view_count": rng.randrange(1, 6),
                 "last_viewed_at": start + timedelta(minutes=10),
@@ -500,7 +531,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "created_at": raised,
             }
         )
-    low = [r for r in ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
+    low = [r for r in ratings if r["target_type"] == RatingTargetType.RIDER and r["stars"] <= 2]
     seen = set()
     for rating in low[: demo.count(3, 500)]:
         key = (rating["customer_id"], rating["rider_id"])
@@ -517,7 +548,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "created_at": rating["created_at"],
             }
         )
-    rider_ratings = [r for r in ratings if r["target_type"] == "RIDER"]
+    rider_ratings = [r for r in ratings if r["target_type"] == RatingTargetType.RIDER]
     if not blocked and rider_ratings:
         rating = rider_ratings[0]
         blocked.append(
@@ -590,9 +621,9 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "customer_id": referee.id,
                 "source": "REFERRAL",
                 "referral_id": referral["id"],
-                "attribution_provider": "APPSFLYER",
+                "attribution_provider": AttributionProvider.APPSFLYER,
                 "campaign": "refer-and-earn",
-                "device_platform": "ANDROID",
+                "device_platform": DevicePlatform.ANDROID,
                 "install_at": referee.joined - timedelta(minutes=10),
                 "signup_at": referee.joined,
                 "first_order_at": referral["qualified_at"],
@@ -611,7 +642,7 @@ def _growth(demo, rng, finished, staff, customer_base):
             {
                 "customer_id": customer.id,
                 "source": source,
-                "attribution_provider": "APPSFLYER",
+                "attribution_provider": AttributionProvider.APPSFLYER,
                 "campaign": "" if source == "ORGANIC" else "always-on-2025",
                 "utm_source": {
                     "ORGANIC": "",
@@ -620,7 +651,7 @@ def _growth(demo, rng, finished, staff, customer_base):
                     "AFFILIATE": "cashkaro",
                 }[source],
                 "utm_medium": "" if source == "ORGANIC" else "cpc",
-                "device_platform": "ANDROID",
+                "device_platform": DevicePlatform.ANDROID,
                 "install_at": customer.joined - timedelta(minutes=30),
                 "signup_at": customer.joined,
                 "first_order_at": order["completed_at"] if order else None,
@@ -690,7 +721,14 @@ def _growth(demo, rng, finished, staff, customer_base):
             }
         )
     for customer in rng.sample(customers, min(len(customers), demo.count(4, 300))):
-        kind = rng.pick(("ACCESS", "CORRECTION", "ERASURE", "GRIEVANCE"))
+        kind = rng.pick(
+            (
+                DataRequestType.ACCESS,
+                DataRequestType.CORRECTION,
+                DataRequestType.ERASURE,
+                DataRequestType.GRIEVANCE,
+            )
+        )
         created = demo.now - timedelta(days=rng.randrange(4, 40))
         done = rng.chance(0.6)
         requests.append(
@@ -699,10 +737,10 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "request_type": kind,
                 "status": TicketStatus.RESOLVED if done else TicketStatus.OPEN,
                 "details": {
-                    "ACCESS": "Please send me a copy of my data.",
-                    "CORRECTION": "My name is misspelt on invoices.",
-                    "ERASURE": "Delete my account and data.",
-                    "GRIEVANCE": "I keep getting promotional SMS.",
+                    DataRequestType.ACCESS: "Please send me a copy of my data.",
+                    DataRequestType.CORRECTION: "My name is misspelt on invoices.",
+                    DataRequestType.ERASURE: "Delete my account and data.",
+                    DataRequestType.GRIEVANCE: "I keep getting promotional SMS.",
                 }[kind],
                 "sla_due_at": created + timedelta(days=30),
                 "handled_by_id": rng.pick(staff.ids) if done else None,
@@ -877,9 +915,9 @@ def _merchants(demo, rng, finished, staff, merchants):
                 "accepted_amount": money(disputed / 2) if resolved else None,
                 "reason": "Commission charged on a cancelled order",
                 "evidence_urls": [],
-                "resolution_note": "Half of it was a merchant-side cancellation"
-                if resolved
-                else "",
+                "resolution_note": (
+                    "Half of it was a merchant-side cancellation" if resolved else ""
+                ),
                 "resolved_at": demo.now - timedelta(days=1) if resolved else None,
                 "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "created_at": demo.now - timedelta(days=3),
@@ -905,7 +943,7 @@ def _merchants(demo, rng, finished, staff, merchants):
                 # The database numbers it; a B2B invoice carries the IRP's IRN.
                 "irn": _irn(f"commission-{payout['id']}") if gstin else None,
                 **_irp_acknowledgement(demo, f"commission-{payout['id']}", gstin),
-                "invoice_type": "TAX_INVOICE",
+                "invoice_type": InvoiceType.TAX_INVOICE,
                 "invoice_date": payout["cycle_end"] + timedelta(days=1),
                 "period_start": payout["cycle_end"] - timedelta(days=6),
                 "period_end": payout["cycle_end"],
@@ -924,7 +962,7 @@ def _merchants(demo, rng, finished, staff, merchants):
         original = invoices[0]
         note = dict(
             original,
-            invoice_type="CREDIT_NOTE",
+            invoice_type=InvoiceType.CREDIT_NOTE,
             irn=_irn("credit-note-1") if original["irn"] else None,
             **_irp_acknowledgement(demo, "credit-note-1", original["irn"]),
             original_invoice_id=original["id"],
@@ -1038,11 +1076,11 @@ def _audit(demo, rng, pii_grants, history):
     for grant in pii_grants:
         views.append(
             {
-                "action": "VIEW_PII",
+                "action": AuditAction.VIEW_PII,
                 "actor_id": grant["user_id"],
                 "actor_label": "support agent",
                 "grant_id": grant["id"],
-                "subject_type": "CUSTOMER",
+                "subject_type": PrincipalType.CUSTOMER,
                 "subject_id": grant["subject_id"],
                 "table_name": "customers.customers",
                 "fields": ["mobile", "email"],
@@ -1071,7 +1109,7 @@ def _audit(demo, rng, pii_grants, history):
                 "order_id": order["id"],
                 "event": "ETA_UPDATED",
                 "status": order["status"],
-                "actor_type": "SYSTEM",
+                "actor_type": ActorType.SYSTEM,
                 "note": "ETA moved by 5 minutes (rain)",
                 "created_at": at,
             }

@@ -5,19 +5,27 @@ refunds."""
 from datetime import timedelta
 from decimal import Decimal
 
+from customers.choices import CustomerWalletTxnType
 from customers.models import CustomerWalletTransaction
 from demo.customers import wallet_txn
 from demo.orders.common import GATEWAYS, ONLINE_METHODS, ZERO
 from demo.rng import money
 from gatimitra.enums import (
     LedgerEntryDirection,
+    OfferType,
     OrderStatus,
     PaymentMethod,
     PaymentStatus,
     ServiceType,
 )
 from orders import charges, pricing
-from orders.choices import ChargeType
+from orders.choices import (
+    ChargeType,
+    PaymentEventType,
+    PaymentFailureCode,
+    RefundReason,
+    RefundStatus,
+)
 from orders.models import (
     OrderCharge,
     OrderDiscount,
@@ -199,7 +207,7 @@ class OrderMoney:
             offer = store.offer
             amount = (
                 offer["flat_discount"]
-                if offer["offer_type"] == "FLAT_OFF"
+                if offer["offer_type"] == OfferType.FLAT_OFF
                 else min(pricing.percent(base, offer["discount_percent"]), offer["max_discount"])
             )
             batch.add(
@@ -222,7 +230,7 @@ class OrderMoney:
         if coupon and base >= coupon["min_order_value"] and rng.chance(0.12):
             amount = (
                 coupon["flat_amount"]
-                if coupon["offer_type"] == "FLAT_OFF"
+                if coupon["offer_type"] == OfferType.FLAT_OFF
                 else min(pricing.percent(base, coupon["discount_percent"]), coupon["max_discount"])
             )
             amount = min(amount, base)
@@ -287,9 +295,13 @@ class OrderMoney:
             paid = ctx.get("completed_at") if finished else None
             payment = {
                 **base,
-                "status": "CAPTURED"
+                "status": PaymentStatus.CAPTURED
                 if paid
-                else ("CANCELLED" if status == OrderStatus.CANCELLED else "PENDING"),
+                else (
+                    PaymentStatus.CANCELLED
+                    if status == OrderStatus.CANCELLED
+                    else PaymentStatus.PENDING
+                ),
                 "gateway_payment_id": f"cash_{order['id']:012d}" if paid else None,
                 "captured_at": paid,
             }
@@ -303,17 +315,19 @@ class OrderMoney:
                         "id": failed_id,
                         "idempotency_key": f"pay-{order['id']}-1",
                         "gateway_order_id": f"order_{order['id']:012d}_1",
-                        "status": "FAILED",
+                        "status": PaymentStatus.FAILED,
                         "failed_at": placed + timedelta(seconds=40),
-                        "failure_code": "BAD_REQUEST_ERROR",
+                        "failure_code": PaymentFailureCode.BAD_REQUEST_ERROR,
                         "failure_reason": "Payment declined by the bank",
                     },
                 )
-                self.event(batch, failed_id, "FAILED", total, placed + timedelta(seconds=40))
+                self.event(
+                    batch, failed_id, PaymentEventType.FAILED, total, placed + timedelta(seconds=40)
+                )
             at = self.demo.before_now(placed + timedelta(seconds=rng.randrange(15, 90)), placed)
             payment = {
                 **base,
-                "status": "CAPTURED",
+                "status": PaymentStatus.CAPTURED,
                 "gateway_payment_id": f"pay_{order['id']:014d}",
                 "authorized_at": at,
                 "captured_at": at,
@@ -324,7 +338,7 @@ class OrderMoney:
                     wallet_txn(
                         customer,
                         LedgerEntryDirection.DEBIT,
-                        "ORDER_DEBIT",
+                        CustomerWalletTxnType.ORDER_DEBIT,
                         total,
                         "ORDER",
                         order["id"],
@@ -333,8 +347,8 @@ class OrderMoney:
                         order_id=order["id"],
                     ),
                 )
-            self.event(batch, payment_id, "INITIATED", total, placed)
-            self.event(batch, payment_id, "CAPTURED", total, at)
+            self.event(batch, payment_id, PaymentEventType.INITIATED, total, placed)
+            self.event(batch, payment_id, PaymentEventType.CAPTURED, total, at)
         ctx["payment_row"] = batch.add(OrderPayment, {**payment, "id": payment_id})
         self.refunds(batch, ctx)
 
@@ -363,16 +377,24 @@ class OrderMoney:
         if payment["status"] != PaymentStatus.CAPTURED:
             return
         if ctx["status"] == OrderStatus.CANCELLED:
-            amount, reason_code, reason = payment["amount"], "ORDER_CANCELLED", "Order cancelled"
-            payment["status"] = "REFUNDED"
+            amount, reason_code, reason = (
+                payment["amount"],
+                RefundReason.ORDER_CANCELLED,
+                "Order cancelled",
+            )
+            payment["status"] = PaymentStatus.REFUNDED
         elif (
             ctx["status"] == OrderStatus.DELIVERED
             and order["service_type"] == ServiceType.FOOD
             and rng.chance(0.025)
         ):
             amount = min(payment["amount"], money(rng.randrange(40, 200)))
-            reason_code, reason = "ITEM_MISSING", "An item was missing from the bag"
-            payment["status"] = "PARTIALLY_REFUNDED" if amount < payment["amount"] else "REFUNDED"
+            reason_code, reason = RefundReason.ITEM_MISSING, "An item was missing from the bag"
+            payment["status"] = (
+                PaymentStatus.PARTIALLY_REFUNDED
+                if amount < payment["amount"]
+                else PaymentStatus.REFUNDED
+            )
             ctx["merchant_refund"] = amount
         else:
             return
@@ -384,7 +406,7 @@ class OrderMoney:
             "id": refund_id,
             "order_id": order["id"],
             "payment_id": payment["id"],
-            "status": "SUCCEEDED",
+            "status": RefundStatus.SUCCEEDED,
             "destination": "PLATFORM_WALLET" if to_wallet else "SOURCE",
             "amount": amount,
             "reason_code": reason_code,
@@ -401,7 +423,7 @@ class OrderMoney:
                 wallet_txn(
                     customer,
                     LedgerEntryDirection.CREDIT,
-                    "REFUND_CREDIT",
+                    CustomerWalletTxnType.REFUND_CREDIT,
                     amount,
                     "REFUND",
                     refund_id,
@@ -414,5 +436,5 @@ class OrderMoney:
             )
             refund["wallet_txn_id"] = txn["id"]
         batch.add(OrderRefund, refund)
-        self.event(batch, payment["id"], "REFUNDED", amount, at)
+        self.event(batch, payment["id"], PaymentEventType.REFUNDED, amount, at)
         ctx["refund"] = refund
