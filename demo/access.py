@@ -76,6 +76,10 @@ from gatimitra.enums import (
 )
 from merchants.choices import MerchantUserRole
 
+#: ``blocked_identifiers.kind``: access_mgmt's BLOCKED_IDENTIFIER_KINDS, a CHECK
+#: list (no enum; "UPI_VPA" there is not ``PayoutAccountType``).
+BLOCKED_KINDS = ("IP", "DEVICE_ID", "MOBILE", "UPI_VPA")
+
 if TYPE_CHECKING:  # the steps the activity step follows take Staff from here
     from demo.customers import CustomerBase
     from demo.merchants import Merchants
@@ -907,7 +911,7 @@ def build_activity(
 
     blocked = []
     for n in range(demo.count(4, 200)):
-        kind = rng.pick(("IP", "DEVICE_ID", "MOBILE", "UPI_VPA"))
+        kind = rng.pick(BLOCKED_KINDS)
         value = {
             "IP": _ip(rng),
             "DEVICE_ID": rng.hexdigits(16),

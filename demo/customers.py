@@ -72,6 +72,12 @@ from gatimitra.enums import (
     VehicleType,
 )
 
+#: The status a payment method, wallet, business profile or cart is in when in
+#: use: their status columns are customers.choices CHECK lists
+#: (PAYMENT_METHOD_STATUSES, WALLET_STATUSES, BUSINESS_PROFILE_STATUSES,
+#: CART_STATUSES), not enums.
+LISTED_ACTIVE = "ACTIVE"
+
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
     NotificationChannel.SMS: ConsentPurpose.MARKETING_SMS,
@@ -476,7 +482,7 @@ def _money(demo, rng, customers, admin_id):
             {
                 "customer_id": customer.id,
                 "method_type": PaymentMethod.UPI,
-                "status": "ACTIVE",
+                "status": LISTED_ACTIVE,
                 "gateway": "RAZORPAY",
                 "gateway_token_ref": f"token_upi_{rng.letters(14)}",
                 "fingerprint_hash": demo.hash(f"upi-{customer.id}"),
@@ -498,7 +504,7 @@ def _money(demo, rng, customers, admin_id):
                     "method_type": (
                         PaymentMethod.CREDIT_CARD if credit else PaymentMethod.DEBIT_CARD
                     ),
-                    "status": "ACTIVE",
+                    "status": LISTED_ACTIVE,
                     "gateway": "RAZORPAY",
                     "gateway_token_ref": f"token_card_{rng.letters(14)}",
                     "fingerprint_hash": demo.hash(f"card-{customer.id}-{last4}"),
@@ -518,7 +524,7 @@ def _money(demo, rng, customers, admin_id):
             {
                 "customer_id": customer.id,
                 "balance": Decimal("0.00"),
-                "status": "ACTIVE" if customer.status == CustomerStatus.ACTIVE else "FROZEN",
+                "status": LISTED_ACTIVE if customer.status == CustomerStatus.ACTIVE else "FROZEN",
                 "frozen_reason": (
                     "" if customer.status == CustomerStatus.ACTIVE else "Account under review"
                 ),
@@ -588,7 +594,7 @@ def _business(demo, rng, customers, active_customers):
                 ),
                 "gstin": make_gstin(city.state_code, pan) if registered else None,
                 "pan": pan,
-                "status": "ACTIVE",
+                "status": LISTED_ACTIVE,
                 "billing_email": f"accounts{n + 1}@{company.split()[0].lower()}.example",
                 "billing_address_line": f"{rng.randrange(1, 200)}, "
                 + rng.pick(city.vocab["streets"]),
@@ -841,7 +847,7 @@ def _browsing(demo, rng, customers, all_stores):
                 {
                     "customer_id": customer.id,
                     "service_type": ServiceType.FOOD,
-                    "status": "ACTIVE",
+                    "status": LISTED_ACTIVE,
                     "address_id": customer.addresses[0]["id"],
                     "store_id": store.id,
                     "pricing_snapshot": {"item_total": str(item_total)},

@@ -79,6 +79,9 @@ from merchants.models import (
     MerchantVerificationCheck,
 )
 
+#: A signed contract's status: merchants' CONTRACT_STATUSES, a CHECK list, not an enum.
+CONTRACT_ACTIVE = "ACTIVE"
+
 #: Parcel pickup points: the corner shops a brand runs them from.
 PARCEL_POINTS = (
     "Sai Xerox and Courier",
@@ -533,7 +536,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 "contract_number": f"GMC-D-{n:07d}",
                 "store_id": store.id,
                 "plan_id": plan["id"],
-                "status": "ACTIVE" if signed else "SENT_FOR_SIGNATURE",
+                "status": CONTRACT_ACTIVE if signed else "SENT_FOR_SIGNATURE",
                 "settlement_cycle": SettlementCycle.WEEKLY,
                 "commission_percent_override": (
                     store.commission if store.commission != plan["commission_percent"] else None

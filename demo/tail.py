@@ -70,8 +70,18 @@ from gatimitra.enums import (
     VerificationStatus,
 )
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
+from orders import pricing
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
+
+#: Columns kept to a CHECK list (no enum) whose values share a spelling with
+#: another column's enum: customer_ratings.moderation_status
+#: (MODERATION_STATES), customer_ticket_events.event_type (TICKET_EVENT_TYPES)
+#: and the penalties the demo gives (riders.choices PENALTY_REASONS).
+RATING_APPROVED = "APPROVED"
+TICKET_CREATED = "CREATED"
+TICKET_ASSIGNED = "ASSIGNED"
+PENALTY_REASONS_SEEN = ("LATE_DELIVERY", "CUSTOMER_COMPLAINT", "UNIFORM_OR_BAG")
 
 PROMO_PURPOSES = {
     NotificationChannel.SMS: ConsentPurpose.MARKETING_SMS,
@@ -151,7 +161,7 @@ def _ratings(demo, rng, finished, staff):
                     )
                     if stars >= 3
                     else "Took too long and the food was cold.",
-                    "moderation_status": "APPROVED",
+                    "moderation_status": RATING_APPROVED,
                     "created_at": at,
                     **link,
                 }
@@ -167,7 +177,7 @@ def _ratings(demo, rng, finished, staff):
                     "stars": 5,
                     "tag_codes": [],
                     "review_text": "",
-                    "moderation_status": "APPROVED",
+                    "moderation_status": RATING_APPROVED,
                     "created_at": at,
                 }
             )
@@ -276,7 +286,7 @@ def _tickets(demo, rng, sample, staff):
         events.append(
             {
                 "ticket_id": ticket["id"],
-                "event_type": "CREATED",
+                "event_type": TICKET_CREATED,
                 "to_status": TicketStatus.OPEN,
                 "actor_type": ActorType.CUSTOMER,
                 "details": {},
@@ -287,7 +297,7 @@ def _tickets(demo, rng, sample, staff):
             events.append(
                 {
                     "ticket_id": ticket["id"],
-                    "event_type": "ASSIGNED",
+                    "event_type": TICKET_ASSIGNED,
                     "actor_type": ActorType.SYSTEM,
                     "details": {"assignee_id": ticket["assignee_id"]},
                     "created_at": created + timedelta(minutes=1),
@@ -785,7 +795,7 @@ def _riders(demo, rng, finished, staff, riders):
             {
                 "rider_id": order["rider"],
                 "order_id": order["id"],
-                "reason_code": rng.pick(("LATE_DELIVERY", "CUSTOMER_COMPLAINT", "UNIFORM_OR_BAG")),
+                "reason_code": rng.pick(PENALTY_REASONS_SEEN),
                 "amount": money(rng.choice((25, 50, 100))),
                 "description": "Delivered 25 minutes late",
                 "imposed_at": imposed,
@@ -933,7 +943,9 @@ def _merchants(demo, rng, finished, staff, merchants):
         commission = payout["commission"]
         if commission <= 0:
             continue
-        half = money(commission * Decimal("0.09"))
+        # The platform's commission is a service: GST at the service rate, split
+        # between the Centre and the state as the domain splits its own invoices.
+        cgst, sgst = pricing.intra_state_gst(commission, pricing.SERVICE_GST_RATE)
         registration_id, gstin = registrations.get(payout["parent_id"], (None, None))
         invoices.append(
             {
@@ -949,10 +961,10 @@ def _merchants(demo, rng, finished, staff, merchants):
                 "period_end": payout["cycle_end"],
                 "sac_code": "998599",
                 "taxable_value": commission,
-                "cgst_amount": half,
-                "sgst_amount": half,
+                "cgst_amount": cgst,
+                "sgst_amount": sgst,
                 "igst_amount": Decimal("0.00"),
-                "total_amount": commission + 2 * half,
+                "total_amount": commission + cgst + sgst,
                 "line_items": [{"description": "Platform commission", "amount": str(commission)}],
                 "pdf_url": f"https://files.gatimitra.example/merchant-invoices/{payout['id']}.pdf",
             }
@@ -960,17 +972,19 @@ def _merchants(demo, rng, finished, staff, merchants):
     demo.insert(MerchantInvoice, invoices)
     if invoices and rng.chance(1.0):
         original = invoices[0]
+        reversed_commission = money(100)
+        cgst, sgst = pricing.intra_state_gst(reversed_commission, pricing.SERVICE_GST_RATE)
         note = dict(
             original,
             invoice_type=InvoiceType.CREDIT_NOTE,
             irn=_irn("credit-note-1") if original["irn"] else None,
             **_irp_acknowledgement(demo, "credit-note-1", original["irn"]),
             original_invoice_id=original["id"],
-            taxable_value=money(100),
-            cgst_amount=money(9),
-            sgst_amount=money(9),
-            total_amount=money(118),
-            line_items=[{"description": "Commission reversal", "amount": "100.00"}],
+            taxable_value=reversed_commission,
+            cgst_amount=cgst,
+            sgst_amount=sgst,
+            total_amount=reversed_commission + cgst + sgst,
+            line_items=[{"description": "Commission reversal", "amount": str(reversed_commission)}],
         )
         note.pop("id")
         demo.insert(MerchantInvoice, [note])

@@ -86,16 +86,10 @@ class OrderMoney:
                 ZERO,
             )
             gst = pricing.food_gst(items + packaging, fees)
-            line(ChargeType.GST, gst, "GST", beneficiary="GOVERNMENT")
+            line(ChargeType.GST, gst, description="GST", beneficiary="GOVERNMENT")
             discount = self.discount(batch, ctx, items)
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         elif service == ServiceType.PARCEL:
             fee = pricing.parcel_delivery_fee(ctx["distance"])
             line(ChargeType.DELIVERY_FEE, fee, "Delivery fee")
@@ -106,18 +100,12 @@ class OrderMoney:
             line(
                 ChargeType.GST,
                 pricing.percent(fees, pricing.SERVICE_GST_RATE),
-                "GST",
+                description="GST",
                 beneficiary="GOVERNMENT",
             )
             discount = self.discount(batch, ctx, fee)
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         else:
             line(ChargeType.DELIVERY_FEE, ctx["fare"], "Trip fare", beneficiary="RIDER")
             line(ChargeType.PLATFORM_FEE, ctx["policy"]["platform_fee"], "Platform fee")
@@ -136,19 +124,13 @@ class OrderMoney:
             line(
                 ChargeType.GST,
                 pricing.percent(fare, ctx["policy"]["gst_rate_percent"]),
-                "GST",
+                description="GST",
                 beneficiary="GOVERNMENT",
                 rate=ctx["policy"]["gst_rate_percent"],
             )
             discount = self.discount(batch, ctx, ctx["fare"])
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         if (
             ctx["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
             and service != ServiceType.PARCEL
@@ -194,7 +176,8 @@ class OrderMoney:
         ctx["fees"] = {kind: amount for kind, _d, amount, *_ in lines}
 
     def discount(self, batch, ctx, base):
-        """A coupon or the store's offer: ``(amount, description, payer)`` or None."""
+        """A coupon or the store's offer: the discount line's ``amount``,
+        ``description`` and ``payer``, or None."""
         rng = self.rng
         service, order = ctx["order"]["service_type"], ctx["order"]
         store = ctx.get("store")
@@ -225,7 +208,7 @@ class OrderMoney:
                     "created_at": ctx["placed"],
                 },
             )
-            return amount, offer["title"], "MERCHANT"
+            return {"amount": amount, "description": offer["title"], "payer": "MERCHANT"}
         coupon = self.inputs.coupons.get(service)
         if coupon and base >= coupon["min_order_value"] and rng.chance(0.12):
             amount = (
@@ -249,7 +232,11 @@ class OrderMoney:
                     "created_at": ctx["placed"],
                 },
             )
-            return amount, f"Coupon {coupon['code']}", "PLATFORM"
+            return {
+                "amount": amount,
+                "description": f"Coupon {coupon['code']}",
+                "payer": "PLATFORM",
+            }
         return None
 
     def pay(self, batch, ctx):

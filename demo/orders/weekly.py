@@ -23,6 +23,12 @@ from riders.models import (
 )
 from riders.tax import tds_amount
 
+#: ``rider_cash_deposits.method`` and ``rider_payouts.kind`` are riders.choices
+#: CHECK lists (CASH_DEPOSIT_METHODS, PAYOUT_KINDS), not ``PaymentMethod`` and
+#: ``SettlementCycle``, whose members they share a spelling with.
+DEPOSIT_BY_UPI = "UPI"
+WEEKLY_PAYOUT = "WEEKLY"
+
 
 class WeekBoundaries:
     """Mixed into ``OrderGenerator``: what happens between orders, in time order."""
@@ -61,7 +67,7 @@ class WeekBoundaries:
                     {
                         "id": self.demo.next_id(RiderCashDeposit),
                         "rider_id": rider.id,
-                        "method": "UPI" if upi else "HUB_CASH",
+                        "method": DEPOSIT_BY_UPI if upi else "HUB_CASH",
                         "status": VerificationStatus.VERIFIED,
                         "amount": rider.cash,
                         "hub_name": "" if upi else f"{rider.zone.name} hub",
@@ -258,7 +264,7 @@ class WeekBoundaries:
                             "bank_account_id": rider.bank_account_id,
                             "idempotency_key": f"rp-{rider.id}-{new_week:%Y%m%d}",
                             "status": PayoutStatus.PROCESSED if paid else PayoutStatus.PROCESSING,
-                            "kind": "WEEKLY",
+                            "kind": WEEKLY_PAYOUT,
                             "mode": "UPI" if rider.upi else "IMPS",
                             "amount": rider.balance,
                             "fee": ZERO,
