@@ -462,9 +462,9 @@ def _approvals(demo, rng, users, roles):
             ),
             "decided_at": decided,
             "expires_at": created + timedelta(days=3),
-            "current_step_id": (
-                wf["steps"][-1]["id"] if status != ApprovalStatus.PENDING else wf["steps"][0]["id"]
-            ),
+            "current_step_id": wf["steps"][-1]["id"]
+            if status != ApprovalStatus.PENDING
+            else wf["steps"][0]["id"],
             "created_at": created,
         }
         requests.append(request)

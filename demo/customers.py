@@ -501,9 +501,9 @@ def _money(demo, rng, customers, admin_id):
             methods.append(
                 {
                     "customer_id": customer.id,
-                    "method_type": (
-                        PaymentMethod.CREDIT_CARD if credit else PaymentMethod.DEBIT_CARD
-                    ),
+                    "method_type": PaymentMethod.CREDIT_CARD
+                    if credit
+                    else PaymentMethod.DEBIT_CARD,
                     "status": LISTED_ACTIVE,
                     "gateway": "RAZORPAY",
                     "gateway_token_ref": f"token_card_{rng.letters(14)}",
@@ -525,9 +525,9 @@ def _money(demo, rng, customers, admin_id):
                 "customer_id": customer.id,
                 "balance": Decimal("0.00"),
                 "status": LISTED_ACTIVE if customer.status == CustomerStatus.ACTIVE else "FROZEN",
-                "frozen_reason": (
-                    "" if customer.status == CustomerStatus.ACTIVE else "Account under review"
-                ),
+                "frozen_reason": ""
+                if customer.status == CustomerStatus.ACTIVE
+                else "Account under review",
                 "frozen_at": None
                 if customer.status == CustomerStatus.ACTIVE
                 else demo.now - timedelta(days=3),

@@ -385,12 +385,9 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
                 "delivery_mode": "PLATFORM",
                 "is_pure_veg": store.cuisine in ("SOUTH_INDIAN", "DESSERTS", "BEVERAGES"),
                 "is_accepting_orders": status == StoreStatus.LIVE,
-                "went_live_at": (
-                    went_live
-                    if status
-                    in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
-                    else None
-                ),
+                "went_live_at": went_live
+                if status in (StoreStatus.LIVE, StoreStatus.PAUSED, StoreStatus.TEMPORARILY_CLOSED)
+                else None,
                 "parent_id": parent["id"],
                 "gst_registration_id": store.gst_registration_id,
                 "zone_id": zone.id,
@@ -464,9 +461,9 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             {
                 "parent_id": parent["id"],
                 "account_type": PayoutAccountType.BANK_ACCOUNT,
-                "verification_status": (
-                    VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING
-                ),
+                "verification_status": VerificationStatus.VERIFIED
+                if verified
+                else VerificationStatus.PENDING,
                 "account_holder_name": parent["legal_name"],
                 "account_number_masked": demo.masked(number),
                 "account_number_hash": demo.hash(f"{parent['code']}-{number}"),
@@ -497,9 +494,9 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 {
                     "store_id": store.id,
                     "document_type": MerchantDocumentType.FSSAI_LICENCE,
-                    "status": (
-                        VerificationStatus.VERIFIED if fssai_ok else VerificationStatus.IN_REVIEW
-                    ),
+                    "status": VerificationStatus.VERIFIED
+                    if fssai_ok
+                    else VerificationStatus.IN_REVIEW,
                     "number_masked": demo.masked(row["fssai_number"]),
                     "number_hash": demo.hash(row["fssai_number"]),
                     "issued_on": expires - timedelta(days=5 * 365),
@@ -538,9 +535,9 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 "plan_id": plan["id"],
                 "status": CONTRACT_ACTIVE if signed else "SENT_FOR_SIGNATURE",
                 "settlement_cycle": SettlementCycle.WEEKLY,
-                "commission_percent_override": (
-                    store.commission if store.commission != plan["commission_percent"] else None
-                ),
+                "commission_percent_override": store.commission
+                if store.commission != plan["commission_percent"]
+                else None,
                 "valid_from": (created - timedelta(days=1)).date(),
                 "esign_reference": f"LEEGALITY-D-{n:07d}",
                 "signed_by_name": " ".join(owners[store.parent_id]),
@@ -1192,9 +1189,9 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "reviewed_at": demo.now - timedelta(hours=5)
                     if status != ApprovalStatus.PENDING
                     else None,
-                    "decision_note": (
-                        "" if status != ApprovalStatus.REJECTED else "Above the agreed price band"
-                    ),
+                    "decision_note": ""
+                    if status != ApprovalStatus.REJECTED
+                    else "Above the agreed price band",
                     "approval_id": rng.pick(approvals)
                     if status == ApprovalStatus.APPROVED
                     else None,

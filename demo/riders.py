@@ -453,9 +453,9 @@ def _money_and_devices(demo, rng, riders, reviewers):
         account = {
             "rider_id": rider.id,
             "account_type": PayoutAccountType.UPI_VPA if upi else PayoutAccountType.BANK_ACCOUNT,
-            "verification_status": (
-                VerificationStatus.VERIFIED if active else VerificationStatus.PENDING
-            ),
+            "verification_status": VerificationStatus.VERIFIED
+            if active
+            else VerificationStatus.PENDING,
             "account_holder_name": rider.name,
             "bank_name": bank,
             "account_number_masked": "" if upi else "XXXXXX" + rng.digits(4),
@@ -616,13 +616,13 @@ def _history(demo, rng, riders, reviewers, staff):
                     if to_stage == OnboardingStage.ACTIVE
                     and staff.approvals.get("RIDER_ACTIVATION")
                     else None,
-                    "from_status": (
-                        RiderStatus.ONBOARDING if to_stage == OnboardingStage.ACTIVE else None
-                    ),
+                    "from_status": RiderStatus.ONBOARDING
+                    if to_stage == OnboardingStage.ACTIVE
+                    else None,
                     "to_status": RiderStatus.ACTIVE if to_stage == OnboardingStage.ACTIVE else None,
-                    "reason": (
-                        "Documents verified" if to_stage != OnboardingStage.PAYMENT else "Fee paid"
-                    ),
+                    "reason": "Documents verified"
+                    if to_stage != OnboardingStage.PAYMENT
+                    else "Fee paid",
                     "created_at": joined + timedelta(hours=12 * index),
                 }
             )
@@ -734,12 +734,12 @@ def _live_and_shifts(demo, rng, active_riders, all_zones):
                     "shift_id": shift["id"],
                     "rider_id": rider.id,
                     "status": status,
-                    "checked_in_at": (
-                        shift["starts_at"] if status == ShiftBookingStatus.COMPLETED else None
-                    ),
-                    "checked_out_at": (
-                        shift["ends_at"] if status == ShiftBookingStatus.COMPLETED else None
-                    ),
+                    "checked_in_at": shift["starts_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
+                    "checked_out_at": shift["ends_at"]
+                    if status == ShiftBookingStatus.COMPLETED
+                    else None,
                     "created_at": shift["starts_at"] - timedelta(days=2),
                 }
             )

@@ -194,9 +194,9 @@ def _ratings(demo, rng, finished, staff):
                 "rating_id": rating["id"],
                 "media_type": "IMAGE",
                 "storage_key": f"reviews/{rating['order_id']}/{rating['id']}.jpg",
-                "moderation_status": (
-                    VerificationStatus.REJECTED if rejected else VerificationStatus.VERIFIED
-                ),
+                "moderation_status": VerificationStatus.REJECTED
+                if rejected
+                else VerificationStatus.VERIFIED,
                 "moderated_by_id": rng.pick(staff.ids),
                 "moderated_at": rating["created_at"] + timedelta(hours=2),
                 "rejection_reason": "Not a photo of the order" if rejected else "",
@@ -469,9 +469,9 @@ def _messages(demo, rng, sample, tickets, customers):
                 "customer_id": customer.id,
                 "channel": channel,
                 "category": "PROMOTIONAL",
-                "status": (
-                    NotificationStatus.DELIVERED if allowed else NotificationStatus.SUPPRESSED
-                ),
+                "status": NotificationStatus.DELIVERED
+                if allowed
+                else NotificationStatus.SUPPRESSED,
                 "template_code": "WEEKEND_FEAST",
                 "dlt_template_id": (
                     "1107170000000067890" if channel == NotificationChannel.SMS else None
@@ -925,9 +925,9 @@ def _merchants(demo, rng, finished, staff, merchants):
                 "accepted_amount": money(disputed / 2) if resolved else None,
                 "reason": "Commission charged on a cancelled order",
                 "evidence_urls": [],
-                "resolution_note": (
-                    "Half of it was a merchant-side cancellation" if resolved else ""
-                ),
+                "resolution_note": "Half of it was a merchant-side cancellation"
+                if resolved
+                else "",
                 "resolved_at": demo.now - timedelta(days=1) if resolved else None,
                 "resolved_by_id": rng.pick(staff.ids) if resolved else None,
                 "created_at": demo.now - timedelta(days=3),

@@ -71,9 +71,9 @@ class WeekBoundaries:
                         "status": VerificationStatus.VERIFIED,
                         "amount": rider.cash,
                         "hub_name": "" if upi else f"{rider.zone.name} hub",
-                        "slip_photo_key": (
-                            "" if upi else f"demo/deposits/{rider.id}/{day:%Y%m%d}.jpg"
-                        ),
+                        "slip_photo_key": ""
+                        if upi
+                        else f"demo/deposits/{rider.id}/{day:%Y%m%d}.jpg",
                         "upi_reference": f"UPI{rider.id:08d}{day:%y%m%d}" if upi else None,
                         "deposited_at": at,
                         "verified_at": at + timedelta(hours=1),
