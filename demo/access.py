@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 
-from access_mgmt.choices import SystemUserStatus
+from access_mgmt.choices import (
+    ApiClientType,
+    ApprovalDecision,
+    LoginResult,
+    OtpPurpose,
+    PermissionEffect,
+    PrincipalType,
+    ScopeType,
+    SystemUserStatus,
+)
 from access_mgmt.models import (
     AccessPolicy,
     AccountLockout,
@@ -58,7 +67,18 @@ from access_mgmt.models import (
 )
 from demo.context import Demo
 from demo.geo import Places
-from gatimitra.enums import ApprovalStatus, IntegrationStatus, ServiceType
+from gatimitra.enums import (
+    ApprovalStatus,
+    DevicePlatform,
+    IntegrationStatus,
+    NotificationChannel,
+    ServiceType,
+)
+from merchants.choices import MerchantUserRole
+
+#: ``blocked_identifiers.kind``: access_mgmt's BLOCKED_IDENTIFIER_KINDS, a CHECK
+#: list (no enum; "UPI_VPA" there is not ``PayoutAccountType``).
+BLOCKED_KINDS = ("IP", "DEVICE_ID", "MOBILE", "UPI_VPA")
 
 if TYPE_CHECKING:  # the steps the activity step follows take Staff from here
     from demo.customers import CustomerBase
@@ -244,14 +264,22 @@ def build_staff(demo: Demo, places: Places) -> Staff:
         team = next(t for t in teams if t["id"] == user["primary_team_id"])
         if team.get("city_id"):
             scopes.append(
-                {"user_role_id": role["id"], "scope_type": "CITY", "city_id": team["city_id"]}
+                {
+                    "user_role_id": role["id"],
+                    "scope_type": ScopeType.CITY,
+                    "city_id": team["city_id"],
+                }
             )
         elif rng.chance(0.2):
-            scopes.append({"user_role_id": role["id"], "scope_type": "TEAM", "team_id": team["id"]})
+            scopes.append(
+                {"user_role_id": role["id"], "scope_type": ScopeType.TEAM, "team_id": team["id"]}
+            )
         else:
-            scopes.append({"user_role_id": role["id"], "scope_type": "GLOBAL"})
+            scopes.append({"user_role_id": role["id"], "scope_type": ScopeType.GLOBAL})
     zone = places.zones[0]
-    scopes.append({"user_role_id": user_roles[1]["id"], "scope_type": "ZONE", "zone_id": zone.id})
+    scopes.append(
+        {"user_role_id": user_roles[1]["id"], "scope_type": ScopeType.ZONE, "zone_id": zone.id}
+    )
     demo.insert(UserAccessScope, scopes)
 
     _credentials(demo, rng, users, password)
@@ -329,7 +357,7 @@ def _credentials(demo, rng, users, password):
                 {
                     "user_id": user["id"],
                     "fingerprint_hash": demo.hash(f"staff-device-{user['id']}"),
-                    "platform": "WEB",
+                    "platform": DevicePlatform.WEB,
                     "device_name": rng.pick(("Office laptop", "MacBook Air", "ThinkPad T14")),
                     "user_agent": _user_agent(rng),
                     "last_ip": _ip(rng, private=True),
@@ -448,12 +476,12 @@ def _approvals(demo, rng, users, roles):
         checkers = [u for u in active if u["id"] != request["requested_by_id"]]
         for step in wf["steps"]:
             decision = (
-                "REJECT"
+                ApprovalDecision.REJECT
                 if request["status"] == ApprovalStatus.REJECTED and step is wf["steps"][-1]
-                else "APPROVE"
+                else ApprovalDecision.APPROVE
             )
             if request["status"] == ApprovalStatus.EXPIRED:
-                decision = "COMMENT"
+                decision = ApprovalDecision.COMMENT
             actions.append(
                 {
                     "request_id": request["id"],
@@ -461,7 +489,7 @@ def _approvals(demo, rng, users, roles):
                     "actor_id": rng.pick(checkers)["id"],
                     "decision": decision,
                     "comment": ""
-                    if decision == "APPROVE"
+                    if decision == ApprovalDecision.APPROVE
                     else rng.pick(
                         (
                             "Evidence does not support the request",
@@ -517,8 +545,8 @@ def _platform(demo, rng, places, owner, roles, workflows):
                     "flag_id": flag["id"],
                     "priority": priority,
                     "city_id": city.id,
-                    "principal_type": "CUSTOMER",
-                    "platform": rng.pick(("ANDROID", "IOS")),
+                    "principal_type": PrincipalType.CUSTOMER,
+                    "platform": rng.pick((DevicePlatform.ANDROID, DevicePlatform.IOS)),
                     "min_app_version": "5.11.0",
                     "rollout_percent": rng.pick((10, 25, 50, 100)),
                     "variant": "treatment" if flag["flag_type"] == "VARIANT" else "",
@@ -576,10 +604,10 @@ def _platform(demo, rng, places, owner, roles, workflows):
 
     clients = []
     for name, kind, email in (
-        ("Order service", "INTERNAL_SERVICE", "platform@gatimitra.in"),
-        ("Razorpay webhooks", "PAYMENT_GATEWAY", "integrations@razorpay.example"),
-        ("Vayu Fleet", "LOGISTICS_PROVIDER", "api@vayufleet.example"),
-        ("ONDC gateway", "ONDC_PARTICIPANT", "ondc@gatimitra.in"),
+        ("Order service", ApiClientType.INTERNAL_SERVICE, "platform@gatimitra.in"),
+        ("Razorpay webhooks", ApiClientType.PAYMENT_GATEWAY, "integrations@razorpay.example"),
+        ("Vayu Fleet", ApiClientType.LOGISTICS_PROVIDER, "api@vayufleet.example"),
+        ("ONDC gateway", ApiClientType.ONDC_PARTICIPANT, "ondc@gatimitra.in"),
     ):
         clients.append(
             {
@@ -601,7 +629,7 @@ def _platform(demo, rng, places, owner, roles, workflows):
         {
             "code": "CUSTOMER_OTP",
             "route_pattern": "/api/v1/auth/otp",
-            "principal_type": "CUSTOMER",
+            "principal_type": PrincipalType.CUSTOMER,
             "requests_per_window": 5,
             "window_seconds": 600,
             "burst": 2,
@@ -610,7 +638,7 @@ def _platform(demo, rng, places, owner, roles, workflows):
         {
             "code": "RIDER_LOCATION",
             "route_pattern": "/api/v1/rider/location",
-            "principal_type": "RIDER",
+            "principal_type": PrincipalType.RIDER,
             "requests_per_window": 120,
             "window_seconds": 60,
             "burst": 30,
@@ -707,7 +735,7 @@ def _api_access(demo, rng, clients, owner):
                 {
                     "api_client_id": client["id"],
                     "permission_id": pid,
-                    "effect": "ALLOW",
+                    "effect": PermissionEffect.ALLOW,
                     "granted_by_id": owner,
                 }
             )
@@ -731,16 +759,20 @@ def build_activity(
     rng = demo.rng("access", "activity")
     staff_ids = list(staff.ids)
     principals = (
-        [("CUSTOMER", c) for c in customers.ids[: demo.count(40, 30_000)]]
-        + [("RIDER", r.id) for r in riders.riders[: demo.count(20, 10_000)]]
-        + [("MERCHANT_USER", m) for m in merchants.user_ids[: demo.count(10, 5_000)]]
-        + [("SYSTEM_USER", s) for s in staff_ids]
+        [(PrincipalType.CUSTOMER, c) for c in customers.ids[: demo.count(40, 30_000)]]
+        + [(PrincipalType.RIDER, r.id) for r in riders.riders[: demo.count(20, 10_000)]]
+        + [(PrincipalType.MERCHANT_USER, m) for m in merchants.user_ids[: demo.count(10, 5_000)]]
+        + [(PrincipalType.SYSTEM_USER, s) for s in staff_ids]
     )
     sessions, attempts, tokens = [], [], []
     for kind, pid in principals:
         created = demo.now - timedelta(hours=rng.randrange(1, 24 * 20))
         revoked = rng.chance(0.2)
-        platform = "WEB" if kind == "SYSTEM_USER" else rng.pick(("ANDROID", "ANDROID", "IOS"))
+        platform = (
+            DevicePlatform.WEB
+            if kind == PrincipalType.SYSTEM_USER
+            else rng.pick((DevicePlatform.ANDROID, DevicePlatform.ANDROID, DevicePlatform.IOS))
+        )
         sessions.append(
             {
                 "principal_type": kind,
@@ -758,7 +790,7 @@ def build_activity(
         )
     demo.insert(AuthSession, sessions)
     for session in sessions:
-        method = "PASSWORD" if session["principal_type"] == "SYSTEM_USER" else "OTP"
+        method = "PASSWORD" if session["principal_type"] == PrincipalType.SYSTEM_USER else "OTP"
         if rng.chance(0.15):
             attempts.append(
                 {
@@ -766,7 +798,9 @@ def build_activity(
                     "principal_id": session["principal_id"],
                     "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
                     "method": method,
-                    "result": "BAD_OTP" if method == "OTP" else "BAD_CREDENTIALS",
+                    "result": (
+                        LoginResult.BAD_OTP if method == "OTP" else LoginResult.BAD_CREDENTIALS
+                    ),
                     "ip_address": session["ip_address"],
                     "user_agent": session["user_agent"],
                     "risk_score": rng.randrange(10, 60),
@@ -779,7 +813,7 @@ def build_activity(
                 "principal_id": session["principal_id"],
                 "identifier_hash": demo.hash(f"login-{session['principal_id']}"),
                 "method": method,
-                "result": "SUCCESS",
+                "result": LoginResult.SUCCESS,
                 "ip_address": session["ip_address"],
                 "user_agent": session["user_agent"],
                 "risk_score": rng.randrange(0, 20),
@@ -826,8 +860,10 @@ def build_activity(
                 "principal_id": pid,
                 "destination_hash": demo.hash(f"otp-dest-{kind}-{pid}"),
                 "destination_masked": "XXXXXX" + rng.digits(4),
-                "purpose": "LOGIN",
-                "channel": rng.pick(("SMS", "SMS", "WHATSAPP")),
+                "purpose": OtpPurpose.LOGIN,
+                "channel": rng.pick(
+                    (NotificationChannel.SMS, NotificationChannel.SMS, NotificationChannel.WHATSAPP)
+                ),
                 "code_hash": demo.hash(f"otp-{pid}-{created}"),
                 "expires_at": created + timedelta(minutes=5),
                 "attempts": 1 if verified else rng.randrange(0, 4),
@@ -875,7 +911,7 @@ def build_activity(
 
     blocked = []
     for n in range(demo.count(4, 200)):
-        kind = rng.pick(("IP", "DEVICE_ID", "MOBILE", "UPI_VPA"))
+        kind = rng.pick(BLOCKED_KINDS)
         value = {
             "IP": _ip(rng),
             "DEVICE_ID": rng.hexdigits(16),
@@ -916,7 +952,7 @@ def _grants(demo, rng, staff, customers, sessions):
         grants.append(
             {
                 "user_id": rng.pick(support),
-                "subject_type": "CUSTOMER",
+                "subject_type": PrincipalType.CUSTOMER,
                 "subject_id": rng.pick(customers.ids),
                 "data_scope": rng.pick(("CONTACT", "ADDRESS", "FULL_PROFILE")),
                 "purpose": "Investigating a delivery complaint",
@@ -936,7 +972,7 @@ def _grants(demo, rng, staff, customers, sessions):
             {
                 "user_id": rng.pick(support),
                 "permission_id": rng.pick(staff.permissions)[0],
-                "effect": rng.pick(("ALLOW", "DENY")),
+                "effect": rng.pick((PermissionEffect.ALLOW, PermissionEffect.DENY)),
                 "reason": "Covering for the finance desk this week",
                 "valid_from": start,
                 "valid_to": start + timedelta(days=7),
@@ -948,14 +984,14 @@ def _grants(demo, rng, staff, customers, sessions):
             }
         )
     demo.insert(UserPermissionOverride, overrides)
-    staff_sessions = [s for s in sessions if s["principal_type"] == "SYSTEM_USER"]
+    staff_sessions = [s for s in sessions if s["principal_type"] == PrincipalType.SYSTEM_USER]
     for session in staff_sessions[: demo.count(3, 50)]:
         start = session["created_at"] + timedelta(minutes=10)
         impersonations.append(
             {
                 "user_id": session["principal_id"],
                 "session_id": session["id"],
-                "target_type": "CUSTOMER",
+                "target_type": PrincipalType.CUSTOMER,
                 "target_id": rng.pick(customers.ids),
                 "reason": "Reproducing a checkout error for a ticket",
                 "started_at": start,
@@ -988,15 +1024,15 @@ def _invitations(demo, rng, staff, places, merchants):
             parent = rng.pick(merchants.parents)
             invitation.update(
                 invitee_type="MERCHANT_USER",
-                merchant_role=rng.pick(("MANAGER", "STAFF")),
-                scope_type="MERCHANT_PARENT",
+                merchant_role=rng.pick((MerchantUserRole.MANAGER, MerchantUserRole.STAFF)),
+                scope_type=ScopeType.MERCHANT_PARENT,
                 parent_id=parent["id"],
             )
         else:
             invitation.update(
                 invitee_type="SYSTEM_USER",
                 role_id=staff.roles["SUPPORT_AGENT"],
-                scope_type="CITY",
+                scope_type=ScopeType.CITY,
                 city_id=city.id,
             )
             if accepted:
@@ -1012,14 +1048,14 @@ def _invitations(demo, rng, staff, places, merchants):
         scopes.append(
             {
                 "user_role_id": role["id"],
-                "scope_type": "MERCHANT_PARENT",
+                "scope_type": ScopeType.MERCHANT_PARENT,
                 "parent_id": rng.pick(merchants.parents)["id"],
             }
         )
         scopes.append(
             {
                 "user_role_id": role["id"],
-                "scope_type": "MERCHANT_STORE",
+                "scope_type": ScopeType.MERCHANT_STORE,
                 "store_id": rng.pick(merchants.store_rows)["id"],
             }
         )

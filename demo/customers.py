@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from customers.choices import ConsentStatus, CustomerStatus, SubscriptionStatus
+from customers.choices import (
+    ConsentPurpose,
+    ConsentStatus,
+    CustomerStatus,
+    CustomerWalletTxnType,
+    GuardianRelationship,
+    GuardianVerification,
+    LoyaltyTxnType,
+    RatingTargetType,
+    SubscriptionStatus,
+)
 from customers.models import (
     Customer,
     CustomerAddress,
@@ -50,18 +60,30 @@ from demo.rng import money
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import (
     CampaignStatus,
+    DevicePlatform,
+    FoodType,
+    GstRegistrationType,
     LedgerEntryDirection,
+    NotificationChannel,
+    OfferType,
     PaymentMethod,
     PaymentStatus,
     ServiceType,
+    VehicleType,
 )
+
+#: The status a payment method, wallet, business profile or cart is in when in
+#: use: their status columns are customers.choices CHECK lists
+#: (PAYMENT_METHOD_STATUSES, WALLET_STATUSES, BUSINESS_PROFILE_STATUSES,
+#: CART_STATUSES), not enums.
+LISTED_ACTIVE = "ACTIVE"
 
 #: Promotional channels and the consent purpose each needs.
 PROMO_PURPOSES = {
-    "SMS": "MARKETING_SMS",
-    "WHATSAPP": "MARKETING_WHATSAPP",
-    "EMAIL": "MARKETING_EMAIL",
-    "PUSH": "PUSH_PROMOTIONS",
+    NotificationChannel.SMS: ConsentPurpose.MARKETING_SMS,
+    NotificationChannel.WHATSAPP: ConsentPurpose.MARKETING_WHATSAPP,
+    NotificationChannel.EMAIL: ConsentPurpose.MARKETING_EMAIL,
+    NotificationChannel.PUSH: ConsentPurpose.PUSH_PROMOTIONS,
 }
 
 
@@ -119,7 +141,7 @@ def loyalty_txn(
 ):
     customer.loyalty_seq += 1
     customer.points += points if direction == LedgerEntryDirection.CREDIT else -points
-    if txn_type in ("EARN", "BONUS"):
+    if txn_type in (LoyaltyTxnType.EARN, LoyaltyTxnType.BONUS):
         customer.lifetime += points
     return {
         "loyalty_id": customer.loyalty_id,
@@ -255,8 +277,8 @@ def _minors(demo, rows):
             {
                 "customer_id": child["id"],
                 "status": ConsentStatus.GRANTED,
-                "relationship": "PARENT",
-                "verification": "EXISTING_ADULT_USER",
+                "relationship": GuardianRelationship.PARENT,
+                "verification": GuardianVerification.EXISTING_ADULT_USER,
                 "guardian_customer_id": parent["id"],
                 "verification_reference": "",
                 "notice_version": "2025.1",
@@ -317,7 +339,9 @@ def _addresses(demo, rng, customers):
                     "customer_id": customer.id,
                     "name": f"{first} {surname}",
                     "mobile": demo.mobile("contact"),
-                    "relationship": rng.pick(("PARENT", "SPOUSE", "SIBLING", "FRIEND")),
+                    "relationship": rng.pick(
+                        (GuardianRelationship.PARENT, "SPOUSE", "SIBLING", "FRIEND")
+                    ),
                     "auto_share_rides": rng.chance(0.5),
                     "created_at": customer.joined,
                 }
@@ -351,7 +375,7 @@ def _profile(demo, rng, customers):
         devices.append(
             {
                 "customer_id": customer.id,
-                "platform": "IOS" if ios else "ANDROID",
+                "platform": DevicePlatform.IOS if ios else DevicePlatform.ANDROID,
                 "installation_id": f"inst-{customer.id}-{rng.hexdigits(12)}",
                 "push_token": f"{'apns' if ios else 'fcm'}:{rng.hexdigits(48)}",
                 "fingerprint_hash": demo.hash(f"customer-device-{customer.id}"),
@@ -366,14 +390,21 @@ def _profile(demo, rng, customers):
             preferences.append(
                 {
                     "customer_id": customer.id,
-                    "dietary_preference": rng.choices(("VEG", "NON_VEG", "EGG"), (45, 45, 10))[0],
+                    "dietary_preference": rng.choices(
+                        (FoodType.VEG, FoodType.NON_VEG, FoodType.EGG), (45, 45, 10)
+                    )[0],
                     "preferred_payment_method": rng.choices(
                         (PaymentMethod.UPI, PaymentMethod.CASH, PaymentMethod.CREDIT_CARD),
                         (70, 20, 10),
                     )[0],
                     "default_tip_amount": rng.choice((None, Decimal("10.00"), Decimal("20.00"))),
                     "ride_vehicle_type": rng.choice(
-                        (None, "AUTO_RICKSHAW", "MOTORCYCLE", "CAR_SEDAN")
+                        (
+                            None,
+                            VehicleType.AUTO_RICKSHAW,
+                            VehicleType.MOTORCYCLE,
+                            VehicleType.CAR_SEDAN,
+                        )
                     ),
                     "ride_ac_preferred": rng.chance(0.4),
                     "ride_quiet_preferred": rng.chance(0.1),
@@ -386,7 +417,7 @@ def _profile(demo, rng, customers):
             notification_prefs.append(
                 {
                     "customer_id": customer.id,
-                    "channel": "SMS",
+                    "channel": NotificationChannel.SMS,
                     "category": "PROMOTIONAL",
                     "is_opted_in": False,
                 }
@@ -394,7 +425,7 @@ def _profile(demo, rng, customers):
             notification_prefs.append(
                 {
                     "customer_id": customer.id,
-                    "channel": "PUSH",
+                    "channel": NotificationChannel.PUSH,
                     "category": "SERVICE_UPDATES",
                     "is_opted_in": True,
                 }
@@ -408,7 +439,11 @@ def _profile(demo, rng, customers):
             "status": ConsentStatus.GRANTED,
             "created_at": customer.joined,
         }
-        for purpose in ("TERMS", "PRIVACY_NOTICE", "LOCATION"):
+        for purpose in (
+            ConsentPurpose.TERMS,
+            ConsentPurpose.PRIVACY_NOTICE,
+            ConsentPurpose.LOCATION,
+        ):
             consents.append({**base, "purpose": purpose})
         for purpose in PROMO_PURPOSES.values():
             if rng.chance(0.55):
@@ -447,7 +482,7 @@ def _money(demo, rng, customers, admin_id):
             {
                 "customer_id": customer.id,
                 "method_type": PaymentMethod.UPI,
-                "status": "ACTIVE",
+                "status": LISTED_ACTIVE,
                 "gateway": "RAZORPAY",
                 "gateway_token_ref": f"token_upi_{rng.letters(14)}",
                 "fingerprint_hash": demo.hash(f"upi-{customer.id}"),
@@ -469,7 +504,7 @@ def _money(demo, rng, customers, admin_id):
                     "method_type": PaymentMethod.CREDIT_CARD
                     if credit
                     else PaymentMethod.DEBIT_CARD,
-                    "status": "ACTIVE",
+                    "status": LISTED_ACTIVE,
                     "gateway": "RAZORPAY",
                     "gateway_token_ref": f"token_card_{rng.letters(14)}",
                     "fingerprint_hash": demo.hash(f"card-{customer.id}-{last4}"),
@@ -489,7 +524,7 @@ def _money(demo, rng, customers, admin_id):
             {
                 "customer_id": customer.id,
                 "balance": Decimal("0.00"),
-                "status": "ACTIVE" if customer.status == CustomerStatus.ACTIVE else "FROZEN",
+                "status": LISTED_ACTIVE if customer.status == CustomerStatus.ACTIVE else "FROZEN",
                 "frozen_reason": ""
                 if customer.status == CustomerStatus.ACTIVE
                 else "Account under review",
@@ -528,7 +563,7 @@ def _money(demo, rng, customers, admin_id):
                 wallet_txn(
                     customer,
                     LedgerEntryDirection.CREDIT,
-                    "PROMO_CREDIT",
+                    CustomerWalletTxnType.PROMO_CREDIT,
                     Decimal("50.00"),
                     "CAMPAIGN",
                     f"WELCOME-{customer.id}",
@@ -554,10 +589,12 @@ def _business(demo, rng, customers, active_customers):
                 "owner_customer_id": owner.id,
                 "legal_name": f"{company} Private Limited",
                 "trade_name": company,
-                "gst_registration_type": "REGULAR" if registered else "UNREGISTERED",
+                "gst_registration_type": (
+                    GstRegistrationType.REGULAR if registered else GstRegistrationType.UNREGISTERED
+                ),
                 "gstin": make_gstin(city.state_code, pan) if registered else None,
                 "pan": pan,
-                "status": "ACTIVE",
+                "status": LISTED_ACTIVE,
                 "billing_email": f"accounts{n + 1}@{company.split()[0].lower()}.example",
                 "billing_address_line": f"{rng.randrange(1, 200)}, "
                 + rng.pick(city.vocab["streets"]),
@@ -649,7 +686,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
         {
             "code": "GATIFEAST",
             "title": "20% off up to Rs 100",
-            "offer_type": "PERCENT_OFF",
+            "offer_type": OfferType.PERCENT_OFF,
             "services": [ServiceType.FOOD],
             "discount_percent": Decimal("20.00"),
             "max_discount": Decimal("100.00"),
@@ -660,7 +697,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
         {
             "code": "RIDE50",
             "title": "Rs 50 off your ride",
-            "offer_type": "FLAT_OFF",
+            "offer_type": OfferType.FLAT_OFF,
             "services": [ServiceType.RIDE],
             "flat_amount": Decimal("50.00"),
             "min_order_value": Decimal("150.00"),
@@ -670,7 +707,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
         {
             "code": "COMEBACK75",
             "title": "We miss you: Rs 75 off",
-            "offer_type": "FLAT_OFF",
+            "offer_type": OfferType.FLAT_OFF,
             "services": [ServiceType.FOOD],
             "flat_amount": Decimal("75.00"),
             "min_order_value": Decimal("299.00"),
@@ -681,7 +718,7 @@ def _promotions(demo, rng, customers, active_customers, admin_id):
         {
             "code": "SENDIT30",
             "title": "30% off parcels",
-            "offer_type": "PERCENT_OFF",
+            "offer_type": OfferType.PERCENT_OFF,
             "services": [ServiceType.PARCEL],
             "discount_percent": Decimal("30.00"),
             "max_discount": Decimal("60.00"),
@@ -797,7 +834,7 @@ def _browsing(demo, rng, customers, all_stores):
             favourites.append(
                 {
                     "customer_id": customer.id,
-                    "target_type": "MENU_ITEM",
+                    "target_type": RatingTargetType.MENU_ITEM,
                     "menu_item_id": rng.pick(store.items).id,
                 }
             )
@@ -810,7 +847,7 @@ def _browsing(demo, rng, customers, all_stores):
                 {
                     "customer_id": customer.id,
                     "service_type": ServiceType.FOOD,
-                    "status": "ACTIVE",
+                    "status": LISTED_ACTIVE,
                     "address_id": customer.addresses[0]["id"],
                     "store_id": store.id,
                     "pricing_snapshot": {"item_total": str(item_total)},

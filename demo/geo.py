@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from demo import vocab
 from demo.context import City, Demo, Zone
-from gatimitra.enums import IntegrationStatus, ServiceType
+from gatimitra.enums import IntegrationStatus, ServiceType, VehicleType
 from orders.models import (
     CancellationReason,
     DeliveryFeeRule,
@@ -213,7 +213,7 @@ def _pricing(demo, rng, new_zone_ids, usable_zones):
                     {
                         "zone_id": zone_id,
                         "service_type": ServiceType.PARCEL,
-                        "vehicle_type": "MOTORCYCLE",
+                        "vehicle_type": VehicleType.MOTORCYCLE,
                         "min_distance_m": low,
                         "max_distance_m": high,
                         "base_fee": Decimal(base),
@@ -269,7 +269,7 @@ def _pricing(demo, rng, new_zone_ids, usable_zones):
                 {
                     "provider_id": provider["id"],
                     "zone_id": zone.id,
-                    "vehicle_type": "MOTORCYCLE",
+                    "vehicle_type": VehicleType.MOTORCYCLE,
                     "min_distance_m": 0,
                     "max_distance_m": 8000,
                     "base_price": Decimal("38.00"),

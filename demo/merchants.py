@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import Decimal
 
+from access_mgmt.choices import ApiClientType
 from access_mgmt.models import ApiClient
 from demo import vocab
 from demo.access import Staff
@@ -18,13 +19,29 @@ from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import (
+    ActorType,
     ApprovalStatus,
     CampaignStatus,
+    DevicePlatform,
+    FoodType,
+    GstRegistrationType,
     IntegrationStatus,
+    OfferType,
+    PayoutAccountType,
     ServiceType,
     VerificationStatus,
 )
-from merchants.choices import MerchantStatus, StoreStatus
+from merchants.choices import (
+    FssaiLicenceType,
+    ItemAvailability,
+    LeadSource,
+    MerchantDocumentType,
+    MerchantEntityType,
+    MerchantStatus,
+    MerchantUserRole,
+    SettlementCycle,
+    StoreStatus,
+)
 from merchants.models import (
     MerchantAdCampaign,
     MerchantBankAccount,
@@ -62,6 +79,9 @@ from merchants.models import (
     MerchantVerificationCheck,
 )
 
+#: A signed contract's status: merchants' CONTRACT_STATUSES, a CHECK list, not an enum.
+CONTRACT_ACTIVE = "ACTIVE"
+
 #: Parcel pickup points: the corner shops a brand runs them from.
 PARCEL_POINTS = (
     "Sai Xerox and Courier",
@@ -71,12 +91,17 @@ PARCEL_POINTS = (
     "Quick Send Parcel Counter",
 )
 PAN_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-ENTITY_PAN_LETTER = {"PRIVATE_LIMITED": "C", "LLP": "F", "PARTNERSHIP": "F", "PROPRIETORSHIP": "P"}
+ENTITY_PAN_LETTER = {
+    MerchantEntityType.PRIVATE_LIMITED: "C",
+    MerchantEntityType.LLP: "F",
+    MerchantEntityType.PARTNERSHIP: "F",
+    MerchantEntityType.PROPRIETORSHIP: "P",
+}
 COMPANY_SUFFIX = {
-    "PRIVATE_LIMITED": "Private Limited",
-    "LLP": "LLP",
-    "PARTNERSHIP": "and Co",
-    "PROPRIETORSHIP": "",
+    MerchantEntityType.PRIVATE_LIMITED: "Private Limited",
+    MerchantEntityType.LLP: MerchantEntityType.LLP,
+    MerchantEntityType.PARTNERSHIP: "and Co",
+    MerchantEntityType.PROPRIETORSHIP: "",
 }
 
 
@@ -188,7 +213,7 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
         pan = _pan(n, ENTITY_PAN_LETTER[entity]) if status != MerchantStatus.LEAD else None
         legal = (
             f"{brand} {COMPANY_SUFFIX[entity]}".strip()
-            if entity != "PROPRIETORSHIP"
+            if entity != MerchantEntityType.PROPRIETORSHIP
             else f"{first} {surname}"
         )
         created = demo.days_ago(200 + rng.randrange(600))
@@ -219,12 +244,14 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
         if parent["pan"] is None:
             continue
         city = parent["_city"]
-        registered = parent["entity_type"] != "PROPRIETORSHIP" or rng.chance(0.6)
+        registered = parent["entity_type"] != MerchantEntityType.PROPRIETORSHIP or rng.chance(0.6)
         gstin = make_gstin(city.state_code, parent["pan"]) if registered else None
         registrations.append(
             {
                 "parent_id": parent["id"],
-                "registration_type": "REGULAR" if registered else "UNREGISTERED",
+                "registration_type": (
+                    GstRegistrationType.REGULAR if registered else GstRegistrationType.UNREGISTERED
+                ),
                 "status": VerificationStatus.VERIFIED,
                 "gstin": gstin,
                 "state_code": city.state_code,
@@ -341,7 +368,13 @@ def build(demo: Demo, places: Places, staff: Staff) -> Merchants:
                 "fssai_number": None if parcel else f"1{1 + n % 2}{spread(n, 10**12, salt=5):012d}",
                 "fssai_licence_type": None
                 if parcel
-                else rng.pick(("BASIC_REGISTRATION", "STATE_LICENCE", "STATE_LICENCE")),
+                else rng.pick(
+                    (
+                        FssaiLicenceType.BASIC_REGISTRATION,
+                        FssaiLicenceType.STATE_LICENCE,
+                        FssaiLicenceType.STATE_LICENCE,
+                    )
+                ),
                 "avg_prep_time_minutes": store.prep_minutes,
                 "minimum_order_value": Decimal("0.00")
                 if parcel
@@ -396,7 +429,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
         documents.append(
             {
                 "parent_id": parent["id"],
-                "document_type": "PAN",
+                "document_type": MerchantDocumentType.PAN,
                 "status": VerificationStatus.VERIFIED,
                 "number_masked": demo.masked(parent["pan"]),
                 "number_hash": demo.hash(parent["pan"]),
@@ -411,7 +444,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             documents.append(
                 {
                     "parent_id": parent["id"],
-                    "document_type": "GST_CERTIFICATE",
+                    "document_type": MerchantDocumentType.GST_CERTIFICATE,
                     "status": VerificationStatus.VERIFIED,
                     "number_masked": demo.masked(registration["gstin"]),
                     "number_hash": demo.hash(registration["gstin"]),
@@ -427,7 +460,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
         accounts.append(
             {
                 "parent_id": parent["id"],
-                "account_type": "BANK_ACCOUNT",
+                "account_type": PayoutAccountType.BANK_ACCOUNT,
                 "verification_status": VerificationStatus.VERIFIED
                 if verified
                 else VerificationStatus.PENDING,
@@ -460,7 +493,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             documents.append(
                 {
                     "store_id": store.id,
-                    "document_type": "FSSAI_LICENCE",
+                    "document_type": MerchantDocumentType.FSSAI_LICENCE,
                     "status": VerificationStatus.VERIFIED
                     if fssai_ok
                     else VerificationStatus.IN_REVIEW,
@@ -478,7 +511,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 documents.append(
                     {
                         "store_id": store.id,
-                        "document_type": "SHOP_ESTABLISHMENT",
+                        "document_type": MerchantDocumentType.SHOP_ESTABLISHMENT,
                         "status": VerificationStatus.VERIFIED,
                         "number_masked": "XXXXXX" + rng.digits(4),
                         "number_hash": demo.hash(f"se-{store.code}"),
@@ -500,8 +533,8 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
                 "contract_number": f"GMC-D-{n:07d}",
                 "store_id": store.id,
                 "plan_id": plan["id"],
-                "status": "ACTIVE" if signed else "SENT_FOR_SIGNATURE",
-                "settlement_cycle": "WEEKLY",
+                "status": CONTRACT_ACTIVE if signed else "SENT_FOR_SIGNATURE",
+                "settlement_cycle": SettlementCycle.WEEKLY,
                 "commission_percent_override": store.commission
                 if store.commission != plan["commission_percent"]
                 else None,
@@ -521,7 +554,7 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
             accounts.append(
                 {
                     "store_id": store.id,
-                    "account_type": "BANK_ACCOUNT",
+                    "account_type": PayoutAccountType.BANK_ACCOUNT,
                     "verification_status": VerificationStatus.VERIFIED,
                     "account_holder_name": store.name[:200],
                     "account_number_masked": demo.masked(number),
@@ -553,9 +586,10 @@ def _compliance(demo, rng, parents, stores, store_rows, reviewers, food_plans, p
         checks.append(
             {
                 "document_id": doc["id"],
-                "check_type": {"PAN": "PAN_NAME_MATCH", "GST_CERTIFICATE": "GSTIN_STATUS"}.get(
-                    doc["document_type"], "FSSAI_FOSCOS"
-                ),
+                "check_type": {
+                    MerchantDocumentType.PAN: "PAN_NAME_MATCH",
+                    MerchantDocumentType.GST_CERTIFICATE: "GSTIN_STATUS",
+                }.get(doc["document_type"], "FSSAI_FOSCOS"),
                 "status": doc["status"]
                 if doc["status"] == VerificationStatus.VERIFIED
                 else VerificationStatus.PENDING,
@@ -684,7 +718,7 @@ def _store_details(demo, rng, stores, store_rows, cuisines, staff):
             devices.append(
                 {
                     "store_id": store.id,
-                    "platform": "ANDROID",
+                    "platform": DevicePlatform.ANDROID,
                     "device_kind": "TABLET",
                     "device_identifier": f"tab-{rng.hexdigits(16)}",
                     "model_name": "Lenovo Tab M10",
@@ -741,8 +775,10 @@ def _users(demo, rng, parents, stores):
         by_parent.setdefault(store.parent_id, []).append(store)
     for parent in parents:
         first, surname = parent["_owner"]
-        people = [("OWNER", first, surname)]
-        for role in ("MANAGER", "STAFF")[: 1 + (len(by_parent.get(parent["id"], [])) > 2)]:
+        people = [(MerchantUserRole.OWNER, first, surname)]
+        for role in (MerchantUserRole.MANAGER, MerchantUserRole.STAFF)[
+            : 1 + (len(by_parent.get(parent["id"], [])) > 2)
+        ]:
             f, s, _ = demo.person(rng, parent["_city"])
             people.append((role, f, s))
         for role, f, s in people:
@@ -753,7 +789,7 @@ def _users(demo, rng, parents, stores):
                     "full_name": f"{f} {s}",
                     "mobile": demo.mobile("merchant_user"),
                     "email": f"{f}.{s}.{parent['code']}@example.in".lower().replace("'", "")
-                    if role != "STAFF"
+                    if role != MerchantUserRole.STAFF
                     else None,
                     "is_active": True,
                     "last_seen_at": demo.now - timedelta(hours=rng.randrange(1, 200)),
@@ -767,7 +803,7 @@ def _users(demo, rng, parents, stores):
     for store in stores:
         for user in by_parent_users.get(store.parent_id, []):
             store.user_ids.append(user["id"])
-            if user["role"] != "OWNER":
+            if user["role"] != MerchantUserRole.OWNER:
                 access.append(
                     {"merchant_user_id": user["id"], "store_id": store.id, "is_active": True}
                 )
@@ -831,7 +867,7 @@ def _menus(demo, rng, stores):
                     "name": name,
                     "price": money(price),
                     "food_type": food_type,
-                    "availability": "IN_STOCK",
+                    "availability": ItemAvailability.IN_STOCK,
                     "display_order": order,
                     "_group": group,
                 }
@@ -896,7 +932,11 @@ def _menus(demo, rng, stores):
                     "name": name,
                     "description": f"{name}, made fresh at {store.name.split(',')[0]}.",
                     "food_type": food_type,
-                    "availability": "IN_STOCK" if rng.chance(0.96) else "OUT_OF_STOCK_TODAY",
+                    "availability": (
+                        ItemAvailability.IN_STOCK
+                        if rng.chance(0.96)
+                        else ItemAvailability.OUT_OF_STOCK_TODAY
+                    ),
                     "base_price": money(base),
                     "packaging_charge": money(rng.choice((0, 5, 10))),
                     "gst_rate": Decimal("5.00"),
@@ -938,7 +978,7 @@ def _menus(demo, rng, stores):
                         "menu_item_id": item["id"],
                         "name": name,
                         "price": price,
-                        "availability": "IN_STOCK",
+                        "availability": ItemAvailability.IN_STOCK,
                         "is_default": order == 1 if kind != "portion" else name == "Full",
                         "display_order": order,
                         "_entry": entry,
@@ -946,7 +986,7 @@ def _menus(demo, rng, stores):
                 )
         if item["is_recommended"]:
             tags.append({"menu_item_id": item["id"], "tag": "BESTSELLER"})
-        if item["food_type"] != "VEG" and rng.chance(0.3):
+        if item["food_type"] != FoodType.VEG and rng.chance(0.3):
             tags.append(
                 {
                     "menu_item_id": item["id"],
@@ -961,7 +1001,7 @@ def _menus(demo, rng, stores):
             entry.addons = [
                 (a["id"], a["name"], group["name"], a["price"]) for a in group_addons[group["id"]]
             ]
-        if item["availability"] == "IN_STOCK":
+        if item["availability"] == ItemAvailability.IN_STOCK:
             store.items.append(entry)
     demo.insert(MerchantMenuItemVariant, variants)
     for variant in variants:
@@ -981,7 +1021,7 @@ def _offers_and_ads(demo, rng, stores, parents, staff, menu_categories):
         start = demo.days_ago(rng.randrange(10, 90))
         offer = {
             "code": f"STORE{store.id}OFF{n}"[:32],
-            "offer_type": "PERCENT_OFF" if percent else "FLAT_OFF",
+            "offer_type": OfferType.PERCENT_OFF if percent else OfferType.FLAT_OFF,
             "status": CampaignStatus.ACTIVE,
             "title": "20% off up to Rs 80" if percent else "Flat Rs 60 off",
             "description": "On orders above Rs 249",
@@ -1055,7 +1095,14 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                 "status": parent["status"]
                 if parent["status"] != MerchantStatus.SUSPENDED
                 else MerchantStatus.ACTIVE,
-                "lead_source": rng.pick(("FIELD_SALES", "WEBSITE", "REFERRAL", "ONDC")),
+                "lead_source": rng.pick(
+                    (
+                        LeadSource.FIELD_SALES,
+                        LeadSource.WEBSITE,
+                        LeadSource.REFERRAL,
+                        LeadSource.ONDC,
+                    )
+                ),
                 "documents_submitted_at": created + timedelta(days=3) if parent["pan"] else None,
                 "qc_completed_at": created + timedelta(days=8) if live else None,
                 "menu_digitised_at": created + timedelta(days=12) if live else None,
@@ -1077,7 +1124,7 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "to_status": StoreStatus.LIVE,
                     "is_accepting_orders": True,
                     "reason_code": "GO_LIVE",
-                    "actor_type": "SYSTEM_USER",
+                    "actor_type": ActorType.SYSTEM_USER,
                     "changed_by_id": rng.pick(managers),
                     "note": "Went live after QC",
                     "created_at": row["went_live_at"],
@@ -1091,7 +1138,7 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
                     "to_status": store.status,
                     "is_accepting_orders": False,
                     "reason_code": "MERCHANT_TOGGLE",
-                    "actor_type": "MERCHANT_USER",
+                    "actor_type": ActorType.MERCHANT_USER,
                     "merchant_user_id": store.user_ids[0],
                     "note": "Kitchen closed for maintenance",
                     "created_at": demo.now - timedelta(hours=rng.randrange(2, 48)),
@@ -1103,8 +1150,8 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
             stock.append(
                 {
                     "menu_item_id": item.id,
-                    "availability": "OUT_OF_STOCK_TODAY",
-                    "actor_type": "MERCHANT_USER",
+                    "availability": ItemAvailability.OUT_OF_STOCK_TODAY,
+                    "actor_type": ActorType.MERCHANT_USER,
                     "merchant_user_id": store.user_ids[-1],
                     "reason": "Sold out",
                     "created_at": at,
@@ -1114,8 +1161,8 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
             stock.append(
                 {
                     "menu_item_id": item.id,
-                    "availability": "IN_STOCK",
-                    "actor_type": "MERCHANT_USER",
+                    "availability": ItemAvailability.IN_STOCK,
+                    "actor_type": ActorType.MERCHANT_USER,
                     "merchant_user_id": store.user_ids[-1],
                     "reason": "Restocked",
                     "created_at": at + timedelta(hours=12),
@@ -1158,7 +1205,7 @@ def _operations(demo, rng, stores, store_rows, parents, staff):
             {
                 "client_id": f"gmc_{rng.hexdigits(16)}",
                 "name": f"{parent['brand_name']} POS",
-                "client_type": "MERCHANT_POS",
+                "client_type": ApiClientType.MERCHANT_POS,
                 "status": IntegrationStatus.ACTIVE,
                 "parent_id": parent["id"],
                 "contact_email": parent["contact_email"],

@@ -18,19 +18,28 @@ from demo.context import Demo
 from demo.geo import Places
 from demo.rng import money, spread
 from gatimitra.enums import (
+    DevicePlatform,
     LedgerEntryDirection,
     PaymentMethod,
     PaymentStatus,
+    PayoutAccountType,
     ServiceType,
+    VehicleType,
     VerificationStatus,
 )
 from orders.dispatch import required_documents
 from riders.choices import (
     UNREGISTERED_VEHICLE_TYPES,
     DutyStatus,
+    IncentiveType,
+    KycCheckType,
+    KycVendor,
     OnboardingStage,
+    RiderConsentPurpose,
+    RiderDocumentType,
     RiderStatus,
     ShiftBookingStatus,
+    WalletTxnType,
 )
 from riders.models import (
     DutyLog,
@@ -61,13 +70,17 @@ STAGES = (
     OnboardingStage.APPROVAL,
     OnboardingStage.ACTIVE,
 )
-DELIVERY_VEHICLES = {"MOTORCYCLE": 62, "EV_SCOOTER": 28, "BICYCLE": 10}
+DELIVERY_VEHICLES = {
+    VehicleType.MOTORCYCLE: 62,
+    VehicleType.EV_SCOOTER: 28,
+    VehicleType.BICYCLE: 10,
+}
 RIDE_VEHICLES = {
-    "AUTO_RICKSHAW": 45,
-    "MOTORCYCLE": 20,
-    "CAR_HATCHBACK": 15,
-    "CAR_SEDAN": 15,
-    "CAR_SUV": 5,
+    VehicleType.AUTO_RICKSHAW: 45,
+    VehicleType.MOTORCYCLE: 20,
+    VehicleType.CAR_HATCHBACK: 15,
+    VehicleType.CAR_SEDAN: 15,
+    VehicleType.CAR_SUV: 5,
 }
 
 
@@ -142,11 +155,13 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
             policies = {v for (cid, v) in places.fare_policies if cid == city.id}
             options = {v: w for v, w in RIDE_VEHICLES.items() if v in policies}
             vehicle_type = (
-                rng.choices(list(options), list(options.values()))[0] if options else "MOTORCYCLE"
+                rng.choices(list(options), list(options.values()))[0]
+                if options
+                else VehicleType.MOTORCYCLE
             )
             services: tuple[ServiceType, ...] = (
                 (ServiceType.RIDE,)
-                if vehicle_type != "MOTORCYCLE"
+                if vehicle_type != VehicleType.MOTORCYCLE
                 else (ServiceType.RIDE, ServiceType.FOOD)
             )
         else:
@@ -217,7 +232,12 @@ def build(demo: Demo, places: Places, staff: Staff) -> RiderRoster:
     )
 
 
-CONSENTED_PURPOSES = ("AADHAAR_OKYC", "DIGILOCKER", "BACKGROUND_VERIFICATION", "LOCATION_TRACKING")
+CONSENTED_PURPOSES = (
+    RiderConsentPurpose.AADHAAR_OKYC,
+    RiderConsentPurpose.DIGILOCKER,
+    RiderConsentPurpose.BACKGROUND_VERIFICATION,
+    RiderConsentPurpose.LOCATION_TRACKING,
+)
 
 
 def _welfare_fee_rates(demo, history_start):
@@ -293,49 +313,69 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
         stage = rider.extra["stage"]
         joined = rider.extra["joined"]
         done = STAGES.index(stage) >= STAGES.index(OnboardingStage.PAYMENT)
-        needed = {"AADHAAR": False, "PAN": False, "SELFIE": False}
+        needed = {
+            RiderDocumentType.AADHAAR: False,
+            RiderDocumentType.PAN: False,
+            RiderDocumentType.SELFIE: False,
+        }
         for service in rider.services:
             for doc_type, of_vehicle in required_documents(service, rider.vehicle_type):
                 needed[doc_type] = of_vehicle
         if ServiceType.RIDE in rider.services:
-            needed.setdefault("MEDICAL_CERTIFICATE", False)
+            needed.setdefault(RiderDocumentType.MEDICAL_CERTIFICATE, False)
         for doc_type, of_vehicle in needed.items():
             status = (
                 VerificationStatus.VERIFIED
                 if done
                 else rng.pick((VerificationStatus.PENDING, VerificationStatus.IN_REVIEW))
             )
-            if stage == OnboardingStage.KYC and doc_type == "PAN" and rng.chance(0.3):
+            if (
+                stage == OnboardingStage.KYC
+                and doc_type == RiderDocumentType.PAN
+                and rng.chance(0.3)
+            ):
                 status = VerificationStatus.RESUBMIT_REQUIRED
             number = {
-                "AADHAAR": rng.digits(12),
-                "PAN": f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
-                "DRIVING_LICENCE": f"{rider.city.vocab['rto'][0][:2]}{rng.digits(13)}",
+                RiderDocumentType.AADHAAR: rng.digits(12),
+                RiderDocumentType.PAN: f"{rng.letters(5)}{rng.digits(4)}{rng.letters(1)}",
+                RiderDocumentType.DRIVING_LICENCE: (
+                    f"{rider.city.vocab['rto'][0][:2]}{rng.digits(13)}"
+                ),
             }.get(doc_type, rng.digits(12))
             if of_vehicle and vehicle["registration_number"]:
                 number = f"{doc_type[:3]}-{vehicle['registration_number']}"
             expiring = doc_type in (
-                "DRIVING_LICENCE",
-                "VEHICLE_INSURANCE",
-                "PERMIT",
-                "POLICE_VERIFICATION",
-                "MEDICAL_CERTIFICATE",
-                "FITNESS_CERTIFICATE",
-                "PUC",
+                RiderDocumentType.DRIVING_LICENCE,
+                RiderDocumentType.VEHICLE_INSURANCE,
+                RiderDocumentType.PERMIT,
+                RiderDocumentType.POLICE_VERIFICATION,
+                RiderDocumentType.MEDICAL_CERTIFICATE,
+                RiderDocumentType.FITNESS_CERTIFICATE,
+                RiderDocumentType.PUC,
             )
             doc = {
                 "rider_id": rider.id,
                 "vehicle_id": vehicle["id"] if of_vehicle else None,
                 "document_type": doc_type,
                 "verification_status": status,
-                "number_masked": "" if doc_type == "SELFIE" else demo.masked(number),
-                "number_hash": None if doc_type == "SELFIE" else demo.hash(f"{doc_type}-{number}"),
-                "kyc_reference": f"in.gov.uidai-ADHAR-D{rider.id:08d}"
-                if doc_type == "AADHAAR"
-                else None,
-                "file_key": ""
-                if doc_type == "AADHAAR"
-                else f"demo/riders/{rider.id}/{doc_type.lower()}.jpg",
+                "number_masked": (
+                    "" if doc_type == RiderDocumentType.SELFIE else demo.masked(number)
+                ),
+                "number_hash": (
+                    None
+                    if doc_type == RiderDocumentType.SELFIE
+                    else demo.hash(f"{doc_type}-{number}")
+                ),
+                "kyc_reference": (
+                    f"in.gov.uidai-ADHAR-D{rider.id:08d}"
+                    if doc_type == RiderDocumentType.AADHAAR
+                    else None
+                ),
+                "file_key": (
+                    ""
+                    if doc_type == RiderDocumentType.AADHAAR
+                    else f"demo/riders/{rider.id}/{doc_type.lower()}.jpg"
+                ),
                 "issued_on": (joined - timedelta(days=700)).date() if expiring else None,
                 "expires_on": valid_until + timedelta(days=rng.randrange(0, 900))
                 if expiring
@@ -371,11 +411,11 @@ def _vehicles_and_documents(demo, rng, riders, reviewers, valid_until):
     ]
     demo.insert(RiderConsent, consents)
     vendors = {
-        "AADHAAR": ("AADHAAR_OKYC", "DIGILOCKER"),
-        "PAN": ("PAN_VERIFY", "SIGNZY"),
-        "DRIVING_LICENCE": ("DL_VERIFY", "SIGNZY"),
-        "VEHICLE_RC": ("RC_VERIFY", "SIGNZY"),
-        "SELFIE": ("FACE_MATCH", "HYPERVERGE"),
+        RiderDocumentType.AADHAAR: (KycCheckType.AADHAAR_OKYC, KycVendor.DIGILOCKER),
+        RiderDocumentType.PAN: (KycCheckType.PAN_VERIFY, KycVendor.SIGNZY),
+        RiderDocumentType.DRIVING_LICENCE: (KycCheckType.DL_VERIFY, KycVendor.SIGNZY),
+        RiderDocumentType.VEHICLE_RC: (KycCheckType.RC_VERIFY, KycVendor.SIGNZY),
+        RiderDocumentType.SELFIE: (KycCheckType.FACE_MATCH, KycVendor.HYPERVERGE),
     }
     for doc in documents:
         if doc["document_type"] not in vendors or doc["verification_status"] not in (
@@ -406,13 +446,13 @@ def _money_and_devices(demo, rng, riders, reviewers):
     accounts, devices, policies, trainings, payments, ledger = [], [], [], [], [], []
     for rider in riders:
         joined = rider.extra["joined"]
-        active = rider.extra["stage"] == "ACTIVE"
+        active = rider.extra["stage"] == OnboardingStage.ACTIVE
         bank, ifsc = rng.pick(vocab.BANKS)
         upi = rng.chance(0.35)
         first = rider.name.split()[0].lower()
         account = {
             "rider_id": rider.id,
-            "account_type": "UPI_VPA" if upi else "BANK_ACCOUNT",
+            "account_type": PayoutAccountType.UPI_VPA if upi else PayoutAccountType.BANK_ACCOUNT,
             "verification_status": VerificationStatus.VERIFIED
             if active
             else VerificationStatus.PENDING,
@@ -438,7 +478,9 @@ def _money_and_devices(demo, rng, riders, reviewers):
             {
                 "rider_id": rider.id,
                 "device_id": f"and-{rng.hexdigits(16)}",
-                "platform": "IOS" if model.startswith("iPhone") else "ANDROID",
+                "platform": (
+                    DevicePlatform.IOS if model.startswith("iPhone") else DevicePlatform.ANDROID
+                ),
                 "app_version": rng.pick(vocab.APP_VERSIONS),
                 "os_version": os_version,
                 "device_model": model,
@@ -515,7 +557,7 @@ def _money_and_devices(demo, rng, riders, reviewers):
                 wallet_entry(
                     payment.pop("_rider"),
                     LedgerEntryDirection.DEBIT,
-                    "ONBOARDING_FEE",
+                    WalletTxnType.ONBOARDING_FEE,
                     payment["amount"],
                     "ONBOARDING_PAYMENT",
                     payment["id"],
@@ -592,9 +634,9 @@ def _history(demo, rng, riders, reviewers, staff):
                     "to_status": rider.status,
                     "actor_id": rng.pick(staff.ids),
                     "reason": {
-                        "INACTIVE": "No logins for 30 days",
-                        "SUSPENDED": "Repeated COD shortfall",
-                        "OFFBOARDED": "Left the platform",
+                        RiderStatus.INACTIVE: "No logins for 30 days",
+                        RiderStatus.SUSPENDED: "Repeated COD shortfall",
+                        RiderStatus.OFFBOARDED: "Left the platform",
                     }[rider.status],
                     "expires_at": demo.now + timedelta(days=14)
                     if rider.status == RiderStatus.SUSPENDED
@@ -722,7 +764,7 @@ def _incentive_schemes(demo, cities):
             schemes.append(
                 {
                     "code": f"{city.code}-{week:%G}W{week:%V}-ORDERS",
-                    "incentive_type": "ORDER_TARGET",
+                    "incentive_type": IncentiveType.ORDER_TARGET,
                     "service_type": None,
                     "name": f"{city.name}: {25} orders this week",
                     "valid_from": week,

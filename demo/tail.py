@@ -15,9 +15,20 @@ from decimal import Decimal
 
 from django.db import connection
 
-from access_mgmt.choices import SystemUserStatus
+from access_mgmt.choices import PrincipalType, SystemUserStatus
+from audit.choices import AuditAction
 from audit.models import PiiAccessLog
-from customers.choices import NotificationStatus, ReferralStatus, TicketStatus
+from customers.choices import (
+    AttributionProvider,
+    ConsentPurpose,
+    DataRequestType,
+    NotificationProvider,
+    NotificationStatus,
+    RatingTargetType,
+    ReferralStatus,
+    TicketCategory,
+    TicketStatus,
+)
 from customers.models import (
     CustomerAcquisitionAttribution,
     CustomerBlockedRider,
@@ -46,8 +57,12 @@ from demo.orders import OrderHistory
 from demo.riders import RiderRoster
 from demo.rng import money
 from gatimitra.enums import (
+    ActorType,
+    DevicePlatform,
     DisputeStatus,
+    InvoiceType,
     LedgerEntryDirection,
+    NotificationChannel,
     OrderStatus,
     PayoutStatus,
     ServiceType,
@@ -55,14 +70,24 @@ from gatimitra.enums import (
     VerificationStatus,
 )
 from merchants.models import MerchantInvoice, MerchantPayoutAdjustment, MerchantPayoutDispute
+from orders import pricing
 from orders.models import OrderTimeline
 from riders.models import RiderIncentiveProgress, RiderPenalty, RiderSosAlert
 
+#: Columns kept to a CHECK list (no enum) whose values share a spelling with
+#: another column's enum: customer_ratings.moderation_status
+#: (MODERATION_STATES), customer_ticket_events.event_type (TICKET_EVENT_TYPES)
+#: and the penalties the demo gives (riders.choices PENALTY_REASONS).
+RATING_APPROVED = "APPROVED"
+TICKET_CREATED = "CREATED"
+TICKET_ASSIGNED = "ASSIGNED"
+PENALTY_REASONS_SEEN = ("LATE_DELIVERY", "CUSTOMER_COMPLAINT", "UNIFORM_OR_BAG")
+
 PROMO_PURPOSES = {
-    "SMS": "MARKETING_SMS",
-    "WHATSAPP": "MARKETING_WHATSAPP",
-    "EMAIL": "MARKETING_EMAIL",
-    "PUSH": "PUSH_PROMOTIONS",
+    NotificationChannel.SMS: ConsentPurpose.MARKETING_SMS,
+    NotificationChannel.WHATSAPP: ConsentPurpose.MARKETING_WHATSAPP,
+    NotificationChannel.EMAIL: ConsentPurpose.MARKETING_EMAIL,
+    NotificationChannel.PUSH: ConsentPurpose.PUSH_PROMOTIONS,
 }
 
 
@@ -107,13 +132,13 @@ def _ratings(demo, rng, finished, staff):
         at = order["completed_at"] + timedelta(minutes=rng.randrange(10, 600))
         stars = rng.choices((5, 4, 3, 2, 1), (55, 25, 10, 5, 5))[0]
         sentiment = "POSITIVE" if stars >= 4 else "NEGATIVE"
-        targets = [("ORDER", {})]
+        targets = [(RatingTargetType.ORDER, {})]
         if order["store"] is not None:
-            targets.append(("MERCHANT_STORE", {"store_id": order["store"].id}))
+            targets.append((RatingTargetType.MERCHANT_STORE, {"store_id": order["store"].id}))
             if order["item"] and rng.chance(0.4):
-                targets.append(("MENU_ITEM", {"menu_item_id": order["item"]}))
+                targets.append((RatingTargetType.MENU_ITEM, {"menu_item_id": order["item"]}))
         if order["rider"]:
-            targets.append(("RIDER", {"rider_id": order["rider"]}))
+            targets.append((RatingTargetType.RIDER, {"rider_id": order["rider"]}))
         for target, link in targets:
             options = tags.get((target, sentiment), [])
             ratings.append(
@@ -121,7 +146,7 @@ def _ratings(demo, rng, finished, staff):
                     "customer_id": order["customer"].id,
                     "order_id": order["id"],
                     "target_type": target,
-                    "rated_by_type": "CUSTOMER",
+                    "rated_by_type": ActorType.CUSTOMER,
                     "stars": stars,
                     "tag_codes": rng.sample(options, min(len(options), rng.randrange(0, 3))),
                     "review_text": rng.pick(
@@ -136,7 +161,7 @@ def _ratings(demo, rng, finished, staff):
                     )
                     if stars >= 3
                     else "Took too long and the food was cold.",
-                    "moderation_status": "APPROVED",
+                    "moderation_status": RATING_APPROVED,
                     "created_at": at,
                     **link,
                 }
@@ -146,18 +171,22 @@ def _ratings(demo, rng, finished, staff):
                 {
                     "customer_id": order["customer"].id,
                     "order_id": order["id"],
-                    "target_type": "CUSTOMER",
-                    "rated_by_type": "RIDER",
+                    "target_type": RatingTargetType.CUSTOMER,
+                    "rated_by_type": ActorType.RIDER,
                     "rider_id": order["rider"],
                     "stars": 5,
                     "tag_codes": [],
                     "review_text": "",
-                    "moderation_status": "APPROVED",
+                    "moderation_status": RATING_APPROVED,
                     "created_at": at,
                 }
             )
     demo.insert(CustomerRating, ratings)
-    reviewed = [r for r in ratings if r["target_type"] in ("ORDER", "MENU_ITEM")]
+    reviewed = [
+        r
+        for r in ratings
+        if r["target_type"] in (RatingTargetType.ORDER, RatingTargetType.MENU_ITEM)
+    ]
     for rating in reviewed[:: max(1, len(reviewed) // demo.count(6, 3000))]:
         rejected = rng.chance(0.1)
         media.append(
@@ -184,19 +213,29 @@ def _tickets(demo, rng, sample, staff):
     tickets, events = [], []
     topics = [
         (
-            "ORDER",
+            TicketCategory.ORDER,
             "ORD01",
             "Order arrived late",
             "The order came 40 minutes after the promised time.",
         ),
-        ("ITEM", "ITM02", "Item missing from my order", "One item was missing from the bag."),
         (
-            "FULFILLMENT",
+            TicketCategory.ITEM,
+            "ITM02",
+            "Item missing from my order",
+            "One item was missing from the bag.",
+        ),
+        (
+            TicketCategory.FULFILLMENT,
             "FLM03",
             "Rider did not come to the door",
             "The rider asked me to come down to the gate.",
         ),
-        ("PAYMENT", "PMT01", "Charged twice", "My UPI was debited twice for the same order."),
+        (
+            TicketCategory.PAYMENT,
+            "PMT01",
+            "Charged twice",
+            "My UPI was debited twice for the same order.",
+        ),
     ]
     chosen = [o for o in sample if rng.chance(0.08)] or sample[:1]
     for order in chosen:
@@ -220,7 +259,7 @@ def _tickets(demo, rng, sample, staff):
             "order_id": order["id"],
             "category": category,
             "sub_category_code": code,
-            "channel": rng.pick(("APP_CHAT", "APP_CHAT", "PHONE", "WHATSAPP")),
+            "channel": rng.pick(("APP_CHAT", "APP_CHAT", "PHONE", NotificationChannel.WHATSAPP)),
             "priority": rng.choice((2, 3, 3, 4)),
             "status": status,
             "subject": subject,
@@ -247,9 +286,9 @@ def _tickets(demo, rng, sample, staff):
         events.append(
             {
                 "ticket_id": ticket["id"],
-                "event_type": "CREATED",
+                "event_type": TICKET_CREATED,
                 "to_status": TicketStatus.OPEN,
-                "actor_type": "CUSTOMER",
+                "actor_type": ActorType.CUSTOMER,
                 "details": {},
                 "created_at": created,
             }
@@ -258,8 +297,8 @@ def _tickets(demo, rng, sample, staff):
             events.append(
                 {
                     "ticket_id": ticket["id"],
-                    "event_type": "ASSIGNED",
-                    "actor_type": "SYSTEM",
+                    "event_type": TICKET_ASSIGNED,
+                    "actor_type": ActorType.SYSTEM,
                     "details": {"assignee_id": ticket["assignee_id"]},
                     "created_at": created + timedelta(minutes=1),
                 }
@@ -272,7 +311,7 @@ def _tickets(demo, rng, sample, staff):
                     "to_status": ticket["status"]
                     if ticket["status"] != TicketStatus.CLOSED
                     else TicketStatus.RESOLVED,
-                    "actor_type": "SYSTEM_USER",
+                    "actor_type": ActorType.SYSTEM_USER,
                     "actor_user_id": ticket["assignee_id"],
                     "details": {},
                     "created_at": ticket["resolved_at"] or created + timedelta(minutes=10),
@@ -284,7 +323,7 @@ def _tickets(demo, rng, sample, staff):
                 {
                     "ticket_id": ticket["id"],
                     "event_type": "REFUND_ISSUED",
-                    "actor_type": "SYSTEM",
+                    "actor_type": ActorType.SYSTEM,
                     "refund_id": refund,
                     "details": {},
                     "created_at": created + timedelta(minutes=20),
@@ -301,7 +340,7 @@ def _messages(demo, rng, sample, tickets, customers):
         messages.append(
             {
                 "ticket_id": ticket["id"],
-                "sender_type": "CUSTOMER",
+                "sender_type": ActorType.CUSTOMER,
                 "body": ticket["description"],
                 "attachments": [],
                 "is_internal_note": False,
@@ -312,7 +351,7 @@ def _messages(demo, rng, sample, tickets, customers):
             messages.append(
                 {
                     "ticket_id": ticket["id"],
-                    "sender_type": "SYSTEM_USER",
+                    "sender_type": ActorType.SYSTEM_USER,
                     "sender_user_id": ticket["assignee_id"],
                     "body": "Sorry about this. I am checking with the store and the rider.",
                     "attachments": [],
@@ -323,7 +362,7 @@ def _messages(demo, rng, sample, tickets, customers):
             messages.append(
                 {
                     "ticket_id": ticket["id"],
-                    "sender_type": "SYSTEM_USER",
+                    "sender_type": ActorType.SYSTEM_USER,
                     "sender_user_id": ticket["assignee_id"],
                     "body": "Store confirmed the delay (rush hour).",
                     "attachments": [],
@@ -356,11 +395,11 @@ def _messages(demo, rng, sample, tickets, customers):
             {
                 "customer_id": customer.id,
                 "order_id": order["id"],
-                "channel": "PUSH",
+                "channel": NotificationChannel.PUSH,
                 "category": "TRANSACTIONAL",
                 "status": NotificationStatus.DELIVERED,
                 "template_code": templates.get(order["status"], "ORDER_UPDATE"),
-                "provider": "FCM",
+                "provider": NotificationProvider.FCM,
                 "provider_message_id": f"fcm-{order['id']}",
                 "payload": {"order_id": order["id"]},
                 "sent_at": at,
@@ -373,12 +412,12 @@ def _messages(demo, rng, sample, tickets, customers):
                 {
                     "customer_id": customer.id,
                     "order_id": order["id"],
-                    "channel": "SMS",
+                    "channel": NotificationChannel.SMS,
                     "category": "TRANSACTIONAL",
                     "status": NotificationStatus.DELIVERED,
                     "template_code": "ORDER_OTP",
                     "dlt_template_id": "1107170000000012345",
-                    "provider": "GUPSHUP",
+                    "provider": NotificationProvider.GUPSHUP,
                     "provider_message_id": f"gs-{order['id']}",
                     "payload": {"order_id": order["id"]},
                     "sent_at": order["placed_at"],
@@ -407,9 +446,9 @@ def _messages(demo, rng, sample, tickets, customers):
                     "customer_id": customer.id,
                     "order_id": order["id"],
                     "rider_id": order["rider"],
-                    "counterparty_type": "RIDER",
-                    "initiated_by_type": rng.pick(("CUSTOMER", "RIDER")),
-                    "provider": "EXOTEL",
+                    "counterparty_type": ActorType.RIDER,
+                    "initiated_by_type": rng.pick((ActorType.CUSTOMER, ActorType.RIDER)),
+                    "provider": NotificationProvider.EXOTEL,
                     "provider_call_id": f"exo-{order['id']}-{rng.hexdigits(6)}",
                     "virtual_number": f"+9180{rng.digits(8)}",
                     "call_status": "COMPLETED" if answered else "NO_ANSWER",
@@ -434,12 +473,14 @@ def _messages(demo, rng, sample, tickets, customers):
                 if allowed
                 else NotificationStatus.SUPPRESSED,
                 "template_code": "WEEKEND_FEAST",
-                "dlt_template_id": "1107170000000067890" if channel == "SMS" else None,
+                "dlt_template_id": (
+                    "1107170000000067890" if channel == NotificationChannel.SMS else None
+                ),
                 "provider": {
-                    "SMS": "GUPSHUP",
-                    "WHATSAPP": "GUPSHUP",
-                    "EMAIL": "SES",
-                    "PUSH": "FCM",
+                    NotificationChannel.SMS: NotificationProvider.GUPSHUP,
+                    NotificationChannel.WHATSAPP: NotificationProvider.GUPSHUP,
+                    NotificationChannel.EMAIL: NotificationProvider.SES,
+                    NotificationChannel.PUSH: NotificationProvider.FCM,
                 }[channel],
                 "provider_message_id": f"promo-{customer.id}-{channel.lower()}"
                 if allowed
@@ -472,7 +513,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "order_id": order["id"],
                 "contact_id": contact,
                 "share_token_hash": demo.hash(f"trip-share-{order['id']}"),
-                "shared_via": "WHATSAPP",
+                "shared_via": NotificationChannel.WHATSAPP,
                 "expires_at": start + timedelta(hours=6),
                 "view_count": rng.randrange(1, 6),
                 "last_viewed_at": start + timedelta(minutes=10),
@@ -500,7 +541,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "created_at": raised,
             }
         )
-    low = [r for r in ratings if r["target_type"] == "RIDER" and r["stars"] <= 2]
+    low = [r for r in ratings if r["target_type"] == RatingTargetType.RIDER and r["stars"] <= 2]
     seen = set()
     for rating in low[: demo.count(3, 500)]:
         key = (rating["customer_id"], rating["rider_id"])
@@ -517,7 +558,7 @@ def _safety(demo, rng, finished, staff, ratings):
                 "created_at": rating["created_at"],
             }
         )
-    rider_ratings = [r for r in ratings if r["target_type"] == "RIDER"]
+    rider_ratings = [r for r in ratings if r["target_type"] == RatingTargetType.RIDER]
     if not blocked and rider_ratings:
         rating = rider_ratings[0]
         blocked.append(
@@ -590,9 +631,9 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "customer_id": referee.id,
                 "source": "REFERRAL",
                 "referral_id": referral["id"],
-                "attribution_provider": "APPSFLYER",
+                "attribution_provider": AttributionProvider.APPSFLYER,
                 "campaign": "refer-and-earn",
-                "device_platform": "ANDROID",
+                "device_platform": DevicePlatform.ANDROID,
                 "install_at": referee.joined - timedelta(minutes=10),
                 "signup_at": referee.joined,
                 "first_order_at": referral["qualified_at"],
@@ -611,7 +652,7 @@ def _growth(demo, rng, finished, staff, customer_base):
             {
                 "customer_id": customer.id,
                 "source": source,
-                "attribution_provider": "APPSFLYER",
+                "attribution_provider": AttributionProvider.APPSFLYER,
                 "campaign": "" if source == "ORGANIC" else "always-on-2025",
                 "utm_source": {
                     "ORGANIC": "",
@@ -620,7 +661,7 @@ def _growth(demo, rng, finished, staff, customer_base):
                     "AFFILIATE": "cashkaro",
                 }[source],
                 "utm_medium": "" if source == "ORGANIC" else "cpc",
-                "device_platform": "ANDROID",
+                "device_platform": DevicePlatform.ANDROID,
                 "install_at": customer.joined - timedelta(minutes=30),
                 "signup_at": customer.joined,
                 "first_order_at": order["completed_at"] if order else None,
@@ -690,7 +731,14 @@ def _growth(demo, rng, finished, staff, customer_base):
             }
         )
     for customer in rng.sample(customers, min(len(customers), demo.count(4, 300))):
-        kind = rng.pick(("ACCESS", "CORRECTION", "ERASURE", "GRIEVANCE"))
+        kind = rng.pick(
+            (
+                DataRequestType.ACCESS,
+                DataRequestType.CORRECTION,
+                DataRequestType.ERASURE,
+                DataRequestType.GRIEVANCE,
+            )
+        )
         created = demo.now - timedelta(days=rng.randrange(4, 40))
         done = rng.chance(0.6)
         requests.append(
@@ -699,10 +747,10 @@ def _growth(demo, rng, finished, staff, customer_base):
                 "request_type": kind,
                 "status": TicketStatus.RESOLVED if done else TicketStatus.OPEN,
                 "details": {
-                    "ACCESS": "Please send me a copy of my data.",
-                    "CORRECTION": "My name is misspelt on invoices.",
-                    "ERASURE": "Delete my account and data.",
-                    "GRIEVANCE": "I keep getting promotional SMS.",
+                    DataRequestType.ACCESS: "Please send me a copy of my data.",
+                    DataRequestType.CORRECTION: "My name is misspelt on invoices.",
+                    DataRequestType.ERASURE: "Delete my account and data.",
+                    DataRequestType.GRIEVANCE: "I keep getting promotional SMS.",
                 }[kind],
                 "sla_due_at": created + timedelta(days=30),
                 "handled_by_id": rng.pick(staff.ids) if done else None,
@@ -747,7 +795,7 @@ def _riders(demo, rng, finished, staff, riders):
             {
                 "rider_id": order["rider"],
                 "order_id": order["id"],
-                "reason_code": rng.pick(("LATE_DELIVERY", "CUSTOMER_COMPLAINT", "UNIFORM_OR_BAG")),
+                "reason_code": rng.pick(PENALTY_REASONS_SEEN),
                 "amount": money(rng.choice((25, 50, 100))),
                 "description": "Delivered 25 minutes late",
                 "imposed_at": imposed,
@@ -895,7 +943,9 @@ def _merchants(demo, rng, finished, staff, merchants):
         commission = payout["commission"]
         if commission <= 0:
             continue
-        half = money(commission * Decimal("0.09"))
+        # The platform's commission is a service: GST at the service rate, split
+        # between the Centre and the state as the domain splits its own invoices.
+        cgst, sgst = pricing.intra_state_gst(commission, pricing.SERVICE_GST_RATE)
         registration_id, gstin = registrations.get(payout["parent_id"], (None, None))
         invoices.append(
             {
@@ -905,16 +955,16 @@ def _merchants(demo, rng, finished, staff, merchants):
                 # The database numbers it; a B2B invoice carries the IRP's IRN.
                 "irn": _irn(f"commission-{payout['id']}") if gstin else None,
                 **_irp_acknowledgement(demo, f"commission-{payout['id']}", gstin),
-                "invoice_type": "TAX_INVOICE",
+                "invoice_type": InvoiceType.TAX_INVOICE,
                 "invoice_date": payout["cycle_end"] + timedelta(days=1),
                 "period_start": payout["cycle_end"] - timedelta(days=6),
                 "period_end": payout["cycle_end"],
                 "sac_code": "998599",
                 "taxable_value": commission,
-                "cgst_amount": half,
-                "sgst_amount": half,
+                "cgst_amount": cgst,
+                "sgst_amount": sgst,
                 "igst_amount": Decimal("0.00"),
-                "total_amount": commission + 2 * half,
+                "total_amount": commission + cgst + sgst,
                 "line_items": [{"description": "Platform commission", "amount": str(commission)}],
                 "pdf_url": f"https://files.gatimitra.example/merchant-invoices/{payout['id']}.pdf",
             }
@@ -922,17 +972,19 @@ def _merchants(demo, rng, finished, staff, merchants):
     demo.insert(MerchantInvoice, invoices)
     if invoices and rng.chance(1.0):
         original = invoices[0]
+        reversed_commission = money(100)
+        cgst, sgst = pricing.intra_state_gst(reversed_commission, pricing.SERVICE_GST_RATE)
         note = dict(
             original,
-            invoice_type="CREDIT_NOTE",
+            invoice_type=InvoiceType.CREDIT_NOTE,
             irn=_irn("credit-note-1") if original["irn"] else None,
             **_irp_acknowledgement(demo, "credit-note-1", original["irn"]),
             original_invoice_id=original["id"],
-            taxable_value=money(100),
-            cgst_amount=money(9),
-            sgst_amount=money(9),
-            total_amount=money(118),
-            line_items=[{"description": "Commission reversal", "amount": "100.00"}],
+            taxable_value=reversed_commission,
+            cgst_amount=cgst,
+            sgst_amount=sgst,
+            total_amount=reversed_commission + cgst + sgst,
+            line_items=[{"description": "Commission reversal", "amount": str(reversed_commission)}],
         )
         note.pop("id")
         demo.insert(MerchantInvoice, [note])
@@ -1038,11 +1090,11 @@ def _audit(demo, rng, pii_grants, history):
     for grant in pii_grants:
         views.append(
             {
-                "action": "VIEW_PII",
+                "action": AuditAction.VIEW_PII,
                 "actor_id": grant["user_id"],
                 "actor_label": "support agent",
                 "grant_id": grant["id"],
-                "subject_type": "CUSTOMER",
+                "subject_type": PrincipalType.CUSTOMER,
                 "subject_id": grant["subject_id"],
                 "table_name": "customers.customers",
                 "fields": ["mobile", "email"],
@@ -1071,7 +1123,7 @@ def _audit(demo, rng, pii_grants, history):
                 "order_id": order["id"],
                 "event": "ETA_UPDATED",
                 "status": order["status"],
-                "actor_type": "SYSTEM",
+                "actor_type": ActorType.SYSTEM,
                 "note": "ETA moved by 5 minutes (rain)",
                 "created_at": at,
             }

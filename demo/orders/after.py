@@ -6,6 +6,7 @@ invoice, loyalty points and cashback."""
 from datetime import timedelta
 from decimal import Decimal
 
+from customers.choices import CustomerWalletTxnType, LoyaltyTxnType
 from customers.models import CustomerLoyaltyTransaction, CustomerWalletTransaction
 from demo import vocab
 from demo.customers import loyalty_txn, wallet_txn
@@ -14,6 +15,7 @@ from demo.riders import wallet_entry
 from demo.rng import money
 from gatimitra.db.validators import make_gstin
 from gatimitra.enums import (
+    InvoiceType,
     LedgerEntryDirection,
     OrderStatus,
     PaymentMethod,
@@ -21,7 +23,7 @@ from gatimitra.enums import (
 )
 from merchants.services import sales_split
 from orders import pricing
-from orders.choices import ChargeType
+from orders.choices import CancellationActor, ChargeType, FoodPrepStatus, SettlementStatus
 from orders.models import (
     OrderCancellation,
     OrderDeliveryProof,
@@ -29,6 +31,7 @@ from orders.models import (
     OrderInvoice,
     OrderSettlement,
 )
+from riders.choices import WalletTxnType
 from riders.models import (
     RiderOrderEarning,
     RiderWelfareFeeAccrual,
@@ -102,7 +105,7 @@ class AfterDrop:
                 wallet_entry(
                     rider,
                     LedgerEntryDirection.DEBIT,
-                    "COD_COLLECTED",
+                    WalletTxnType.COD_COLLECTED,
                     payment["amount"],
                     "ORDER",
                     order["id"],
@@ -127,7 +130,7 @@ class AfterDrop:
                         loyalty_txn(
                             customer,
                             LedgerEntryDirection.CREDIT,
-                            "EARN",
+                            LoyaltyTxnType.EARN,
                             points,
                             "ORDER",
                             order["id"],
@@ -145,7 +148,7 @@ class AfterDrop:
                         wallet_txn(
                             customer,
                             LedgerEntryDirection.CREDIT,
-                            "CASHBACK",
+                            CustomerWalletTxnType.CASHBACK,
                             cashback,
                             "ORDER",
                             order["id"],
@@ -161,13 +164,17 @@ class AfterDrop:
         store = ctx["store"]
         t = ctx["timeline"]
         prep = {
-            OrderStatus.CREATED: "AWAITING_ACCEPTANCE",
-            OrderStatus.CONFIRMED: "ACCEPTED",
-            OrderStatus.PREPARING: "PREPARING",
-            OrderStatus.ASSIGNED: "PREPARING",
-            OrderStatus.ACCEPTED: "READY" if ctx["age"] > store.prep_minutes else "PREPARING",
-            OrderStatus.SEARCHING_RIDER: "PREPARING",
-        }.get(status, "HANDED_OVER")
+            OrderStatus.CREATED: FoodPrepStatus.AWAITING_ACCEPTANCE,
+            OrderStatus.CONFIRMED: FoodPrepStatus.ACCEPTED,
+            OrderStatus.PREPARING: FoodPrepStatus.PREPARING,
+            OrderStatus.ASSIGNED: FoodPrepStatus.PREPARING,
+            OrderStatus.ACCEPTED: (
+                FoodPrepStatus.READY
+                if ctx["age"] > store.prep_minutes
+                else FoodPrepStatus.PREPARING
+            ),
+            OrderStatus.SEARCHING_RIDER: FoodPrepStatus.PREPARING,
+        }.get(status, FoodPrepStatus.HANDED_OVER)
         row = {
             "order_id": order["id"],
             "store_id": store.id,
@@ -176,17 +183,21 @@ class AfterDrop:
             "prep_eta_minutes": store.prep_minutes,
             "cutlery_requested": self.rng.chance(0.3),
             "cooking_instructions": self.rng.pick(vocab.COOKING_INSTRUCTIONS),
-            "accepted_at": placed + timedelta(minutes=1) if prep != "AWAITING_ACCEPTANCE" else None,
+            "accepted_at": (
+                placed + timedelta(minutes=1)
+                if prep != FoodPrepStatus.AWAITING_ACCEPTANCE
+                else None
+            ),
             "created_at": placed,
         }
-        if prep in ("READY", "HANDED_OVER"):
+        if prep in (FoodPrepStatus.READY, FoodPrepStatus.HANDED_OVER):
             row["ready_at"] = placed + timedelta(minutes=store.prep_minutes)
-        if prep == "HANDED_OVER":
+        if prep == FoodPrepStatus.HANDED_OVER:
             row["handed_over_at"] = placed + timedelta(minutes=t[OrderStatus.PICKED_UP])
         if status == OrderStatus.CANCELLED:
-            merchant = ctx.get("cancel_actor") == "MERCHANT"
+            merchant = ctx.get("cancel_actor") == CancellationActor.MERCHANT
             row.update(
-                prep_status="REJECTED" if merchant else "ACCEPTED",
+                prep_status=FoodPrepStatus.REJECTED if merchant else FoodPrepStatus.ACCEPTED,
                 rejected_at=ctx["cancelled_at"] if merchant else None,
                 rejection_reason="Kitchen too busy" if merchant else "",
                 ready_at=None,
@@ -201,7 +212,9 @@ class AfterDrop:
         reasons = self.inputs.cancellation_reasons.get(order["service_type"], [])
         if ctx["cancelled_from"] not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED):
             reasons = [
-                r for r in reasons if r["actor"] not in ("RIDER", "EXTERNAL_PROVIDER")
+                r
+                for r in reasons
+                if r["actor"] not in (CancellationActor.RIDER, CancellationActor.EXTERNAL_PROVIDER)
             ] or reasons
         reason = rng.pick(reasons)
         ctx["cancel_actor"] = reason["actor"]
@@ -273,7 +286,7 @@ class AfterDrop:
             wallet_entry(
                 rider,
                 LedgerEntryDirection.CREDIT,
-                "ORDER_EARNING",
+                WalletTxnType.ORDER_EARNING,
                 total,
                 "EARNING",
                 earning["id"],
@@ -309,7 +322,7 @@ class AfterDrop:
         row = {
             "id": self.demo.next_id(OrderSettlement),
             "order_id": order["id"],
-            "status": "SETTLED" if settled else "READY",
+            "status": SettlementStatus.SETTLED if settled else SettlementStatus.READY,
             "collected_amount": total,
             "merchant_receivable": merchant,
             "rider_earning": earning["_total"] if earning else ZERO,
@@ -381,7 +394,7 @@ class AfterDrop:
             {
                 "id": self.demo.next_id(OrderInvoice),
                 "order_id": order["id"],
-                "invoice_type": "TAX_INVOICE",
+                "invoice_type": InvoiceType.TAX_INVOICE,
                 "issuer": issuer,
                 "series": series,
                 "issued_at": done,

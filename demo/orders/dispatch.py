@@ -9,6 +9,12 @@ from gatimitra.enums import (
     OrderStatus,
     ServiceType,
 )
+from orders.choices import (
+    AssignmentStatus,
+    DispatchOfferStatus,
+    ExternalDeliveryStatus,
+    RideVehicleOwner,
+)
 from orders.models import (
     ExternalProviderCallback,
     OrderDispatchOffer,
@@ -97,7 +103,7 @@ class OrderDispatch:
                     "id": self.demo.next_id(OrderDispatchOffer),
                     "order_id": order["id"],
                     "rider_id": other.id,
-                    "status": rng.pick(("DECLINED", "EXPIRED")),
+                    "status": rng.pick((DispatchOfferStatus.DECLINED, DispatchOfferStatus.EXPIRED)),
                     "rank": rank,
                     "distance_to_pickup_m": rng.randrange(300, 4000),
                     "eta_to_pickup_s": rng.randrange(120, 900),
@@ -116,7 +122,11 @@ class OrderDispatch:
                 "id": self.demo.next_id(OrderDispatchOffer),
                 "order_id": order["id"],
                 "rider_id": rider.id,
-                "status": "ACCEPTED" if status != OrderStatus.ASSIGNED else "SEEN",
+                "status": (
+                    DispatchOfferStatus.ACCEPTED
+                    if status != OrderStatus.ASSIGNED
+                    else DispatchOfferStatus.SEEN
+                ),
                 "rank": declined + 1,
                 "distance_to_pickup_m": rng.randrange(200, 3000),
                 "eta_to_pickup_s": rng.randrange(60, 600),
@@ -142,7 +152,11 @@ class OrderDispatch:
             "created_at": assigned,
         }
         if active:
-            row["status"] = "ASSIGNED" if status == OrderStatus.ASSIGNED else "ACCEPTED"
+            row["status"] = (
+                AssignmentStatus.ASSIGNED
+                if status == OrderStatus.ASSIGNED
+                else AssignmentStatus.ACCEPTED
+            )
             if status != OrderStatus.ASSIGNED:
                 row["accepted_at"] = accepted
             if status in (OrderStatus.PICKED_UP, OrderStatus.IN_TRANSIT, OrderStatus.REACHED_DROP):
@@ -151,7 +165,7 @@ class OrderDispatch:
             ctx["active_rider"] = rider
         elif status == OrderStatus.CANCELLED:
             row.update(
-                status="CANCELLED",
+                status=AssignmentStatus.CANCELLED,
                 ended_at=ctx["cancelled_at"],
                 end_reason="Order cancelled",
                 accepted_at=accepted if ctx["cancelled_from"] == OrderStatus.ACCEPTED else None,
@@ -163,13 +177,13 @@ class OrderDispatch:
                     expires_at=placed + timedelta(seconds=30),
                     responded_at=None,
                     response_latency_ms=None,
-                    status="WITHDRAWN",
+                    status=DispatchOfferStatus.WITHDRAWN,
                     created_at=placed,
                 )
         else:
             done = ctx["completed_at"]
             row.update(
-                status="COMPLETED",
+                status=AssignmentStatus.COMPLETED,
                 accepted_at=accepted,
                 reached_pickup_at=placed + timedelta(minutes=t[OrderStatus.REACHED_PICKUP]),
                 picked_up_at=placed + timedelta(minutes=t[OrderStatus.PICKED_UP]),
@@ -196,7 +210,7 @@ class OrderDispatch:
                     # MVAG 2025: the driver of their own vehicle keeps >= 80%.
                     fare_amount=ctx["fare"],
                     driver_share_amount=driver_share(ctx["fare"]),
-                    vehicle_owner="DRIVER",
+                    vehicle_owner=RideVehicleOwner.DRIVER,
                 )
         self.pings(batch, ctx, assignment, rider)
 
@@ -214,7 +228,7 @@ class OrderDispatch:
                 "provider_id": provider.pk,
                 "rate_card_id": self.inputs.rate_cards.get(order["zone_id"]),
                 "provider_task_id": f"VF-{order['id']:010d}",
-                "status": "DELIVERED",
+                "status": ExternalDeliveryStatus.DELIVERED,
                 "tracking_url": f"https://track.vayufleet.example/VF-{order['id']:010d}",
                 "agent_name": " ".join(self.demo.person(rng, ctx["city"], female=False)[:2]),
                 "agent_phone_masked": "XXXXXX" + rng.digits(4),
@@ -225,7 +239,11 @@ class OrderDispatch:
                 "created_at": handed,
             },
         )
-        for minutes, status in ((2, "AGENT_ASSIGNED"), (12, "PICKED_UP"), (None, "DELIVERED")):
+        for minutes, status in (
+            (2, ExternalDeliveryStatus.AGENT_ASSIGNED),
+            (12, ExternalDeliveryStatus.PICKED_UP),
+            (None, ExternalDeliveryStatus.DELIVERED),
+        ):
             at = handed + timedelta(minutes=minutes) if minutes else ctx["completed_at"]
             n = self.demo.next_id(ExternalProviderCallback)
             batch.add(

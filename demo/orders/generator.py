@@ -31,6 +31,12 @@ from orders.dispatch import ALLOWED_VEHICLE_TYPES
 from orders.models import ExternalDeliveryProvider, Order
 from orders.models.orders import format_order_number
 
+#: Where the few orders not placed in the app come from, and the one among them
+#: that carries ONDC's ids: ``orders.channel`` is ORDER_CHANNELS, a CHECK list
+#: (no enum; "WEB" there is not ``DevicePlatform``, "ONDC" not ``LeadSource``).
+OTHER_ORDER_CHANNELS = ("WEB", "ONDC", "CALL_CENTER")
+ONDC_CHANNEL = "ONDC"
+
 
 @dataclass(frozen=True)
 class OrderInputs:
@@ -231,8 +237,8 @@ class OrderGenerator(
         }
         order["order_number"] = self.order_number(service, placed)
         if rng.chance(0.03):
-            order["channel"] = rng.pick(("WEB", "ONDC", "CALL_CENTER"))
-        if order["channel"] == "ONDC":
+            order["channel"] = rng.pick(OTHER_ORDER_CHANNELS)
+        if order["channel"] == ONDC_CHANNEL:
             # ONDC context.bap_id / transaction_id and message.order.id.
             order.update(
                 ondc_bap_id="buyer.ondc-demo.in",

@@ -5,19 +5,27 @@ refunds."""
 from datetime import timedelta
 from decimal import Decimal
 
+from customers.choices import CustomerWalletTxnType
 from customers.models import CustomerWalletTransaction
 from demo.customers import wallet_txn
 from demo.orders.common import GATEWAYS, ONLINE_METHODS, ZERO
 from demo.rng import money
 from gatimitra.enums import (
     LedgerEntryDirection,
+    OfferType,
     OrderStatus,
     PaymentMethod,
     PaymentStatus,
     ServiceType,
 )
 from orders import charges, pricing
-from orders.choices import ChargeType
+from orders.choices import (
+    ChargeType,
+    PaymentEventType,
+    PaymentFailureCode,
+    RefundReason,
+    RefundStatus,
+)
 from orders.models import (
     OrderCharge,
     OrderDiscount,
@@ -78,16 +86,10 @@ class OrderMoney:
                 ZERO,
             )
             gst = pricing.food_gst(items + packaging, fees)
-            line(ChargeType.GST, gst, "GST", beneficiary="GOVERNMENT")
+            line(ChargeType.GST, gst, description="GST", beneficiary="GOVERNMENT")
             discount = self.discount(batch, ctx, items)
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         elif service == ServiceType.PARCEL:
             fee = pricing.parcel_delivery_fee(ctx["distance"])
             line(ChargeType.DELIVERY_FEE, fee, "Delivery fee")
@@ -98,18 +100,12 @@ class OrderMoney:
             line(
                 ChargeType.GST,
                 pricing.percent(fees, pricing.SERVICE_GST_RATE),
-                "GST",
+                description="GST",
                 beneficiary="GOVERNMENT",
             )
             discount = self.discount(batch, ctx, fee)
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         else:
             line(ChargeType.DELIVERY_FEE, ctx["fare"], "Trip fare", beneficiary="RIDER")
             line(ChargeType.PLATFORM_FEE, ctx["policy"]["platform_fee"], "Platform fee")
@@ -128,19 +124,13 @@ class OrderMoney:
             line(
                 ChargeType.GST,
                 pricing.percent(fare, ctx["policy"]["gst_rate_percent"]),
-                "GST",
+                description="GST",
                 beneficiary="GOVERNMENT",
                 rate=ctx["policy"]["gst_rate_percent"],
             )
             discount = self.discount(batch, ctx, ctx["fare"])
             if discount:
-                line(
-                    ChargeType.DISCOUNT,
-                    discount[0],
-                    discount[1],
-                    payer=discount[2],
-                    beneficiary="CUSTOMER",
-                )
+                line(ChargeType.DISCOUNT, **discount, beneficiary="CUSTOMER")
         if (
             ctx["status"] in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
             and service != ServiceType.PARCEL
@@ -186,7 +176,8 @@ class OrderMoney:
         ctx["fees"] = {kind: amount for kind, _d, amount, *_ in lines}
 
     def discount(self, batch, ctx, base):
-        """A coupon or the store's offer: ``(amount, description, payer)`` or None."""
+        """A coupon or the store's offer: the discount line's ``amount``,
+        ``description`` and ``payer``, or None."""
         rng = self.rng
         service, order = ctx["order"]["service_type"], ctx["order"]
         store = ctx.get("store")
@@ -199,7 +190,7 @@ class OrderMoney:
             offer = store.offer
             amount = (
                 offer["flat_discount"]
-                if offer["offer_type"] == "FLAT_OFF"
+                if offer["offer_type"] == OfferType.FLAT_OFF
                 else min(pricing.percent(base, offer["discount_percent"]), offer["max_discount"])
             )
             batch.add(
@@ -217,12 +208,12 @@ class OrderMoney:
                     "created_at": ctx["placed"],
                 },
             )
-            return amount, offer["title"], "MERCHANT"
+            return {"amount": amount, "description": offer["title"], "payer": "MERCHANT"}
         coupon = self.inputs.coupons.get(service)
         if coupon and base >= coupon["min_order_value"] and rng.chance(0.12):
             amount = (
                 coupon["flat_amount"]
-                if coupon["offer_type"] == "FLAT_OFF"
+                if coupon["offer_type"] == OfferType.FLAT_OFF
                 else min(pricing.percent(base, coupon["discount_percent"]), coupon["max_discount"])
             )
             amount = min(amount, base)
@@ -241,7 +232,11 @@ class OrderMoney:
                     "created_at": ctx["placed"],
                 },
             )
-            return amount, f"Coupon {coupon['code']}", "PLATFORM"
+            return {
+                "amount": amount,
+                "description": f"Coupon {coupon['code']}",
+                "payer": "PLATFORM",
+            }
         return None
 
     def pay(self, batch, ctx):
@@ -287,9 +282,13 @@ class OrderMoney:
             paid = ctx.get("completed_at") if finished else None
             payment = {
                 **base,
-                "status": "CAPTURED"
+                "status": PaymentStatus.CAPTURED
                 if paid
-                else ("CANCELLED" if status == OrderStatus.CANCELLED else "PENDING"),
+                else (
+                    PaymentStatus.CANCELLED
+                    if status == OrderStatus.CANCELLED
+                    else PaymentStatus.PENDING
+                ),
                 "gateway_payment_id": f"cash_{order['id']:012d}" if paid else None,
                 "captured_at": paid,
             }
@@ -303,17 +302,19 @@ class OrderMoney:
                         "id": failed_id,
                         "idempotency_key": f"pay-{order['id']}-1",
                         "gateway_order_id": f"order_{order['id']:012d}_1",
-                        "status": "FAILED",
+                        "status": PaymentStatus.FAILED,
                         "failed_at": placed + timedelta(seconds=40),
-                        "failure_code": "BAD_REQUEST_ERROR",
+                        "failure_code": PaymentFailureCode.BAD_REQUEST_ERROR,
                         "failure_reason": "Payment declined by the bank",
                     },
                 )
-                self.event(batch, failed_id, "FAILED", total, placed + timedelta(seconds=40))
+                self.event(
+                    batch, failed_id, PaymentEventType.FAILED, total, placed + timedelta(seconds=40)
+                )
             at = self.demo.before_now(placed + timedelta(seconds=rng.randrange(15, 90)), placed)
             payment = {
                 **base,
-                "status": "CAPTURED",
+                "status": PaymentStatus.CAPTURED,
                 "gateway_payment_id": f"pay_{order['id']:014d}",
                 "authorized_at": at,
                 "captured_at": at,
@@ -324,7 +325,7 @@ class OrderMoney:
                     wallet_txn(
                         customer,
                         LedgerEntryDirection.DEBIT,
-                        "ORDER_DEBIT",
+                        CustomerWalletTxnType.ORDER_DEBIT,
                         total,
                         "ORDER",
                         order["id"],
@@ -333,8 +334,8 @@ class OrderMoney:
                         order_id=order["id"],
                     ),
                 )
-            self.event(batch, payment_id, "INITIATED", total, placed)
-            self.event(batch, payment_id, "CAPTURED", total, at)
+            self.event(batch, payment_id, PaymentEventType.INITIATED, total, placed)
+            self.event(batch, payment_id, PaymentEventType.CAPTURED, total, at)
         ctx["payment_row"] = batch.add(OrderPayment, {**payment, "id": payment_id})
         self.refunds(batch, ctx)
 
@@ -363,16 +364,24 @@ class OrderMoney:
         if payment["status"] != PaymentStatus.CAPTURED:
             return
         if ctx["status"] == OrderStatus.CANCELLED:
-            amount, reason_code, reason = payment["amount"], "ORDER_CANCELLED", "Order cancelled"
-            payment["status"] = "REFUNDED"
+            amount, reason_code, reason = (
+                payment["amount"],
+                RefundReason.ORDER_CANCELLED,
+                "Order cancelled",
+            )
+            payment["status"] = PaymentStatus.REFUNDED
         elif (
             ctx["status"] == OrderStatus.DELIVERED
             and order["service_type"] == ServiceType.FOOD
             and rng.chance(0.025)
         ):
             amount = min(payment["amount"], money(rng.randrange(40, 200)))
-            reason_code, reason = "ITEM_MISSING", "An item was missing from the bag"
-            payment["status"] = "PARTIALLY_REFUNDED" if amount < payment["amount"] else "REFUNDED"
+            reason_code, reason = RefundReason.ITEM_MISSING, "An item was missing from the bag"
+            payment["status"] = (
+                PaymentStatus.PARTIALLY_REFUNDED
+                if amount < payment["amount"]
+                else PaymentStatus.REFUNDED
+            )
             ctx["merchant_refund"] = amount
         else:
             return
@@ -384,7 +393,7 @@ class OrderMoney:
             "id": refund_id,
             "order_id": order["id"],
             "payment_id": payment["id"],
-            "status": "SUCCEEDED",
+            "status": RefundStatus.SUCCEEDED,
             "destination": "PLATFORM_WALLET" if to_wallet else "SOURCE",
             "amount": amount,
             "reason_code": reason_code,
@@ -401,7 +410,7 @@ class OrderMoney:
                 wallet_txn(
                     customer,
                     LedgerEntryDirection.CREDIT,
-                    "REFUND_CREDIT",
+                    CustomerWalletTxnType.REFUND_CREDIT,
                     amount,
                     "REFUND",
                     refund_id,
@@ -414,5 +423,5 @@ class OrderMoney:
             )
             refund["wallet_txn_id"] = txn["id"]
         batch.add(OrderRefund, refund)
-        self.event(batch, payment["id"], "REFUNDED", amount, at)
+        self.event(batch, payment["id"], PaymentEventType.REFUNDED, amount, at)
         ctx["refund"] = refund

@@ -13,7 +13,7 @@ from gatimitra.enums import (
     ServiceType,
 )
 from orders import pricing
-from orders.choices import ChargeType, ParcelPackageType
+from orders.choices import ChargeType, ParcelPackageType, StopType
 from orders.models import (
     OrderItem,
     OrderItemAddon,
@@ -147,7 +147,9 @@ class ServiceOrders:
     def stops(self, batch, ctx, pickup, drop):
         placed, order = ctx["placed"], ctx["order"]
         ctx["stops"] = []
-        for sequence, (kind, stop) in enumerate((("PICKUP", pickup), ("DROP", drop)), start=1):
+        for sequence, (kind, stop) in enumerate(
+            ((StopType.PICKUP, pickup), (StopType.DROP, drop)), start=1
+        ):
             row = batch.add(
                 OrderStop,
                 {

@@ -11,8 +11,10 @@ from gatimitra.enums import (
     LedgerEntryDirection,
     PayoutStatus,
     ServiceType,
+    VerificationStatus,
 )
 from merchants.models import MerchantStorePayout
+from riders.choices import TdsSection, WalletTxnType
 from riders.models import (
     RiderCashDeposit,
     RiderIncentiveProgress,
@@ -20,6 +22,12 @@ from riders.models import (
     WalletLedger,
 )
 from riders.tax import tds_amount
+
+#: ``rider_cash_deposits.method`` and ``rider_payouts.kind`` are riders.choices
+#: CHECK lists (CASH_DEPOSIT_METHODS, PAYOUT_KINDS), not ``PaymentMethod`` and
+#: ``SettlementCycle``, whose members they share a spelling with.
+DEPOSIT_BY_UPI = "UPI"
+WEEKLY_PAYOUT = "WEEKLY"
 
 
 class WeekBoundaries:
@@ -59,8 +67,8 @@ class WeekBoundaries:
                     {
                         "id": self.demo.next_id(RiderCashDeposit),
                         "rider_id": rider.id,
-                        "method": "UPI" if upi else "HUB_CASH",
-                        "status": "VERIFIED",
+                        "method": DEPOSIT_BY_UPI if upi else "HUB_CASH",
+                        "status": VerificationStatus.VERIFIED,
                         "amount": rider.cash,
                         "hub_name": "" if upi else f"{rider.zone.name} hub",
                         "slip_photo_key": ""
@@ -78,7 +86,7 @@ class WeekBoundaries:
                     wallet_entry(
                         rider,
                         LedgerEntryDirection.CREDIT,
-                        "COD_DEPOSITED",
+                        WalletTxnType.COD_DEPOSITED,
                         rider.cash,
                         "CASH_DEPOSIT",
                         deposit["id"],
@@ -102,7 +110,7 @@ class WeekBoundaries:
                     "store_id": store.id,
                     "bank_account_id": store.bank_account_id,
                     "contract_id": store.contract_id,
-                    "status": "SCHEDULED",
+                    "status": PayoutStatus.SCHEDULED,
                     "cycle_start": week.date(),
                     "cycle_end": cycle_end,
                     "gross_amount": ZERO,
@@ -143,10 +151,10 @@ class WeekBoundaries:
                 values, (gross, commission, gst, tcs, tds, recovered, net), strict=True
             ):
                 column.append(value)
-        status = "SCHEDULED"
+        status = PayoutStatus.SCHEDULED
         if processed:
             processed = self.paid_out_at(self.week) <= self.now
-            status = "PROCESSED" if processed else "PROCESSING"
+            status = PayoutStatus.PROCESSED if processed else PayoutStatus.PROCESSING
         if status == PayoutStatus.PROCESSED:
             # Sent first, then paid: the payout machine has no shortcut.
             batch.after.append(
@@ -207,9 +215,9 @@ class WeekBoundaries:
                             wallet_entry(
                                 rider,
                                 LedgerEntryDirection.CREDIT,
-                                "INCENTIVE",
+                                WalletTxnType.INCENTIVE,
                                 scheme["reward_amount"],
-                                "INCENTIVE",
+                                WalletTxnType.INCENTIVE,
                                 progress["id"],
                                 scheme["name"],
                                 at,
@@ -226,7 +234,7 @@ class WeekBoundaries:
                         "30000.00"
                     ):
                         tds = {
-                            "tds_section": "194C",
+                            "tds_section": TdsSection.S194C,
                             "tds_rate_percent": Decimal("1.00"),
                             "tds_base_amount": rider.balance,
                             "tds_amount": tds_amount(rider.balance, Decimal("1.00")),
@@ -238,9 +246,9 @@ class WeekBoundaries:
                             wallet_entry(
                                 rider,
                                 LedgerEntryDirection.DEBIT,
-                                "TDS",
+                                WalletTxnType.TDS,
                                 tds["tds_amount"],
-                                "PAYOUT",
+                                WalletTxnType.PAYOUT,
                                 payout_id,
                                 "TDS u/s 194C",
                                 at + timedelta(seconds=30),
@@ -255,8 +263,8 @@ class WeekBoundaries:
                             "rider_id": rider.id,
                             "bank_account_id": rider.bank_account_id,
                             "idempotency_key": f"rp-{rider.id}-{new_week:%Y%m%d}",
-                            "status": "PROCESSED" if paid else "PROCESSING",
-                            "kind": "WEEKLY",
+                            "status": PayoutStatus.PROCESSED if paid else PayoutStatus.PROCESSING,
+                            "kind": WEEKLY_PAYOUT,
                             "mode": "UPI" if rider.upi else "IMPS",
                             "amount": rider.balance,
                             "fee": ZERO,
@@ -274,9 +282,9 @@ class WeekBoundaries:
                         wallet_entry(
                             rider,
                             LedgerEntryDirection.DEBIT,
-                            "PAYOUT",
+                            WalletTxnType.PAYOUT,
                             rider.balance,
-                            "PAYOUT",
+                            WalletTxnType.PAYOUT,
                             payout["id"],
                             "Weekly payout",
                             at + timedelta(minutes=1),

@@ -10,8 +10,9 @@ from django.utils import timezone
 from demo import runner
 from demo.plan import PLANS, describe
 from gatimitra import guards
+from orders.choices import IndianTimeZone
 
-IST = ZoneInfo("Asia/Kolkata")
+IST = ZoneInfo(IndianTimeZone.ASIA_KOLKATA)
 
 
 def _as_of(text):
