@@ -196,7 +196,7 @@ class PartTable:
     headers: list[str]
     rows: list[list[str]]
     total: int
-    all_rows_url: str | None
+    all_rows_url: str | None  # past ROWS_SHOWN rows: the changelist of them all
 
     @property
     def trimmed(self):
@@ -204,19 +204,23 @@ class PartTable:
 
 
 def part_tables(request, site, order):
-    """The order's parts as tables, those with no rows left out."""
-    rows_shown = ROWS_SHOWN
+    """The order's parts with rows, as tables. A part is shown only to
+    staff who may view its model, as Django shows an inline: a support
+    agent who may open the order but not its payments sees no payments."""
     tables = []
     for part in PARTS:
         if part.services is not None and order.service_type not in part.services:
             continue
-        table = _table(request, site, order, part, rows_shown)
+        model_admin = site._registry.get(part.model)
+        if model_admin is None or not model_admin.has_view_permission(request):
+            continue
+        table = _table(order, part, ROWS_SHOWN)
         if table is not None:
             tables.append(table)
     return tables
 
 
-def _table(request, site, order, part, rows_shown):
+def _table(order, part, rows_shown):
     opts = part.model._meta
     rows = part.model._default_manager.filter(order=order)
     if part.related:
@@ -228,27 +232,24 @@ def _table(request, site, order, part, rows_shown):
         return None
     total = len(found) if len(found) <= rows_shown else rows.count()
     fields = [opts.get_field(name) for name in part.columns]
-    model_admin = site._registry.get(part.model)
-    may_view = model_admin is not None and model_admin.has_view_permission(request)
     return PartTable(
         prefix=part.prefix,
         title=part.title,
         headers=[capfirst(f.verbose_name) for f in fields],
-        rows=[_cells(row, fields, part, may_view) for row in found[:rows_shown]],
+        rows=[_cells(row, fields, part) for row in found[:rows_shown]],
         total=total,
         all_rows_url=(
             f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}"
             f"?order__id__exact={order.pk}"
-            if may_view and total > rows_shown
+            if total > rows_shown
             else None
         ),
     )
 
 
-def _cells(row, fields, part, may_view):
+def _cells(row, fields, part):
     cells = [_cell(row, f, part) for f in fields]
-    if may_view:
-        cells[0] = _link(row, cells[0])  # the first cell opens the row's own page
+    cells[0] = _link(row, cells[0])  # the first cell opens the row's own page
     return cells
 
 
