@@ -86,6 +86,9 @@ def pages():
     rider = newest(Rider)
     ping = newest(LocationLog)
     settled = newest(Order, status=OrderStatus.DELIVERED)
+    # In flight with a rider on the way: dispatch offers, an assignment and
+    # a longer timeline than a new order's.
+    in_transit = newest(Order, status=OrderStatus.IN_TRANSIT, service_type="FOOD")
     return {
         "home page (live figures)": (reverse("admin:index"), {}),
         "orders section page": (reverse("admin:app_list", args=["orders"]), {}),
@@ -95,6 +98,7 @@ def pages():
         ),
         "settled order page (read-only)": change(settled) if settled else None,
         "order change page (inlines)": change(order) if order else None,
+        "order in transit page": change(in_transit) if in_transit else None,
         "customers changelist": changelist(Customer),
         "customers search by mobile": (
             changelist(Customer, q=customer.mobile[-10:]) if customer else None

@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,9 +11,10 @@ from django.utils.html import format_html
 
 from access_mgmt.admin.mixins import CityScopedAdminMixin
 from gatimitra.admin import GatimitraModelAdmin, GatimitraTabularInline
-from gatimitra.enums import OrderStatus, ServiceType
+from gatimitra.enums import OrderStatus
 from orders.admin import actions as order_actions
 from orders.admin.base import DetailInline, ReadOnlyInline
+from orders.admin.parts import part_tables
 from orders.models import (
     Order,
     OrderCharge,
@@ -114,13 +116,6 @@ class OrderTimelineInline(ReadOnlyInline):
     ordering = ("id",)
 
 
-_DETAIL_INLINES = {
-    ServiceType.FOOD: OrderFoodDetailsInline,
-    ServiceType.PARCEL: OrderParcelDetailsInline,
-    ServiceType.RIDE: OrderRideDetailsInline,
-}
-
-
 def admin_link(obj, label=None):
     """A link to ``obj``'s change page in its own domain's admin."""
     if obj is None:
@@ -143,7 +138,12 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
     The status is never typed in: it changes through the domain's actions
     (cancel, refund, reassign: ``orders/admin/actions.py``), buttons on the
     page and actions on the list. A settled order (delivered, completed,
-    cancelled, returned) is shown read-only, inlines included."""
+    cancelled, returned) is shown read-only.
+
+    An order in flight keeps editable only what staff may still correct by
+    hand (``EDITABLE_IN_FLIGHT``); what hangs off it is history, shown as
+    compact read-only tables (``orders/admin/parts.py``), not inline forms.
+    The add page keeps the inline forms, so an order can be entered whole."""
 
     city_scope_field = "city"
 
@@ -208,10 +208,30 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
         OrderTimelineInline,
     ]
 
+    #: What staff may still correct on an order in flight: the store (the
+    #: kitchen follows it), the zone, the business profile billed, when it is
+    #: due and the customer's note. The rest is fixed when the order is placed
+    #: (number, service, channel, customer, city, drop address, payment
+    #: method, distance: the stops and the bill were made from them), moved
+    #: only by the domain's flows (the status and its times) or computed (the
+    #: bill, from the charges).
+    EDITABLE_IN_FLIGHT = (
+        "merchant_store",
+        "zone",
+        "business_profile",
+        "scheduled_for",
+        "promised_by",
+        "customer_note",
+    )
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk is not None:
-            readonly = [*readonly, "service_type", "status"]
+            readonly += [
+                name
+                for name in flatten_fieldsets(self.fieldsets)
+                if name not in self.EDITABLE_IN_FLIGHT and name not in readonly
+            ]
         return readonly
 
     def has_change_permission(self, request, obj=None):
@@ -271,7 +291,11 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
                 }
                 for action in self.available_actions(request, order)
             ]
-        extra_context = {**(extra_context or {}), "order_actions": buttons}
+        extra_context = {
+            **(extra_context or {}),
+            "order_actions": buttons,
+            "order_parts": part_tables(request, self.admin_site, order) if order else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def order_action_view(self, request, object_id, action):
@@ -338,15 +362,9 @@ class OrderAdmin(CityScopedAdminMixin, GatimitraModelAdmin):
             )
 
     def get_inline_instances(self, request, obj=None):
-        instances = super().get_inline_instances(request, obj)
-        if obj is None:
-            return instances
-        # An existing order shows only its own service's detail, and items
-        # only when it is a FOOD order.
-        hidden = {cls for service, cls in _DETAIL_INLINES.items() if service != obj.service_type}
-        if obj.service_type != ServiceType.FOOD:
-            hidden.add(OrderItemInline)
-        return [inline for inline in instances if type(inline) not in hidden]
+        if obj is not None:
+            return []  # its parts are history: read-only tables (``change_view``)
+        return super().get_inline_instances(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is OrderFoodDetails:

@@ -260,6 +260,13 @@ class Order(TimestampedModel):
             ),
             models.Index(fields=["status", "service_type"], name="orders_status_service_idx"),
             models.Index(fields=["-placed_at"], name="orders_placed_at_idx"),
+            # The console's orders per hour by service (``orders/admin/dashboard.py``)
+            # read from this index alone, a city-scoped user's included.
+            models.Index(
+                fields=["placed_at", "service_type"],
+                include=["city"],
+                name="orders_placed_at_service_idx",
+            ),
             models.Index(
                 fields=["scheduled_for"],
                 condition=Q(scheduled_for__isnull=False),

@@ -201,6 +201,113 @@ def test_changing_the_store_in_the_admin_moves_the_kitchen(client, superuser, ru
     run_deferred_checks()  # the composite FK holds
 
 
+# An order's parts are history: read-only tables, not inline forms -----------
+
+
+def test_an_order_in_flight_is_editable_only_where_staff_may_correct_it(client, superuser):
+    from orders.admin.orders import OrderAdmin
+
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert set(response.context["adminform"].form.fields) == set(OrderAdmin.EDITABLE_IN_FLIGHT)
+    assert response.context["inline_admin_formsets"] == []
+    page = response.content.decode()
+    # The parts are shown, as display values with no form inputs.
+    for prefix in ["items", "stops", "charges", "payments", "rider_assignments", "timeline"]:
+        assert f'id="{prefix}-group"' in page, prefix
+    assert 'name="charges-TOTAL_FORMS"' not in page and 'name="items-0-name"' not in page
+    item = order.items.first()
+    item_url = reverse("admin:orders_orderitem_change", args=[item.pk])
+    assert f'<a href="{item_url}">{item.name}</a>' in page
+
+
+def test_saving_an_order_in_flight_ignores_what_is_fixed_at_placing(client, superuser):
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    before = Order.objects.values().get(pk=order.pk)
+    client.force_login(superuser)
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    data = admin_form_data(client.get(url))
+    data.pop("promised_by", None)
+    moment = timezone.localtime(order.promised_by)
+    data["promised_by_0"], data["promised_by_1"] = moment.date(), moment.strftime("%H:%M:%S")
+    data["customer_note"] = "ring twice"
+    other = CustomerFactory()
+    data.update(
+        customer=other.pk, status=OrderStatus.CANCELLED, payment_method="CASH", total="1.00"
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    after = Order.objects.values().get(pk=order.pk)
+    assert after["customer_note"] == "ring twice"
+    for column in ("customer_id", "status", "payment_method", "total", "order_number"):
+        assert after[column] == before[column], column
+
+
+def test_a_long_part_is_trimmed_with_a_link_to_all_its_rows(client, superuser, monkeypatch):
+    from orders.admin import parts
+
+    monkeypatch.setattr(parts, "ROWS_SHOWN", 2)
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    charges = order.charges.count()
+    assert charges > 2
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    (table,) = [part for part in response.context["order_parts"] if part.prefix == "charges"]
+    assert (len(table.rows), table.total) == (2, charges)
+    page = response.content.decode()
+    assert f"Charges (2 of {charges})" in page
+    assert f'href="{table.all_rows_url}"' in page.replace("&amp;", "&")
+
+    listed = client.get(table.all_rows_url)
+
+    assert listed.status_code == 200
+    assert {row.order_id for row in listed.context["cl"].result_list} == {order.pk}
+    assert listed.context["cl"].result_count == charges
+
+
+def test_a_part_is_shown_only_to_staff_who_may_view_its_model(client, superuser, monkeypatch):
+    from django.contrib import admin as django_admin
+
+    from orders.models import OrderCharge
+
+    charge_admin = django_admin.site._registry[OrderCharge]
+    monkeypatch.setattr(charge_admin, "has_view_permission", lambda request, obj=None: False)
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    page = response.content.decode()
+    shown = [part.prefix for part in response.context["order_parts"]]
+    assert "charges" not in shown and 'id="charges-group"' not in page
+    assert reverse("admin:orders_ordercharge_change", args=[order.charges.first().pk]) not in page
+    # The other parts are still there, their rows linked to their pages.
+    assert "stops" in shown
+    assert reverse("admin:orders_orderstop_change", args=[order.stops.first().pk]) in page
+
+
+def test_a_support_agent_sees_the_parts_their_role_may_view(
+    client, default_roles, staff_with_roles
+):
+    from orders.admin.parts import PARTS
+
+    order = FoodOrderFactory(status=OrderStatus.ACCEPTED)
+    agent = staff_with_roles("SUPPORT_AGENT")
+    client.force_login(agent)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert response.status_code == 200
+    shown = {part.prefix for part in response.context["order_parts"]}
+    for part in PARTS:
+        opts = part.model._meta
+        may_view = agent.has_perm(f"{opts.app_label}.view_{opts.model_name}") or agent.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+        if not may_view:
+            assert part.prefix not in shown, part.prefix
+    assert shown  # the agent reads the order's history
+
+
 # Settled orders are read-only; staff act through the domain's actions -------
 
 
