@@ -2,6 +2,7 @@
 (version 2: customers 0013, riders 0019), in one run, on the same database.
 
 Run: .venv/bin/python benchmarks/ledger_chain.py [--wallets 200] [--rows 10000] [--seconds 10]
+     [--repeat 3]
 
 A scratch database of the configured server (cloned from the migrated
 reference database, dropped at the end) gets ``--wallets`` customer wallets
@@ -9,7 +10,8 @@ with one opening credit each. Each bulk measurement inserts ``--rows`` wallet
 entries in one statement inside a transaction that is rolled back, with the
 chain as it was before (version 1's row trigger, put back by the statements
 that reverse customers 0013, in the same rolled-back transaction), as it is
-now, and with rules off (``session_replication_role = replica``: the floor):
+now, and with rules off (``session_replication_role = replica``: the floor),
+``--repeat`` times in turn (the median is printed):
 
   * INSERT ... SELECT with seq_no/balance_after supplied, rows sorted by owner
     and interleaved (round robin over the wallets);
@@ -30,6 +32,7 @@ first and last; figures are printed, never asserted.
 import argparse
 import importlib
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -184,6 +187,7 @@ def main():
     parser.add_argument("--wallets", type=int, default=200)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     args = parser.parse_args()
     print(bulk_writes.machine())
     with connection.cursor() as cursor:
@@ -220,17 +224,23 @@ def main():
             modes = (
                 ("before", "now") if "left to the database" in label else ("before", "now", "off")
             )
-            seconds = {mode: timed(name, mode, work) for mode in modes}
+            runs = {mode: [] for mode in modes}
+            for _ in range(args.repeat):
+                for mode in modes:
+                    runs[mode].append(timed(name, mode, work))
+            seconds = {mode: statistics.median(times) for mode, times in runs.items()}
             off = f"{args.rows / seconds['off']:,.0f} rows/s" if "off" in seconds else "n/a"
             print(
                 f"| {label} | {args.rows / seconds['before']:,.0f} rows/s | "
                 f"{args.rows / seconds['now']:,.0f} rows/s | {off} "
                 f"| {seconds['before'] / seconds['now']:.2f}x faster |"
             )
-        before = django_timed(
-            name, "before", lambda objs: CustomerWalletTransaction.objects.bulk_create(objs), pairs
-        )
-        now = django_timed(name, "now", append_entries, pairs)
+        bulk_create = CustomerWalletTransaction.objects.bulk_create
+        befores, nows = [], []
+        for _ in range(args.repeat):
+            befores.append(django_timed(name, "before", bulk_create, pairs))
+            nows.append(django_timed(name, "now", append_entries, pairs))
+        before, now = statistics.median(befores), statistics.median(nows)
         print(
             "| bulk_create before vs append_entries now, interleaved | "
             f"{args.rows / before:,.0f} rows/s "
