@@ -194,6 +194,8 @@ class CustomerWalletTransaction(_CustomerLedgerEntry):
         null=True, blank=True, help_text="Promotional credit lapses then (an EXPIRY debit)."
     )
 
+    chain_owner_field = "wallet"
+
     class Meta:
         db_table = schema_table("customers", "customer_wallet_transactions")
         constraints = [
@@ -363,6 +365,8 @@ class CustomerLoyaltyTransaction(_CustomerLedgerEntry):
     amount = models.PositiveIntegerField(help_text="Points.")
     balance_after = models.BigIntegerField(db_default=ASSIGNED_BY_DATABASE, editable=False)
     points_expire_at = models.DateTimeField(null=True, blank=True)
+
+    chain_owner_field = "loyalty"
 
     class Meta:
         db_table = schema_table("customers", "customer_loyalty_transactions")

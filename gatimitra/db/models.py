@@ -53,5 +53,9 @@ class LedgerEntryModel(AppendOnlyModel):
     seq_no = models.BigIntegerField(db_default=ASSIGNED_BY_DATABASE, editable=False)
     direction = EnumField(LedgerEntryDirection)
 
+    #: The owner FK the chain runs per (``LedgerChain``'s ``owner_field``),
+    #: for ``gatimitra.db.ledgers.append_entries``.
+    chain_owner_field: str
+
     class Meta:
         abstract = True

@@ -168,6 +168,14 @@ class LedgerChain(_TableTrigger):
     ``min_balance`` is refused. With ``owner_balance_field`` the owner's cached
     balance is kept equal to the ledger, and changing it any other way is
     refused. Use together with :class:`AppendOnly`.
+
+    Version 2 checks the chain per statement: the row trigger fires only for
+    rows that leave ``seq_no`` or ``balance_after`` to the database (or that
+    it refuses in its own words), and one AFTER INSERT statement trigger
+    checks every row of the statement at once, one owner lock each, with the
+    row trigger's messages; the cached owner balance moves once per owner per
+    statement (``gatimitra.db.sql.ledger_chain_v2``). Writers that compute the
+    chain use ``gatimitra.db.ledgers.append_entries``.
     """
 
     generators = "LEDGER_CHAIN_GENERATORS"

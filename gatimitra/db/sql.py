@@ -260,6 +260,245 @@ def drop_ledger_chain(spec):
     return statements
 
 
+# Ledger chains, version 2: per statement ------------------------------------------
+# Version 1's BEFORE INSERT row trigger locks the owner and looks up its last
+# entry for every row, even when the writer already computed the chain (the
+# demo's COPY, ``gatimitra.db.ledgers.append_entries``). Version 2 keeps that
+# row trigger, with the same body, for the rows that leave seq_no or
+# balance_after to the database (the ORM's single-row inserts) or that it
+# refuses with its own message (a negative amount, a balance below the
+# minimum); every other row is checked after the statement, all rows at once:
+# one lock per owner, taken in owner order, and window functions over each
+# owner's rows in the order they were written. Every row of every statement
+# is checked, whichever way it came; the refusals carry the row trigger's
+# messages and SQLSTATE.
+
+#: Name of the statement's new rows inside the version 2 check.
+LEDGER_NEW_ROWS = "ledger_chain_rows"
+
+
+def _ledger_names(spec):
+    return {
+        "table": quote_table(spec.table),
+        "owner_table": quote_table(spec.owner_table),
+        "owner_pk": _ident(spec.owner_pk),
+        "owner": _ident(spec.owner_column),
+        "seq": _ident(spec.seq_column),
+        "balance": _ident(spec.balance_column),
+        "amount": _ident(spec.amount_column),
+        "direction": _ident(spec.direction_column),
+        "label": display_table(spec.table),
+    }
+
+
+def _ledger_row_function_v2(spec):
+    """Version 1's row function without the owner-cache UPDATE (the cache
+    moves once per statement, below): the same checks, in the same order,
+    with the same messages."""
+    n = _ledger_names(spec)
+    minimum = ""
+    if spec.min_balance is not None:
+        minimum = f"""
+    IF expected < {spec.min_balance} THEN
+        RAISE EXCEPTION '{n["label"]}: balance for {spec.owner_column} % would be % (below {spec.min_balance})',
+            NEW.{n["owner"]}, expected USING ERRCODE = 'check_violation';
+    END IF;"""
+    return f"""
+CREATE FUNCTION {_function(spec.table, "chain")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+    last_balance numeric;
+    expected numeric;
+BEGIN
+    -- One writer per owner at a time: the owner row is the lock.
+    PERFORM 1 FROM {n["owner_table"]} WHERE {n["owner_pk"]} = NEW.{n["owner"]} FOR UPDATE;
+    SELECT {n["seq"]}, {n["balance"]} INTO last_seq, last_balance
+        FROM {n["table"]} WHERE {n["owner"]} = NEW.{n["owner"]}
+        ORDER BY {n["seq"]} DESC LIMIT 1;
+    IF NOT FOUND THEN
+        last_seq := 0;
+        last_balance := 0;
+    END IF;
+    IF NEW.{n["amount"]} < 0 THEN
+        RAISE EXCEPTION '{n["label"]}: amount % is negative; the sign comes from {spec.direction_column}',
+            NEW.{n["amount"]} USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.{n["seq"]} IS NULL THEN
+        NEW.{n["seq"]} := last_seq + 1;
+    ELSIF NEW.{n["seq"]} <> last_seq + 1 THEN
+        RAISE EXCEPTION '{n["label"]}: {spec.seq_column} % for {spec.owner_column} % is not the next one (%)',
+            NEW.{n["seq"]}, NEW.{n["owner"]}, last_seq + 1 USING ERRCODE = 'check_violation';
+    END IF;
+    expected := last_balance + CASE NEW.{n["direction"]} WHEN 'CREDIT' THEN NEW.{n["amount"]}
+                                                     ELSE -NEW.{n["amount"]} END;
+    IF NEW.{n["balance"]} IS NULL THEN
+        NEW.{n["balance"]} := expected;
+    ELSIF NEW.{n["balance"]} <> expected THEN
+        RAISE EXCEPTION '{n["label"]}: {spec.balance_column} % for {spec.owner_column} % should be %',
+            NEW.{n["balance"]}, NEW.{n["owner"]}, expected USING ERRCODE = 'check_violation';
+    END IF;{minimum}
+    RETURN NEW;
+END
+$$"""
+
+
+def _ledger_row_trigger_v2(spec):
+    n = _ledger_names(spec)
+    # Rows the row trigger must see: the chain left to the database, and the
+    # refusals it words before the table's own CHECKs would (a supplied
+    # balance below the minimum is one it refuses too).
+    when = [f"NEW.{n['seq']} IS NULL", f"NEW.{n['balance']} IS NULL", f"NEW.{n['amount']} < 0"]
+    if spec.min_balance is not None:
+        when.append(f"NEW.{n['balance']} < {spec.min_balance}")
+    return (
+        f"CREATE TRIGGER {_ident(trigger_name(spec.table, 'chain'))} "
+        f"BEFORE INSERT ON {n['table']} FOR EACH ROW "
+        f"WHEN ({' OR '.join(when)}) "
+        f"EXECUTE FUNCTION {_function(spec.table, 'chain')}()"
+    )
+
+
+def _ledger_statement_check_v2(spec):
+    n = _ledger_names(spec)
+    rows = LEDGER_NEW_ROWS
+    below = "false"
+    if spec.min_balance is not None:
+        below = f"expected_balance < {spec.min_balance}"
+    return [
+        f"""
+CREATE FUNCTION {_function(spec.table, "chain_check")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    bad record;
+BEGIN
+    -- One lock per owner, in owner order: the row trigger's lock, taken once.
+    PERFORM 1 FROM {n["owner_table"]}
+        WHERE {n["owner_pk"]} IN (SELECT {n["owner"]} FROM {rows})
+        ORDER BY {n["owner_pk"]} FOR UPDATE;
+    -- Chains are gap-free and the (owner, seq) key refuses a repeated number
+    -- before this runs, so an owner's previous head is its last entry below
+    -- the statement's first number. Each owner's rows follow it in the order
+    -- they were written; the first row (in that order) that breaks the chain
+    -- is the one the row trigger would have refused, with its message.
+    WITH written AS MATERIALIZED (
+        SELECT row_number() OVER () AS ord, {n["owner"]} AS owner, {n["seq"]} AS seq,
+               {n["balance"]} AS balance, {n["amount"]} AS amount,
+               CASE {n["direction"]} WHEN 'CREDIT' THEN {n["amount"]} ELSE -{n["amount"]} END AS signed
+        FROM {rows}
+    ), heads AS (
+        SELECT o.owner, coalesce(h.seq, 0) AS seq, coalesce(h.balance, 0) AS balance
+        FROM (SELECT owner, min(seq) AS first_seq FROM written GROUP BY owner) AS o
+        LEFT JOIN LATERAL (
+            SELECT {n["seq"]} AS seq, {n["balance"]} AS balance FROM {n["table"]} AS t
+            WHERE t.{n["owner"]} = o.owner AND t.{n["seq"]} < o.first_seq
+            ORDER BY t.{n["seq"]} DESC LIMIT 1
+        ) AS h ON true
+    ), chained AS (
+        SELECT w.ord, w.owner, w.seq, w.balance, w.amount,
+               heads.seq + row_number() OVER per_owner AS expected_seq,
+               heads.balance + sum(w.signed) OVER per_owner AS expected_balance
+        FROM written AS w JOIN heads USING (owner)
+        WINDOW per_owner AS (PARTITION BY w.owner ORDER BY w.ord)
+    )
+    SELECT * INTO bad FROM chained
+    WHERE amount < 0 OR seq <> expected_seq OR balance <> expected_balance OR {below}
+    ORDER BY ord LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF bad.amount < 0 THEN
+        RAISE EXCEPTION '{n["label"]}: amount % is negative; the sign comes from {spec.direction_column}',
+            bad.amount USING ERRCODE = 'check_violation';
+    ELSIF bad.seq <> bad.expected_seq THEN
+        RAISE EXCEPTION '{n["label"]}: {spec.seq_column} % for {spec.owner_column} % is not the next one (%)',
+            bad.seq, bad.owner, bad.expected_seq USING ERRCODE = 'check_violation';
+    ELSIF bad.balance <> bad.expected_balance THEN
+        RAISE EXCEPTION '{n["label"]}: {spec.balance_column} % for {spec.owner_column} % should be %',
+            bad.balance, bad.owner, bad.expected_balance USING ERRCODE = 'check_violation';
+    END IF;
+    RAISE EXCEPTION '{n["label"]}: balance for {spec.owner_column} % would be % (below {spec.min_balance})',
+        bad.owner, bad.expected_balance USING ERRCODE = 'check_violation';
+END
+$$""",
+        f"CREATE TRIGGER {_ident(trigger_name(spec.table, 'chain_check'))} "
+        f"AFTER INSERT ON {n['table']} REFERENCING NEW TABLE AS {rows} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {_function(spec.table, 'chain_check')}()",
+    ]
+
+
+def _ledger_owner_cache_v2(spec):
+    """The owner's cached balance: moved once per owner per statement, to
+    its last row's balance_after (customers 0009's way), and changed in no
+    other way (version 1's guard)."""
+    n = _ledger_names(spec)
+    column = _ident(spec.owner_balance_column)
+    moves = f"moves_{spec.owner_balance_column}"
+    return [
+        f"""
+CREATE FUNCTION {_function(spec.owner_table, "balance_guard")}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Only the ledger trigger (nested, depth > 1) may move the cached balance.
+    IF NEW.{column} IS DISTINCT FROM OLD.{column} AND pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION '{display_table(spec.owner_table)}: {spec.owner_balance_column} changes only through {n["label"]} (% -> % refused)',
+            OLD.{column}, NEW.{column} USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+        f"CREATE TRIGGER {_ident(trigger_name(spec.owner_table, 'balance_guard'))} "
+        f"BEFORE UPDATE ON {n['owner_table']} FOR EACH ROW "
+        f"EXECUTE FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
+        f"""
+CREATE FUNCTION {_function(spec.table, moves)}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- The statement's rows are checked (chain_check, which fires first):
+    -- the owner's figure is its last row's balance_after.
+    UPDATE {n["owner_table"]} AS owner SET {column} = last.{n["balance"]}
+    FROM (SELECT DISTINCT ON ({n["owner"]}) {n["owner"]}, {n["balance"]}
+          FROM {LEDGER_NEW_ROWS} ORDER BY {n["owner"]}, {n["seq"]} DESC) AS last
+    WHERE owner.{n["owner_pk"]} = last.{n["owner"]} AND owner.{column} IS DISTINCT FROM last.{n["balance"]};
+    RETURN NULL;
+END
+$$""",
+        f"CREATE TRIGGER {_ident(trigger_name(spec.table, moves))} "
+        f"AFTER INSERT ON {n['table']} REFERENCING NEW TABLE AS {LEDGER_NEW_ROWS} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {_function(spec.table, moves)}()",
+    ]
+
+
+def ledger_chain_v2(spec):
+    """A ledger's chain (and its owner's cached balance), checked per statement."""
+    statements = [
+        _ledger_row_function_v2(spec),
+        _ledger_row_trigger_v2(spec),
+        *_ledger_statement_check_v2(spec),
+    ]
+    if spec.owner_balance_column:
+        statements += _ledger_owner_cache_v2(spec)
+    return statements
+
+
+def drop_ledger_chain_v2(spec):
+    statements = [begin_audited_maintenance(spec.table, f"ledger chain of {spec.table} undone")]
+    if spec.owner_balance_column:
+        moves = f"moves_{spec.owner_balance_column}"
+        statements += [
+            drop_trigger(spec.table, moves),
+            f"DROP FUNCTION {_function(spec.table, moves)}()",
+            begin_audited_maintenance(
+                spec.owner_table, f"ledger chain of {spec.table} undone: owner guard"
+            ),
+            drop_trigger(spec.owner_table, "balance_guard"),
+            f"DROP FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
+        ]
+    statements += [
+        drop_trigger(spec.table, "chain_check"),
+        f"DROP FUNCTION {_function(spec.table, 'chain_check')}()",
+        drop_trigger(spec.table, "chain"),
+        f"DROP FUNCTION {_function(spec.table, 'chain')}()",
+    ]
+    return statements
+
+
 # Partitioned tables ------------------------------------------------------------
 # Converting a table to RANGE partitions (and back) needs what the table holds
 # at that moment: its indexes, foreign keys, triggers, comments and grants,
@@ -310,5 +549,8 @@ def _unpartition_v1(db_table):
 #: ``{version: (forward, backward)}`` per operation.
 APPEND_ONLY_GENERATORS = {1: (_append_only_v1, _drop_append_only_v1)}
 REFUSE_TRUNCATE_GENERATORS = {1: (refuse_truncate_triggers, drop_refuse_truncate_triggers)}
-LEDGER_CHAIN_GENERATORS = {1: (ledger_chain, drop_ledger_chain)}
+LEDGER_CHAIN_GENERATORS = {
+    1: (ledger_chain, drop_ledger_chain),
+    2: (ledger_chain_v2, drop_ledger_chain_v2),
+}
 PARTITION_GENERATORS = {1: (_partition_by_range_v1, _unpartition_v1)}

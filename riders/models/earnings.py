@@ -436,6 +436,8 @@ class WalletLedger(LedgerEntryModel):
     idempotency_key = models.CharField(max_length=64)
     description = models.CharField(max_length=255, blank=True)
 
+    chain_owner_field = "rider"
+
     class Meta:
         db_table = schema_table("riders", "wallet_ledger")
         verbose_name = "wallet ledger entry"
