@@ -18,39 +18,46 @@ Read straight from ``pg_catalog`` (not through Django's introspection), so
 it can judge the backend.
 
 Smaller questions the operations tooling asks of the same catalog are
-answered here too, by the same queries or a focused one beside them:
-:func:`tables_in` (the tables of a schema), :func:`partitions_of` (a
-table's partitions and their bounds), :func:`triggers_on` (a table's
-triggers and whether they fire) and :func:`foreign_keys` (declared foreign
-keys from or into some schemas, e.g. those crossing schemas).
+answered here too: :func:`foreign_keys` (declared foreign keys from or into
+some schemas, by the reader's own constraint query: ``backup``'s external and
+internal keys, ``move``'s inbound keys, ``roles``' cross-schema references,
+``scaleout``'s foreign-key ties), :func:`tables_in` (the tables of a schema:
+``backup``, ``move``), :func:`partitions_of` (a table's partitions and their
+bounds: ``partitions``) and :func:`triggers_on` (a table's triggers and
+whether they fire: ``partitions``, ``audit.verify``). They take a cursor,
+as their callers hold one inside a transaction of their own.
 
 Queries that stay where they are, because they ask something this reader
 does not describe:
 
-- ``pg_stat_*``, ``reltuples`` and sizes (``admin.py``'s row estimates, the
-  console's partition page, ``move``'s subscription state): statistics that
-  change with every write, not the schema.
-- Roles, grants and default privileges (``roles``, ``console/grants``,
-  ``backup``'s owner and ACL reads): who may do what, probed per role.
-- Locks (``roles``' ``pg_locks`` wait) and the event triggers (``audit/verify``).
-- Whole-schema object lists by OID for dump and restore (``backup``'s
-  ``pg_depend`` walk, ``move``'s excluded objects, ``scaleout``'s trigger,
-  function-body and CHECK references): they need OIDs and ``pg_depend``
-  edges to act on the objects, not their rendering.
-- Per-table probes inside a transaction that changes the table
-  (``partitions``' trigger copy, ``audit/verify``'s partitions missing a
-  TRUNCATE guard, ``audit/health``'s batch of trigger states): one query
-  over a list of tables, or a catalog row joined with a function OID.
-- ``snapshot``'s count of tables (is the database empty?).
+- Statistics and sizes (``admin.py``'s ``reltuples`` row estimates, the
+  console's partition page, ``move``'s ``pg_stat_subscription`` state): they
+  change with every write, not with the schema.
+- Roles, ownership, grants and default privileges (``roles``' relations and
+  functions with their ACLs, ``console/grants``' probe tables per schema,
+  ``backup``'s owner and ACL reads, ``pg_roles`` lookups): who may do what.
+- Locks (``roles``' ``pg_locks`` wait) and event triggers (``audit.verify``).
+- Object lists by OID and ``pg_depend`` edges, to act on the objects rather
+  than describe them (``backup``'s dependents walk and per-object comments,
+  ``move``'s excluded keys and triggers and its fence-trigger count,
+  ``scaleout``'s trigger, function-body and CHECK ties, ``move``'s copy of
+  extensions and shared functions onto its target).
+- Whether one schema or role exists (``backup``, ``move``, ``roles``).
+- Probes tied to one statement's needs: ``partitions``' is-it-partitioned
+  check and the trigger copy it makes onto a new partition (statement-level
+  triggers only), ``audit.verify``'s partitions missing a TRUNCATE guard
+  (joined with one function's OID), ``audit.health``'s one-query batch of
+  trigger states over every tracked table, ``backup``'s column types and
+  insertable columns of one table, ``move``'s sequences with their
+  positions (``pg_sequences``), ``snapshot``'s table count (is the database
+  empty?).
 - The backend's introspection (``gatimitra/db/backend/introspection.py``):
   it is Django's API (``inspectdb``, Django's own test suite), answers per
   table in Django's shapes (``FieldInfo``, ``TableInfo``, constraint dicts
   keyed as Django expects) within Django's search_path and cursor
   wrappers, and overrides Django's PostgreSQL queries only where schema
   tables need it; sharing would tie Django's test suite to this module's
-  rendering rules (and its session settings) for no gain; and
-  ``gatimitra/db/`` (what models and migrations import) does not import the
-  operations tooling.
+  rendering rules (and its session settings) for no gain.
 """
 
 import re
@@ -528,7 +535,8 @@ class ForeignKey:
     on_delete: str
     on_update: str
     deferrable: str
-    definition: str | None = None
+    #: ``pg_get_constraintdef``, as the reading session prints it.
+    definition: str = ""
 
     @property
     def cross_schema(self):
@@ -706,11 +714,19 @@ def triggers_on(cursor, table):
     return dict(cursor.fetchall())
 
 
-def foreign_keys(cursor, schemas):
-    """The declared foreign keys from or into ``schemas`` (partitions' copies
-    left out), as :func:`read_catalog` reads them, with their definitions
-    rendered under :data:`SESSION_SETTINGS`."""
+def foreign_keys(cursor, schemas=None):
+    """The declared foreign keys from or into ``schemas`` (every schema but
+    PostgreSQL's own when None; partitions' copies left out), read by
+    :func:`read_catalog`'s query for them, sorted by (schema, table, name).
+    A definition names tables as the cursor's session (its search_path)
+    prints them."""
+    if schemas is None:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE %s "
+            "AND nspname <> 'information_schema'",
+            ["pg\\_%"],
+        )
+        schemas = [row[0] for row in cursor.fetchall()]
     params = {"schemas": list(schemas), "pattern": "%", "foreign_keys_only": True}
-    with rendering_settings(cursor):
-        found = [_foreign_key(row) for row in _constraint_rows(cursor, params) if row.declared]
+    found = [_foreign_key(row) for row in _constraint_rows(cursor, params) if row.declared]
     return sorted(found, key=lambda fk: (fk.schema, fk.table, fk.name))
