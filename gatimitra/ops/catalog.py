@@ -157,7 +157,7 @@ class ConstraintRow(NamedTuple):
     definition: str
     deferrable: bool
     deferred: bool
-    index: str | None
+    index_name: str | None  # of a PRIMARY KEY, UNIQUE or EXCLUDE constraint
     #: False for the copies PostgreSQL makes of a foreign key referencing a
     #: partitioned table, one per partition (conparentid set).
     declared: bool
@@ -628,7 +628,7 @@ def read_catalog(connection, schemas=DOMAIN_SCHEMAS):
                 catalog.foreign_keys.append(_foreign_key(con))
         elif con.kind in ("p", "u", "c", "x") and (con.schema, con.table) in tables:
             tables[con.schema, con.table].constraints.append(
-                (con.name, con.kind, normalise_sql(con.definition), con.index)
+                (con.name, con.kind, normalise_sql(con.definition), con.index_name)
             )
     for index in rows.indexes:
         if (index.schema, index.table) in tables:
