@@ -15,6 +15,7 @@ from audit import sql
 from audit.choices import FindingKind as Kind
 from audit.tracked import TRACKED
 from gatimitra.db.tables import quote_table
+from gatimitra.ops.catalog import triggers_on
 
 
 @dataclass
@@ -146,20 +147,11 @@ def _check_chain(cursor, log, since, report):
     return anchor
 
 
-def _triggers(cursor, table):
-    cursor.execute(
-        "SELECT tgname, tgenabled FROM pg_trigger "
-        "WHERE tgrelid = %s::regclass AND NOT tgisinternal",
-        [table],
-    )
-    return dict(cursor.fetchall())
-
-
 def _check_triggers(cursor, report):
     for track in TRACKED:
         model = apps.get_model(track.model)
         table = quote_table(model._meta.db_table)
-        present = _triggers(cursor, table)
+        present = triggers_on(cursor, table)
         for name, _ in sql.CAPTURE_TRIGGERS.values():
             state = present.get(name)
             if state is None:
@@ -173,7 +165,7 @@ def _check_triggers(cursor, report):
         wanted = [f"{log}_append_only", f"{log}_no_truncate"]
         if log in sql.CHANGE_LOGS:
             wanted.append(f"{log}_{sql.INSERT_GUARD_TRIGGER}")
-        present = _triggers(cursor, table)
+        present = triggers_on(cursor, table)
         for name in wanted:
             state = present.get(name)
             if state is None:

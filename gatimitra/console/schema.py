@@ -48,11 +48,10 @@ def catalog():
         if cached and cached[0] == state:
             return cached[1]
         connection.ensure_connection()
-        # read_catalog SETs session settings (search_path, TimeZone...): in a
-        # savepoint rolled back afterwards, so the site's session keeps its own.
+        # One transaction, so every query of the read sees the same catalog
+        # (the reader puts the session's own settings back itself).
         with transaction.atomic():
-            found = read_catalog(connection.connection)
-            transaction.set_rollback(True)
+            found = read_catalog(connection)
         value = (found, schema_docs.model_infos(), schema_docs.domains())
         _cache["catalog"] = (state, value)
         return value

@@ -44,6 +44,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from gatimitra.ops.catalog import foreign_keys, tables_in
+
 FORMAT = "gatimitra-backup/2"
 #: Schemas no backup holds: the audit pepper (``audit.sql.SECRETS_SCHEMA``; a
 #: test keeps the two in step, the core does not import the audit app).
@@ -310,61 +312,44 @@ def _set_checksum_settings(cursor):
         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def tables_of(cursor, schema):
-    cursor.execute(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
-        "ORDER BY 1",
-        [schema],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
 def table_facts(cursor, schema):
     """{table: {"rows": n, "checksum": "..."}} of every table of ``schema``
     (a partitioned table with its partitions), under CHECKSUM_SETTINGS."""
     _set_checksum_settings(cursor)
     facts = {}
-    for table in tables_of(cursor, schema):
+    for table in tables_in(cursor, schema):
         cursor.execute(sql.SQL(FACTS_SQL).format(table=sql.Identifier(schema, table)))
         rows, checksum = cursor.fetchone()
         facts[table] = {"rows": rows, "checksum": checksum}
     return facts
 
 
-_FOREIGN_KEYS = """
-    SELECT fc.relname,
-           array(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
-                 ORDER BY k.i)::text[],
-           tn.nspname, tc.relname,
-           array(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
-                 ORDER BY k.i)::text[]
-    FROM pg_constraint con
-    JOIN pg_class fc ON fc.oid = con.conrelid
-    JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-    JOIN pg_class tc ON tc.oid = con.confrelid
-    JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-    WHERE con.contype = 'f' AND con.conparentid = 0 AND fn.nspname = %s AND {condition}
-    ORDER BY 1, 3, 4
-"""
+def _key_links(keys):
+    """``[(table, columns, target_schema, target_table, target_columns)]``."""
+    keys = sorted(keys, key=lambda fk: (fk.table, fk.target_schema, fk.target_table, fk.name))
+    return [
+        (fk.table, list(fk.columns), fk.target_schema, fk.target_table, list(fk.target_columns))
+        for fk in keys
+    ]
 
 
 def external_foreign_keys(cursor, schema):
     """Foreign keys from ``schema`` to tables elsewhere:
     [(table, columns, target_schema, target_table, target_columns)]."""
-    cursor.execute(_FOREIGN_KEYS.format(condition="tn.nspname <> %s"), [schema, schema])
-    return [tuple(row) for row in cursor.fetchall()]
+    return _key_links(
+        fk
+        for fk in foreign_keys(cursor, [schema])
+        if fk.schema == schema and fk.target_schema != schema
+    )
 
 
 def _internal_foreign_keys(cursor, schema, table):
     """Foreign keys from ``schema.table`` to tables of the same schema."""
-    cursor.execute(
-        _FOREIGN_KEYS.format(condition="fc.relname = %s AND tn.nspname = %s"),
-        [schema, table, schema],
+    return _key_links(
+        fk
+        for fk in foreign_keys(cursor, [schema])
+        if fk.schema == schema and fk.table == table and fk.target_schema == schema
     )
-    return [tuple(row) for row in cursor.fetchall()]
 
 
 def external_functions(cursor, schema):

@@ -46,6 +46,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from gatimitra.apps import domain_hooks
 from gatimitra.ops import backup, scaleout
+from gatimitra.ops.catalog import foreign_keys, tables_in
 
 FENCE_FUNCTION = "moved_away"
 
@@ -123,12 +124,7 @@ def _require_server(conn, side):
 
 
 def _tables(cur, schema):
-    cur.execute(
-        """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY 1""",
-        [schema],
-    )
-    return [row[0] for row in cur.fetchall()]
+    return tables_in(cur, schema, partitions=True)
 
 
 def _excluded_objects(cur, schemas):
@@ -409,16 +405,13 @@ def _wait(predicate, timeout, what):
 
 
 def _inbound_foreign_keys(cur, schema):
-    cur.execute(
-        """SELECT cn.nspname, cl.relname, c.conname, pg_get_constraintdef(c.oid)
-           FROM pg_constraint c
-           JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = cl.relnamespace
-           JOIN pg_class r ON r.oid = c.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
-           WHERE c.contype = 'f' AND rn.nspname = %s AND cn.nspname <> %s AND c.conparentid = 0
-           ORDER BY 1, 2, 3""",
-        [schema, schema],
-    )
-    return cur.fetchall()
+    """``[(schema, table, name, definition)]`` of the foreign keys from other
+    schemas into ``schema``."""
+    return [
+        (fk.schema, fk.table, fk.name, fk.definition)
+        for fk in foreign_keys(cur, [schema])
+        if fk.target_schema == schema and fk.schema != schema
+    ]
 
 
 def _sequences(cur, schema):
@@ -504,12 +497,7 @@ def cutover(move, timeout=120.0, accept_broken_rules=False):
                     END $$"""
                 ).format(sql.Identifier(move.schema), sql.Identifier(FENCE_FUNCTION))
             )
-            cur.execute(
-                """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                   WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY 1""",
-                [move.schema],
-            )
-            for (table,) in cur.fetchall():
+            for table in _tables(cur, move.schema):
                 trigger = fence_trigger(table)
                 cur.execute(
                     sql.SQL(

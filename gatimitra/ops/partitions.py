@@ -44,6 +44,7 @@ from gatimitra.db.partitions import (  # noqa: F401  (re-exported for the upkeep
     _floor,
 )
 from gatimitra.db.tables import display_table, quote_table, schema_table, split_table
+from gatimitra.ops.catalog import partitions_of, triggers_on
 
 #: One run at a time (``pg_advisory_lock`` key).
 ADVISORY_LOCK_KEY = 0x6761_7469_7061_7274  # "gatipart"
@@ -174,13 +175,8 @@ def attached_partitions(cursor, table):
             f"{table.label} is not a partitioned table in this database; "
             "apply its migrations first (manage.py migrate)"
         )
-    cursor.execute(
-        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
-        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
-        [quote_table(table.db_table)],
-    )
     managed, default = {}, None
-    for name, bound in cursor.fetchall():
+    for name, bound in partitions_of(cursor, quote_table(table.db_table)):
         if bound == "DEFAULT":
             default = name
         elif (span := _bounds_of(table, name)) is not None:
@@ -367,11 +363,7 @@ def _keep_append_only(cursor, table, name):
     archive of an append-only table would take UPDATE and DELETE; it gets
     the parent's guard back as a trigger of its own (in the same transaction)."""
     guard = sql.trigger_name(table.db_table, sql.APPEND_ONLY_TRIGGER)
-    cursor.execute(
-        "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s",
-        [quote_table(table.db_table), guard],
-    )
-    if cursor.fetchone():
+    if guard in triggers_on(cursor, quote_table(table.db_table)):
         cursor.execute(sql.append_only_trigger(schema_table(table.schema, name)))
 
 

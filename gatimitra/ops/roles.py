@@ -49,6 +49,7 @@ from django.db import OperationalError, transaction
 
 from gatimitra.db import sql as shared_sql
 from gatimitra.db.tables import DOMAIN_SCHEMAS, split_table
+from gatimitra.ops.catalog import foreign_keys
 from gatimitra.ops.deploy import HISTORY_TABLE
 
 APP_ROLE = "gm_app"
@@ -186,21 +187,13 @@ class CrossReference:
 def cross_references(connection):
     """Foreign keys from one domain schema into another, from the live catalog."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT DISTINCT fn.nspname, tn.nspname, tc.relname
-            FROM pg_constraint con
-            JOIN pg_class fc ON fc.oid = con.conrelid
-            JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-            JOIN pg_class tc ON tc.oid = con.confrelid
-            JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-            WHERE con.contype = 'f' AND fn.nspname <> tn.nspname
-              AND fn.nspname = ANY(%s) AND tn.nspname = ANY(%s)
-              AND NOT fc.relispartition AND NOT tc.relispartition
-            """,
-            [list(DOMAIN_SCHEMAS), list(DOMAIN_SCHEMAS)],
-        )
-        return [CrossReference(*row) for row in cursor.fetchall()]
+        found = foreign_keys(cursor, DOMAIN_SCHEMAS)
+    links = {
+        (fk.schema, fk.target_schema, fk.target_table)
+        for fk in found
+        if fk.cross_schema and fk.schema in DOMAIN_SCHEMAS and fk.target_schema in DOMAIN_SCHEMAS
+    }
+    return [CrossReference(*link) for link in sorted(links)]
 
 
 @dataclass

@@ -21,7 +21,9 @@ module lists every such tie, each with what it becomes:
   cross-domain invariant in the writing transaction, which no deferred
   check reproduces exactly.
 
-Read from ``pg_constraint``, ``pg_trigger`` and ``pg_proc``; a PL/pgSQL body
+Foreign keys come from the catalog reader (``gatimitra.ops.catalog.foreign_keys``);
+triggers, function bodies and CHECKs from ``pg_trigger``, ``pg_proc`` and
+``pg_depend`` here, by OID. A PL/pgSQL body
 is text to PostgreSQL (``pg_depend`` does not see inside it), so references
 in bodies are found by matching schema-qualified names. Dynamic SQL that
 builds a schema name (``format('%I.%I', ...)``) is not found that way; none
@@ -32,6 +34,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from gatimitra.db.tables import DOMAIN_SCHEMAS
+from gatimitra.ops.catalog import foreign_keys
 
 #: Tables every domain reads and few write: replicated whole, never split.
 REFERENCE_TABLES = ("orders.service_cities", "orders.service_zones")
@@ -65,20 +68,6 @@ class Tie:
     def schemas(self):
         return {self.on.split(".")[0], self.reaches.split(".")[0]}
 
-
-_FOREIGN_KEYS = """
-SELECT c.conname, cn.nspname, cl.relname, rn.nspname, r.relname
-FROM pg_constraint c
-JOIN pg_class cl ON cl.oid = c.conrelid
-JOIN pg_namespace cn ON cn.oid = cl.relnamespace
-JOIN pg_class r ON r.oid = c.confrelid
-JOIN pg_namespace rn ON rn.oid = r.relnamespace
-WHERE c.contype = 'f' AND cn.nspname <> rn.nspname
-  AND cn.nspname NOT LIKE 'pg\\_%%' AND cn.nspname <> 'information_schema'
-  -- a partition's clone of its parent's constraint is the parent's
-  AND c.conparentid = 0
-ORDER BY 2, 3, 1
-"""
 
 _TRIGGERS = """
 SELECT t.tgname, n.nspname, c.relname, pn.nspname, p.proname
@@ -140,12 +129,12 @@ def foreign_key_becomes(referenced):
 def ties(cursor):
     """Every cross-schema tie of the database on ``cursor``."""
     found = []
-    cursor.execute(_FOREIGN_KEYS)
-    for name, schema, table, other, referenced in cursor.fetchall():
-        becomes, why = foreign_key_becomes(f"{other}.{referenced}")
-        found.append(
-            Tie("foreign key", name, f"{schema}.{table}", f"{other}.{referenced}", becomes, why)
-        )
+    for fk in foreign_keys(cursor):
+        if not fk.cross_schema:
+            continue
+        reached = f"{fk.target_schema}.{fk.target_table}"
+        becomes, why = foreign_key_becomes(reached)
+        found.append(Tie("foreign key", fk.name, f"{fk.schema}.{fk.table}", reached, becomes, why))
     cursor.execute(_TRIGGERS)
     for name, schema, table, other, function in cursor.fetchall():
         if f"{other}.{function}" == AUDIT_CAPTURE:
