@@ -160,123 +160,6 @@ class LedgerSpec:
     owner_balance_column: str | None = None
 
 
-def ledger_chain(spec):
-    """Trigger SQL that assigns and checks ``seq_no``/``balance_after`` per owner."""
-    table = quote_table(spec.table)
-    owner_table = quote_table(spec.owner_table)
-    owner, seq, balance = (
-        _ident(spec.owner_column),
-        _ident(spec.seq_column),
-        _ident(spec.balance_column),
-    )
-    amount, direction = _ident(spec.amount_column), _ident(spec.direction_column)
-    label = display_table(spec.table)
-    minimum = ""
-    if spec.min_balance is not None:
-        minimum = f"""
-    IF expected < {spec.min_balance} THEN
-        RAISE EXCEPTION '{label}: balance for {spec.owner_column} % would be % (below {spec.min_balance})',
-            NEW.{owner}, expected USING ERRCODE = 'check_violation';
-    END IF;"""
-    cache = ""
-    if spec.owner_balance_column:
-        cache = f"""
-    UPDATE {owner_table} SET {_ident(spec.owner_balance_column)} = expected
-        WHERE {_ident(spec.owner_pk)} = NEW.{owner};"""
-    statements = [
-        f"""
-CREATE FUNCTION {_function(spec.table, "chain")}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    last_seq bigint;
-    last_balance numeric;
-    expected numeric;
-BEGIN
-    -- One writer per owner at a time: the owner row is the lock.
-    PERFORM 1 FROM {owner_table} WHERE {_ident(spec.owner_pk)} = NEW.{owner} FOR UPDATE;
-    SELECT {seq}, {balance} INTO last_seq, last_balance
-        FROM {table} WHERE {owner} = NEW.{owner}
-        ORDER BY {seq} DESC LIMIT 1;
-    IF NOT FOUND THEN
-        last_seq := 0;
-        last_balance := 0;
-    END IF;
-    IF NEW.{amount} < 0 THEN
-        RAISE EXCEPTION '{label}: amount % is negative; the sign comes from {spec.direction_column}',
-            NEW.{amount} USING ERRCODE = 'check_violation';
-    END IF;
-    IF NEW.{seq} IS NULL THEN
-        NEW.{seq} := last_seq + 1;
-    ELSIF NEW.{seq} <> last_seq + 1 THEN
-        RAISE EXCEPTION '{label}: {spec.seq_column} % for {spec.owner_column} % is not the next one (%)',
-            NEW.{seq}, NEW.{owner}, last_seq + 1 USING ERRCODE = 'check_violation';
-    END IF;
-    expected := last_balance + CASE NEW.{direction} WHEN 'CREDIT' THEN NEW.{amount}
-                                                     ELSE -NEW.{amount} END;
-    IF NEW.{balance} IS NULL THEN
-        NEW.{balance} := expected;
-    ELSIF NEW.{balance} <> expected THEN
-        RAISE EXCEPTION '{label}: {spec.balance_column} % for {spec.owner_column} % should be %',
-            NEW.{balance}, NEW.{owner}, expected USING ERRCODE = 'check_violation';
-    END IF;{minimum}{cache}
-    RETURN NEW;
-END
-$$""",
-        f"CREATE TRIGGER {_ident(trigger_name(spec.table, 'chain'))} "
-        f"BEFORE INSERT ON {table} FOR EACH ROW "
-        f"EXECUTE FUNCTION {_function(spec.table, 'chain')}()",
-    ]
-    if spec.owner_balance_column:
-        column = _ident(spec.owner_balance_column)
-        statements += [
-            f"""
-CREATE FUNCTION {_function(spec.owner_table, "balance_guard")}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Only the ledger trigger (nested, depth > 1) may move the cached balance.
-    IF NEW.{column} IS DISTINCT FROM OLD.{column} AND pg_trigger_depth() < 2 THEN
-        RAISE EXCEPTION '{display_table(spec.owner_table)}: {spec.owner_balance_column} changes only through {label} (% -> % refused)',
-            OLD.{column}, NEW.{column} USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END
-$$""",
-            f"CREATE TRIGGER {_ident(trigger_name(spec.owner_table, 'balance_guard'))} "
-            f"BEFORE UPDATE ON {owner_table} FOR EACH ROW "
-            f"EXECUTE FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
-        ]
-    return statements
-
-
-def drop_ledger_chain(spec):
-    statements = []
-    if spec.owner_balance_column:
-        statements += [
-            drop_trigger(spec.owner_table, "balance_guard"),
-            f"DROP FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
-        ]
-    statements += [
-        drop_trigger(spec.table, "chain"),
-        f"DROP FUNCTION {_function(spec.table, 'chain')}()",
-    ]
-    return statements
-
-
-# Ledger chains, version 2: per statement ------------------------------------------
-# Version 1's BEFORE INSERT row trigger locks the owner and looks up its last
-# entry for every row, even when the writer already computed the chain (the
-# demo's COPY, ``gatimitra.db.ledgers.append_entries``). Version 2 keeps that
-# row trigger, with the same body, for the rows that leave seq_no or
-# balance_after to the database (the ORM's single-row inserts) or that it
-# refuses with its own message (a negative amount, a balance below the
-# minimum); every other row is checked after the statement, all rows at once:
-# one lock per owner, taken in owner order, and window functions over each
-# owner's rows in the order they were written. Every row of every statement
-# is checked, whichever way it came; the refusals carry the row trigger's
-# messages and SQLSTATE.
-
-#: Name of the statement's new rows inside the version 2 check.
-LEDGER_NEW_ROWS = "ledger_chain_rows"
-
-
 def _ledger_names(spec):
     return {
         "table": quote_table(spec.table),
@@ -291,10 +174,11 @@ def _ledger_names(spec):
     }
 
 
-def _ledger_row_function_v2(spec):
-    """Version 1's row function without the owner-cache UPDATE (the cache
-    moves once per statement, below): the same checks, in the same order,
-    with the same messages."""
+def _ledger_row_function(spec, after_checks=""):
+    """The BEFORE INSERT row function of every chain version: lock the owner,
+    assign or check ``seq_no``/``balance_after`` from its last entry, refuse a
+    negative amount and a balance below the minimum; ``after_checks`` is SQL
+    run last (version 1 moves the owner's cached balance there)."""
     n = _ledger_names(spec)
     minimum = ""
     if spec.min_balance is not None:
@@ -336,10 +220,81 @@ BEGIN
     ELSIF NEW.{n["balance"]} <> expected THEN
         RAISE EXCEPTION '{n["label"]}: {spec.balance_column} % for {spec.owner_column} % should be %',
             NEW.{n["balance"]}, NEW.{n["owner"]}, expected USING ERRCODE = 'check_violation';
-    END IF;{minimum}
+    END IF;{minimum}{after_checks}
     RETURN NEW;
 END
 $$"""
+
+
+def _ledger_balance_guard(spec):
+    """The owner's cached balance moves only from inside a ledger trigger."""
+    n = _ledger_names(spec)
+    column = _ident(spec.owner_balance_column)
+    return [
+        f"""
+CREATE FUNCTION {_function(spec.owner_table, "balance_guard")}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Only the ledger trigger (nested, depth > 1) may move the cached balance.
+    IF NEW.{column} IS DISTINCT FROM OLD.{column} AND pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION '{display_table(spec.owner_table)}: {spec.owner_balance_column} changes only through {n["label"]} (% -> % refused)',
+            OLD.{column}, NEW.{column} USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$""",
+        f"CREATE TRIGGER {_ident(trigger_name(spec.owner_table, 'balance_guard'))} "
+        f"BEFORE UPDATE ON {n['owner_table']} FOR EACH ROW "
+        f"EXECUTE FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
+    ]
+
+
+def ledger_chain(spec):
+    """Trigger SQL that assigns and checks ``seq_no``/``balance_after`` per owner."""
+    cache = ""
+    if spec.owner_balance_column:
+        cache = f"""
+    UPDATE {quote_table(spec.owner_table)} SET {_ident(spec.owner_balance_column)} = expected
+        WHERE {_ident(spec.owner_pk)} = NEW.{_ident(spec.owner_column)};"""
+    statements = [
+        _ledger_row_function(spec, cache),
+        f"CREATE TRIGGER {_ident(trigger_name(spec.table, 'chain'))} "
+        f"BEFORE INSERT ON {quote_table(spec.table)} FOR EACH ROW "
+        f"EXECUTE FUNCTION {_function(spec.table, 'chain')}()",
+    ]
+    if spec.owner_balance_column:
+        statements += _ledger_balance_guard(spec)
+    return statements
+
+
+def drop_ledger_chain(spec):
+    statements = []
+    if spec.owner_balance_column:
+        statements += [
+            drop_trigger(spec.owner_table, "balance_guard"),
+            f"DROP FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
+        ]
+    statements += [
+        drop_trigger(spec.table, "chain"),
+        f"DROP FUNCTION {_function(spec.table, 'chain')}()",
+    ]
+    return statements
+
+
+# Ledger chains, version 2: per statement ------------------------------------------
+# Version 1's BEFORE INSERT row trigger locks the owner and looks up its last
+# entry for every row, even when the writer already computed the chain (the
+# demo's COPY, ``gatimitra.db.ledgers.append_entries``). Version 2 keeps that
+# row trigger, with the same body, for the rows that leave seq_no or
+# balance_after to the database (the ORM's single-row inserts) or that it
+# refuses with its own message (a negative amount, a balance below the
+# minimum); every other row is checked after the statement, all rows at once:
+# one lock per owner, taken in owner order, and window functions over each
+# owner's rows in the order they were written. Every row of every statement
+# is checked, whichever way it came; the refusals carry the row trigger's
+# messages and SQLSTATE.
+
+#: Name of the statement's new rows inside the version 2 check.
+LEDGER_NEW_ROWS = "ledger_chain_rows"
 
 
 def _ledger_row_trigger_v2(spec):
@@ -433,20 +388,7 @@ def _ledger_owner_cache_v2(spec):
     column = _ident(spec.owner_balance_column)
     moves = f"moves_{spec.owner_balance_column}"
     return [
-        f"""
-CREATE FUNCTION {_function(spec.owner_table, "balance_guard")}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Only the ledger trigger (nested, depth > 1) may move the cached balance.
-    IF NEW.{column} IS DISTINCT FROM OLD.{column} AND pg_trigger_depth() < 2 THEN
-        RAISE EXCEPTION '{display_table(spec.owner_table)}: {spec.owner_balance_column} changes only through {n["label"]} (% -> % refused)',
-            OLD.{column}, NEW.{column} USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END
-$$""",
-        f"CREATE TRIGGER {_ident(trigger_name(spec.owner_table, 'balance_guard'))} "
-        f"BEFORE UPDATE ON {n['owner_table']} FOR EACH ROW "
-        f"EXECUTE FUNCTION {_function(spec.owner_table, 'balance_guard')}()",
+        *_ledger_balance_guard(spec),
         f"""
 CREATE FUNCTION {_function(spec.table, moves)}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -468,7 +410,7 @@ $$""",
 def ledger_chain_v2(spec):
     """A ledger's chain (and its owner's cached balance), checked per statement."""
     statements = [
-        _ledger_row_function_v2(spec),
+        _ledger_row_function(spec),
         _ledger_row_trigger_v2(spec),
         *_ledger_statement_check_v2(spec),
     ]
