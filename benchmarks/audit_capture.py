@@ -3,6 +3,7 @@ as audit 0006 wrote it vs per statement now (audit 0012) vs no rules at all
 (session_replication_role = replica).
 
 Run: .venv/bin/python benchmarks/audit_capture.py [--rows 20000] [--seconds 10]
+     [--rounds 1] [--modes "audit 0006" "per statement" replica]
 
 For each mode, on a clone of the reference database (built from the
 migrations, dropped at the end), for two tracked tables with personal data
@@ -17,8 +18,11 @@ migrations, dropped at the end), for two tracked tables with personal data
 "per row" swaps each table's statement triggers for the per-row trigger
 ``audit.capture()`` with the same arguments (the SQL audit/sql.py keeps for
 this comparison); "audit 0006" puts back the statement capture as audit 0006
-wrote it (``audit.sql.RESTORE_CAPTURE_STATEMENT``); "replica" runs with
-every trigger and foreign key off: the floor. Figures are printed, never asserted.
+wrote it (``audit.sql.RESTORE_CAPTURE_STATEMENT``; a later capture adds its
+predecessor to ``EARLIER_CAPTURES``); "replica" runs with every trigger and
+foreign key off: the floor. With ``--rounds`` above 1 the modes run in
+turn, round after round (so that the machine's load falls on each alike), and
+the median of the rounds is printed. Figures are printed, never asserted.
 """
 
 import argparse
@@ -67,7 +71,9 @@ TABLES = {
         "one": "UPDATE customers.customers SET full_name = 'Bench ' || :n WHERE id = :id;",
     },
 }
-MODES = ("per row", "audit 0006", "per statement", "replica")
+#: The statement captures of earlier migrations, put back by their mode.
+EARLIER_CAPTURES = {"audit 0006": sql.RESTORE_CAPTURE_STATEMENT}
+MODES = ("per row", *EARLIER_CAPTURES, "per statement", "replica")
 
 
 def connect(name):
@@ -193,56 +199,88 @@ def machine():
     return f"{os.cpu_count()} cores ({model}); load average {load}"
 
 
+def measure(mode, template, args):
+    """One round of ``mode`` on a fresh clone: ``{table: {operation: figure}}``."""
+    results = {}
+    name = f"bench_audit_{uuid.uuid4().hex[:8]}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        conn = connect(name)
+        if mode == "per row":
+            per_row(conn)
+        elif mode in EARLIER_CAPTURES:
+            conn.execute(EARLIER_CAPTURES[mode])
+        for number, (table, spec) in enumerate(TABLES.items()):
+            results[table] = bulk(conn, mode, table, spec, args.rows, 1 + number)
+            conn.execute(f"VACUUM ANALYZE {table}")
+        conn.close()
+        for table, spec in TABLES.items():
+            results[table]["single"] = single_rows(name, mode, table, spec, args.seconds)
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return results
+
+
+def median_of(rounds):
+    """The median round of a figure (rows/s, or (tps, ms) ordered by tps)."""
+    if any(value is None for value in rounds):
+        return None
+    return sorted(rounds, key=lambda value: value[0] if isinstance(value, tuple) else value)[
+        len(rounds) // 2
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     args = parser.parse_args()
+    modes = [mode for mode in MODES if mode in args.modes]
     template = reference.ensure_reference_database(connection)
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         print(cursor.fetchone()[0].split(",")[0], f"- {args.rows:,} rows per bulk statement")
     print(machine())
-    results = {}
-    for mode in MODES:
-        name = f"bench_audit_{uuid.uuid4().hex[:8]}"
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        try:
-            conn = connect(name)
-            if mode == "per row":
-                per_row(conn)
-            elif mode == "audit 0006":
-                conn.execute(sql.RESTORE_CAPTURE_STATEMENT)
-            for number, (table, spec) in enumerate(TABLES.items()):
-                results[mode, table] = bulk(conn, mode, table, spec, args.rows, 1 + number)
-                conn.execute(f"VACUUM ANALYZE {table}")
-            conn.close()
-            for table, spec in TABLES.items():
-                results[mode, table]["single"] = single_rows(name, mode, table, spec, args.seconds)
-        finally:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    rounds = {mode: [] for mode in modes}
+    for _round in range(args.rounds):
+        for mode in modes:
+            rounds[mode].append(measure(mode, template, args))
     print(f"\nafter the run: {machine()}\n")
+    results = {
+        (mode, table): {
+            operation: median_of([run[table][operation] for run in rounds[mode]])
+            for operation in ("COPY", "INSERT", "UPDATE", "single")
+        }
+        for mode in modes
+        for table in TABLES
+    }
+    latest = list(EARLIER_CAPTURES)[-1]
+    ratios = [(a, b) for a, b in (("per statement", latest), ("replica", "per statement"))]
+    ratios = [(a, b) for a, b in ratios if a in modes and b in modes]
     print(
-        "| table | operation | per row | per statement, audit 0006 | per statement, now "
-        "| replica (no rules) | now vs 0006 | now vs replica |"
+        "| table | operation | "
+        + " | ".join(modes)
+        + "".join(f" | {a} vs {b}" for a, b in ratios)
+        + " |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|" + "---|" * (len(modes) + len(ratios)))
     for table in TABLES:
         for operation in ("COPY", "INSERT", "UPDATE"):
-            row, earlier, statement, replica = (results[m, table][operation] for m in MODES)
-            print(
-                f"| {table} | {operation} rows/s | {row:,.0f} | {earlier:,.0f} | "
-                f"{statement:,.0f} | {replica:,.0f} | {statement / earlier:.1f}x | "
-                f"{replica / statement:.1f}x slower |"
-            )
-        singles = [results[m, table]["single"] for m in MODES]
-        if all(singles):
-            cells = " | ".join(f"{tps:,.0f} tps, {ms:.2f} ms" for tps, ms in singles)
-            print(f"| {table} | single-row UPDATE, 4 clients | {cells} | | |")
+            figures = {mode: results[mode, table][operation] for mode in modes}
+            cells = " | ".join(f"{figures[mode]:,.0f}" for mode in modes)
+            speedups = "".join(f" | {figures[a] / figures[b]:.2f}x" for a, b in ratios)
+            print(f"| {table} | {operation} rows/s | {cells}{speedups} |")
+        singles = {mode: results[mode, table]["single"] for mode in modes}
+        if all(singles.values()):
+            cells = " | ".join(f"{tps:,.0f} tps, {ms:.2f} ms" for tps, ms in singles.values())
+            speedups = "".join(f" | {singles[a][0] / singles[b][0]:.2f}x" for a, b in ratios)
+            print(f"| {table} | single-row UPDATE, 4 clients | {cells}{speedups} |")
         else:
-            print(f"| {table} | single-row UPDATE | pgbench not found | | | | | |")
+            print(f"| {table} | single-row UPDATE | pgbench not found |")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ migrations and fixtures, dropped at the end), printed side by side:
      clients for ``--seconds`` each, rules on vs off: tps and mean latency.
 
 Rules on are measured twice: with the audit capture as migrated, and with
-audit 0006's capture put back (``--no-earlier-capture`` skips it), so the
-cheaper capture of audit 0012 is compared under the same load.
+an earlier migration's capture put back (``--earlier-capture``, audit 0006's;
+``--no-earlier-capture`` skips it), so the current capture is compared under
+the same load. The single-row pgbench runs go rules on / earlier capture /
+rules on again, and print both "now" runs: their spread is the load's.
 
 The machine (cores, memory) and its load (uptime) are printed first: other
 engineers share these 2 cores, so figures move between runs. Figures are
@@ -92,12 +94,17 @@ SINGLE_RULES_OFF = {
 }
 
 
+#: ``--earlier-capture``: the statement capture of an earlier audit migration.
+EARLIER_CAPTURES = {"0006": audit_sql.RESTORE_CAPTURE_STATEMENT}
+#: The capture as migrated, put back after an earlier one.
+CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_CHEAPER
+
+
 def use_capture(name, earlier):
-    """Put audit 0006's capture back in database ``name`` (``earlier``), or the current one."""
+    """Put the capture of audit migration ``earlier`` back in database ``name``,
+    or the current one (``earlier`` None)."""
     with audit_capture.connect(name) as conn:
-        conn.execute(
-            audit_sql.RESTORE_CAPTURE_STATEMENT if earlier else audit_sql.CAPTURE_STATEMENT_CHEAPER
-        )
+        conn.execute(EARLIER_CAPTURES[earlier] if earlier else CURRENT_CAPTURE)
 
 
 def machine():
@@ -154,9 +161,9 @@ def pgbench(name, bounds_sql, statement, replica, seconds):
 def singles(names, database, seconds, earlier):
     print(
         f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off "
-        "| rules on, audit 0006 capture |"
+        f"| rules on, audit {earlier} capture | rules on, again |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     name = names[database]
     for label, (bounds, statement) in SINGLE.items():
         results = [
@@ -166,16 +173,18 @@ def singles(names, database, seconds, earlier):
         if not all(results):
             print(f"| {label} | pgbench not found | | | |")
             continue
-        before = "not run"
+        before = again = "not run"
         if earlier:
-            use_capture(name, earlier=True)
+            use_capture(name, earlier)
             before_tps, before_ms = pgbench(name, bounds, statement, False, seconds)
-            use_capture(name, earlier=False)
+            use_capture(name, None)
             before = f"{before_tps:,.0f} tps, {before_ms:.2f} ms"
+            again_tps, again_ms = pgbench(name, bounds, statement, False, seconds)
+            again = f"{again_tps:,.0f} tps, {again_ms:.2f} ms"
         (on_tps, on_ms), (off_tps, off_ms) = results
         print(
             f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
-            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x | {before} |"
+            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x | {before} | {again} |"
         )
 
 
@@ -190,10 +199,18 @@ def main():
         help="only the pgbench single-row writes, on the fixtures (no seed)",
     )
     parser.add_argument(
+        "--earlier-capture",
+        dest="earlier",
+        choices=sorted(EARLIER_CAPTURES),
+        default="0006",
+        help="the audit migration whose capture is put back for comparison",
+    )
+    parser.add_argument(
         "--no-earlier-capture",
         dest="earlier",
-        action="store_false",
-        help="skip the runs with audit 0006's capture put back",
+        action="store_const",
+        const=None,
+        help="skip the runs with an earlier capture put back",
     )
     args = parser.parse_args()
     print(machine())
@@ -204,7 +221,7 @@ def main():
     home = connection.settings_dict["NAME"]
     ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
-    kinds = ("fixtures", "full", "base", "on", "off", "on0006")
+    kinds = ("fixtures", "full", "base", "on", "off", "earlier")
     names = {kind: f"bench_bulk_{kind}_{tag}" for kind in kinds}
     try:
         seed_demo.create(names["fixtures"], ref)
@@ -234,10 +251,10 @@ def main():
         off, _commit, off_total = seed_demo.plain_copy(names["off"], data, replica=True)
         before = before_total = None
         if args.earlier:
-            seed_demo.create(names["on0006"], names["base"])
-            use_capture(names["on0006"], earlier=True)
+            seed_demo.create(names["earlier"], names["base"])
+            use_capture(names["earlier"], args.earlier)
             before, _commit, before_total = seed_demo.plain_copy(
-                names["on0006"], data, replica=False
+                names["earlier"], data, replica=False
             )
 
         print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
@@ -248,11 +265,12 @@ def main():
         )
         if before_total:
             print(
-                f"  with audit 0006's capture: rules on {plan.orders / before_total:,.0f} orders/s"
+                f"  with audit {args.earlier}'s capture: rules on "
+                f"{plan.orders / before_total:,.0f} orders/s"
             )
         print(
             "\n| table | rows | COPY rules on rows/s | rules off rows/s | on vs off "
-            "| rules on, audit 0006 capture |"
+            f"| rules on, audit {args.earlier} capture |"
         )
         print("|---|---|---|---|---|---|")
         for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
@@ -263,16 +281,19 @@ def main():
                     f"| {on[label] / off[label]:.1f}x | {earlier} |"
                 )
 
-        print("\n| statement | rules on | rules off | on vs off | rules on, audit 0006 capture |")
+        print(
+            "\n| statement | rules on | rules off | on vs off "
+            f"| rules on, audit {args.earlier} capture |"
+        )
         print("|---|---|---|---|---|")
         for table, assignment in UPDATES.items():
             rows, on_seconds = bulk_update(names["full"], table, assignment, replica=False)
             _rows, off_seconds = bulk_update(names["full"], table, assignment, replica=True)
             earlier = "not run"
             if args.earlier:
-                use_capture(names["full"], earlier=True)
+                use_capture(names["full"], args.earlier)
                 _rows, before_seconds = bulk_update(names["full"], table, assignment, False)
-                use_capture(names["full"], earlier=False)
+                use_capture(names["full"], None)
                 earlier = f"{rows / before_seconds:,.0f} rows/s"
             print(
                 f"| UPDATE of {rows:,} rows of {table} | {rows / on_seconds:,.0f} rows/s | "
