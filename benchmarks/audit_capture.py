@@ -224,7 +224,8 @@ def measure(mode, template, args):
 
 
 def median_of(rounds):
-    """The median round of a figure (rows/s, or (tps, ms) ordered by tps)."""
+    """The median round of a figure (rows/s, or (tps, ms) ordered by tps; of two
+    rounds, the better)."""
     if any(value is None for value in rounds):
         return None
     return sorted(rounds, key=lambda value: value[0] if isinstance(value, tuple) else value)[
