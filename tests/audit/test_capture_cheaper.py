@@ -1,11 +1,12 @@
 """The cheaper capture of audit 0012 writes exactly the entries audit 0006's
-capture wrote, row hash included: both run on one table, each into its own
-log, every statement is captured twice, and the two sets must be equal."""
+capture wrote, row hash included: the current one and an earlier one run on
+one table, each into its own log, every statement is captured twice, and the
+two sets must be equal. A later capture adds its predecessor to ``EARLIER``."""
 
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 
 from access_mgmt.factories import SystemUserFactory
 from audit import sql
@@ -18,18 +19,19 @@ COMPARED = (
     "request_id, client_ip, transaction_id, row_hash"
 )
 
-#: audit 0006's capture, beside the current one under another name.
-EARLIER = "audit.capture_statement_0006"
+#: The earlier captures, each installed beside the current one under its own name.
+EARLIER = {"0006": sql.RESTORE_CAPTURE_STATEMENT}
 
 
-def install_earlier_capture(cursor, table, log_table, subject, personal, key="id"):
-    cursor.execute(
-        sql.CREATE_CAPTURE_STATEMENT.replace("audit.capture_statement()", f"{EARLIER}()")
-    )
+def install_earlier_capture(cursor, version, table, log_table, subject, personal, key="id"):
+    name = f"audit.capture_statement_{version}"
+    function = EARLIER[version]
+    assert function.count("audit.capture_statement()") == 2, "created, then revoked"
+    cursor.execute(function.replace("audit.capture_statement()", f"{name}()"))
     for statement in sql.capture_statements(table, log_table, subject, personal, key):
         cursor.execute(
-            statement.replace("audit.capture_statement(", f"{EARLIER}(").replace(
-                "CREATE TRIGGER audit_changes_", "CREATE TRIGGER audit_0006_"
+            statement.replace("audit.capture_statement(", f"{name}(").replace(
+                "CREATE TRIGGER audit_changes_", f"CREATE TRIGGER audit_{version}_"
             )
         )
 
@@ -57,14 +59,20 @@ def unverifiable(cursor, log, since):
     return cursor.fetchone()[0]
 
 
+@pytest.fixture(params=sorted(EARLIER))
+def earlier(request):
+    return request.param
+
+
 @pytest.fixture
-def users(db):
+def users(db, earlier):
     staff = SystemUserFactory(email="lead@gatimitra.test")
     for n in range(4):
         SystemUserFactory(full_name=f"Asha {n}")
     with connection.cursor() as cursor:
         install_earlier_capture(
             cursor,
+            earlier,
             "access_mgmt.system_users",
             "system_audit_logs",
             "id",
@@ -95,19 +103,32 @@ STATEMENTS = {
     f"WHERE id IN {ASHA} LIMIT 2)",
     "update nothing but updated_at": "UPDATE access_mgmt.system_users SET updated_at = now()",
     "update to the same values": "UPDATE access_mgmt.system_users SET full_name = full_name",
+    "update a key": f"UPDATE access_mgmt.system_users SET id = id + 100000 WHERE id IN {ASHA} "
+    "LIMIT 2)",
     "delete one": f"DELETE FROM access_mgmt.system_users WHERE id = {ASHA} LIMIT 1)",
     "delete many": "DELETE FROM access_mgmt.system_users WHERE full_name LIKE 'Asha%'",
 }
 
 
+def run_as(actor, staff, cursor, statement):
+    """``statement`` as the system (no actor), as staff from a trusted role,
+    or as staff from a role the audit does not trust (actor_verified false)."""
+    if actor == "system":
+        cursor.execute(statement)
+        return
+    if actor == "untrusted staff":
+        cursor.execute("DELETE FROM audit.trusted_actor_roles WHERE role_name = session_user")
+    with acting_as(staff):
+        cursor.execute(statement)
+
+
 @pytest.mark.parametrize("statement", list(STATEMENTS))
-def test_same_entries_and_hashes_as_the_capture_of_audit_0006(users, statement):
+def test_same_entries_and_hashes_as_the_earlier_captures(users, statement):
     with connection.cursor() as cursor:
         # Nothing refers to the subjects; deleting them is allowed.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         now, before = last_ids(cursor, "access_audit_logs", "system_audit_logs")
-        with acting_as(users):
-            cursor.execute(STATEMENTS[statement])
+        run_as("staff", users, cursor, STATEMENTS[statement])
         cheaper = entries(cursor, "access_audit_logs", now)
         earlier = entries(cursor, "system_audit_logs", before)
         assert unverifiable(cursor, "access_audit_logs", now) == 0
@@ -118,12 +139,43 @@ def test_same_entries_and_hashes_as_the_capture_of_audit_0006(users, statement):
         assert cheaper, "the statement changed rows, so both captures wrote entries"
     if statement == "update a status":
         assert {entry[5] for entry in cheaper} == {"STATUS_CHANGE"}
+    if statement == "update a key":
+        assert len(cheaper) == 4, "the old key and the new one: one entry each per row"
+
+
+@pytest.mark.parametrize("actor", ["system", "untrusted staff"])
+@pytest.mark.parametrize("statement", ["insert one", "update many, some unchanged", "delete one"])
+def test_same_actor_and_verification_as_the_earlier_captures(users, actor, statement):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        now, before = last_ids(cursor, "access_audit_logs", "system_audit_logs")
+        run_as(actor, users, cursor, STATEMENTS[statement])
+        current = entries(cursor, "access_audit_logs", now)
+        assert current == entries(cursor, "system_audit_logs", before)
+        assert unverifiable(cursor, "access_audit_logs", now) == 0
+    # actor_type, actor_id, actor_verified
+    expected = {(None, None, True)} if actor == "system" else {("SYSTEM_USER", users.pk, False)}
+    assert {(entry[7], entry[8], entry[10]) for entry in current} == expected
+
+
+@pytest.mark.parametrize("capture", ["current", *sorted(EARLIER)])
+@pytest.mark.parametrize("setting", ["gatimitra.actor_id", "gatimitra.client_ip"])
+def test_a_malformed_setting_fails_the_statement_even_when_no_row_changed(db, setting, capture):
+    """Every capture reads the settings before anything else: a statement
+    that changed no row fails on a malformed actor id or client address too."""
+    with connection.cursor() as cursor:
+        if capture != "current":
+            cursor.execute(EARLIER[capture])
+        cursor.execute("SELECT set_config(%s, 'not-a-value', true)", [setting])
+        with pytest.raises(DataError) as refused, transaction.atomic():
+            cursor.execute("UPDATE access_mgmt.system_users SET full_name = full_name")
+    assert refused.value.__cause__.sqlstate == "22P02"
 
 
 @pytest.fixture
-def partitioned(db):
-    """A scratch partitioned table with both captures: the current one into
-    system_audit_logs, audit 0006's into order_audit_logs."""
+def partitioned(db, earlier):
+    """A scratch partitioned table with two captures: the current one into
+    system_audit_logs, an earlier one into order_audit_logs."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE public.capture_cost_probe (id bigint, day date, stage text, "
@@ -142,7 +194,7 @@ def partitioned(db):
         for statement in sql.capture_statements(*arguments):
             cursor.execute(statement)
         install_earlier_capture(
-            cursor, "public.capture_cost_probe", "order_audit_logs", "owner_id", ["mobile"]
+            cursor, earlier, "public.capture_cost_probe", "order_audit_logs", "owner_id", ["mobile"]
         )
 
 
@@ -155,6 +207,8 @@ PARTITIONED = [
     # A row moved to the other partition is one UPDATE for the statement.
     "UPDATE capture_cost_probe SET day = date '2026-02-15' WHERE id = 2",
     "UPDATE capture_cost_probe SET updated_at = now()",
+    # A changed key: the old row and the new one are an entry each.
+    "UPDATE capture_cost_probe SET id = id + 100 WHERE id IN (3, 4)",
     "DELETE FROM capture_cost_probe WHERE id > 15",
     "DELETE FROM capture_cost_probe WHERE id = 1",
 ]
