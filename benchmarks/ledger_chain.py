@@ -38,6 +38,7 @@ printed, never asserted.
 import argparse
 import importlib
 import os
+import random
 import statistics
 import sys
 import time
@@ -246,6 +247,53 @@ def django_timed(name, mode, write, pairs):
     return seconds
 
 
+SINGLE_INSERT = (
+    f"INSERT INTO customers.customer_wallet_transactions ({COLUMNS}) "
+    "VALUES ('CREDIT', 'TICKET', %(key)s, %(key)s, '', %(wallet)s, 'GOODWILL_CREDIT', 1, "
+    "{seq}, {balance})"
+)
+#: Rules off: the writer computes the chain (nothing else would).
+SUPPLIED = (
+    "(SELECT coalesce(max(seq_no), 0) + 1 FROM customers.customer_wallet_transactions "
+    "WHERE wallet_id = %(wallet)s)",
+    "(SELECT balance_after + 1 FROM customers.customer_wallet_transactions "
+    "WHERE wallet_id = %(wallet)s ORDER BY seq_no DESC LIMIT 1)",
+)
+CHAIN_FUNCTIONS = """
+SELECT coalesce(sum(total_time) FILTER (WHERE funcname = 'customer_wallet_transactions_chain'), 0),
+       coalesce(sum(total_time) FILTER (
+           WHERE funcname = 'customer_wallet_transactions_chain_check'), 0),
+       coalesce(sum(total_time) FILTER (
+           WHERE funcname = 'customer_wallet_transactions_moves_balance'), 0)
+FROM pg_stat_xact_user_functions WHERE schemaname = 'customers'
+"""
+
+
+def warm_singles(name, ids, count, mode):
+    """ms per single-row insert in one warm session (``count`` inserts over
+    random wallets, rolled back), and ms per insert in the chain row
+    function, the check and the balance move (``track_functions``)."""
+    seq, balance = SUPPLIED if mode == "off" else ("NULL", "NULL")
+    statement = SINGLE_INSERT.format(seq=seq, balance=balance)
+    picks = random.Random(7)
+    with audit_capture.connect(name) as conn, conn.transaction(force_rollback=True):
+        for sql in chain_as(mode):
+            conn.execute(sql)
+        if mode == "off":
+            conn.execute("SET LOCAL session_replication_role = replica")
+        conn.execute("SET LOCAL track_functions = 'pl'")
+        for n in range(50):  # plans cached, functions compiled
+            conn.execute(statement, {"key": f"warm-{n}", "wallet": picks.choice(ids)})
+        before = conn.execute(CHAIN_FUNCTIONS).fetchone()
+        started = time.perf_counter()
+        for n in range(count):
+            conn.execute(statement, {"key": f"single-{n}", "wallet": picks.choice(ids)})
+        seconds = time.perf_counter() - started
+        after = conn.execute(CHAIN_FUNCTIONS).fetchone()
+    spent = [(a - b) / count for a, b in zip(after, before, strict=True)]
+    return 1000 * seconds / count, spent
+
+
 def rate(rows, seconds):
     return f"{rows / seconds:,.0f} rows/s" if seconds else "n/a"
 
@@ -256,6 +304,8 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--singles", type=int, default=2000, help="inserts per warm session")
+    parser.add_argument("--only-singles", action="store_true", help="skip the bulk statements")
     args = parser.parse_args()
     print(bulk_writes.machine())
     with connection.cursor() as cursor:
@@ -293,7 +343,7 @@ def main():
         cases.append(
             ("INSERT, chain left to the database, interleaved", lambda c: c.execute(statement))
         )
-        for label, work in cases:
+        for label, work in [] if args.only_singles else cases:
             # With rules off nothing numbers the rows a writer leaves out.
             modes = VERSIONS if "left to the database" in label else (*VERSIONS, "off")
             runs = {mode: [] for mode in modes}
@@ -305,13 +355,27 @@ def main():
             print(f"| {label} | {figures} |")
         bulk_create = CustomerWalletTransaction.objects.bulk_create
         runs = {"v1": [], "v2": [], "v3": []}
-        for _ in range(args.repeat):
+        for _ in range(0 if args.only_singles else args.repeat):
             runs["v1"].append(django_timed(name, "v1", bulk_create, pairs))
             for mode in ("v2", "v3"):
                 runs[mode].append(django_timed(name, mode, append_entries, pairs))
-        figures = " | ".join(rate(args.rows, statistics.median(runs[m])) for m in VERSIONS)
-        print(f"| v1 bulk_create, v2/v3 append_entries, interleaved | {figures} | |")
+        if not args.only_singles:
+            figures = " | ".join(rate(args.rows, statistics.median(runs[m])) for m in VERSIONS)
+            print(f"| v1 bulk_create, v2/v3 append_entries, interleaved | {figures} | |")
         seed_demo.use(home)
+
+        print(
+            f"\n| {args.singles:,} single-row credits, one warm session | ms an insert "
+            "| row chain ms | check ms | balance move ms |"
+        )
+        print("|---|---|---|---|---|")
+        for round_ in (1, 2):
+            for mode in (*VERSIONS, "off"):
+                ms, (chain, check, move) = warm_singles(name, ids, args.singles, mode)
+                print(
+                    f"| {mode}, round {round_} | {ms:.3f} | {chain:.3f} | {check:.3f} "
+                    f"| {move:.3f} |"
+                )
 
         bounds, statement = bulk_writes.SINGLE["INSERT customer wallet credit"]
         off_statement = bulk_writes.SINGLE_RULES_OFF["INSERT customer wallet credit"]
