@@ -175,7 +175,12 @@ class LedgerChain(_TableTrigger):
     checks every row of the statement at once, one owner lock each, with the
     row trigger's messages; the cached owner balance moves once per owner per
     statement (``gatimitra.db.sql.ledger_chain_v2``). Writers that compute the
-    chain use ``gatimitra.db.ledgers.append_entries``.
+    chain use ``gatimitra.db.ledgers.append_entries``. Version 3 is version 2
+    with a one-row statement (the ORM's insert) checked by one index probe.
+
+    A migration moving a chain to a new version names the version it takes
+    over from in ``replaces``: that version's chain is dropped first, and put
+    back when the migration is reversed.
     """
 
     generators = "LEDGER_CHAIN_GENERATORS"
@@ -191,6 +196,7 @@ class LedgerChain(_TableTrigger):
         min_balance=None,
         owner_balance_field=None,
         version=1,
+        replaces=None,
     ):
         self.model_name = model_name
         self.owner_field = owner_field
@@ -201,6 +207,7 @@ class LedgerChain(_TableTrigger):
         self.min_balance = min_balance
         self.owner_balance_field = owner_balance_field
         self.version = version
+        self.replaces = replaces
 
     def deconstruct(self):
         kwargs = {"model_name": self.model_name, "owner_field": self.owner_field}
@@ -215,7 +222,10 @@ class LedgerChain(_TableTrigger):
         for name, default in defaults.items():
             if getattr(self, name) != default:
                 kwargs[name] = getattr(self, name)
-        return self.__class__.__qualname__, [], self._with_version(kwargs)
+        kwargs = self._with_version(kwargs)
+        if self.replaces is not None:
+            kwargs["replaces"] = self.replaces
+        return self.__class__.__qualname__, [], kwargs
 
     def _spec(self, model):
         from gatimitra.db import sql
@@ -239,13 +249,24 @@ class LedgerChain(_TableTrigger):
             ),
         )
 
+    def _replaced(self):
+        from gatimitra.db import sql
+
+        if self.replaces is None:
+            return (lambda spec: [], lambda spec: [])
+        return sql.LEDGER_CHAIN_GENERATORS[self.replaces]
+
     def forward_sql(self, model):
         forward, _ = self._generator()
-        return forward(self._spec(model))
+        _, undo_replaced = self._replaced()
+        spec = self._spec(model)
+        return [*undo_replaced(spec), *forward(spec)]
 
     def backward_sql(self, model):
         _, backward = self._generator()
-        return backward(self._spec(model))
+        restore_replaced, _ = self._replaced()
+        spec = self._spec(model)
+        return [*backward(spec), *restore_replaced(spec)]
 
     def describe(self):
         return f"Chain {self.model_name} per {self.owner_field} (seq_no, balance_after)"

@@ -4,6 +4,7 @@ One function per concern; migration operations in ``gatimitra.db.operations``
 call them, so the SQL for, say, an append-only table exists once.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 # SQL of applied migrations, frozen as it ran (sqlfrozen/, docs/migrations.md):
@@ -313,19 +314,21 @@ def _ledger_row_trigger_v2(spec):
     )
 
 
-def _ledger_statement_check_v2(spec):
-    n = _ledger_names(spec)
-    rows = LEDGER_NEW_ROWS
+def _ledger_refused_row(spec):
+    """Whether a checked row (its figures and the ones expected of it) is one
+    the row trigger would refuse."""
     below = "false"
     if spec.min_balance is not None:
         below = f"expected_balance < {spec.min_balance}"
-    return [
-        f"""
-CREATE FUNCTION {_function(spec.table, "chain_check")}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    bad record;
-BEGIN
-    -- One lock per owner, in owner order: the row trigger's lock, taken once.
+    return f"amount < 0 OR seq <> expected_seq OR balance <> expected_balance OR {below}"
+
+
+def _ledger_first_refused_row(spec):
+    """Into ``bad``: the statement's first row the row trigger would refuse,
+    after locking its owners."""
+    n = _ledger_names(spec)
+    rows = LEDGER_NEW_ROWS
+    return f"""    -- One lock per owner, in owner order: the row trigger's lock, taken once.
     PERFORM 1 FROM {n["owner_table"]}
         WHERE {n["owner_pk"]} IN (SELECT {n["owner"]} FROM {rows})
         ORDER BY {n["owner_pk"]} FOR UPDATE;
@@ -355,9 +358,22 @@ BEGIN
         WINDOW per_owner AS (PARTITION BY w.owner ORDER BY w.ord)
     )
     SELECT * INTO bad FROM chained
-    WHERE amount < 0 OR seq <> expected_seq OR balance <> expected_balance OR {below}
+    WHERE {_ledger_refused_row(spec)}
     ORDER BY ord LIMIT 1;
-    IF NOT FOUND THEN
+"""
+
+
+def _ledger_statement_check(spec, find_bad):
+    """The chain check function: ``find_bad`` puts the statement's first
+    refused row, if any, into ``bad``; it is refused with the row trigger's
+    message."""
+    n = _ledger_names(spec)
+    return f"""
+CREATE FUNCTION {_function(spec.table, "chain_check")}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    bad record;
+BEGIN
+{find_bad}    IF NOT FOUND THEN
         RETURN NULL;
     END IF;
     IF bad.amount < 0 THEN
@@ -373,10 +389,22 @@ BEGIN
     RAISE EXCEPTION '{n["label"]}: balance for {spec.owner_column} % would be % (below {spec.min_balance})',
         bad.owner, bad.expected_balance USING ERRCODE = 'check_violation';
 END
-$$""",
+$$"""
+
+
+def _ledger_chain_check_trigger(spec):
+    n = _ledger_names(spec)
+    return (
         f"CREATE TRIGGER {_ident(trigger_name(spec.table, 'chain_check'))} "
-        f"AFTER INSERT ON {n['table']} REFERENCING NEW TABLE AS {rows} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {_function(spec.table, 'chain_check')}()",
+        f"AFTER INSERT ON {n['table']} REFERENCING NEW TABLE AS {LEDGER_NEW_ROWS} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {_function(spec.table, 'chain_check')}()"
+    )
+
+
+def _ledger_statement_check_v2(spec):
+    return [
+        _ledger_statement_check(spec, _ledger_first_refused_row(spec)),
+        _ledger_chain_check_trigger(spec),
     ]
 
 
@@ -441,6 +469,54 @@ def drop_ledger_chain_v2(spec):
     return statements
 
 
+# Ledger chains, version 3: version 2 with a one-row check -----------------------
+# The ORM inserts ledger entries one at a time: the row trigger has locked the
+# owner and numbered the row, and version 2's check then ran its windowed CTE
+# over the one row. Version 3 checks a one-row statement with the owner's lock
+# (already held) and one index probe of the entry before it; statements of
+# several rows are checked as in version 2. Same refusals, same messages.
+
+
+def _ledger_first_refused_row_v3(spec):
+    n = _ledger_names(spec)
+    rows = LEDGER_NEW_ROWS
+    several = textwrap.indent(_ledger_first_refused_row(spec), "    ")
+    return f"""    IF (SELECT count(*) FROM {rows}) = 1 THEN
+        -- One row (the ORM's insert): the owner's lock, already held if the
+        -- row trigger numbered it, and one probe of the entry before it.
+        PERFORM 1 FROM {n["owner_table"]}
+            WHERE {n["owner_pk"]} = (SELECT {n["owner"]} FROM {rows}) FOR UPDATE;
+        SELECT * INTO bad FROM (
+            SELECT r.{n["owner"]} AS owner, r.{n["seq"]} AS seq, r.{n["balance"]} AS balance,
+                   r.{n["amount"]} AS amount, coalesce(h.seq, 0) + 1 AS expected_seq,
+                   coalesce(h.balance, 0) + CASE r.{n["direction"]} WHEN 'CREDIT' THEN r.{n["amount"]}
+                                                 ELSE -r.{n["amount"]} END AS expected_balance
+            FROM {rows} AS r
+            LEFT JOIN LATERAL (
+                SELECT t.{n["seq"]} AS seq, t.{n["balance"]} AS balance FROM {n["table"]} AS t
+                WHERE t.{n["owner"]} = r.{n["owner"]} AND t.{n["seq"]} < r.{n["seq"]}
+                ORDER BY t.{n["seq"]} DESC LIMIT 1
+            ) AS h ON true
+        ) AS one
+        WHERE {_ledger_refused_row(spec)};
+    ELSE
+{several}    END IF;
+"""
+
+
+def ledger_chain_v3(spec):
+    """Version 2, with a one-row statement checked by one index probe."""
+    statements = [
+        _ledger_row_function(spec),
+        _ledger_row_trigger_v2(spec),
+        _ledger_statement_check(spec, _ledger_first_refused_row_v3(spec)),
+        _ledger_chain_check_trigger(spec),
+    ]
+    if spec.owner_balance_column:
+        statements += _ledger_owner_cache_v2(spec)
+    return statements
+
+
 # Partitioned tables ------------------------------------------------------------
 # Converting a table to RANGE partitions (and back) needs what the table holds
 # at that moment: its indexes, foreign keys, triggers, comments and grants,
@@ -494,5 +570,7 @@ REFUSE_TRUNCATE_GENERATORS = {1: (refuse_truncate_triggers, drop_refuse_truncate
 LEDGER_CHAIN_GENERATORS = {
     1: (ledger_chain, drop_ledger_chain),
     2: (ledger_chain_v2, drop_ledger_chain_v2),
+    # Version 3 installs the same triggers as version 2: the same undoing.
+    3: (ledger_chain_v3, drop_ledger_chain_v2),
 }
 PARTITION_GENERATORS = {1: (_partition_by_range_v1, _unpartition_v1)}

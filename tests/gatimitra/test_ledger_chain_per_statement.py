@@ -51,13 +51,13 @@ BEFORE = {
 }
 
 
-def outcome(app, statements, before):
-    """(SQLSTATE, first line of the message) the statements get, or None;
-    rolled back either way."""
+def outcome(app, statements, before, chains=BEFORE):
+    """(SQLSTATE, first line of the message) the statements get, or None,
+    with ``chains[app]()`` run first when ``before``; rolled back either way."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if before:
-                for statement in BEFORE[app]():
+                for statement in chains[app]():
                     cursor.execute(statement)
             for statement, params in statements:
                 cursor.execute(statement, params)
