@@ -22,6 +22,7 @@ large differences).
 """
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -67,21 +68,26 @@ ORDER BY f.total_time DESC
 """
 
 
-def load(conn, data, replica=False, disabled=None, functions=False):
+def load(conn, data, replica=False, disabled=None, functions=False, earlier=()):
     """COPY every table's rows and run the deferred checks; roll back.
     Seconds per table, for the deferred checks, in all, and (``functions``)
-    the time spent in each PL/pgSQL function by this transaction."""
+    the time spent in each PL/pgSQL function by this transaction. ``earlier``:
+    SQL run first in the same rolled-back transaction (a migration's reverse,
+    to load with the rules as they were)."""
     spent = []
     with conn.transaction(force_rollback=True):
         if replica:
             conn.execute("SET LOCAL session_replication_role = replica")
         if functions:
             conn.execute("SET LOCAL track_functions = 'pl'")
-        if disabled:
-            table, trigger = disabled
+        if disabled or earlier:
             # The audit trail refuses unaudited DDL; this one is rolled back.
             conn.execute("SELECT audit.begin_maintenance('benchmarks/row_triggers.py')")
+        if disabled:
+            table, trigger = disabled
             conn.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"')
+        for statement in earlier:
+            conn.execute(statement)
         started = time.perf_counter()
         seconds = seed_demo.copy_rows(conn, data)
         began = time.perf_counter()
@@ -92,6 +98,58 @@ def load(conn, data, replica=False, disabled=None, functions=False):
             tables = [spec.quoted for spec, _payload, _rows in data.values()]
             spent = conn.execute(FUNCTIONS_SQL, [tables]).fetchall()
     return seconds, deferred, total, spent
+
+
+def earlier_sql(names):
+    """The statements named ``module:CONSTANT`` (e.g. a sqlfrozen module's
+    reverse), in the order given."""
+    statements = []
+    for name in names:
+        module, constant = name.split(":")
+        statements += getattr(importlib.import_module(module), constant)
+    return statements
+
+
+def before_and_after(conn, data, rounds, earlier, orders_count):
+    """Alternate loads with the rules as they are and with ``earlier`` put
+    back, ``rounds`` times each (so the machine's load weighs on both), and
+    print the best of each side by side."""
+    now_runs, before_runs = [], []
+    for _ in range(rounds):
+        now_runs.append(load(conn, data, functions=True))
+        before_runs.append(load(conn, data, functions=True, earlier=earlier))
+        print(f"  round: now {now_runs[-1][2]:.1f}s, before {before_runs[-1][2]:.1f}s", flush=True)
+    now = min(now_runs, key=lambda run: run[2])
+    before = min(before_runs, key=lambda run: run[2])
+    print(
+        f"\nbefore vs now (best of {rounds}, alternated): before {before[2]:.1f}s "
+        f"(deferred {before[1]:.1f}s, {orders_count / before[2]:,.0f} orders/s), "
+        f"now {now[2]:.1f}s (deferred {now[1]:.1f}s, {orders_count / now[2]:,.0f} orders/s)\n"
+    )
+    print("| table | COPY s, before | now |")
+    print("|---|---:|---:|")
+    for label in sorted(now[0], key=lambda label: -before[0][label]):
+        print(f"| {label} | {before[0][label]:.2f} | {now[0][label]:.2f} |")
+    print(f"| (deferred checks, at commit) | {before[1]:.2f} | {now[1]:.2f} |")
+    print("\n| function | before: calls, total ms | now: calls, total ms |")
+    print("|---|---:|---:|")
+    spent_before = {row[0]: row for row in before[3]}
+    spent_now = {row[0]: row for row in now[3]}
+    for function in sorted(
+        spent_before.keys() | spent_now.keys(),
+        key=lambda name: (
+            -max(spent_before.get(name, (0, 0, 0))[2], spent_now.get(name, (0, 0, 0))[2])
+        ),
+    ):
+        cells = []
+        for spent in (spent_before, spent_now):
+            _name, calls, total_ms, *_rest = spent.get(function, (function, 0, 0.0))
+            cells.append(f"{calls:,}, {total_ms:,.0f}")
+        if (
+            max(spent_before.get(function, (0, 0, 0))[2], spent_now.get(function, (0, 0, 0))[2])
+            >= 100
+        ):
+            print(f"| {function} | {cells[0]} | {cells[1]} |")
 
 
 def best_of(repeat, conn, data, **options):
@@ -110,13 +168,24 @@ def main():
         help="also load once per row trigger with that trigger disabled",
     )
     parser.add_argument("--tables", default="", help="with --disable: only these tables")
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="MODULE:CONSTANT",
+        help="also alternate loads with this SQL run first (a migration's reverse), "
+        "e.g. orders.sqlfrozen.m0026_...:TIMELINE_PER_ROW; repeatable, run in order",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="with --before: loads of each")
     args = parser.parse_args()
     print(bulk_writes.machine())
     plan = PLANS["city"].scaled(args.scale_factor)
     now = default_as_of()
     home = connection.settings_dict["NAME"]
     tag = uuid.uuid4().hex[:6]
-    names = {kind: f"bench_trig_{kind}_{tag}" for kind in ("fixtures", "full", "base")}
+    # Named after the configured database, so engineers sharing a server
+    # keep to their own prefix.
+    names = {kind: f"{home[:30]}_trig_{kind}_{tag}" for kind in ("fixtures", "full", "base")}
     try:
         print(f"plan {plan.name}: {plan.orders:,} orders")
         seed_demo.before_and_after_orders(plan, args.seed, now, names, home)
@@ -152,13 +221,13 @@ def main():
                         f"| {function} | {calls:,} | {total_ms:,.0f} | {self_ms:,.0f} "
                         f"| {share:.0f}% | {users or ''} |"
                     )
-            if not args.disable:
-                return
+            if args.before:
+                before_and_after(conn, data, args.rounds, earlier_sql(args.before), plan.orders)
             print(
                 "\n| table | trigger | deferred | table's COPY s, on / without | saved s | share |"
             )
             print("|---|---|---|---|---:|---:|")
-            for table, trigger, deferrable in triggers:
+            for table, trigger, deferrable in triggers if args.disable else ():
                 if wanted and table not in wanted:
                     continue
                 label = table.replace('"', "")
