@@ -123,15 +123,7 @@ def report(step, data, runs, off):
     for mode in ("before", "after"):
         last = runs[mode][-1]
         print(f"\n{mode}, PL/pgSQL functions above 1% of the load ({last[2]:.1f}s):\n")
-        print("| function | calls | total ms | self ms | share | row triggers |")
-        print("|---|---:|---:|---:|---:|---|")
-        for function, calls, total_ms, self_ms, users in last[3]:
-            share = 100 * total_ms / 1000 / last[2]
-            if share >= 1:
-                print(
-                    f"| {function} | {calls:,} | {total_ms:,.0f} | {self_ms:,.0f} "
-                    f"| {share:.0f}% | {users or ''} |"
-                )
+        row_triggers.print_functions(last[3], last[2], at_least=1)
 
 
 def main():

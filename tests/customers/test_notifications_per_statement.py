@@ -16,6 +16,7 @@ from customers.factories import CustomerNotificationFactory
 from customers.models import CustomerNotification
 from customers.sqlfrozen import m0015_check_notifications_per_statement as m0015
 from orders.factories import OrderFactory
+from tests.fixtures.gatimitra import connect
 
 #: customers 0015 undone (its reversal), inside the test's savepoint.
 BEFORE = [m0015.CUSTOMER_ORDER_AS_JSONB, *m0015.PROVIDER_MESSAGES_PER_ROW]
@@ -204,13 +205,8 @@ class TestSameRefusals:
         )
 
 
-def _connect():
-    settings = connection.settings_dict
-    info = {"dbname": settings["NAME"], "user": settings["USER"]}
-    for key, setting in (("host", "HOST"), ("port", "PORT"), ("password", "PASSWORD")):
-        if settings.get(setting):
-            info[key] = settings[setting]
-    return psycopg.connect(**info)
+def _connect(autocommit=True):
+    return connect(connection.settings_dict["NAME"], autocommit)
 
 
 @pytest.fixture
@@ -239,7 +235,7 @@ def test_a_concurrent_writer_of_the_same_message_waits_and_is_refused(committed_
     first = CustomerNotificationFactory(provider="FCM", provider_message_id="c-0")
     row = ("FCM", "c-1", first.customer_id, first.order_id)
     results = {}
-    with _connect() as writer, _connect() as rival:
+    with _connect(autocommit=False) as writer, _connect(autocommit=False) as rival:
         writer.execute(*copy_of(first.pk, row))
 
         def race():
