@@ -100,6 +100,20 @@ def load(conn, data, replica=False, disabled=None, functions=False, earlier=()):
     return seconds, deferred, total, spent
 
 
+def print_functions(spent, seconds, at_least):
+    """The functions (FUNCTIONS_SQL's rows) that took ``at_least`` percent
+    of a load of ``seconds``, as a table."""
+    print("| function | calls | total ms | self ms | share of load | row triggers |")
+    print("|---|---:|---:|---:|---:|---|")
+    for function, calls, total_ms, self_ms, users in spent:
+        share = 100 * total_ms / 1000 / seconds
+        if share >= at_least:
+            print(
+                f"| {function} | {calls:,} | {total_ms:,.0f} | {self_ms:,.0f} "
+                f"| {share:.0f}% | {users or ''} |"
+            )
+
+
 def earlier_sql(names):
     """The statements named ``module:CONSTANT`` (e.g. a sqlfrozen module's
     reverse), in the order given."""
@@ -212,15 +226,8 @@ def main():
             for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda i: -on[0][i[0]]):
                 print(f"| {label} | {rows:,} | {on[0][label]:.2f} | {off[0][label]:.2f} |")
             print(f"| (deferred checks, at commit) | | {on[1]:.2f} | |")
-            print("\n| function | calls | total ms | self ms | share of load | row triggers |")
-            print("|---|---:|---:|---:|---:|---|")
-            for function, calls, total_ms, self_ms, users in on[3]:
-                share = 100 * total_ms / 1000 / on[2]
-                if share >= 0.5:
-                    print(
-                        f"| {function} | {calls:,} | {total_ms:,.0f} | {self_ms:,.0f} "
-                        f"| {share:.0f}% | {users or ''} |"
-                    )
+            print()
+            print_functions(on[3], on[2], at_least=0.5)
             if args.before:
                 before_and_after(conn, data, args.rounds, earlier_sql(args.before), plan.orders)
             print(
