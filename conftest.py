@@ -28,6 +28,40 @@ def pytest_addoption(parser):
     )
 
 
+#: The server CI's second pass runs on (.ci/run): tests marked ``server_pass``
+#: run there, and only there, when it answers.
+SERVER_PASS_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that replay every migration one by one (minutes each, growing with
+    every migration) run once, not in both of CI's passes: in the pass on the
+    server at 127.0.0.1:5432 when one answers, else here. Only the embedded pass
+    skips them, and only after the server has answered, so a machine without
+    that server still runs every test."""
+    marked = [item for item in items if item.get_closest_marker("server_pass")]
+    if not marked:
+        return
+    from django.db import connection
+
+    from gatimitra.ops.embedded import EMBEDDED_KEY
+
+    if not connection.settings_dict.get(EMBEDDED_KEY):
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(SERVER_PASS_URL, connect_timeout=3).close()
+    except psycopg.Error:
+        return
+    skip = pytest.mark.skip(
+        reason="replays the migrations one by one: runs in the pass on 127.0.0.1:5432, "
+        "which answers (this pass: embedded PostgreSQL 18)"
+    )
+    for item in marked:
+        item.add_marker(skip)
+
+
 def pytest_configure(config):
     from django.conf import settings
 

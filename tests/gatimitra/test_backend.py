@@ -150,6 +150,7 @@ def test_inspectdb_describes_a_schema():
     assert "email = models.TextField(unique=True)" in source
 
 
+@pytest.mark.server_pass
 @pytest.mark.django_db(transaction=True)
 def test_fake_initial_detects_existing_schema_tables():
     # Unapply (for real) what depends on access_mgmt, then forget access_mgmt

@@ -112,6 +112,7 @@ def test_migrations_newer_than_the_snapshot_apply_after_it(databases):
 
 
 @pytest.mark.slow
+@pytest.mark.server_pass
 def test_a_stale_snapshot_is_not_used(databases, tmp_path):
     document = json.loads((ROOT / "gatimitra" / "migration_snapshot.json").read_text())
     document["migrations"][-1]["file_checksum"] = "0" * 64

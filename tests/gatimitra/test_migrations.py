@@ -72,6 +72,7 @@ def _schema_objects(schema):
 
 
 @pytest.mark.slow
+@pytest.mark.server_pass
 @pytest.mark.django_db(transaction=True)
 def test_every_app_to_zero_leaves_nothing_and_migrates_back():
     """``migrate <app> zero`` for each app in turn (each one also unapplies

@@ -556,6 +556,7 @@ def _manage(name, *args):
 
 
 @pytest.mark.slow
+@pytest.mark.server_pass
 def test_the_partitioning_migrations_reverse_and_reapply_keeping_rows(scratch_database):
     reference = reference_name(connection)
     name = scratch_database(template=reference, label="part")

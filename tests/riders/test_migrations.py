@@ -36,6 +36,7 @@ def cross_schema_objects():
         return sorted(row[0] for row in cursor.fetchall())
 
 
+@pytest.mark.server_pass
 @pytest.mark.django_db(transaction=True)
 def test_cross_schema_migrations_reverse_and_reapply():
     present = cross_schema_objects()
