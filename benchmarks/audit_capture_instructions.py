@@ -292,7 +292,8 @@ CHECKED_STATEMENTS = (
 
 
 def same_entries(conn, variants):
-    """``{variant: None if its entries equal the current capture's, else why}``."""
+    """The current capture's entry count, and ``{variant: None if its entries
+    equal the current capture's, else why}``."""
     found = {}
     with conn.transaction(force_rollback=True):
         conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -308,7 +309,9 @@ def same_entries(conn, variants):
             ).fetchall()
             found[v] = sorted(rows, key=repr)
     reference_rows = found["current"]
-    return {
+    if not reference_rows:
+        return 0, dict.fromkeys(found, "the current capture wrote no entries: nothing to compare")
+    return len(reference_rows), {
         v: None
         if rows == reference_rows
         else f"{len(rows)} entries vs {len(reference_rows)}, "
@@ -544,11 +547,13 @@ def main():
         with psycopg.connect(cluster.dsn("probe"), autocommit=True) as conn:
             version = conn.execute("SELECT version()").fetchone()[0].split(",")[0]
             install_variants(conn, variants)
-            differences = same_entries(conn, variants)
+            compared, differences = same_entries(conn, variants)
         print(f"{version}, private cluster; probe {PROBE}: {args.rows:,} rows like customers")
         print(machine())
         for variant in variants:
-            verdict = differences[variant] or "same entries, columns and row hashes as current"
+            verdict = (
+                differences[variant] or f"the same {compared} entries (every column, row hash)"
+            )
             print(f"  {variant}: {verdict}")
         measured = [v for v in variants if differences[v] is None]
 
