@@ -1,12 +1,16 @@
-"""Benchmark: orders.resolve_gst_state() per row, orders 0028's body vs 0019's.
+"""Benchmark: orders.resolve_gst_state() per row: 0019's, 0028's and 0029's.
 
 Run: .venv/bin/python benchmarks/gst_state.py [--copies 1000] [--rounds 5]
 
 On a scratch database of the configured server (the reference database plus
 fixtures/, named after the configured database, dropped at the end), the
 fixtures' customer addresses are copied ``--copies`` times (committed, every
-rule on). Then, ``--rounds`` times, with 0019's body and with 0028's put back
-in turn inside a rolled-back transaction, three statements run under
+rule on). Then, ``--rounds`` times, with each version put back in turn
+inside a rolled-back transaction, the order rotating every round (0019:
+the trigger reads the name through to_jsonb and orders.indian_state_code()
+normalises every state's names; 0028: the trigger reads the column; 0029:
+the lookup goes through the indexes of the normalised names, as
+migrated), three statements run under
 EXPLAIN ANALYZE, whose "Trigger" lines give the time spent in the
 customer_addresses_gst_state trigger and its calls:
 
@@ -44,9 +48,13 @@ from gatimitra.ops import reference  # noqa: E402
 from gatimitra.seeds import fixture_paths  # noqa: E402
 
 m0028 = import_module("orders.migrations.0028_read_gst_state_name_column_directly")
+m0029 = import_module("orders.migrations.0029_look_up_state_names_by_index")
+LOOKUP_AS_IN_0019 = m0029.KEYS_AS_IN_0019[0]
+LOOKUP_BY_INDEX = next(s for s in m0029.KEYS_BY_INDEX if "indian_state_code" in s)
 BODIES = {
-    "0019 (to_jsonb)": m0028.RESOLVE_GST_STATE_AS_IN_0019,
-    "0028 (column)": m0028.RESOLVE_GST_STATE_FROM_COLUMN,
+    "0019 (to_jsonb, scan)": [m0028.RESOLVE_GST_STATE_AS_IN_0019, LOOKUP_AS_IN_0019],
+    "0028 (column, scan)": [m0028.RESOLVE_GST_STATE_FROM_COLUMN, LOOKUP_AS_IN_0019],
+    "0029 (column, index)": [m0028.RESOLVE_GST_STATE_FROM_COLUMN, LOOKUP_BY_INDEX],
 }
 TRIGGER = "customer_addresses_gst_state"
 TABLE = "customers.customer_addresses"
@@ -70,14 +78,15 @@ def statements(columns):
     }
 
 
-def run(conn, body, sql_by_label):
-    """Per statement: (trigger ms, calls, statement ms) with ``body`` put
+def run(conn, bodies, sql_by_label):
+    """Per statement: (trigger ms, calls, statement ms) with ``bodies`` put
     back, all in one rolled-back transaction."""
     results = {}
     with conn.transaction(force_rollback=True):
         # The audit trail refuses unaudited DDL; this one is rolled back.
         conn.execute("SELECT audit.begin_maintenance('benchmarks/gst_state.py')")
-        conn.execute(body)
+        for body in bodies:
+            conn.execute(body)
         for label, statement in sql_by_label.items():
             plan = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}").fetchone()[0][0]
             trigger = next(t for t in plan.get("Triggers", []) if t["Trigger Name"] == TRIGGER)
@@ -115,10 +124,10 @@ def main():
             rows = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
             print(f"{rows:,} customer addresses; {args.rounds} rounds, bodies alternated\n")
             sql_by_label = statements(columns)
-            run(conn, m0028.RESOLVE_GST_STATE_FROM_COLUMN, sql_by_label)  # warm-up
+            run(conn, BODIES["0029 (column, index)"], sql_by_label)  # warm-up
             runs = {label: [] for label in BODIES}
             for number in range(args.rounds):
-                order = list(BODIES) if number % 2 == 0 else list(reversed(BODIES))
+                order = list(BODIES)[number % 3 :] + list(BODIES)[: number % 3]
                 for label in order:
                     runs[label].append(run(conn, BODIES[label], sql_by_label))
         print("| statement | body | trigger calls | trigger us/row | statement ms |")
