@@ -19,10 +19,9 @@ from django.db import migrations
 # refused with the same message, SQLSTATE and constraint. The reverse puts
 # back 0019's body.
 #
-# What stays per row: orders.indian_state_code(), the lookup of the name among
-# the states and their spellings, about 150 us a row (benchmarks/README.md,
-# "resolve_gst_state"); it needs the states' normalised names stored to get
-# cheaper, which is a schema change of its own.
+# What this leaves per row: orders.indian_state_code(), the lookup of the name
+# among the states and their spellings, ~75-180 us a row (benchmarks/README.md,
+# "gst_state.py"); orders 0029 makes it read indexes of the normalised names.
 
 RESOLVE_GST_STATE_FROM_COLUMN = """
 CREATE OR REPLACE FUNCTION orders.resolve_gst_state() RETURNS trigger LANGUAGE plpgsql AS $$
