@@ -2,6 +2,7 @@
 (``session_replication_role = replica``: no triggers, no foreign keys).
 
 Run: .venv/bin/python benchmarks/bulk_writes.py [--scale-factor 0.01] [--seconds 10]
+     [--rounds 1]
 
 In one run, on scratch databases of the configured server (built from the
 migrations and fixtures, dropped at the end), printed side by side:
@@ -22,14 +23,23 @@ an earlier migration's capture put back (``--earlier-capture``, audit 0006's;
 the same load. The single-row pgbench runs go rules on / earlier capture /
 rules on again, and print both "now" runs: their spread is the load's.
 
+``--rounds N`` repeats the COPY (each round into fresh copies of the
+database) and the bulk UPDATEs N times, rules on first in odd rounds and
+rules off first in even ones, and prints each figure's median: one
+table's COPY inside the one-transaction load moves by up to 2x between
+runs, so a single round is not enough to compare tables.
+
 The machine (cores, memory) and its load (uptime) are printed first: other
 engineers share these 2 cores, so figures move between runs. Figures are
-printed, never asserted.
+printed, never asserted. The scratch databases are named after the
+configured database (``DATABASE_URL``), so engineers sharing a server keep
+to their own prefix.
 """
 
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,6 +137,69 @@ def bulk_update(name, table, assignment, replica):
     return rows, seconds
 
 
+def median_copy(runs):
+    """Per-table seconds, commit and total: the median of each over the
+    rounds' plain_copy results."""
+    seconds = {label: statistics.median(run[0][label] for run in runs) for label in runs[0][0]}
+    return (
+        seconds,
+        statistics.median(run[1] for run in runs),
+        statistics.median(run[2] for run in runs),
+    )
+
+
+def copies(names, data, rounds, earlier):
+    """Plain COPY of ``data`` rules on and off (and with audit ``earlier``'s
+    capture), ``rounds`` times into fresh copies of the base database; on
+    and off swap order every round so the load weighs on both alike.
+    Median per table for each mode."""
+    modes = {"on": [], "off": [], "earlier": []}
+    for number in range(rounds):
+        order = ["on", "off"] if number % 2 == 0 else ["off", "on"]
+        if earlier:
+            order.append("earlier")
+        for mode in order:
+            seed_demo.create(names[mode], names["base"])
+            try:
+                if mode == "earlier":
+                    use_capture(names[mode], earlier)
+                modes[mode].append(seed_demo.plain_copy(names[mode], data, replica=mode == "off"))
+            finally:
+                seed_demo.drop(names[mode])
+        if rounds > 1:
+            on_total, off_total = modes["on"][-1][2], modes["off"][-1][2]
+            print(
+                f"  round {number + 1}: COPY rules on {on_total:.1f}s, off {off_total:.1f}s",
+                flush=True,
+            )
+    return {mode: median_copy(runs) if runs else None for mode, runs in modes.items()}
+
+
+def updates(name, rounds, earlier):
+    """Seconds of each bulk UPDATE (rolled back) rules on, off and with
+    ``earlier``'s capture: the median of ``rounds``, alternated like
+    ``copies``. Rows updated per table."""
+    rows = {}
+    seconds = {table: {"on": [], "off": [], "earlier": []} for table in UPDATES}
+    for number in range(rounds):
+        for table, assignment in UPDATES.items():
+            order = [False, True] if number % 2 == 0 else [True, False]
+            for replica in order:
+                rows[table], spent = bulk_update(name, table, assignment, replica)
+                seconds[table]["off" if replica else "on"].append(spent)
+            if earlier:
+                use_capture(name, earlier)
+                try:
+                    seconds[table]["earlier"].append(bulk_update(name, table, assignment, False)[1])
+                finally:
+                    use_capture(name, None)
+    medians = {
+        table: {mode: statistics.median(runs) if runs else None for mode, runs in modes.items()}
+        for table, modes in seconds.items()
+    }
+    return rows, medians
+
+
 def pgbench(name, bounds_sql, statement, replica, seconds):
     binary = audit_capture.pgbench_binary()
     if binary is None:
@@ -194,6 +267,12 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="COPY and bulk UPDATE N times each, rules on/off alternated; medians printed",
+    )
+    parser.add_argument(
         "--singles-only",
         action="store_true",
         help="only the pgbench single-row writes, on the fixtures (no seed)",
@@ -222,7 +301,7 @@ def main():
     ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
     kinds = ("fixtures", "full", "base", "on", "off", "earlier")
-    names = {kind: f"bench_bulk_{kind}_{tag}" for kind in kinds}
+    names = {kind: f"{home[:30]}_bulk_{kind}_{tag}" for kind in kinds}
     try:
         seed_demo.create(names["fixtures"], ref)
         seed_demo.use(names["fixtures"])
@@ -234,7 +313,7 @@ def main():
         if args.singles_only:
             singles(names, database, args.seconds, args.earlier)
             return
-        print(f"plan {plan.name}: {plan.orders:,} orders")
+        print(f"plan {plan.name}: {plan.orders:,} orders; {args.rounds} round(s), medians")
 
         seed_demo.use(names["full"])
         demo = seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.THROUGH_ORDERS)
@@ -245,17 +324,10 @@ def main():
 
         specs = [TableSpec(model) for model in orders.FLUSH_ORDER]
         data = seed_demo.export(names["full"], names["base"], specs)
-        seed_demo.create(names["on"], names["base"])
-        seed_demo.create(names["off"], names["base"])
-        on, on_commit, on_total = seed_demo.plain_copy(names["on"], data, replica=False)
-        off, _commit, off_total = seed_demo.plain_copy(names["off"], data, replica=True)
-        before = before_total = None
-        if args.earlier:
-            seed_demo.create(names["earlier"], names["base"])
-            use_capture(names["earlier"], args.earlier)
-            before, _commit, before_total = seed_demo.plain_copy(
-                names["earlier"], data, replica=False
-            )
+        loads = copies(names, data, args.rounds, args.earlier)
+        on, on_commit, on_total = loads["on"]
+        off, _commit, off_total = loads["off"]
+        before, _commit, before_total = loads["earlier"] or (None, None, None)
 
         print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
         print(
@@ -286,18 +358,14 @@ def main():
             f"| rules on, audit {args.earlier} capture |"
         )
         print("|---|---|---|---|---|")
-        for table, assignment in UPDATES.items():
-            rows, on_seconds = bulk_update(names["full"], table, assignment, replica=False)
-            _rows, off_seconds = bulk_update(names["full"], table, assignment, replica=True)
-            earlier = "not run"
-            if args.earlier:
-                use_capture(names["full"], args.earlier)
-                _rows, before_seconds = bulk_update(names["full"], table, assignment, False)
-                use_capture(names["full"], None)
-                earlier = f"{rows / before_seconds:,.0f} rows/s"
+        rows, seconds = updates(names["full"], args.rounds, args.earlier)
+        for table, spent in seconds.items():
+            count = rows[table]
+            earlier = f"{count / spent['earlier']:,.0f} rows/s" if spent["earlier"] else "not run"
             print(
-                f"| UPDATE of {rows:,} rows of {table} | {rows / on_seconds:,.0f} rows/s | "
-                f"{rows / off_seconds:,.0f} rows/s | {on_seconds / off_seconds:.1f}x | {earlier} |"
+                f"| UPDATE of {count:,} rows of {table} | {count / spent['on']:,.0f} rows/s | "
+                f"{count / spent['off']:,.0f} rows/s | {spent['on'] / spent['off']:.1f}x "
+                f"| {earlier} |"
             )
         singles(names, database, args.seconds, args.earlier)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
