@@ -74,12 +74,18 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     """The test databases are development databases: the guarded commands
     (start, seed_demo, flush between transactional tests) run on them."""
     from django.db import connections
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
     from gatimitra.guards import mark_development
 
     with django_db_blocker.unblock():
         for alias in connections:
-            mark_development("pytest", using=alias)
+            # pytest-django creates only the test databases the selected tests
+            # ask for (none for a run of tests that build their own, such as
+            # test_backup.py's): an alias left on its real database is not
+            # marked, and not written to.
+            if connections[alias].settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
+                mark_development("pytest", using=alias)
     if not request.config.getoption("--through-pgbouncer"):
         yield
         return

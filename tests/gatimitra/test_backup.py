@@ -36,6 +36,12 @@ KEY = "test-backup-key-" + "k" * 32
 #: The servers of CI's two passes (see the module docstring).
 EMBEDDED, SERVER_15 = "embedded-pg18", "127.0.0.1:5432-pg15"
 
+# The tests work in databases of their own, but their connection settings are
+# the test database's: without this marker a run of this file alone set up no
+# test database (pytest-django creates only those the tests ask for) and the
+# embedded server never started.
+pytestmark = pytest.mark.django_db
+
 
 def _this_server():
     settings_dict = connection.settings_dict
