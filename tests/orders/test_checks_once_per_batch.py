@@ -244,13 +244,19 @@ class TestTransactionShapes:
         # Made once: both runs see the same menus and prices.
         order = FoodOrderFactory()
 
+        refused_by_the_write = []
+
         def write(named):
             named.append(order)
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            OrderChargeFactory(order=order, amount=Decimal("1.00"), refresh_order_totals=False)
+            _sql(["SET CONSTRAINTS ALL IMMEDIATE"])
+            try:
+                OrderChargeFactory(order=order, amount=Decimal("1.00"), refresh_order_totals=False)
+            except IntegrityError:
+                refused_by_the_write.append(True)
+                raise
 
         assert_refused_alike(write, "orders_total_matches_charges", "<order 0>")
+        assert refused_by_the_write == [True, True]
 
     def test_a_second_statement_after_the_checks_ran_is_checked_again(self):
         # Made once: both runs see the same menus and prices.
@@ -315,6 +321,21 @@ class TestTransactionShapes:
                 named.append(RideOrderFactory())
 
         assert_refused_alike(write, "orders_food_has_items", "<order 0>")
+
+
+@pytest.mark.django_db
+def test_of_several_bad_orders_the_lowest_id_is_reported():
+    """The per-row triggers reported the first bad row queued; the batch
+    reports the lowest order id (its shape before its totals), whatever the
+    order of the statements: here the later order's charge is written first."""
+    first, second = FoodOrderFactory(), FoodOrderFactory()
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        check_deferred_now()
+        for order in (second, first):
+            OrderChargeFactory(order=order, amount=Decimal("4.00"), refresh_order_totals=False)
+        check_deferred_now()
+    assert first.pk < second.pk
+    assert f"order {first.order_number} has total" in str(refused.value)
 
 
 @pytest.mark.django_db
