@@ -3,13 +3,14 @@
 order step and for single-row ORM order placement.
 
 Run: .venv/bin/python benchmarks/deferred_checks.py [--scale-factor 0.01]
-     [--rounds 3] [--orders 100] [--keep PREFIX]
+     [--rounds 3] [--orders 100] [--keep PREFIX] [--placement-only]
 
 On scratch databases of the configured server (built from the migrations and
 fixtures; dropped at the end unless ``--keep`` names a prefix to reuse), two
 templates are made from the state before the order step: "per row" (0028's
-reverse applied) and "per batch" (0028 applied). Then, alternating the two,
-``--rounds`` times each, back to back so both see the same load:
+reverse applied) and "per batch" (0028 applied). Then, alternating the two
+(each goes first in every other round), ``--rounds`` times each, back to
+back so both see the same load:
 
   1. COPY of the step's rows into a fresh clone, one transaction, and its
      COMMIT (which runs every deferred check); then the same rows again with
@@ -17,7 +18,10 @@ reverse applied) and "per batch" (0028 applied). Then, alternating the two,
      functions that ran (calls and time, track_functions = all);
   2. ``--orders`` FOOD orders placed one by one by
      ``orders.services.place_order`` (benchmarks/load.py's path), one
-     transaction each: median and mean milliseconds per order.
+     transaction each, into the bare migrated database: median and mean
+     milliseconds per order, and the server backend's own CPU time per
+     order (/proc/<pid>/schedstat; the server must be local), which waiting
+     for a core on a loaded machine does not inflate.
 
 The machine and its load (uptime) are printed first and last. Figures are
 printed, never asserted.
@@ -170,8 +174,11 @@ def main():
         placed = {variant: [] for variant in VARIANTS}
         cpu = {variant: [] for variant in VARIANTS}
         functions = {}
-        for _ in range(args.rounds):
-            for variant, template in templates.items():
+        for round_number in range(args.rounds):
+            # Each variant goes first in every other round: neither always
+            # meets the other's leftovers (checkpoint, autovacuum, caches).
+            order = list(templates.items())
+            for variant, template in order[:: 1 if round_number % 2 == 0 else -1]:
                 if not args.placement_only:
                     seed_demo.drop(scratch)
                     seed_demo.create(scratch, template)
