@@ -11,14 +11,15 @@ INSERT now queues the check this way:
 * a statement-level AFTER INSERT trigger on each table (its transition table
   ``checked_rows``) records the statement's distinct order ids and the rule
   ("shape", "totals") in ``orders_pending.order_checks``, keyed by the
-  writing transaction (``pg_current_xact_id()``), and, unless one is already
-  waiting, a marker row in ``orders_pending.check_batches`` (primary key:
-  the transaction; ``ON CONFLICT DO NOTHING``);
+  writing transaction (``pg_current_xact_id()``) and its batch number, and,
+  unless one is already waiting, a marker row in
+  ``orders_pending.check_batches`` (primary key: transaction and batch;
+  ``ON CONFLICT DO NOTHING``);
 * the marker's ``DEFERRABLE INITIALLY DEFERRED`` row constraint trigger
   (``orders_checked_at_commit``) is the one queued event of the batch: at
   commit, or at ``SET CONSTRAINTS ... IMMEDIATE`` (then at the end of the
-  statement, as before), it deletes the marker and every pending id of the
-  transaction and checks them in one set-based query. An order that breaks
+  statement, as before), it deletes the marker and every pending id of its
+  batch and checks them in one set-based query. An order that breaks
   a rule is then passed to the per-order function of 0027
   (``check_order_shape``/``check_order_totals``), which raises exactly what
   it raised before: message, SQLSTATE 23514, CONSTRAINT. With several bad
@@ -27,6 +28,17 @@ INSERT now queues the check this way:
   Ids recorded after the marker fired find no marker and queue a new one,
   so a second statement after ``SET CONSTRAINTS ... IMMEDIATE`` is checked
   again.
+
+Each batch has its own key, (transaction, batch number): a batch that fired
+sets the transaction-local setting ``orders.pending_check_batch`` to the next
+number, so a transaction whose checks fire many times (statements run after
+``SET CONSTRAINTS ALL IMMEDIATE``) never looks up a key whose earlier rows it
+deleted itself (index entries PostgreSQL cannot mark dead while the
+transaction runs, which would make every lookup scan all of them). The
+setting decides grouping only, never whether a check runs: whatever number a
+statement reads, it queues its ids under it and makes sure a live marker of
+that number is pending (a value changed by hand only regroups, or fails to
+parse and refuses the statement).
 
 Why it holds: the queue rows, the marker and its trigger event live and die
 with the same (sub)transaction. ``ROLLBACK TO SAVEPOINT`` removes the rows
@@ -57,12 +69,15 @@ COMMENT ON SCHEMA orders_pending IS
 REVOKE ALL ON SCHEMA orders_pending FROM PUBLIC;
 CREATE UNLOGGED TABLE orders_pending.order_checks (
     xact_id xid8 NOT NULL,
+    batch bigint NOT NULL,
     order_id bigint NOT NULL,
     rule text NOT NULL CONSTRAINT order_checks_rule CHECK (rule IN ('shape', 'totals'))
 );
-CREATE INDEX order_checks_xact_id ON orders_pending.order_checks (xact_id);
+CREATE INDEX order_checks_batch ON orders_pending.order_checks (xact_id, batch);
 CREATE UNLOGGED TABLE orders_pending.check_batches (
-    xact_id xid8 NOT NULL CONSTRAINT check_batches_pkey PRIMARY KEY
+    xact_id xid8 NOT NULL,
+    batch bigint NOT NULL,
+    CONSTRAINT check_batches_pkey PRIMARY KEY (xact_id, batch)
 );
 REVOKE ALL ON orders_pending.order_checks, orders_pending.check_batches FROM PUBLIC;
 """
@@ -71,20 +86,23 @@ QUEUE_FUNCTION = """
 CREATE FUNCTION "orders".queue_order_checks() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    current_batch bigint := coalesce(
+        nullif(current_setting('orders.pending_check_batch', true), ''), '0')::bigint;
     queued bigint;
 BEGIN
     IF TG_TABLE_NAME = 'orders' THEN
-        INSERT INTO orders_pending.order_checks (xact_id, order_id, rule)
-            SELECT pg_current_xact_id(), r.id, rule
+        INSERT INTO orders_pending.order_checks (xact_id, batch, order_id, rule)
+            SELECT pg_current_xact_id(), current_batch, r.id, rule
             FROM checked_rows r CROSS JOIN unnest(TG_ARGV) AS rule;
     ELSE
-        INSERT INTO orders_pending.order_checks (xact_id, order_id, rule)
-            SELECT DISTINCT pg_current_xact_id(), r.order_id, TG_ARGV[0]
+        INSERT INTO orders_pending.order_checks (xact_id, batch, order_id, rule)
+            SELECT DISTINCT pg_current_xact_id(), current_batch, r.order_id, TG_ARGV[0]
             FROM checked_rows r;
     END IF;
     GET DIAGNOSTICS queued = ROW_COUNT;
     IF queued > 0 THEN
-        INSERT INTO orders_pending.check_batches (xact_id) VALUES (pg_current_xact_id())
+        INSERT INTO orders_pending.check_batches (xact_id, batch)
+            VALUES (pg_current_xact_id(), current_batch)
             ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -100,9 +118,12 @@ DECLARE
     failing_ids bigint[];
     failing_rules text[];
 BEGIN
-    DELETE FROM orders_pending.check_batches WHERE xact_id = NEW.xact_id;
+    -- Later statements of this transaction queue under a fresh key (see above).
+    PERFORM set_config('orders.pending_check_batch', (NEW.batch + 1)::text, true);
+    DELETE FROM orders_pending.check_batches WHERE xact_id = NEW.xact_id AND batch = NEW.batch;
     WITH pending AS (
-        DELETE FROM orders_pending.order_checks WHERE xact_id = NEW.xact_id
+        DELETE FROM orders_pending.order_checks
+        WHERE xact_id = NEW.xact_id AND batch = NEW.batch
         RETURNING order_id, rule
     ), shape AS (
         SELECT o.id, 'shape' AS rule

@@ -339,6 +339,28 @@ def test_of_several_bad_orders_the_lowest_id_is_reported():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("setting", ["0", "1", "7"])
+def test_the_batch_setting_regroups_but_never_skips_a_check(setting):
+    """Each batch that fired moves the transaction to the next batch number;
+    a number set by hand (a fired batch, the current one, a future one) only
+    changes which marker the ids wait under."""
+    order = FoodOrderFactory()
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        check_deferred_now()
+        assert _setting() != ""
+        _sql([f"SELECT set_config('orders.pending_check_batch', '{setting}', true)"])
+        OrderChargeFactory(order=order, amount=Decimal("3.00"), refresh_order_totals=False)
+        check_deferred_now()
+    assert refused.value.__cause__.diag.constraint_name == "orders_total_matches_charges"
+
+
+def _setting():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('orders.pending_check_batch', true)")
+        return cursor.fetchone()[0] or ""
+
+
+@pytest.mark.django_db
 def test_the_queue_is_empty_once_the_checks_ran():
     with transaction.atomic():
         FoodOrderFactory()
