@@ -8,7 +8,8 @@ Three steps, each a ``manage.py move_schema SCHEMA --to URL`` action:
     the schemas name (NOLOGIN: logins and passwords are the operator's), the
     extensions, the ``public`` guard functions, and ``pg_dump --schema-only``
     of the schema plus ``audit``/``audit_secrets`` (the domain's audit
-    capture writes there), without the cross-schema foreign keys and triggers
+    capture writes there) and the domain's owner-only schemas
+    (``roles.PRIVATE_SCHEMAS``), without the cross-schema foreign keys and triggers
     that cannot exist on the target (``scaleout`` lists them). On the
     source: a publication of the schema's tables, the domain's audit log,
     the pepper and the trusted roles (``publish_via_partition_root``). On
@@ -47,6 +48,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from gatimitra.apps import domain_hooks
 from gatimitra.ops import backup, scaleout
 from gatimitra.ops.catalog import foreign_keys, tables_in
+from gatimitra.ops.roles import PRIVATE_SCHEMAS
 
 FENCE_FUNCTION = "moved_away"
 
@@ -178,7 +180,12 @@ def _run(command, env):
 
 
 def setup(move):
-    schemas = [move.schema, *scaleout.AUDIT_SCHEMAS]
+    # A domain's owner-only schemas (PRIVATE_SCHEMAS: orders_pending holds
+    # the orders checks queued for commit, which its triggers write) go along;
+    # their tables are unlogged and always empty at commit, so they are created
+    # on the target and not published.
+    private = [p for p, domain in PRIVATE_SCHEMAS.items() if domain == move.schema]
+    schemas = [move.schema, *scaleout.AUDIT_SCHEMAS, *private]
     with move.connect_source() as src, move.connect_target() as dst:
         source_major = _require_server(src, "source")
         _require_server(dst, "target")

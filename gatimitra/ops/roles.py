@@ -58,8 +58,10 @@ MIGRATOR_ROLE = "gm_migrator"
 AUDIT_SCHEMA = "audit"
 #: Schemas that belong to a domain's owner and grant nothing to anyone: the
 #: audit pepper (``audit.sql.SECRETS_SCHEMA``), which only the SECURITY
-#: DEFINER capture, running as the audit owner, reads.
-PRIVATE_SCHEMAS = {"audit_secrets": AUDIT_SCHEMA}
+#: DEFINER capture, running as the audit owner, reads; the orders checks
+#: queued for commit (orders 0028), which only the SECURITY DEFINER trigger
+#: functions write and clear, so no application role can skip a check.
+PRIVATE_SCHEMAS = {"audit_secrets": AUDIT_SCHEMA, "orders_pending": "orders"}
 
 #: What a probe target is, for :func:`expected` (the policy, as a table).
 TABLE, APPEND_ONLY, HISTORY, AUDIT_LOG, AUDIT_PII_LOG, AUDIT_PRIVATE, FUNCTION, SCHEMA = (

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass
 
 from gatimitra.db.tables import DOMAIN_SCHEMAS
 from gatimitra.ops.catalog import foreign_keys
+from gatimitra.ops.roles import PRIVATE_SCHEMAS
 
 #: Tables every domain reads and few write: replicated whole, never split.
 REFERENCE_TABLES = ("orders.service_cities", "orders.service_zones")
@@ -141,6 +142,11 @@ def ties(cursor):
             becomes, why = (
                 MOVES_WITH_DOMAIN,
                 ("the audit capture: the target gets the audit schema and this domain's log"),
+            )
+        elif PRIVATE_SCHEMAS.get(schema) == other:
+            becomes, why = (
+                MOVES_WITH_DOMAIN,
+                "the domain's own owner-only schema: created on the target with the domain",
             )
         elif other in SHARED_FUNCTION_SCHEMAS:
             becomes, why = COPIED, "a guard holding no data: its function is created on the target"
