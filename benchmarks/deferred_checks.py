@@ -1,5 +1,5 @@
 """Benchmark: the deferred (commit-time) order checks queued per row (orders
-0003..0027) vs once per batch (orders 0028), after a bulk COPY of the demo
+0003..0027) vs once per batch (orders 0030), after a bulk COPY of the demo
 order step and for single-row ORM order placement.
 
 Run: .venv/bin/python benchmarks/deferred_checks.py [--scale-factor 0.01]
@@ -7,8 +7,8 @@ Run: .venv/bin/python benchmarks/deferred_checks.py [--scale-factor 0.01]
 
 On scratch databases of the configured server (built from the migrations and
 fixtures; dropped at the end unless ``--keep`` names a prefix to reuse), two
-templates are made from the state before the order step: "per row" (0028's
-reverse applied) and "per batch" (0028 applied). Then, alternating the two
+templates are made from the state before the order step: "per row" (0030's
+reverse applied) and "per batch" (0030 applied). Then, alternating the two
 (each goes first in every other round), ``--rounds`` times each, back to
 back so both see the same load:
 
@@ -48,7 +48,7 @@ from demo.management.commands.seed_demo import default_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
 from demo.writer import TableSpec  # noqa: E402
 from gatimitra.ops import reference  # noqa: E402
-from orders.sqlfrozen import m0028_check_orders_once_per_batch as m0028  # noqa: E402
+from orders.sqlfrozen import m0030_check_orders_once_per_batch as m0030  # noqa: E402
 
 FUNCTIONS = """
 SELECT n.nspname || '.' || f.funcname, f.calls, f.total_time, f.self_time
@@ -72,7 +72,7 @@ def make_variant(name, template, variant):
         ).fetchone()[0]
         wanted = variant == "per batch"
         if batched != wanted:
-            for statement in m0028.CHECK_ONCE_PER_BATCH if wanted else m0028.CHECK_PER_ROW:
+            for statement in m0030.CHECK_ONCE_PER_BATCH if wanted else m0030.CHECK_PER_ROW:
                 conn.execute(statement)
 
 

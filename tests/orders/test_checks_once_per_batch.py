@@ -1,7 +1,7 @@
-"""orders 0028: an INSERT queues the deferred order-shape and order-totals
+"""orders 0030: an INSERT queues the deferred order-shape and order-totals
 checks once per statement, and they run once per batch, set-based.
 
-Every write here is refused (or passes) the same way with 0028 as with the
+Every write here is refused (or passes) the same way with 0030 as with the
 per-row triggers it replaced (its reverse applied in the same, rolled back,
 transaction): message, SQLSTATE, CONSTRAINT; single-row ORM writes,
 multi-row writes, COPY, writes after ``SET CONSTRAINTS ALL IMMEDIATE``,
@@ -28,14 +28,14 @@ from orders.factories import (
 )
 from orders.models import OrderCharge, OrderStop
 from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0024
-from orders.sqlfrozen import m0028_check_orders_once_per_batch as m0028
+from orders.sqlfrozen import m0030_check_orders_once_per_batch as m0030
 from tests.fixtures.orders import check_deferred_now
 
-PER_BATCH, PER_ROW = (), tuple(m0028.CHECK_PER_ROW)
+PER_BATCH, PER_ROW = (), tuple(m0030.CHECK_PER_ROW)
 
 
 def test_the_reverse_puts_back_0003s_insert_triggers():
-    restored = [s for s in m0028.CHECK_PER_ROW if s.startswith("CREATE CONSTRAINT TRIGGER")]
+    restored = [s for s in m0030.CHECK_PER_ROW if s.startswith("CREATE CONSTRAINT TRIGGER")]
     current_0003 = sql.ORDER_SHAPE + sql.ORDER_TOTALS
     assert len(restored) == 7
     for statement in restored:
@@ -54,7 +54,7 @@ class Passed(Exception):
 
 def refusal(write, checks):
     """(rule, SQLSTATE, message) that ``write(named)`` gets by the time the
-    deferred checks have run, with the checks per batch (0028) or per row
+    deferred checks have run, with the checks per batch (0030) or per row
     (its reverse); all rolled back. ``write`` appends to ``named`` the orders
     whose numbers the message may name: they read ``<order N>`` (N: their place)."""
     created = []
@@ -64,7 +64,7 @@ def refusal(write, checks):
             check_deferred_now()
             _sql(checks)
             # The same random menus and prices in both runs, so the same totals.
-            factory.random.reseed_random("orders 0028")
+            factory.random.reseed_random("orders 0030")
             write(created)
             check_deferred_now()
             raise Passed  # roll back these writes too

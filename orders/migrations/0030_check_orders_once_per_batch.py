@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from orders.sqlfrozen.m0028_check_orders_once_per_batch import (
+from orders.sqlfrozen.m0030_check_orders_once_per_batch import (
     CHECK_ONCE_PER_BATCH,
     CHECK_PER_ROW,
 )
@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     """An INSERT into an order's tables queues the deferred shape and totals
     checks once per statement, and a transaction runs them once per batch,
     set-based, at commit, instead of once per row written; same refusals
-    (the SQL and the why: ``orders/sqlfrozen/m0028_check_orders_once_per_batch.py``)."""
+    (the SQL and the why: ``orders/sqlfrozen/m0030_check_orders_once_per_batch.py``)."""
 
     dependencies = [
-        ("orders", "0027_check_order_shape_and_totals_in_one_query"),
+        ("orders", "0029_look_up_state_names_by_index"),
         ("audit", "0008_refuse_audit_tampering"),
     ]
 

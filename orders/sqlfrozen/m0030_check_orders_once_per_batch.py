@@ -1,4 +1,4 @@
-"""The SQL of orders 0028_check_orders_once_per_batch, frozen as written.
+"""The SQL of orders 0030_check_orders_once_per_batch, frozen as written.
 
 The deferred order-shape and order-totals checks (0003, one query each
 since 0027) were queued once per ROW inserted into an order's tables: the
@@ -65,7 +65,7 @@ of 0003 exactly.
 QUEUE = """
 CREATE SCHEMA orders_pending;
 COMMENT ON SCHEMA orders_pending IS
-    'Owner only: the orders checks queued for commit by the current transactions (orders 0028).';
+    'Owner only: the orders checks queued for commit by the current transactions (orders 0030).';
 REVOKE ALL ON SCHEMA orders_pending FROM PUBLIC;
 CREATE UNLOGGED TABLE orders_pending.order_checks (
     xact_id xid8 NOT NULL,
@@ -223,7 +223,7 @@ ORDER_INSERT_TRIGGERS = [
 
 #: Replacing triggers of audited tables is audited maintenance (audit 0008).
 MAINTENANCE = (
-    "SELECT audit.begin_maintenance('migration orders 0028 {way}: "
+    "SELECT audit.begin_maintenance('migration orders 0030 {way}: "
     "orders shape and totals checked once per batch')"
 )
 
