@@ -9,7 +9,6 @@ from decimal import Decimal
 from importlib import import_module
 
 import pytest
-from django.db import IntegrityError, connection, transaction
 
 from orders import sql
 from orders.choices import StopType
@@ -22,7 +21,7 @@ from orders.factories import (
     RideOrderFactory,
 )
 from orders.models import Order, OrderCharge, OrderStop
-from tests.fixtures.orders import check_deferred_now
+from tests.fixtures.orders import deferred_refusal
 
 m0027 = import_module("orders.migrations.0027_check_order_shape_and_totals_in_one_query")
 
@@ -35,23 +34,9 @@ def test_the_reverse_is_0003s_bodies():
 
 
 def refusal(write, function_sql):
-    """(rule, SQLSTATE, message) ``write()`` gets at the deferred checks with
-    the check functions of ``function_sql`` (all rolled back); the orders
-    ``write`` creates read ``<new order>``."""
-    created = []
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                for statement in function_sql:
-                    cursor.execute(statement)
-            created = write() or []
-            check_deferred_now()
-    except IntegrityError as error:
-        message = str(error).splitlines()[0]
-        for order in created:
-            message = message.replace(order.order_number, "<new order>")
-        return error.__cause__.diag.constraint_name, error.__cause__.sqlstate, message
-    return None
+    """What ``write()`` gets with the check functions of ``function_sql``;
+    the orders it creates read ``<new order>``."""
+    return deferred_refusal(write, function_sql)
 
 
 def assert_refused_alike(write, rule, *words):

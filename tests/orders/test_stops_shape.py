@@ -5,14 +5,14 @@ single-row and multi-row writes: a new order without a DROP (its own
 trigger), a deleted or retyped DROP (the DELETE and UPDATE triggers)."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from orders import sql
 from orders.choices import StopType
 from orders.factories import OrderStopFactory, ParcelOrderFactory, RideOrderFactory
 from orders.models import OrderStop
 from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0024
-from tests.fixtures.orders import check_deferred_now
+from tests.fixtures.orders import check_deferred_now, deferred_refusal
 
 INSERT, DELETE = 4, 8  # pg_trigger.tgtype bits
 
@@ -36,20 +36,8 @@ def refusal(write, trigger_sql):
     """The message ``write()`` gets at the deferred checks with the stops
     trigger created by ``trigger_sql`` (all rolled back). The orders
     ``write`` creates get new numbers each time: they read ``<new order>``."""
-    created = []
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                for statement in trigger_sql:
-                    cursor.execute(statement)
-            created = write() or []
-            check_deferred_now()
-    except IntegrityError as error:
-        message = str(error).splitlines()[0]
-        for order in created:
-            message = message.replace(order.order_number, "<new order>")
-        return message
-    return None
+    refused = deferred_refusal(write, trigger_sql)
+    return refused and refused[2]
 
 
 def assert_refused_alike(write, expected):
