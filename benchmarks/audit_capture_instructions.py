@@ -61,6 +61,7 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
+from audit_capture import machine  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from audit import sql  # noqa: E402
@@ -521,13 +522,6 @@ def workloads(args, rows):
             args.bulk,
         ),
     }
-
-
-def machine():
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "")
-    load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} cores ({model}); load average {load_average}"
 
 
 def main():
