@@ -34,7 +34,7 @@ from orders.sqlfrozen import m0004_add_cross_schema_references as m0004
 from orders.sqlfrozen import m0031_check_settlements_once_per_batch as m0031
 from riders.factories import RiderOrderEarningFactory
 from tests.fixtures.orders import check_deferred_now
-from tests.orders.test_checks_once_per_batch import copy_rows
+from tests.orders.test_checks_once_per_batch import Passed, _sql, copy_rows
 
 PER_BATCH, PER_ROW = (), tuple(m0031.CHECK_PER_ROW)
 
@@ -84,16 +84,6 @@ def test_reverse_and_forward_again_leave_the_same_triggers():
     )
     assert "order_settlements_queue_row_checks" not in per_row
     assert "AFTER UPDATE ON orders.order_settlements" in dict(now)["order_settlements_split"]
-
-
-def _sql(statements):
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-class Passed(Exception):
-    pass
 
 
 #: How a message names a row of each model by its id.
