@@ -1,19 +1,23 @@
-"""Benchmark: the deferred (commit-time) order checks queued per row (orders
-0003..0027) vs once per batch (orders 0030), after a bulk COPY of the demo
-order step and for single-row ORM order placement.
+"""Benchmark: the deferred (commit-time) checks queued per row vs once per
+batch, after a bulk COPY of the demo order step and for single-row ORM order
+placement: the order shape and totals (orders 0003..0027 vs 0030, the
+default) or the settlement, payout and assignment checks (``--migration
+0031``: 0030 in both, 0031 reversed vs applied).
 
 Run: .venv/bin/python benchmarks/deferred_checks.py [--scale-factor 0.01]
      [--rounds 3] [--orders 100] [--keep PREFIX] [--placement-only]
+     [--migration 0030|0031]
 
 On scratch databases of the configured server (built from the migrations and
 fixtures; dropped at the end unless ``--keep`` names a prefix to reuse), two
-templates are made from the state before the order step: "per row" (0030's
-reverse applied) and "per batch" (0030 applied). Then, alternating the two
+templates are made from the state before the order step: "per row" (the
+reverse of ``--migration`` applied) and "per batch" (it applied). Then, alternating the two
 (each goes first in every other round), ``--rounds`` times each, back to
 back so both see the same load:
 
   1. COPY of the step's rows into a fresh clone, one transaction, and its
-     COMMIT (which runs every deferred check); then the same rows again with
+     COMMIT (which runs every deferred check; wall seconds and the server
+     backend's own CPU seconds); then the same rows again with
      ``SET CONSTRAINTS ALL IMMEDIATE`` before a rollback, to list the check
      functions that ran (calls and time, track_functions = all);
   2. ``--orders`` FOOD orders placed one by one by
@@ -49,6 +53,7 @@ from demo.plan import PLANS  # noqa: E402
 from demo.writer import TableSpec  # noqa: E402
 from gatimitra.ops import reference  # noqa: E402
 from orders.sqlfrozen import m0030_check_orders_once_per_batch as m0030  # noqa: E402
+from orders.sqlfrozen import m0031_check_settlements_once_per_batch as m0031  # noqa: E402
 
 FUNCTIONS = """
 SELECT n.nspname || '.' || f.funcname, f.calls, f.total_time, f.self_time
@@ -63,27 +68,42 @@ def machine():
     return f"{os.cpu_count()} cores; load average {' '.join(load)}"
 
 
-def make_variant(name, template, variant):
-    """Clone ``template`` as ``name`` with the checks of ``variant``."""
+def make_variant(name, template, variant, migration="0030"):
+    """Clone ``template`` as ``name`` with the checks of ``variant``: per
+    batch has 0030 and 0031; per row lacks ``migration`` (and 0031 with it)."""
     seed_demo.create(name, template)
     with seed_demo.connect(name) as conn:
-        batched = conn.execute(
-            "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'orders_pending')"
-        ).fetchone()[0]
-        wanted = variant == "per batch"
-        if batched != wanted:
-            for statement in m0030.CHECK_ONCE_PER_BATCH if wanted else m0030.CHECK_PER_ROW:
-                conn.execute(statement)
+        has = conn.execute(
+            "SELECT to_regnamespace('orders_pending') IS NOT NULL, "
+            "to_regclass('orders_pending.row_checks') IS NOT NULL"
+        ).fetchone()
+        batched = variant == "per batch"
+        wanted = (batched or migration == "0031", batched)
+        if has[1] and not wanted[1]:
+            _run(conn, m0031.CHECK_PER_ROW)
+        if has[0] != wanted[0]:
+            _run(conn, m0030.CHECK_ONCE_PER_BATCH if wanted[0] else m0030.CHECK_PER_ROW)
+        if wanted[1] and not has[1]:
+            _run(conn, m0031.CHECK_ONCE_PER_BATCH)
+
+
+def _run(conn, statements):
+    for statement in statements:
+        conn.execute(statement)
 
 
 def copy_and_commit(name, data):
-    """COPY ``data`` into ``name`` and commit: (copy seconds, commit seconds)."""
+    """COPY ``data`` into ``name`` and commit: (copy seconds, commit seconds,
+    the server backend's own CPU seconds in the commit)."""
     with seed_demo.connect(name) as conn:
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         began = time.perf_counter()
         seed_demo.copy_rows(conn, data)
         copied = time.perf_counter()
+        cpu = _backend_cpu_ns(pid)
         conn.commit()
-        return copied - began, time.perf_counter() - copied
+        committed = time.perf_counter()
+        return copied - began, committed - copied, (_backend_cpu_ns(pid) - cpu) / 1e9
 
 
 def check_functions(name, data):
@@ -140,8 +160,12 @@ def main():
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--keep", help="reuse/keep scratch databases named PREFIX_*")
     parser.add_argument("--placement-only", action="store_true", help="skip the COPY")
+    parser.add_argument(
+        "--migration", choices=("0030", "0031"), default="0030", help="what per row lacks"
+    )
     args = parser.parse_args()
     print(machine())
+    print(f"per row vs per batch: orders {args.migration} reversed vs applied")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         print(cursor.fetchone()[0].split(",")[0])
@@ -167,9 +191,14 @@ def main():
         print(f"plan {plan.name}: {plan.orders:,} orders, {rows:,} rows COPYed")
         for variant, template in templates.items():
             seed_demo.drop(template)
-            make_variant(template, names["base"], variant)
+            make_variant(template, names["base"], variant, args.migration)
             seed_demo.drop(singles[variant])
-            make_variant(singles[variant], reference.ensure_reference_database(connection), variant)
+            make_variant(
+                singles[variant],
+                reference.ensure_reference_database(connection),
+                variant,
+                args.migration,
+            )
         copies = {variant: [] for variant in VARIANTS}
         placed = {variant: [] for variant in VARIANTS}
         cpu = {variant: [] for variant in VARIANTS}
@@ -196,14 +225,18 @@ def main():
                 seed_demo.use(home)
                 seed_demo.drop(scratch)
 
-        print("\n| checks | COPY s (each round) | COMMIT s (each round) | orders/s (best) |")
-        print("|---|---|---|---:|")
+        print(
+            "\n| checks | COPY s (each round) | COMMIT s (each round) "
+            "| COMMIT server CPU s (each round) | orders/s (best) |"
+        )
+        print("|---|---|---|---|---:|")
         for variant in VARIANTS if not args.placement_only else ():
             runs = copies[variant]
-            best = min(copy + commit for copy, commit in runs)
+            best = min(copy + commit for copy, commit, _cpu in runs)
             print(
-                f"| {variant} | {', '.join(f'{c:.2f}' for c, _ in runs)} "
-                f"| {', '.join(f'{m:.2f}' for _, m in runs)} | {plan.orders / best:,.0f} |"
+                f"| {variant} | {', '.join(f'{c:.2f}' for c, _, _ in runs)} "
+                f"| {', '.join(f'{m:.2f}' for _, m, _ in runs)} "
+                f"| {', '.join(f'{u:.2f}' for _, _, u in runs)} | {plan.orders / best:,.0f} |"
             )
         if args.orders:
             print(

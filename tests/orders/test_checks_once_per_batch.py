@@ -29,9 +29,11 @@ from orders.factories import (
 from orders.models import OrderCharge, OrderStop
 from orders.sqlfrozen import m0024_check_order_stops_shape_on_delete_only as m0024
 from orders.sqlfrozen import m0030_check_orders_once_per_batch as m0030
+from orders.sqlfrozen import m0031_check_settlements_once_per_batch as m0031
 from tests.fixtures.orders import check_deferred_now
 
-PER_BATCH, PER_ROW = (), tuple(m0030.CHECK_PER_ROW)
+# 0031 keeps its own queue in 0030's schema: 0030 comes off after it.
+PER_BATCH, PER_ROW = (), (*m0031.CHECK_PER_ROW, *m0030.CHECK_PER_ROW)
 
 
 def test_the_reverse_puts_back_0003s_insert_triggers():
@@ -384,7 +386,11 @@ def test_only_the_owner_reaches_the_queue():
                FROM pg_class c WHERE c.relnamespace = 'orders_pending'::regnamespace
                AND c.relkind = 'r' ORDER BY 1"""
         )
-        assert cursor.fetchall() == [("check_batches", "u", True), ("order_checks", "u", True)]
+        assert cursor.fetchall() == [
+            ("check_batches", "u", True),
+            ("order_checks", "u", True),
+            ("row_checks", "u", True),
+        ]
         cursor.execute(
             """SELECT NOT EXISTS (SELECT FROM aclexplode(n.nspacl) a WHERE a.grantee <> n.nspowner)
                FROM pg_namespace n WHERE n.nspname = 'orders_pending'"""
