@@ -1,17 +1,17 @@
-"""Benchmark: invoice numbering per row (orders 0020) vs once per statement (0031).
+"""Benchmark: invoice numbering per row (orders 0020) vs once per statement (0032).
 
 Run: .venv/bin/python benchmarks/invoice_numbers.py [--rows 9224] [--counters 13]
      [--singles 1000] [--rounds 3]
 
 On a scratch database of the configured server (the reference database,
 named after the configured database, dropped at the end), with each
-version of ``orders.order_invoices_issue`` in turn (0031 as migrated, and
-0031's reverse, i.e. 0020's function: committed on the scratch database
+version of ``orders.order_invoices_issue`` in turn (0032 as migrated, and
+0032's reverse, i.e. 0020's function: committed on the scratch database
 only), the order alternating every round:
 
   * bulk: one INSERT ... SELECT of ``--rows`` invoices over ``--counters``
     counters (the demo order step writes 9,224 over 13), under EXPLAIN
-    ANALYZE: the time of the numbering triggers (the row trigger, and 0031's
+    ANALYZE: the time of the numbering triggers (the row trigger, and 0032's
     statement trigger) and of the statement;
   * COPY: the same rows by COPY, with ``track_functions = 'pl'``: the
     numbering functions' time and the COPY's wall clock;
@@ -48,11 +48,11 @@ from django.db import connection  # noqa: E402
 
 from gatimitra.db.validators import make_gstin  # noqa: E402
 from gatimitra.ops import reference  # noqa: E402
-from orders.sqlfrozen import m0031_number_invoices_once_per_statement as m0031  # noqa: E402
+from orders.sqlfrozen import m0032_number_invoices_once_per_statement as m0032  # noqa: E402
 
 VERSIONS = {
-    "0020 per row": m0031.ISSUE_PER_ROW,
-    "0031 per statement": m0031.ISSUE_ONCE_PER_STATEMENT,
+    "0020 per row": m0032.ISSUE_PER_ROW,
+    "0032 per statement": m0032.ISSUE_ONCE_PER_STATEMENT,
 }
 FUNCTIONS = ("order_invoices_issue", "order_invoices_issue_serials")
 PANS = [f"AAAC{chr(ord('A') + n)}1234A" for n in range(26)]
@@ -181,7 +181,7 @@ def main():
                 f"FROM ({rows_sql(args.counters, args.counters, 0)}) "
                 "AS r(a, b, c, d, supplier_gstin)"
             )
-            current = "0031 per statement"  # as migrated
+            current = "0032 per statement"  # as migrated
             for number in range(args.rounds + 1):
                 order = list(VERSIONS)[number % 2 :] + list(VERSIONS)[: number % 2]
                 for version in order:

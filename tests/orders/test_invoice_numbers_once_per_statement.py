@@ -1,9 +1,9 @@
-"""orders 0031: a statement bumps each invoice counter row once and numbers
+"""orders 0032: a statement bumps each invoice counter row once and numbers
 its further invoices from transaction-local settings, written back at the
 statement's end.
 
-Every write here numbers (or is refused) the same way with 0031 as with
-0020's per-row upsert (0031's reverse applied in the same, rolled back,
+Every write here numbers (or is refused) the same way with 0032 as with
+0020's per-row upsert (0032's reverse applied in the same, rolled back,
 transaction): the invoices' financial year, serial and number, and the
 counter rows afterwards, for single-row INSERTs, a multi-row INSERT, COPY,
 two INSERTs in one query, statements mixed in one transaction, savepoints
@@ -22,11 +22,11 @@ from django.db import DatabaseError, connection, transaction
 
 from gatimitra.db.validators import make_gstin
 from orders.factories import OrderInvoiceFactory
-from orders.sqlfrozen import m0031_number_invoices_once_per_statement as m0031
+from orders.sqlfrozen import m0032_number_invoices_once_per_statement as m0032
 
 pytestmark = pytest.mark.django_db
 
-ONCE_PER_STATEMENT, PER_ROW = (), tuple(m0031.ISSUE_PER_ROW)
+ONCE_PER_STATEMENT, PER_ROW = (), tuple(m0032.ISSUE_PER_ROW)
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 #: Ids of the invoices the tests write (the messages name them).
 FIRST_ID = 990_000_000
@@ -124,8 +124,8 @@ def same_either_way(write, template):
 
 
 def test_the_reverse_puts_back_0020s_numbering():
-    assert m0031.ISSUE_PER_ROW[-2:] == m0031._m0020.NUMBERING
-    assert m0031.ISSUE_PER_ROW[-2].startswith("\nCREATE FUNCTION orders.order_invoices_issue()")
+    assert m0032.ISSUE_PER_ROW[-2:] == m0032._m0020.NUMBERING
+    assert m0032.ISSUE_PER_ROW[-2].startswith("\nCREATE FUNCTION orders.order_invoices_issue()")
 
 
 def test_single_row_inserts(template):
@@ -344,5 +344,5 @@ def test_two_writers_of_one_counter_wait_and_number_without_gaps():
     try:
         old = _two_writers(template, "W2", "V2")
     finally:
-        _apply(m0031.ISSUE_ONCE_PER_STATEMENT)
+        _apply(m0032.ISSUE_ONCE_PER_STATEMENT)
     assert new == old == (True, True, list(range(1, 36)))

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from orders.sqlfrozen.m0031_number_invoices_once_per_statement import (
+from orders.sqlfrozen.m0032_number_invoices_once_per_statement import (
     ISSUE_ONCE_PER_STATEMENT,
     ISSUE_PER_ROW,
 )
@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     serials of its further invoices in transaction-local settings, written
     back to the counter at the statement's end; the same numbers, locks and
     refusals (the SQL and the why:
-    ``orders/sqlfrozen/m0031_number_invoices_once_per_statement.py``)."""
+    ``orders/sqlfrozen/m0032_number_invoices_once_per_statement.py``)."""
 
     dependencies = [
-        ("orders", "0030_check_orders_once_per_batch"),
+        ("orders", "0031_check_settlements_once_per_batch"),
     ]
 
     operations = [

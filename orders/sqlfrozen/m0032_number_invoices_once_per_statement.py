@@ -1,4 +1,4 @@
-"""The SQL of orders 0031_number_invoices_once_per_statement, frozen as written.
+"""The SQL of orders 0032_number_invoices_once_per_statement, frozen as written.
 
 ``order_invoices_issue`` (0020) numbered every invoice with an upsert of its
 counter row in ``orders.invoice_series_counters``: one new version of that
@@ -54,7 +54,7 @@ import importlib
 _m0020 = importlib.import_module("orders.migrations.0020_number_and_e_invoice_order_invoices")
 
 MAINTENANCE = (
-    "SELECT audit.begin_maintenance('migration orders 0031 {way}: "
+    "SELECT audit.begin_maintenance('migration orders 0032 {way}: "
     "invoice numbers once per statement')"
 )
 
