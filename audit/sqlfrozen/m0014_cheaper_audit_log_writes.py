@@ -68,36 +68,17 @@ def check_sql(column, values, form):
 
 
 def replace_checks(table, form):
-    """The log's two CHECKs replaced by ``form``, same names.
-
-    A partition built standalone and attached (``manage.py partitions``
-    moving rows out of DEFAULT) holds its own copy of each CHECK besides the
-    inherited one; dropping the parent's leaves that copy, which would then
-    clash with the new one by name: dropped too, partition by partition."""
-    names = [f"{table}_{column}_check" for column in CHECKED]
-    drop_parent = ", ".join(f"DROP CONSTRAINT {name}" for name in names)
-    drop_partitions = " ".join(
-        f"EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS {name}', part);"
-        for name in names
-    )
-    add = ", ".join(
+    """The log's two CHECKs replaced by ``form``, same names, in one ALTER
+    TABLE (one validating scan). PostgreSQL drops and adds them on every
+    partition too: those created ``PARTITION OF`` the log and those
+    ``manage.py partitions`` built standalone and attached (ATTACH makes
+    their copies the log's)."""
+    drops = [f"DROP CONSTRAINT {table}_{column}_check" for column in CHECKED]
+    adds = [
         f"ADD CONSTRAINT {table}_{column}_check CHECK ({check_sql(column, values, form)})"
         for column, values in CHECKED.items()
-    )
-    return f"""
-DO $$
-DECLARE
-    part regclass;
-BEGIN
-    ALTER TABLE audit.{table} {drop_parent};
-    FOR part IN SELECT relid FROM pg_partition_tree('audit.{table}'::regclass) WHERE level > 0
-    LOOP
-        {drop_partitions}
-    END LOOP;
-    ALTER TABLE audit.{table} {add};
-END
-$$;
-"""
+    ]
+    return f"ALTER TABLE audit.{table} " + ", ".join(drops + adds)
 
 
 #: audit 0014 forward: the logs' CHECKs as array constants.

@@ -223,3 +223,29 @@ def test_lookups_by_actor_use_the_partial_actor_index(model):
             scans = _index_scans(cursor, queryset)
             assert actor_indexes & set(scans), scans
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_partition_attached_with_its_own_checks_takes_the_new_ones():
+    """``manage.py partitions`` builds a partition standalone (``LIKE ...
+    INCLUDING CONSTRAINTS``) when rows wait in DEFAULT, then attaches it,
+    CHECKs and all: 0014 and its reverse replace those too."""
+    log = "order_audit_logs"
+    with transaction.atomic(), connection.cursor() as cursor:
+        _sql(cursor, m0014.EARLIER_CHECKS)
+        cursor.execute(
+            f"CREATE TABLE audit.{log}_p2099 (LIKE audit.{log} INCLUDING DEFAULTS "
+            "INCLUDING CONSTRAINTS)"
+        )
+        cursor.execute(
+            f"ALTER TABLE audit.{log} ATTACH PARTITION audit.{log}_p2099 "
+            "FOR VALUES FROM ('2099-01-01') TO ('2099-02-01')"
+        )
+        for shape, form in ((m0014.CHEAPER_CHECKS, "'{"), (m0014.EARLIER_CHECKS, "ARRAY[")):
+            _sql(cursor, shape)
+            for column in ("action", "actor_type"):
+                name = f"{log}_{column}_check"
+                parent = _definition(cursor, f"audit.{log}", name)
+                assert form in parent
+                assert _definition(cursor, f"audit.{log}_p2099", name) == parent
+        transaction.set_rollback(True)
