@@ -29,7 +29,10 @@ end), loaded with a ``pg_dump`` of the reference database (the migrations):
      turn, round after round, on the running private server; medians.
 
 Variants: ``current`` is ``audit.capture_statement()`` as the migrations left
-it (audit 0012). ``no trust query`` is the same function reading
+it. ``log before 0014`` is the current function writing into a log put back as audit
+0002 made it; ``0014 checks only``, ``0014 actor index only`` and ``log of 0014``
+the same with one or both of audit 0014's changes of the log (the form of its
+CHECKs, its actor index partial). ``no trust query`` is the same function reading
 ``audit.trusted_actor_roles`` only when an actor is set. ``per table`` is a
 function generated from the probe's columns (``per_table_capture``): a typed
 FULL JOIN of old and new rows by the key, ``IS DISTINCT FROM`` per column
@@ -65,6 +68,7 @@ from audit_capture import machine  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from audit import sql  # noqa: E402
+from audit.sqlfrozen import m0014_cheaper_audit_log_writes as m0014  # noqa: E402
 from gatimitra.ops import reference  # noqa: E402
 
 PROBE = "public.capture_probe"
@@ -74,8 +78,29 @@ LOGS = {
     "current": "order_audit_logs",
     "no trust query": "rider_audit_logs",
     "per table": "customer_audit_log",
+    "log before 0014": "merchant_audit_logs",
+    "log of 0014": "access_audit_logs",
+    "0014 checks only": "system_audit_logs",
+    # Shares the log of "no trust query": one or the other in a run.
+    "0014 actor index only": "rider_audit_logs",
 }
-FOR_TRIGGER = {"current": "cur", "no trust query": "ntq", "per table": "tbl"}
+FOR_TRIGGER = {
+    "current": "cur",
+    "no trust query": "ntq",
+    "per table": "tbl",
+    "log before 0014": "l13",
+    "log of 0014": "l14",
+    "0014 checks only": "l14c",
+    "0014 actor index only": "l14i",
+}
+#: Variants that differ from ``current`` by their log, not their function:
+#: (the form of the log's CHECKs, its actor index partial?), audit 0014.
+LOG_SHAPES = {
+    "log before 0014": ("in", False),
+    "0014 checks only": ("text_array", False),
+    "0014 actor index only": ("in", True),
+    "log of 0014": ("text_array", True),
+}
 
 OLD_VERIFIED = """    verified := (actor_type IS NULL AND actor_id IS NULL AND actor_label = '')
         OR EXISTS (SELECT 1 FROM audit.trusted_actor_roles t WHERE t.role_name = session_user);
@@ -260,6 +285,11 @@ def install_variants(conn, variants):
         conn.execute(body)
         for statement in generic_triggers(prefix, function, LOGS[variant]):
             conn.execute(statement)
+        if variant in LOG_SHAPES:
+            form, partial = LOG_SHAPES[variant]
+            conn.execute(m0014.replace_checks(LOGS[variant], form))
+            prefix = dict(m0014.LOGS)[LOGS[variant]]
+            conn.execute(m0014.actor_index(LOGS[variant], prefix, partial))
 
 
 PROBE_COLUMNS = (
@@ -530,9 +560,16 @@ def main():
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--bulk", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--variants", nargs="+", choices=list(LOGS), default=list(LOGS))
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        choices=list(LOGS),
+        default=[v for v in LOGS if v != "0014 actor index only"],
+    )
     args = parser.parse_args()
     variants = ["current", *[v for v in args.variants if v != "current"]]
+    if len({LOGS[v] for v in variants}) < len(variants):
+        parser.error("two of these variants share a log: run them separately")
     template = reference.ensure_reference_database(connection)
     cluster = Cluster(server_bindir(), free_port())
     try:

@@ -27,12 +27,14 @@ class ChangeLogEntry(AppendOnlyModel):
     subject_id = models.BigIntegerField(
         null=True, blank=True, help_text="The domain's owner of the row (rider, store, ...)."
     )
-    action = EnumField(AuditAction)
+    # One array constant per CHECK: read and planned again at every capture
+    # statement (audit 0014).
+    action = EnumField(AuditAction, check_form="text_array")
     changes = models.JSONField(
         default=dict,
         help_text="{column: [old, new]}; personal data is masked and hashed, never in clear.",
     )
-    actor_type = EnumField(ActorType, null=True, blank=True)
+    actor_type = EnumField(ActorType, null=True, blank=True, check_form="text_array")
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=254, blank=True)
     actor_verified = models.BooleanField(
@@ -73,7 +75,13 @@ def _indexes(prefix):
     return [
         models.Index(fields=["table_name", "row_pk", "-id"], name=f"{prefix}_row_idx"),
         models.Index(fields=["subject_id", "-id"], name=f"{prefix}_subject_idx"),
-        models.Index(fields=["actor_id", "-id"], name=f"{prefix}_actor_idx"),
+        # Entries without an actor (bulk jobs, seeds, migrations) are never
+        # looked up by actor: no index entry to write for them (audit 0014).
+        models.Index(
+            fields=["actor_id", "-id"],
+            name=f"{prefix}_actor_idx",
+            condition=models.Q(actor_id__isnull=False),
+        ),
         models.Index(fields=["created_at"], name=f"{prefix}_time_idx"),
     ]
 

@@ -645,6 +645,21 @@ def _fk_actions(fk):
 
 
 _ENUM_VALUE = re.compile(r"'((?:[^']|'')*)'::character varying")
+#: ``EnumField(check_form="text_array")``: one array constant, ``'{A,B}'::text[]``.
+_ENUM_ARRAY = re.compile(r"'\{((?:[^']|'')*)\}'::text\[\]")
+_ARRAY_ELEMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|([^,]+)')
+
+
+def _enum_values(definition):
+    """The values a CHECK written by an EnumField lists, in order."""
+    array = _ENUM_ARRAY.search(definition)
+    if array is None:
+        return [value.replace("''", "'") for value in _ENUM_VALUE.findall(definition)]
+    elements = array.group(1).replace("''", "'")
+    return [
+        re.sub(r"\\(.)", r"\1", quoted) if quoted else bare
+        for quoted, bare in _ARRAY_ELEMENT.findall(elements)
+    ]
 
 
 def _enum_check(name, definition, table, info):
@@ -658,7 +673,7 @@ def _enum_check(name, definition, table, info):
         enum = field_enum(model_field)
         if enum is None:
             return None
-        values = [value.replace("''", "'") for value in _ENUM_VALUE.findall(definition)]
+        values = _enum_values(definition)
         if values == [str(v) for v in enum.values]:
             array = "⊆" if hasattr(model_field, "base_field") else "∈"
             return f"{code(column)} {array} enum {code(enum.__name__)}"
