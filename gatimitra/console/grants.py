@@ -28,8 +28,9 @@ def target(schema, operation):
 
 def _samples(cursor):
     """``({schema: "schema.table"}, {schema: function regprocedure})``: one
-    table of the probed kind (not append-only, not a migration history; in
-    audit a change log) and one function per schema. The grants are per
+    table of the probed kind (not append-only, not a migration history, not
+    pointed at by another schema's foreign key; in audit a change log) and one
+    function per schema. The grants are per
     kind, so any of them answers."""
     history = [split_table(name)[1] for name in roles.history_tables()]
     audit_logs = sorted(roles.audit_log_tables()[0])
@@ -40,6 +41,10 @@ def _samples(cursor):
         "AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid "
         "  AND t.tgfoid = to_regprocedure(%s)) "
         "AND NOT (n.nspname = 'public' AND c.relname = ANY(%s)) "
+        # Another domain's owner reads the tables its foreign keys point at
+        # (roles.Policy.references): sample one no other schema points at.
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class f ON f.oid = k.conrelid "
+        "  WHERE k.contype = 'f' AND k.confrelid = c.oid AND f.relnamespace <> c.relnamespace) "
         "AND (n.nspname <> %s OR c.relname = ANY(%s)) "
         "ORDER BY n.nspname, c.relname",
         [

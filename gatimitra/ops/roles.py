@@ -32,10 +32,13 @@ Least privilege, derived from what the database itself declares:
   on the ``public`` schema, where the extensions' types and operators live).
 
 ``USAGE`` on a schema goes only to its own roles, the app, and the owner roles
-of domains whose foreign keys point into it (with ``REFERENCES`` on the
-referenced tables). Default privileges give tables that migrations create
-later their grants at once; ``sync_db_roles`` (run after every migrate) then
-narrows those of append-only tables.
+of domains whose foreign keys point into it (with ``REFERENCES`` and
+``SELECT`` on the referenced tables: a domain's checks of its links into
+another schema run with its owner's rights when they are queued in an
+owner-only schema, as the orders checks deferred to commit are). Default
+privileges give tables that migrations create later their grants at once;
+``sync_db_roles`` (run after every migrate) then narrows those of append-only
+tables.
 
 ``plan()`` reads the live catalog once and returns only what differs, one
 :class:`Change` per object; ``apply()`` runs each change in its own short
@@ -134,12 +137,16 @@ def audit_log_tables():
     return frozenset(logs), frozenset(pii)
 
 
-def expected(role, schema, target, operation):
+def expected(role, schema, target, operation, referenced_by=()):
     """The policy: may ``role`` perform ``operation`` on a ``target`` (one of
     the kinds above) in ``schema``? ``CREATE`` is creating a table in the
     schema, ``EXECUTE`` calling one of its functions. A privilege, not the
     outcome: the append-only triggers refuse UPDATE/DELETE/TRUNCATE even to
-    those who hold it."""
+    those who hold it. ``referenced_by``: the owner roles of the domains whose
+    foreign keys point at this table (``Policy.references``); they may read it,
+    because their checks of those links run with their owner's rights (the
+    checks queued for commit in ``orders_pending``, which only that owner may
+    read, look up the payouts and earnings a settlement points at)."""
     if role == MIGRATOR_ROLE:
         return True  # owns public, member of every owner role
     if schema in PRIVATE_SCHEMAS:
@@ -151,6 +158,8 @@ def expected(role, schema, target, operation):
             return False
         return operation == "SELECT" or target == TABLE
     if role == owner(schema):
+        return True
+    if operation == "SELECT" and target in (TABLE, APPEND_ONLY) and role in referenced_by:
         return True
     writer = role in (read_write(schema), APP_ROLE)
     reader = writer or role == read_only(schema)
@@ -295,7 +304,7 @@ class Policy:
         grant(self.readers(schema), {"SELECT"})
         if kind in "rp":
             grant(self.writers(schema), {"INSERT"} if append_only else _TABLE_PRIVILEGES)
-            grant(self.references.get((schema, name), ()), {"REFERENCES"})
+            grant(self.references.get((schema, name), ()), {"REFERENCES", "SELECT"})
         return acl
 
     def sequence_acl(self, schema, owned_by_acl):
