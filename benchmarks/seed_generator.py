@@ -83,7 +83,12 @@ def main():
     parser.add_argument("--profile", help="write cProfile statistics of the step here")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--in-turn", action="store_true", help="no batch built ahead")
+    parser.add_argument(
+        "--switch-interval", type=float, help="the GIL switch interval while built ahead (s)"
+    )
     args = parser.parse_args()
+    if args.switch_interval is not None:
+        generator.SWITCH_INTERVAL = args.switch_interval
     in_turn = args.in_turn or args.profile
     if in_turn and hasattr(generator, "ahead"):
         generator.ahead = contextlib.nullcontext

@@ -5,6 +5,7 @@ written batch by batch."""
 import contextlib
 import math
 import queue
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -366,6 +367,12 @@ def _batches(demo, generator, encoder):
 
 _DONE = object()
 
+#: How long the builder may hold the GIL while the writing thread waits for
+#: it (Python's default is 5 ms). The writer wakes from a socket wait a few
+#: hundred times a batch (each COPY piece, statement and savepoint); each
+#: wake waiting out the builder's 5 ms would leave the server idle.
+SWITCH_INTERVAL = 0.0005
+
 
 @contextlib.contextmanager
 def ahead(items):
@@ -409,6 +416,8 @@ def ahead(items):
                 return
             yield item
 
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
     thread = threading.Thread(target=produce, name="seed_demo order batches", daemon=True)
     thread.start()
     try:
@@ -416,6 +425,7 @@ def ahead(items):
     finally:
         stop.set()
         thread.join()
+        sys.setswitchinterval(switch_interval)
 
 
 def build(demo, inputs):
