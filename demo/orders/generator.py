@@ -375,7 +375,7 @@ SWITCH_INTERVAL = 0.0005
 
 
 @contextlib.contextmanager
-def ahead(items):
+def ahead(items, alias=DEFAULT_DB_ALIAS):
     """``items`` produced on a thread of its own, one item ahead of the caller.
 
     The order step's batches are built in Python while the server runs the
@@ -405,7 +405,7 @@ def ahead(items):
         except BaseException as error:  # handed to the caller, who raises it
             put((None, error))
         finally:
-            connections[DEFAULT_DB_ALIAS].close()  # this thread's own
+            connections[alias].close()  # this thread's own (ids)
 
     def consume():
         while True:
@@ -438,7 +438,8 @@ def build(demo, inputs):
     progress = demo.progress("orders", plan.orders, unit="orders")
     batches = _batches(demo, generator, demo.writer.encoder())
     analyzed_month = None
-    with contextlib.nullcontext(batches) if plan.small else ahead(batches) as written:
+    alias = demo.writer.connection.alias
+    with contextlib.nullcontext(batches) if plan.small else ahead(batches, alias) as written:
         for number, (batch, last_placed) in enumerate(written, start=1):
             with demo.batch():
                 batch.flush(demo, progress)
