@@ -91,7 +91,7 @@ def main():
         generator.SWITCH_INTERVAL = args.switch_interval
     in_turn = args.in_turn or args.profile
     if in_turn and hasattr(generator, "ahead"):
-        generator.ahead = contextlib.nullcontext
+        generator.ahead = lambda items, alias: contextlib.nullcontext(items)
     plan = PLANS["city"].scaled(args.scale_factor)
     now = default_as_of()
     home = connection.settings_dict["NAME"]

@@ -318,7 +318,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 import django
 django.setup()
 from demo.orders import generator
-generator.ahead = contextlib.nullcontext
+generator.ahead = lambda items, alias: contextlib.nullcontext(items)
 from django.core.management import call_command
 call_command(*sys.argv[1:])
 """
