@@ -48,6 +48,11 @@ from gatimitra.ops import reference  # noqa: E402
 from gatimitra.seeds import fixture_paths  # noqa: E402
 
 
+def built_in_turn(items, alias):
+    """``generator.ahead`` without the thread: each batch built, then written."""
+    return contextlib.nullcontext(items)
+
+
 def order_step(plan, seed_value, now, profiler):
     """Seed through the orders step; (wall s, CPU s, COPY wall s) of the step."""
     measured = {}
@@ -91,7 +96,7 @@ def main():
         generator.SWITCH_INTERVAL = args.switch_interval
     in_turn = args.in_turn or args.profile
     if in_turn and hasattr(generator, "ahead"):
-        generator.ahead = lambda items, alias: contextlib.nullcontext(items)
+        generator.ahead = built_in_turn
     plan = PLANS["city"].scaled(args.scale_factor)
     now = default_as_of()
     home = connection.settings_dict["NAME"]
