@@ -130,13 +130,30 @@ class Batch:
         self.rows[model].append(row)
         return row
 
+    def encode(self, encoder):
+        """The batch as COPY text (``Encoded`` per table): a snapshot, so the
+        generator may go on (and change rows it keeps) while it is sent."""
+        return EncodedBatch(
+            [encoder.encode(model, self.rows[model]) for model in FLUSH_ORDER],
+            self.after,
+            len(self.rows[Order]),
+        )
+
+
+class EncodedBatch:
+    """A batch formatted for COPY: its tables in ``FLUSH_ORDER``, the
+    statements to run after them, how many orders it holds."""
+
+    def __init__(self, tables, after, orders):
+        self.tables, self.after, self.orders = tables, after, orders
+
     def flush(self, demo, progress):
-        for model in FLUSH_ORDER:
-            demo.copy(model, self.rows[model], quiet=True)
+        for encoded in self.tables:
+            demo.writer.send(encoded, quiet=True)
         with connection.cursor() as cursor:
             for sql, params in self.after:
                 cursor.execute(sql, params)
-        progress.advance(len(self.rows[Order]))
+        progress.advance(self.orders)
 
 
 class Picker:
