@@ -279,6 +279,9 @@ def _connect():
         password=settings["PASSWORD"] or None,
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,
+        # Behind PgBouncer (--through-pgbouncer) server-side prepared
+        # statements would outlive the transaction that made them.
+        prepare_threshold=None,
     )
 
 
@@ -308,10 +311,14 @@ def _two_writers(template, same, other):
         thread.start()
         waited = False
         for _ in range(200):
+            # By what B runs, not B's backend pid: behind PgBouncer the pid
+            # the client is told is not its server's.
             row = c.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [b.info.backend_pid]
+                "SELECT EXISTS (SELECT FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                " AND query LIKE 'INSERT INTO orders.order_invoices %')"
             ).fetchone()
-            if row and row[0] == "Lock":
+            if row[0]:
                 waited = True
                 break
             threading.Event().wait(0.05)
