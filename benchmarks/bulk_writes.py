@@ -124,6 +124,13 @@ def machine():
     return f"{os.cpu_count()} cores, {int(memory) // 1024:,} MiB memory; uptime: {load}"
 
 
+def server_version():
+    """ "PostgreSQL 15.20 (...)" of the configured server, for the figures' heading."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        return cursor.fetchone()[0].split(",")[0]
+
+
 def bulk_update(name, table, assignment, replica):
     with audit_capture.connect(name) as conn:
         ids = f"SELECT id FROM {table} ORDER BY id LIMIT {UPDATE_ROWS}"
@@ -293,9 +300,7 @@ def main():
     )
     args = parser.parse_args()
     print(machine())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        print(cursor.fetchone()[0].split(",")[0])
+    print(server_version())
     plan = PLANS["city"].scaled(args.scale_factor)
     home = connection.settings_dict["NAME"]
     ref = reference.ensure_reference_database(connection)

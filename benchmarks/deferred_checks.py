@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
+import bulk_writes  # noqa: E402
 import seed_demo  # noqa: E402  (sets up Django)
 from django.db import connection  # noqa: E402
 
@@ -166,9 +167,7 @@ def main():
     args = parser.parse_args()
     print(machine())
     print(f"per row vs per batch: orders {args.migration} reversed vs applied")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        print(cursor.fetchone()[0].split(",")[0])
+    print(bulk_writes.server_version())
     plan = PLANS["city"].scaled(args.scale_factor)
     home = connection.settings_dict["NAME"]
     prefix = args.keep or f"bench_deferred_{uuid.uuid4().hex[:6]}"

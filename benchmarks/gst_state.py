@@ -100,9 +100,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     print(bulk_writes.machine())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        print(cursor.fetchone()[0].split(",")[0])
+    print(bulk_writes.server_version())
     home = connection.settings_dict["NAME"]
     ref = reference.ensure_reference_database(connection)
     name = f"{home[:30]}_gst_{uuid.uuid4().hex[:6]}"
