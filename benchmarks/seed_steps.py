@@ -14,9 +14,10 @@ step's COPYs (``Writer.send``: sending and the server's rules, the encoding
 not included) and in its other statements (ids, reference reads, the
 tail's aggregates). Wall minus both is the client's own share.
 ``--profile FILE`` runs the named steps under cProfile (slower) and writes
-the statistics to FILE, printing the ``--top`` functions by own time. The
-machine and its load are printed with every round. Timings are printed,
-never asserted.
+the statistics to FILE, printing the ``--top`` functions by own time;
+``--tables N`` prints each step's N slowest tables (COPY seconds with the
+encoding, rows/s). The machine and its load are printed with every round.
+Timings are printed, never asserted.
 
 The scale a step's time grows with shows here by running two factors: a
 step whose time per customer rises with the factor does something
@@ -100,18 +101,20 @@ class ServerClock:
 
 def timed_steps(plan, seed_value, now, steps, profiler):
     """Seed through the last of ``steps``;
-    {step: (wall s, CPU s, COPY wall s, other SQL wall s)}."""
-    measured = {}
+    {step: (wall s, CPU s, COPY wall s, other SQL wall s)} and
+    {step: {table: (rows, COPY s with the encoding)}}."""
+    measured, tables = {}, {}
     originals = {name: getattr(*STEP_FUNCTIONS[name]) for name in steps}
 
     def wrap(name, function):
-        def timed(*arguments):
+        def timed(demo, *arguments):
+            counts, seconds = dict(demo.writer.counts), dict(demo.writer.seconds)
             with ServerClock() as server:
                 cpu, wall = time.process_time(), time.perf_counter()
                 if profiler is not None:
                     profiler.enable()
                 try:
-                    return function(*arguments)
+                    return function(demo, *arguments)
                 finally:
                     if profiler is not None:
                         profiler.disable()
@@ -121,6 +124,11 @@ def timed_steps(plan, seed_value, now, steps, profiler):
                         server.copy,
                         server.other,
                     )
+                    tables[name] = {
+                        label: (rows - counts.get(label, 0), spent - seconds.get(label, 0.0))
+                        for label, rows in demo.writer.counts.items()
+                        if (spent := demo.writer.seconds[label]) != seconds.get(label, 0.0)
+                    }
 
         return timed
 
@@ -134,7 +142,7 @@ def timed_steps(plan, seed_value, now, steps, profiler):
         for name, function in originals.items():
             module, attribute = STEP_FUNCTIONS[name]
             setattr(module, attribute, function)
-    return measured
+    return measured, tables
 
 
 def describe(wall, cpu, copy, other):
@@ -153,6 +161,7 @@ def main():
     parser.add_argument("--steps", default="customers,access activity,after the orders")
     parser.add_argument("--profile", help="write cProfile statistics of the steps here")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--tables", type=int, default=0, help="print the N slowest tables")
     args = parser.parse_args()
     steps = [name.strip() for name in args.steps.split(",")]
     unknown = [name for name in steps if name not in STEP_FUNCTIONS]
@@ -181,7 +190,7 @@ def main():
             try:
                 seed_demo.use(scratch)
                 load = os.getloadavg()[0]
-                measured = timed_steps(plan, args.seed, now, steps, profiler)
+                measured, tables = timed_steps(plan, args.seed, now, steps, profiler)
                 load_after = os.getloadavg()[0]
             finally:
                 seed_demo.use(home)
@@ -190,6 +199,9 @@ def main():
             print(f"round {number + 1}: load {load:.2f} -> {load_after:.2f}")
             for name in steps:
                 print(f"  {name}: {describe(*measured[name])}")
+                slowest = sorted(tables[name].items(), key=lambda item: -item[1][1])
+                for label, (rows, spent) in slowest[: args.tables]:
+                    print(f"    {label}: {rows:,} rows in {spent:.2f}s, {rows / spent:,.0f} rows/s")
     finally:
         seed_demo.use(home)
         seed_demo.drop(fixtures)

@@ -10,7 +10,7 @@ entries (a welcome credit), the orders step the rest, in time order.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import islice
+from itertools import accumulate, islice
 
 from customers.choices import (
     ConsentPurpose,
@@ -86,6 +86,37 @@ PROMO_PURPOSES = {
     NotificationChannel.EMAIL: ConsentPurpose.MARKETING_EMAIL,
     NotificationChannel.PUSH: ConsentPurpose.PUSH_PROMOTIONS,
 }
+
+
+#: Weighted draws of the per-customer loops, with their cumulative weights
+#: built once: ``rng.choices(options, cum_weights=...)`` draws exactly what
+#: ``rng.choices(options, weights)`` does (one ``random()``, the same
+#: bisection), without summing the weights again for each of 100,000
+#: customers at city scale.
+STATUSES = (
+    (
+        CustomerStatus.ACTIVE,
+        CustomerStatus.SUSPENDED,
+        CustomerStatus.BLOCKED,
+        CustomerStatus.DELETION_REQUESTED,
+    ),
+    list(accumulate((970, 12, 8, 10))),
+)
+SIGNUP_SOURCES = (("ANDROID_APP", "IOS_APP", "WEB", "ONDC"), list(accumulate((70, 20, 8, 2))))
+ADDRESS_COUNTS = ((1, 2, 3), list(accumulate((55, 35, 10))))
+DIETS = ((FoodType.VEG, FoodType.NON_VEG, FoodType.EGG), list(accumulate((45, 45, 10))))
+PAYMENT_PREFERENCES = (
+    (PaymentMethod.UPI, PaymentMethod.CASH, PaymentMethod.CREDIT_CARD),
+    list(accumulate((70, 20, 10))),
+)
+TIPS = (None, Decimal("10.00"), Decimal("20.00"))
+RIDE_VEHICLES = (None, VehicleType.AUTO_RICKSHAW, VehicleType.MOTORCYCLE, VehicleType.CAR_SEDAN)
+
+
+def _draw(rng, weighted):
+    """One of ``weighted``'s options, as ``rng.choices`` with its weights."""
+    options, cumulative = weighted
+    return rng.choices(options, cum_weights=cumulative)[0]
 
 
 @dataclass
@@ -178,24 +209,16 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
     rng = demo.rng("customers")
     plan = demo.plan
     history_start = demo.now - timedelta(days=plan.days)
-    city_weights = [c.weight for c in places.cities]
+    city_weights = list(accumulate(c.weight for c in places.cities))
     first_id = demo.ids(Customer, plan.customers)
     customers, rows = [], []
     for n in range(plan.customers):
-        city = rng.choices(places.cities, city_weights)[0]
+        city = rng.choices(places.cities, cum_weights=city_weights)[0]
         first, surname, _ = demo.person(rng, city)
         joined = history_start - timedelta(days=rng.randrange(1, 700))
         if rng.chance(0.08):
             joined = demo.now - timedelta(days=rng.randrange(1, plan.days))
-        status = rng.choices(
-            (
-                CustomerStatus.ACTIVE,
-                CustomerStatus.SUSPENDED,
-                CustomerStatus.BLOCKED,
-                CustomerStatus.DELETION_REQUESTED,
-            ),
-            (970, 12, 8, 10),
-        )[0]
+        status = _draw(rng, STATUSES)
         customer = DemoCustomer(
             first_id + n,
             f"{first} {surname}",
@@ -218,9 +241,7 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
                 else None,
                 "status": status,
                 "preferred_language": rng.pick(languages),
-                "signup_source": rng.choices(
-                    ("ANDROID_APP", "IOS_APP", "WEB", "ONDC"), (70, 20, 8, 2)
-                )[0],
+                "signup_source": _draw(rng, SIGNUP_SOURCES),
                 "date_of_birth": date(
                     1965 + rng.randrange(40), rng.randrange(1, 13), rng.randrange(1, 29)
                 )
@@ -302,15 +323,24 @@ def _minors(demo, rows):
 
 def _addresses(demo, rng, customers):
     addresses, saved, emergency = [], [], []
+    # Per city, its vocabulary and each zone's locality (the first of that
+    # name), looked up once rather than scanned for every address.
+    localities = {}
     for customer in customers:
         city = customer.city
-        count = rng.choices((1, 2, 3), (55, 35, 10))[0]
+        if city.id not in localities:
+            by_name = {}
+            for loc in city.vocab["localities"]:
+                by_name.setdefault(loc[0], loc)
+            localities[city.id] = (city.vocab, by_name)
+        city_vocab, by_name = localities[city.id]
+        count = _draw(rng, ADDRESS_COUNTS)
         for k in range(count):
             zone = rng.pick(city.zones)
-            locality = next((loc for loc in city.vocab["localities"] if loc[0] == zone.name), None)
+            locality = by_name.get(zone.name)
             name, pincode = (locality[0], locality[1]) if locality else (zone.name, zone.pincode)
             label = ("HOME", "WORK", "FRIENDS_FAMILY")[k] if k < 3 else "OTHER"
-            building = rng.pick(city.vocab["buildings"])
+            building = rng.pick(city_vocab["buildings"])
             floor = rng.pick(vocab.FLOORS)
             addresses.append(
                 {
@@ -327,7 +357,7 @@ def _addresses(demo, rng, customers):
                         ("Embassy Tech Village", "RMZ Ecospace", "Mindspace", "DLF Cyber City")
                     ),
                     "floor": floor,
-                    "street": rng.pick(city.vocab["streets"]),
+                    "street": rng.pick(city_vocab["streets"]),
                     "landmark": rng.pick(vocab.LANDMARKS),
                     "locality": name,
                     "city": city.name,
@@ -401,22 +431,10 @@ def _profile(demo, rng, customers):
             preferences.append(
                 {
                     "customer_id": customer.id,
-                    "dietary_preference": rng.choices(
-                        (FoodType.VEG, FoodType.NON_VEG, FoodType.EGG), (45, 45, 10)
-                    )[0],
-                    "preferred_payment_method": rng.choices(
-                        (PaymentMethod.UPI, PaymentMethod.CASH, PaymentMethod.CREDIT_CARD),
-                        (70, 20, 10),
-                    )[0],
-                    "default_tip_amount": rng.choice((None, Decimal("10.00"), Decimal("20.00"))),
-                    "ride_vehicle_type": rng.choice(
-                        (
-                            None,
-                            VehicleType.AUTO_RICKSHAW,
-                            VehicleType.MOTORCYCLE,
-                            VehicleType.CAR_SEDAN,
-                        )
-                    ),
+                    "dietary_preference": _draw(rng, DIETS),
+                    "preferred_payment_method": _draw(rng, PAYMENT_PREFERENCES),
+                    "default_tip_amount": rng.choice(TIPS),
+                    "ride_vehicle_type": rng.choice(RIDE_VEHICLES),
                     "ride_ac_preferred": rng.chance(0.4),
                     "ride_quiet_preferred": rng.chance(0.1),
                     "accessibility_needs": ["ELDERLY_ASSIST"] if rng.chance(0.02) else [],
