@@ -102,7 +102,6 @@ STATUSES = (
     ),
     list(accumulate((970, 12, 8, 10))),
 )
-SIGNUP_SOURCES = (("ANDROID_APP", "IOS_APP", "WEB", "ONDC"), list(accumulate((70, 20, 8, 2))))
 ADDRESS_COUNTS = ((1, 2, 3), list(accumulate((55, 35, 10))))
 DIETS = ((FoodType.VEG, FoodType.NON_VEG, FoodType.EGG), list(accumulate((45, 45, 10))))
 PAYMENT_PREFERENCES = (
@@ -241,7 +240,10 @@ def build(demo: Demo, places: Places, staff: Staff, merchants: Merchants) -> Cus
                 else None,
                 "status": status,
                 "preferred_language": rng.pick(languages),
-                "signup_source": _draw(rng, SIGNUP_SOURCES),
+                # Cumulative weights of (70, 20, 8, 2), written out: the same draw.
+                "signup_source": rng.choices(
+                    ("ANDROID_APP", "IOS_APP", "WEB", "ONDC"), cum_weights=(70, 90, 98, 100)
+                )[0],
                 "date_of_birth": date(
                     1965 + rng.randrange(40), rng.randrange(1, 13), rng.randrange(1, 29)
                 )

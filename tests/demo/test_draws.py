@@ -18,7 +18,6 @@ from demo.rng import DemoRandom
 
 WEIGHTS = {
     "STATUSES": (970, 12, 8, 10),
-    "SIGNUP_SOURCES": (70, 20, 8, 2),
     "ADDRESS_COUNTS": (55, 35, 10),
     "DIETS": (45, 45, 10),
     "PAYMENT_PREFERENCES": (70, 20, 10),
