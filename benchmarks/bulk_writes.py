@@ -18,7 +18,8 @@ migrations and fixtures, dropped at the end), printed side by side:
      clients for ``--seconds`` each, rules on vs off: tps and mean latency.
 
 Rules on are measured twice: with the audit capture as migrated, and with
-an earlier migration's capture put back (``--earlier-capture``, audit 0006's;
+an earlier migration's capture put back (``--earlier-capture``, audit 0006's
+by default, or 0012's;
 ``--no-earlier-capture`` skips it), so the current capture is compared under
 the same load. The single-row pgbench runs go rules on / earlier capture /
 rules on again, and print both "now" runs: their spread is the load's.
@@ -105,9 +106,13 @@ SINGLE_RULES_OFF = {
 
 
 #: ``--earlier-capture``: the statement capture of an earlier audit migration.
-EARLIER_CAPTURES = {"0006": audit_sql.RESTORE_CAPTURE_STATEMENT}
+EARLIER_CAPTURES = {
+    "0006": audit_sql.RESTORE_CAPTURE_STATEMENT,
+    # Static statements for every statement, before audit 0015's bulk path.
+    "0012": audit_sql.CAPTURE_STATEMENT_CHEAPER,
+}
 #: The capture as migrated, put back after an earlier one.
-CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_CHEAPER
+CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_BULK
 
 
 def use_capture(name, earlier):

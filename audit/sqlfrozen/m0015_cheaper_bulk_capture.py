@@ -120,8 +120,10 @@ BEGIN
             value_o := format('audit.redact(to_jsonb(o.%I), $1)', col.name);
             value_n := format('audit.redact(to_jsonb(n.%I), $1)', col.name);
         ELSE
-            value_o := format('to_jsonb(o.%I)', col.name);
-            value_n := format('to_jsonb(n.%I)', col.name);
+            -- jsonb_build_array converts a value as to_jsonb does, without a jsonb
+            -- made and read again for each value.
+            value_o := format('o.%I', col.name);
+            value_n := format('n.%I', col.name);
         END IF;
         IF typed THEN
             differs := format('(%2$s OR o.%1$I IS DISTINCT FROM n.%1$I)', col.name, unpaired);

@@ -122,9 +122,9 @@ STATEMENTS = {
     f"WHERE id IN {ASHA} LIMIT 2)",
     "update many personal values to null": "UPDATE access_mgmt.system_users SET mobile = NULL "
     "WHERE full_name LIKE 'Asha%'",
-    "update one email's case only": "UPDATE access_mgmt.system_users SET email = lower(email) "
+    "update one email's case only": "UPDATE access_mgmt.system_users SET email = upper(email) "
     f"WHERE id = {ASHA} LIMIT 1)",
-    "update many emails' case only": "UPDATE access_mgmt.system_users SET email = lower(email) "
+    "update many emails' case only": "UPDATE access_mgmt.system_users SET email = upper(email) "
     "WHERE full_name LIKE 'Asha%'",
     "update nothing but updated_at of one": "UPDATE access_mgmt.system_users "
     f"SET updated_at = now() WHERE id = {ASHA} LIMIT 1)",
@@ -269,7 +269,8 @@ PARTITIONED = [
     "DELETE FROM capture_cost_probe WHERE id = 1",
     # The bulk path: many rows, null personal values, in both partitions.
     "INSERT INTO capture_cost_probe SELECT n, date '2026-01-01' + n % 50, 'NEW', "
-    f"CASE WHEN n % 3 > 0 THEN '+9198' || n END, n % 5, now() FROM generate_series(200, {199 + BULK * 2}) n",
+    f"CASE WHEN n % 3 > 0 THEN '+9198' || n END, n % 5, now() "
+    f"FROM generate_series(200, {199 + BULK * 2}) n",
     "UPDATE capture_cost_probe SET stage = CASE WHEN id % 2 = 0 THEN 'DONE' ELSE stage END, "
     "mobile = CASE WHEN id % 5 = 0 THEN NULL ELSE mobile || '1' END WHERE id >= 200",
     "UPDATE capture_cost_probe SET day = date '2026-02-20', updated_at = now() WHERE id >= 200",
