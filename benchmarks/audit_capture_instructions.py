@@ -294,9 +294,9 @@ def install_variants(conn, variants):
                 "audit.capture_statement()", f"{function}()"
             )
         if variant == "bulk path always":
-            bulk_from = f"OFFSET {sql.BULK_FROM_ROWS - 1})"
+            bulk_from = f"OFFSET {sql.BULK_FROM_ROWS - 1};"
             assert body.count(bulk_from) == 2, "the current capture changed: update the variant"
-            body = body.replace(bulk_from, "OFFSET 0)")
+            body = body.replace(bulk_from, "OFFSET 0;")
         if variant == "no trust query":
             assert body.count(OLD_VERIFIED) == 1, "the current capture changed: update the variant"
             body = body.replace(OLD_VERIFIED, NEW_VERIFIED)
