@@ -51,6 +51,13 @@ from audit.sqlfrozen.m0012_cheaper_capture_per_statement import (  # noqa: F401
     CAPTURE_STATEMENT_CHEAPER,
     RESTORE_CAPTURE_STATEMENT,
 )
+from audit.sqlfrozen.m0015_cheaper_bulk_capture import (  # noqa: F401
+    BULK_FROM_ROWS,
+    CAPTURE_STATEMENT_BULK,
+    CREATE_CAPTURE_BULK_STATEMENT,
+    DROP_CAPTURE_BULK_STATEMENT,
+    RESTORE_CAPTURE_STATEMENT_CHEAPER,
+)
 
 """The audit trail's SQL: one capture function for every tracked table.
 

@@ -3,7 +3,8 @@ for candidate captures, counted by valgrind (load-proof on a shared machine).
 
 Run: DJANGO_DEBUG=true DATABASE_URL=... .venv/bin/python
      benchmarks/audit_capture_instructions.py [--rows 20000] [--calls 300]
-     [--bulk 10000] [--rounds 3] [--variants current "no trust query" "per table"]
+     [--bulk 10000] [--rounds 3] [--variants current "0012 capture" "bulk path always"]
+     [--sizes 2 8 32 64]
 
 What it does, all on a private PostgreSQL cluster (initdb in a temporary
 directory, the server binaries of the configured server, removed at the
@@ -29,7 +30,11 @@ end), loaded with a ``pg_dump`` of the reference database (the migrations):
      turn, round after round, on the running private server; medians.
 
 Variants: ``current`` is ``audit.capture_statement()`` as the migrations left
-it. ``log before 0014`` is the current function writing into a log put back as audit
+it. ``0012 capture`` is audit 0012's function (static statements for every
+statement), ``bulk path always`` the current one taking audit 0015's bulk path
+from one row (``--sizes 2 8 32`` adds UPDATEs of that many rows: where the
+bulk path starts to pay; the default variants are these three).
+``log before 0014`` is the current function writing into a log put back as audit
 0002 made it; ``0014 checks only``, ``0014 actor index only`` and ``log of 0014``
 the same with one or both of audit 0014's changes of the log (the form of its
 CHECKs, its actor index partial). ``no trust query`` is the same function reading
@@ -83,6 +88,9 @@ LOGS = {
     "0014 checks only": "system_audit_logs",
     # Shares the log of "no trust query": one or the other in a run.
     "0014 actor index only": "rider_audit_logs",
+    # Share logs with "per table" and "0014 checks only": one or the other in a run.
+    "0012 capture": "customer_audit_log",
+    "bulk path always": "system_audit_logs",
 }
 FOR_TRIGGER = {
     "current": "cur",
@@ -92,6 +100,8 @@ FOR_TRIGGER = {
     "log of 0014": "l14",
     "0014 checks only": "l14c",
     "0014 actor index only": "l14i",
+    "0012 capture": "c12",
+    "bulk path always": "bpa",
 }
 #: Variants that differ from ``current`` by their log, not their function:
 #: (the form of the log's CHECKs, its actor index partial?), audit 0014.
@@ -279,6 +289,14 @@ def install_variants(conn, variants):
                 )
             continue
         body = current.replace("audit.capture_statement()", f"{function}()", 1)
+        if variant == "0012 capture":
+            body = sql.CAPTURE_STATEMENT_CHEAPER.replace(
+                "audit.capture_statement()", f"{function}()"
+            )
+        if variant == "bulk path always":
+            bulk_from = f"OFFSET {sql.BULK_FROM_ROWS - 1};"
+            assert body.count(bulk_from) == 2, "the current capture changed: update the variant"
+            body = body.replace(bulk_from, "OFFSET 0;")
         if variant == "no trust query":
             assert body.count(OLD_VERIFIED) == 1, "the current capture changed: update the variant"
             body = body.replace(OLD_VERIFIED, NEW_VERIFIED)
@@ -313,6 +331,19 @@ CHECKED_STATEMENTS = (
     f"UPDATE {PROBE} SET full_name = full_name WHERE id < 50",
     f"UPDATE {PROBE} SET id = id + 1000000 WHERE id IN (5, 6)",
     f"UPDATE {PROBE} SET full_name = 'Solo' WHERE id = 8",
+    # Statements of many rows (audit 0015's bulk path): null personal values, a status,
+    # citext case-only, key changes, updated_at-only and same-value rows among them.
+    f"INSERT INTO {PROBE} ({PROBE_COLUMNS}) SELECT CASE WHEN n % 3 > 0 THEN '+9195' || n END, "
+    "'Many ' || n, CASE WHEN n % 4 > 0 THEN 'm' || n || '@x.in' END, 'MN' || n, 'ACTIVE', 'en', "
+    "'WEB', n % 2 = 0 FROM generate_series(1, 80) n",
+    f"UPDATE {PROBE} SET status = CASE WHEN id % 3 = 0 THEN 'BLOCKED' ELSE status END, "
+    "full_name = CASE WHEN id % 5 = 0 THEN full_name ELSE full_name || '.' END, "
+    "email = CASE WHEN id % 7 = 0 THEN upper(email::text) ELSE email END, "
+    "updated_at = CASE WHEN id % 2 = 0 THEN now() ELSE updated_at END "
+    "WHERE id BETWEEN 100 AND 400",
+    f"UPDATE {PROBE} SET mobile = NULL WHERE id BETWEEN 401 AND 460",
+    f"UPDATE {PROBE} SET id = id + 2000000 WHERE id BETWEEN 461 AND 520",
+    f"DELETE FROM {PROBE} WHERE id BETWEEN 521 AND 600 OR id > 2000000",
     f"DELETE FROM {PROBE} WHERE id IN (9, 10, 1000005)",
     "SELECT set_config('gatimitra.actor_type', 'SYSTEM_USER', true), "
     "set_config('gatimitra.actor_id', '7', true)",
@@ -531,7 +562,19 @@ def only(conn, variant):
 
 def workloads(args, rows):
     ids = [1 + (n * 7919) % (rows - 100) + 50 for n in range(args.calls)]
+    sized = {
+        f"UPDATE of {size} rows (per statement)": (
+            "".join(
+                f"UPDATE {PROBE} SET full_name = full_name || '.' "
+                f"WHERE id BETWEEN {start} AND {start + size - 1};\n"
+                for start in range(1000, 1000 + size * args.sized_calls, size)
+            ),
+            args.sized_calls,
+        )
+        for size in args.sizes
+    }
     return {
+        **sized,
         "single-row UPDATE": (
             "".join(
                 f"UPDATE {PROBE} SET full_name = full_name || '.' WHERE id = {i};\n" for i in ids
@@ -551,6 +594,12 @@ def workloads(args, rows):
             f"cod_enabled = NOT cod_enabled WHERE id <= {args.bulk};\nROLLBACK;\n",
             args.bulk,
         ),
+        f"INSERT of {args.bulk:,} rows (per row)": (
+            f"BEGIN;\nINSERT INTO {PROBE} ({PROBE_COLUMNS}) SELECT '+9194' || n, 'Bulk ' || n, "
+            f"'b' || n || '@x.in', 'BK' || n, 'ACTIVE', 'en', 'WEB', true "
+            f"FROM generate_series(1, {args.bulk}) n;\nROLLBACK;\n",
+            args.bulk,
+        ),
     }
 
 
@@ -561,10 +610,18 @@ def main():
     parser.add_argument("--bulk", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also UPDATEs of this many rows each (per statement): where the bulk path pays",
+    )
+    parser.add_argument("--sized-calls", type=int, default=30)
+    parser.add_argument(
         "--variants",
         nargs="+",
         choices=list(LOGS),
-        default=[v for v in LOGS if v != "0014 actor index only"],
+        default=["current", "0012 capture", "bulk path always"],
     )
     args = parser.parse_args()
     variants = ["current", *[v for v in args.variants if v != "current"]]

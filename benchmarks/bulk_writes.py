@@ -18,7 +18,8 @@ migrations and fixtures, dropped at the end), printed side by side:
      clients for ``--seconds`` each, rules on vs off: tps and mean latency.
 
 Rules on are measured twice: with the audit capture as migrated, and with
-an earlier migration's capture put back (``--earlier-capture``, audit 0006's;
+an earlier migration's capture put back (``--earlier-capture``, audit 0006's
+by default, or 0012's;
 ``--no-earlier-capture`` skips it), so the current capture is compared under
 the same load. The single-row pgbench runs go rules on / earlier capture /
 rules on again, and print both "now" runs: their spread is the load's.
@@ -105,9 +106,13 @@ SINGLE_RULES_OFF = {
 
 
 #: ``--earlier-capture``: the statement capture of an earlier audit migration.
-EARLIER_CAPTURES = {"0006": audit_sql.RESTORE_CAPTURE_STATEMENT}
+EARLIER_CAPTURES = {
+    "0006": audit_sql.RESTORE_CAPTURE_STATEMENT,
+    # Static statements for every statement, before audit 0015's bulk path.
+    "0012": audit_sql.CAPTURE_STATEMENT_CHEAPER,
+}
 #: The capture as migrated, put back after an earlier one.
-CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_CHEAPER
+CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_BULK
 
 
 def use_capture(name, earlier):
@@ -298,6 +303,13 @@ def main():
         const=None,
         help="skip the runs with an earlier capture put back",
     )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=["copy", "updates", "singles"],
+        default=["copy", "updates", "singles"],
+        help="the parts to run (the seed_demo order step runs for copy and updates)",
+    )
     args = parser.parse_args()
     print(machine())
     print(server_version())
@@ -327,57 +339,67 @@ def main():
         seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.BEFORE_ORDERS)
         seed_demo.use(home)
 
-        specs = [TableSpec(model) for model in orders.FLUSH_ORDER]
-        data = seed_demo.export(names["full"], names["base"], specs)
-        loads = copies(names, data, args.rounds, args.earlier)
-        on, on_commit, on_total = loads["on"]
-        off, _commit, off_total = loads["off"]
-        before, _commit, before_total = loads["earlier"] or (None, None, None)
-
         print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
-        print(
-            f"plain COPY of the step's rows: rules on {plan.orders / on_total:,.0f} orders/s "
-            f"(commit with deferred checks {on_commit:.1f}s), rules off "
-            f"{plan.orders / off_total:,.0f} orders/s, ratio {on_total / off_total:.1f}x"
-        )
-        if before_total:
-            print(
-                f"  with audit {args.earlier}'s capture: rules on "
-                f"{plan.orders / before_total:,.0f} orders/s"
-            )
-        print(
-            "\n| table | rows | COPY rules on rows/s | rules off rows/s | on vs off "
-            f"| rules on, audit {args.earlier} capture |"
-        )
-        print("|---|---|---|---|---|---|")
-        for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
-            if rows:
-                earlier = f"{rows / before[label]:,.0f}" if before else "not run"
-                print(
-                    f"| {label} | {rows:,} | {rows / on[label]:,.0f} | {rows / off[label]:,.0f} "
-                    f"| {on[label] / off[label]:.1f}x | {earlier} |"
-                )
-
-        print(
-            "\n| statement | rules on | rules off | on vs off "
-            f"| rules on, audit {args.earlier} capture |"
-        )
-        print("|---|---|---|---|---|")
-        rows, seconds = updates(names["full"], args.rounds, args.earlier)
-        for table, spent in seconds.items():
-            count = rows[table]
-            earlier = f"{count / spent['earlier']:,.0f} rows/s" if spent["earlier"] else "not run"
-            print(
-                f"| UPDATE of {count:,} rows of {table} | {count / spent['on']:,.0f} rows/s | "
-                f"{count / spent['off']:,.0f} rows/s | {spent['on'] / spent['off']:.1f}x "
-                f"| {earlier} |"
-            )
-        singles(names, database, args.seconds, args.earlier)
+        if "copy" in args.parts:
+            copy_part(names, plan, args)
+        if "updates" in args.parts:
+            updates_part(names, args)
+        if "singles" in args.parts:
+            singles(names, database, args.seconds, args.earlier)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
     finally:
         seed_demo.use(home)
         for name in names.values():
             seed_demo.drop(name)
+
+
+def copy_part(names, plan, args):
+    specs = [TableSpec(model) for model in orders.FLUSH_ORDER]
+    data = seed_demo.export(names["full"], names["base"], specs)
+    loads = copies(names, data, args.rounds, args.earlier)
+    on, on_commit, on_total = loads["on"]
+    off, _commit, off_total = loads["off"]
+    before, _commit, before_total = loads["earlier"] or (None, None, None)
+
+    print(
+        f"plain COPY of the step's rows: rules on {plan.orders / on_total:,.0f} orders/s "
+        f"(commit with deferred checks {on_commit:.1f}s), rules off "
+        f"{plan.orders / off_total:,.0f} orders/s, ratio {on_total / off_total:.1f}x"
+    )
+    if before_total:
+        print(
+            f"  with audit {args.earlier}'s capture: rules on "
+            f"{plan.orders / before_total:,.0f} orders/s"
+        )
+    print(
+        "\n| table | rows | COPY rules on rows/s | rules off rows/s | on vs off "
+        f"| rules on, audit {args.earlier} capture |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
+        if rows:
+            earlier = f"{rows / before[label]:,.0f}" if before else "not run"
+            print(
+                f"| {label} | {rows:,} | {rows / on[label]:,.0f} | {rows / off[label]:,.0f} "
+                f"| {on[label] / off[label]:.1f}x | {earlier} |"
+            )
+
+
+def updates_part(names, args):
+    print(
+        "\n| statement | rules on | rules off | on vs off "
+        f"| rules on, audit {args.earlier} capture |"
+    )
+    print("|---|---|---|---|---|")
+    rows, seconds = updates(names["full"], args.rounds, args.earlier)
+    for table, spent in seconds.items():
+        count = rows[table]
+        earlier = f"{count / spent['earlier']:,.0f} rows/s" if spent["earlier"] else "not run"
+        print(
+            f"| UPDATE of {count:,} rows of {table} | {count / spent['on']:,.0f} rows/s | "
+            f"{count / spent['off']:,.0f} rows/s | {spent['on'] / spent['off']:.1f}x "
+            f"| {earlier} |"
+        )
 
 
 if __name__ == "__main__":
