@@ -169,7 +169,8 @@ def checked_rows(name, data, spent):
 
 def _statements(reference):
     module, attribute = reference.split(":")
-    return list(getattr(importlib.import_module(module), attribute))
+    sql = getattr(importlib.import_module(module), attribute)
+    return [sql] if isinstance(sql, str) else list(sql)
 
 
 def main():
