@@ -2,7 +2,8 @@
 (``session_replication_role = replica``: no triggers, no foreign keys).
 
 Run: .venv/bin/python benchmarks/bulk_writes.py [--scale-factor 0.01] [--seconds 10]
-     [--rounds 1]
+     [--rounds 1] [--pairs 5] [--pair-seconds S] [--singles-repeat 1]
+     [--update-customers 10000]
 
 In one run, on scratch databases of the configured server (built from the
 migrations and fixtures, dropped at the end), printed side by side:
@@ -12,17 +13,47 @@ migrations and fixtures, dropped at the end), printed side by side:
      and ledger table the step writes: orders, timelines, dispatch, rider and
      customer ledgers...), by benchmarks/seed_demo.py's code;
   2. a 10,000-row UPDATE of orders.orders and of customers.customers, one
-     statement, rules on vs off (rolled back);
+     statement, rules on vs off (rolled back). The orders are the order
+     step's; a scaled plan with fewer than ``--update-customers`` customers
+     (1,005 at ``--scale-factor 0.01``) gets a database of its own for the
+     customers UPDATE: a copy of the fixtures seeded by seed_demo through
+     the customers step with that many customers and every other volume as
+     scaled (every trigger and constraint on, as any seed; untimed), so the
+     statement updates 10,000 valid customers. ``--update-customers 0``
+     keeps the old behaviour (the order step's database, all its customers);
   3. single-row UPDATE (customers.customers by primary key) and single-row
      INSERT (a customer wallet credit, chained and audited) from 4 pgbench
-     clients for ``--seconds`` each, rules on vs off: tps and mean latency.
+     clients, rules on vs off, in interleaved pairs (below).
 
-Rules on are measured twice: with the audit capture as migrated, and with
-an earlier migration's capture put back (``--earlier-capture``, audit 0006's
-by default, or 0012's;
-``--no-earlier-capture`` skips it), so the current capture is compared under
-the same load. The single-row pgbench runs go rules on / earlier capture /
-rules on again, and print both "now" runs: their spread is the load's.
+Single-row writes, the method. One long run per mode, minutes apart, moved
+by up to 1x between runs on this shared machine: the load of the other
+engineers' work changes within seconds. So the modes run in short pgbench
+runs on the same database, one right after the other: a warm-up pair first
+(discarded: sessions, caches, the statement's first plans), then
+``--pairs`` pairs, rules on first in odd pairs and rules off first in even
+ones, each run ``--pair-seconds`` long (default: ``--seconds`` shared out
+over the pairs, at least 2 s, so each mode gets about ``--seconds`` in all,
+as the single run did). Each pair gives one ratio, rules on's mean latency
+over rules off's (with 4 clients, rules off's tps over rules on's); printed
+per pair, then the median of the pairs with its range (lowest-highest). Per
+run and mode also: tps, the p50 and p95 latency of every transaction
+(pgbench's per-transaction log, ``-l``; pooled over a mode's runs in the
+summary) and the CPU time the 4 server backends spent per transaction
+(``/proc/<pid>/schedstat`` read twice during the run, over the transactions
+the log says finished between the readings; "n/a" for a server on another
+machine), a second ratio that leaves out time spent waiting for a CPU.
+``--singles-repeat N`` runs the whole comparison N times back to back on the
+same database: the spread of its medians is what they can be trusted to.
+Rules off set ``session_replication_role`` once per connection
+(``PGOPTIONS``), not by a statement in every transaction as before. The
+arithmetic is in benchmarks/paired.py (tested in
+tests/gatimitra/test_benchmark_paired.py).
+
+Rules on are also measured with an earlier migration's audit capture put
+back (``--earlier-capture``, audit 0006's by default, or 0012's;
+``--no-earlier-capture`` skips it): the bulk UPDATEs once per round, the
+single-row writes in their own interleaved pairs, capture as migrated vs
+the earlier one.
 
 ``--rounds N`` repeats the COPY (each round into fresh copies of the
 database) and the bulk UPDATEs N times, rules on first in odd rounds and
@@ -38,8 +69,8 @@ to their own prefix.
 """
 
 import argparse
+import dataclasses
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +85,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
 import audit_capture  # noqa: E402  (sets up Django)
+import paired  # noqa: E402
 import seed_demo  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -187,14 +219,16 @@ def copies(names, data, rounds, earlier):
     return {mode: median_copy(runs) if runs else None for mode, runs in modes.items()}
 
 
-def updates(name, rounds, earlier):
+def updates(databases, rounds, earlier):
     """Seconds of each bulk UPDATE (rolled back) rules on, off and with
     ``earlier``'s capture: the median of ``rounds``, alternated like
-    ``copies``. Rows updated per table."""
+    ``copies``. ``databases`` maps each table to the database its UPDATE
+    runs in. Rows updated per table."""
     rows = {}
     seconds = {table: {"on": [], "off": [], "earlier": []} for table in UPDATES}
     for number in range(rounds):
         for table, assignment in UPDATES.items():
+            name = databases[table]
             order = [False, True] if number % 2 == 0 else [True, False]
             for replica in order:
                 rows[table], spent = bulk_update(name, table, assignment, replica)
@@ -212,72 +246,293 @@ def updates(name, rounds, earlier):
     return rows, medians
 
 
-def pgbench(name, bounds_sql, statement, replica, seconds):
-    binary = audit_capture.pgbench_binary()
-    if binary is None:
+def customers_plan(plan, customers):
+    """The plan the customers UPDATE's database is seeded with: ``plan``
+    with ``customers`` customers (everything else as scaled), or None when
+    ``plan`` already has that many (``customers`` 0: the old behaviour, the
+    full database's customers, 1,005 at ``--scale-factor 0.01``)."""
+    if customers <= plan.customers:
         return None
-    with audit_capture.connect(name) as conn:
-        low, high = conn.execute(bounds_sql).fetchone()
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        if replica:
-            script.write("SET session_replication_role = replica;\n")
-        script.write(f"\\set id random({low}, {high})\n\\set n random(1, 1000000000)\n")
-        script.write(statement + "\n")
+    return dataclasses.replace(plan, customers=customers)
+
+
+def pgbench_env(replica):
+    """pgbench's environment: the configured server and user; with rules
+    off, ``session_replication_role = replica`` set once per connection
+    (``PGOPTIONS``), so that no extra statement runs in each transaction."""
     settings_dict = connection.settings_dict
     env = {**os.environ, "PGUSER": settings_dict["USER"]}
     for variable, setting in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGPASSWORD", "PASSWORD")):
         if settings_dict.get(setting):
             env[variable] = str(settings_dict[setting])
+    if replica:
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c session_replication_role=replica".strip()
+    return env
+
+
+def on_cpu_seconds(pids):
+    """Seconds the processes ``pids`` have spent on a CPU (the kernel's
+    ``/proc/<pid>/schedstat``), or None if one cannot be read (a server on
+    another machine, a backend gone)."""
+    total = 0
     try:
-        output = subprocess.run(
-            [binary, "-n", "-c", "4", "-j", "2", "-T", str(seconds), "-f", script.name, name],
-            env=env,
-            capture_output=True,
+        for pid in pids:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e9
+
+
+def backend_cpu(name, seconds, clients):
+    """While a pgbench run of ``seconds`` is under way on ``name``: its
+    ``clients`` backends' CPU seconds between two readings, and the
+    readings' wall-clock times; None when they cannot be read."""
+    deadline = time.monotonic() + seconds
+    pids = []
+    with audit_capture.connect(name) as conn:
+        while len(pids) < clients and time.monotonic() < deadline - 1:
+            pids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                    "AND application_name = 'pgbench'",
+                    [name],
+                )
+            ]
+            time.sleep(0.02)
+    if len(pids) < clients:
+        return None
+    started, first = time.time(), on_cpu_seconds(pids)
+    time.sleep(max(0.0, deadline - 0.3 - time.monotonic()))
+    ended, last = time.time(), on_cpu_seconds(pids)
+    if first is None or last is None:
+        return None
+    return last - first, started, ended
+
+
+def pgbench(name, bounds_sql, statement, replica, seconds):
+    """One pgbench run of ``statement`` from 4 clients for ``seconds``:
+    ``{"tps", "latency" (mean, ms), "latencies" (every transaction's, ms),
+    "cpu" (the server backends' CPU ms per transaction, or None)}``, or None
+    without a pgbench binary."""
+    binary = audit_capture.pgbench_binary()
+    if binary is None:
+        return None
+    clients = 4
+    with audit_capture.connect(name) as conn:
+        low, high = conn.execute(bounds_sql).fetchone()
+    with tempfile.TemporaryDirectory(prefix="bulk_writes_") as scratch:
+        script = Path(scratch) / "script.sql"
+        script.write_text(
+            f"\\set id random({low}, {high})\n\\set n random(1, 1000000000)\n{statement}\n"
+        )
+        command = [
+            *(binary, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds)),
+            *("-f", str(script), "-l", f"--log-prefix={scratch}/txn", name),
+        ]
+        with subprocess.Popen(
+            command,
+            env=pgbench_env(replica),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    tps = float(re.search(r"tps = ([0-9.]+)", output).group(1))
-    latency = float(re.search(r"latency average = ([0-9.]+) ms", output).group(1))
-    return tps, latency
+        ) as process:
+            try:
+                cpu = backend_cpu(name, seconds, clients)
+            finally:
+                output, errors = process.communicate()
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command, output, errors)
+        logs = sorted(Path(scratch).glob("txn.*"))
+        latencies = paired.read_logs(logs)
+        if cpu:
+            spent, started, ended = cpu
+            done = paired.count_finished(logs, started, ended)
+            cpu = spent * 1000 / done if done else None
+    tps, latency = paired.parse_summary(output)
+    return {"tps": tps, "latency": latency, "latencies": latencies, "cpu": cpu}
 
 
-def singles(names, database, seconds, earlier):
+def paired_runs(run, modes, pairs):
+    """``run(mode)`` for the two ``modes`` in a discarded warm-up pair, then
+    in ``pairs`` pairs, the order swapped every pair: per pair
+    ``({mode: run(mode)}, order)``."""
+    for mode in modes:
+        run(mode)
+    results = []
+    for order in paired.pair_orders(pairs, modes):
+        results.append(({mode: run(mode) for mode in order}, order))
+    return results
+
+
+def ratios_of(results, key, modes):
+    """Per pair, the first mode's ``key`` over the second's (None if a
+    pair lacks it)."""
+    values = [{mode: pair[mode][key] for mode in modes} for pair, _order in results]
+    if any(value is None for pair in values for value in pair.values()):
+        return None
+    return paired.pair_ratios(values, *modes)
+
+
+def print_pairs(label, results, modes, names):
+    """Each pair's figures and ratios (the first mode's mean latency, and
+    server CPU per transaction, over the second's), then the median ratios
+    with their range and, per mode, the median tps and CPU per transaction,
+    and the p50/p95 latency of all its runs' transactions."""
+    first, second = modes
     print(
-        f"\n| single-row write, 4 pgbench clients, {seconds}s | rules on | rules off | on vs off "
-        f"| rules on, audit {earlier} capture | rules on, again |"
+        f"\n{label}: {names[first]} vs {names[second]}\n\n"
+        f"| pair (order) | {names[first]}: tps, p50 / p95 ms, server CPU ms/txn | "
+        f"{names[second]} | {first} vs {second}: mean latency | server CPU per txn |"
+    )
+    print("|---|---|---|---|---|")
+
+    def figures(tps, latencies, cpu):
+        p50, p95 = (paired.percentile(latencies, q) for q in (0.5, 0.95))
+        cpu_text = f"{cpu:.3f}" if cpu is not None else "n/a"
+        return f"{tps:,.0f} tps, {p50:.2f} / {p95:.2f} ms, {cpu_text}"
+
+    latency = ratios_of(results, "latency", modes)
+    cpu = ratios_of(results, "cpu", modes)
+    for number, (pair, order) in enumerate(results):
+        cells = [
+            figures(pair[mode]["tps"], pair[mode]["latencies"], pair[mode]["cpu"]) for mode in modes
+        ]
+        cpu_ratio = f"{cpu[number]:.2f}x" if cpu else "n/a"
+        print(
+            f"| {number + 1} ({', '.join(order)}) | {cells[0]} | {cells[1]} "
+            f"| {latency[number]:.2f}x | {cpu_ratio} |"
+        )
+    summary = []
+    for mode in modes:
+        runs = [pair[mode] for pair, _order in results]
+        cpus = [run["cpu"] for run in runs if run["cpu"] is not None]
+        summary.append(
+            figures(
+                statistics.median(run["tps"] for run in runs),
+                [value for run in runs for value in run["latencies"]],
+                statistics.median(cpus) if len(cpus) == len(runs) else None,
+            )
+        )
+    latency_text = paired.describe_ratio(latency)
+    cpu_text = paired.describe_ratio(cpu) if cpu else "n/a"
+    print(
+        f"| medians; pooled p50 / p95 | {summary[0]} | {summary[1]} | {latency_text} | {cpu_text} |"
+    )
+    return [*summary, latency_text, cpu_text]
+
+
+def singles(names, database, seconds, earlier, pairs):
+    """Single-row writes from 4 pgbench clients, rules on vs off (and the
+    current capture vs audit ``earlier``'s) in ``pairs`` interleaved pairs
+    of ``seconds``-long runs on one database (paired.py says how)."""
+    name = names[database]
+    print(
+        f"\nsingle-row writes, 4 pgbench clients: a warm-up pair, then {pairs} pairs of "
+        f"{seconds}s runs, the order swapped every pair. Ratios: mean latency, and the "
+        "server backends' CPU time per transaction (/proc/<pid>/schedstat)"
+    )
+    if audit_capture.pgbench_binary() is None:
+        print("pgbench not found")
+        return
+    summaries = []
+    for label, (bounds, statement) in SINGLE.items():
+        statements = {
+            "on": (statement, False),
+            "off": (SINGLE_RULES_OFF.get(label, statement), True),
+        }
+
+        def rules(mode, bounds=bounds, statements=statements):
+            text, replica = statements[mode]
+            return pgbench(name, bounds, text, replica, seconds)
+
+        titles = {"on": "rules on", "off": "rules off"}
+        line = [
+            label,
+            *print_pairs(label, paired_runs(rules, ("on", "off"), pairs), ("on", "off"), titles),
+        ]
+        if earlier:
+
+            def captures(mode, bounds=bounds, statement=statement):
+                use_capture(name, earlier if mode == "earlier" else None)
+                try:
+                    return pgbench(name, bounds, statement, False, seconds)
+                finally:
+                    use_capture(name, None)
+
+            modes = ("now", "earlier")
+            titles = {"now": "capture as migrated", "earlier": f"audit {earlier}'s capture"}
+            figures = print_pairs(label, paired_runs(captures, modes, pairs), modes, titles)
+            line.append(f"{figures[2]}; CPU {figures[3]}")
+        else:
+            line.append("not run")
+        summaries.append(line)
+    print(
+        "\n| single-row write, 4 pgbench clients | rules on: median tps, pooled p50 / p95 ms, "
+        "median server CPU ms/txn | rules off | on vs off: mean latency, median (range) "
+        "| server CPU per txn | "
+        f"capture as migrated vs audit {earlier or '(none)'}'s |"
     )
     print("|---|---|---|---|---|---|")
-    name = names[database]
-    for label, (bounds, statement) in SINGLE.items():
-        results = [
-            pgbench(name, bounds, statement, False, seconds),
-            pgbench(name, bounds, SINGLE_RULES_OFF.get(label, statement), True, seconds),
-        ]
-        if not all(results):
-            print(f"| {label} | pgbench not found | | | |")
-            continue
-        before = again = "not run"
-        if earlier:
-            use_capture(name, earlier)
-            before_tps, before_ms = pgbench(name, bounds, statement, False, seconds)
-            use_capture(name, None)
-            before = f"{before_tps:,.0f} tps, {before_ms:.2f} ms"
-            again_tps, again_ms = pgbench(name, bounds, statement, False, seconds)
-            again = f"{again_tps:,.0f} tps, {again_ms:.2f} ms"
-        (on_tps, on_ms), (off_tps, off_ms) = results
-        print(
-            f"| single-row {label}, 4 clients | {on_tps:,.0f} tps, {on_ms:.2f} ms | "
-            f"{off_tps:,.0f} tps, {off_ms:.2f} ms | {on_ms / off_ms:.1f}x | {before} | {again} |"
-        )
+    for line in summaries:
+        print("| " + " | ".join(line) + " |")
+
+
+def singles_part(names, database, args):
+    """The single-row writes, ``--singles-repeat`` times back to back on the
+    same database: how far the medians of two such runs are apart is what
+    the figures can be trusted to."""
+    for number in range(args.singles_repeat):
+        if args.singles_repeat > 1:
+            print(f"\nsingle-row writes, repeat {number + 1} of {args.singles_repeat}: {machine()}")
+        singles(names, database, run_seconds(args), args.earlier, args.pairs)
+
+
+def run_seconds(args):
+    """Length of each paired pgbench run: ``--pair-seconds``, else
+    ``--seconds`` shared out over the pairs (each mode gets about
+    ``--seconds`` in all, as one run did before), at least 2 s."""
+    if args.pair_seconds:
+        return args.pair_seconds
+    return max(2, round(args.seconds / args.pairs))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale-factor", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=10,
+        help="pgbench seconds per mode and statement, shared out over --pairs runs",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=5,
+        help="single-row writes: interleaved rules on/off pgbench pairs (after a warm-up pair)",
+    )
+    parser.add_argument(
+        "--pair-seconds",
+        type=int,
+        default=None,
+        help="length of each paired pgbench run (default: --seconds / --pairs, at least 2)",
+    )
+    parser.add_argument(
+        "--singles-repeat",
+        type=int,
+        default=1,
+        help="run the single-row writes N times back to back (their medians' spread)",
+    )
+    parser.add_argument(
+        "--update-customers",
+        type=int,
+        default=UPDATE_ROWS,
+        help="customers in the database of the customers.customers UPDATE, seeded through "
+        "the customers step by seed_demo (every rule on) when the scaled plan has fewer; "
+        "0: the order step's database as it is (1,005 customers at --scale-factor 0.01)",
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -311,13 +566,15 @@ def main():
         help="the parts to run (the seed_demo order step runs for copy and updates)",
     )
     args = parser.parse_args()
+    if args.pairs < 1 or args.singles_repeat < 1:
+        parser.error("--pairs and --singles-repeat must be at least 1")
     print(machine())
     print(server_version())
     plan = PLANS["city"].scaled(args.scale_factor)
     home = connection.settings_dict["NAME"]
     ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
-    kinds = ("fixtures", "full", "base", "on", "off", "earlier")
+    kinds = ("fixtures", "full", "base", "on", "off", "earlier", "customers")
     names = {kind: f"{home[:30]}_bulk_{kind}_{tag}" for kind in kinds}
     try:
         seed_demo.create(names["fixtures"], ref)
@@ -328,7 +585,7 @@ def main():
             seed_demo.create(names[kind], names["fixtures"])
         database = "fixtures" if args.singles_only else "full"
         if args.singles_only:
-            singles(names, database, args.seconds, args.earlier)
+            singles_part(names, database, args)
             return
         print(f"plan {plan.name}: {plan.orders:,} orders; {args.rounds} round(s), medians")
 
@@ -343,9 +600,9 @@ def main():
         if "copy" in args.parts:
             copy_part(names, plan, args)
         if "updates" in args.parts:
-            updates_part(names, args)
+            updates_part(names, plan, args)
         if "singles" in args.parts:
-            singles(names, database, args.seconds, args.earlier)
+            singles_part(names, database, args)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
     finally:
         seed_demo.use(home)
@@ -385,13 +642,42 @@ def copy_part(names, plan, args):
             )
 
 
-def updates_part(names, args):
+def customers_database(names, plan, args):
+    """The database the customers.customers UPDATE runs in: the order
+    step's (``names["full"]``) when its plan has ``--update-customers``
+    customers or more, else a copy of the fixtures seeded by seed_demo
+    through the customers step with that many customers (untimed; every
+    trigger and constraint on, as any seed)."""
+    bigger = customers_plan(plan, args.update_customers)
+    if bigger is None:
+        return names["full"]
+    home = connection.settings_dict["NAME"]
+    started = time.perf_counter()
+    seed_demo.create(names["customers"], names["fixtures"])
+    seed_demo.use(names["customers"])
+    try:
+        seed_demo.seed(bigger, args.seed, default_as_of(), "customers")
+    finally:
+        seed_demo.use(home)
+    print(
+        f"\ncustomers.customers UPDATE: a database seeded through the customers step with "
+        f"{bigger.customers:,} customers (every rule on; {time.perf_counter() - started:.0f}s, "
+        "not timed)"
+    )
+    return names["customers"]
+
+
+def updates_part(names, plan, args):
+    databases = {
+        "orders.orders": names["full"],
+        "customers.customers": customers_database(names, plan, args),
+    }
     print(
         "\n| statement | rules on | rules off | on vs off "
         f"| rules on, audit {args.earlier} capture |"
     )
     print("|---|---|---|---|---|")
-    rows, seconds = updates(names["full"], args.rounds, args.earlier)
+    rows, seconds = updates(databases, args.rounds, args.earlier)
     for table, spent in seconds.items():
         count = rows[table]
         earlier = f"{count / spent['earlier']:,.0f} rows/s" if spent["earlier"] else "not run"
