@@ -283,6 +283,18 @@ def on_cpu_seconds(pids):
     return total / 1e9
 
 
+def is_backend(pid, name):
+    """Whether process ``pid`` of this machine is a server backend connected
+    to database ``name`` (its process title names the database): a server
+    on another machine or in another PID namespace has pids that mean
+    something else here."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return False
+    return title.startswith("postgres") and f" {name} " in title
+
+
 def backend_cpu(name, seconds, clients):
     """While a pgbench run of ``seconds`` is under way on ``name``: its
     ``clients`` backends' CPU seconds between two readings, and the
@@ -300,7 +312,7 @@ def backend_cpu(name, seconds, clients):
                 )
             ]
             time.sleep(0.02)
-    if len(pids) < clients:
+    if len(pids) < clients or not all(is_backend(pid, name) for pid in pids):
         return None
     started, first = time.time(), on_cpu_seconds(pids)
     time.sleep(max(0.0, deadline - 0.3 - time.monotonic()))

@@ -55,7 +55,8 @@ def pair_ratios(pairs: Iterable[dict[str, float]], numerator: str, denominator: 
 def describe_ratio(ratios: Sequence[float]) -> str:
     """``"1.42x (1.31-1.55x, 5 pairs)"``: median and range."""
     median, low, high = spread(ratios)
-    return f"{median:.2f}x ({low:.2f}-{high:.2f}x, {len(ratios)} pairs)"
+    pairs = f"{len(ratios)} pair" + ("s" if len(ratios) != 1 else "")
+    return f"{median:.2f}x ({low:.2f}-{high:.2f}x, {pairs})"
 
 
 def parse_summary(output: str) -> tuple[float, float]:

@@ -48,6 +48,7 @@ def test_ratios_per_pair_and_their_median_and_range():
     assert paired.describe_ratio(ratios) == "1.50x (1.20-2.00x, 3 pairs)"
     # An even number of pairs: the median is the mean of the middle two.
     assert paired.describe_ratio([1.0, 1.2, 1.4, 3.0]) == "1.30x (1.00-3.00x, 4 pairs)"
+    assert paired.describe_ratio([1.25]) == "1.25x (1.25-1.25x, 1 pair)"
 
 
 PGBENCH_15 = """\
