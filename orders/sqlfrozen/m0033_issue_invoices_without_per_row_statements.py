@@ -22,8 +22,9 @@ checks and their order, messages, SQLSTATE and CONSTRAINT. One difference a
 role could see: the statement holding ``merchants.merchant_tax_registrations``
 was started (and its privileges checked) for every invoice; now only for a
 B2B invoice without IRN. A role allowed to insert order invoices but not to
-read that table (no role of ``gatimitra.ops.roles`` is: the app holds both)
-was refused every invoice with "permission denied", and now only those.
+read that table (``gm_orders_rw`` alone, NOLOGIN; ``gm_app``, a member of
+every domain's ``_rw`` role, holds both) was refused every invoice with
+"permission denied for schema merchants", and now only those.
 
 The reverse puts back 0032's function (its statement trigger is untouched).
 """
