@@ -35,6 +35,11 @@ subqueries, run once per statement). A value's text:
   values of other types: ``to_jsonb(value)::text`` or
   ``audit.redact(to_jsonb(value), $1)::text``, jsonb's own print by definition.
 
+One difference from 0015, towards 0012: 0015 compared a jsonb column typed,
+so a JSON null set to SQL NULL (or back) wrote an entry ``[null, null]`` that
+0012's static statements (comparing the rows' jsonb) do not write; here NULL
+compares as JSON null, as in 0012.
+
 ``verify_audit`` still recomputes ``audit.row_hash`` over the stored columns,
 which is unchanged; tests/audit/test_capture_cheaper.py compares every column
 and ``row_hash`` with audit 0012's and 0015's captures. ``audit.capture_statement``
