@@ -58,6 +58,10 @@ from audit.sqlfrozen.m0015_cheaper_bulk_capture import (  # noqa: F401
     DROP_CAPTURE_BULK_STATEMENT,
     RESTORE_CAPTURE_STATEMENT_CHEAPER,
 )
+from audit.sqlfrozen.m0016_cheaper_bulk_rows import (  # noqa: F401
+    REPLACE_CAPTURE_BULK_STATEMENT,
+    RESTORE_CAPTURE_BULK_STATEMENT,
+)
 
 """The audit trail's SQL: one capture function for every tracked table.
 

@@ -32,8 +32,10 @@ end), loaded with a ``pg_dump`` of the reference database (the migrations):
 Variants: ``current`` is ``audit.capture_statement()`` as the migrations left
 it. ``0012 capture`` is audit 0012's function (static statements for every
 statement), ``bulk path always`` the current one taking audit 0015's bulk path
-from one row (``--sizes 2 8 32`` adds UPDATEs of that many rows: where the
+from one row (``--sizes 2 8 32`` adds UPDATEs and INSERTs of that many rows: where the
 bulk path starts to pay; the default variants are these three).
+``0015 capture`` is audit 0015's function with audit 0015's builder of the
+bulk statement (the current one, audit 0016, builds each entry from text).
 ``log before 0014`` is the current function writing into a log put back as audit
 0002 made it; ``0014 checks only``, ``0014 actor index only`` and ``log of 0014``
 the same with one or both of audit 0014's changes of the log (the form of its
@@ -91,6 +93,8 @@ LOGS = {
     # Share logs with "per table" and "0014 checks only": one or the other in a run.
     "0012 capture": "customer_audit_log",
     "bulk path always": "system_audit_logs",
+    # Shares the log of "log before 0014": one or the other in a run.
+    "0015 capture": "merchant_audit_logs",
 }
 FOR_TRIGGER = {
     "current": "cur",
@@ -102,6 +106,7 @@ FOR_TRIGGER = {
     "0014 actor index only": "l14i",
     "0012 capture": "c12",
     "bulk path always": "bpa",
+    "0015 capture": "c15",
 }
 #: Variants that differ from ``current`` by their log, not their function:
 #: (the form of the log's CHECKs, its actor index partial?), audit 0014.
@@ -293,6 +298,15 @@ def install_variants(conn, variants):
             body = sql.CAPTURE_STATEMENT_CHEAPER.replace(
                 "audit.capture_statement()", f"{function}()"
             )
+        if variant == "0015 capture":
+            # Audit 0015's capture calling audit 0015's builder, under their own names.
+            builder = "audit.capture_bulk_statement_0015("
+            conn.execute(
+                sql.RESTORE_CAPTURE_BULK_STATEMENT.replace("audit.capture_bulk_statement(", builder)
+            )
+            body = sql.CAPTURE_STATEMENT_BULK.replace(
+                "audit.capture_statement()", f"{function}()"
+            ).replace("audit.capture_bulk_statement(", builder)
         if variant == "bulk path always":
             bulk_from = f"OFFSET {sql.BULK_FROM_ROWS - 1};"
             assert body.count(bulk_from) == 2, "the current capture changed: update the variant"
@@ -342,6 +356,15 @@ CHECKED_STATEMENTS = (
     "updated_at = CASE WHEN id % 2 = 0 THEN now() ELSE updated_at END "
     "WHERE id BETWEEN 100 AND 400",
     f"UPDATE {PROBE} SET mobile = NULL WHERE id BETWEEN 401 AND 460",
+    # Values jsonb escapes (quotes, backslashes, control characters, unicode), in
+    # personal and other columns, and personal values shorter than their mask.
+    f"INSERT INTO {PROBE} ({PROBE_COLUMNS}, date_of_birth) SELECT "
+    "CASE WHEN n % 5 = 0 THEN 'a\"' || n END, "
+    "E'Q\"uote \\\\ back\\nline\\ttab\\x01 ' || n || ' \u00e9\u20ac\U0001f600\u2028', "
+    "CASE WHEN n % 2 = 0 THEN E'e\\\\' || n || '@X.in' END, 'E\"' || n, E'S\\t\"', "
+    "E'\u00e9\\\\', 'WEB', n % 2 = 0, date '1990-01-01' + n FROM generate_series(1, 40) n",
+    f"UPDATE {PROBE} SET full_name = full_name || E'\\\\\"', status = E'X\\n' "
+    "WHERE full_name LIKE 'Q%'",
     f"UPDATE {PROBE} SET id = id + 2000000 WHERE id BETWEEN 461 AND 520",
     f"DELETE FROM {PROBE} WHERE id BETWEEN 521 AND 600 OR id > 2000000",
     f"DELETE FROM {PROBE} WHERE id IN (9, 10, 1000005)",
@@ -573,6 +596,20 @@ def workloads(args, rows):
         )
         for size in args.sizes
     }
+    sized.update(
+        {
+            f"INSERT of {size} rows (per statement)": (
+                "".join(
+                    f"INSERT INTO {PROBE} ({PROBE_COLUMNS}) SELECT '+9193' || n, 'Sized ' || n, "
+                    f"'s' || n || '@x.in', 'SZ' || n, 'ACTIVE', 'en', 'WEB', true "
+                    f"FROM generate_series({start}, {start + size - 1}) n;\n"
+                    for start in range(0, size * args.sized_calls, size)
+                ),
+                args.sized_calls,
+            )
+            for size in args.sizes
+        }
+    )
     return {
         **sized,
         "single-row UPDATE": (

@@ -1,9 +1,10 @@
 """The current capture writes exactly the entries the earlier ones wrote
 (audit 0006's, and 0012's static statements that audit 0015 keeps for a few
 rows but replaces from ``BULK_FROM_ROWS`` rows by a statement built for the
-table), row hash included: the current one and an earlier one run on one
-table, each into its own log, every statement is captured twice, and the two
-sets must be equal. A later capture adds its predecessor to ``EARLIER``.
+table, and 0015's built statement, which audit 0016 builds from text), row
+hash included: the current one and an earlier one run on one table, each
+into its own log, every statement is captured twice, and the two sets must
+be equal. A later capture adds its predecessor to ``EARLIER``.
 Statements named "many" write at least ``BULK_FROM_ROWS`` rows (the bulk
 path), the others fewer (the static statements): each asserts which."""
 
@@ -25,7 +26,14 @@ COMPARED = (
 )
 
 #: The earlier captures, each installed beside the current one under its own name.
-EARLIER = {"0006": sql.RESTORE_CAPTURE_STATEMENT, "0012": sql.CAPTURE_STATEMENT_CHEAPER}
+EARLIER = {
+    "0006": sql.RESTORE_CAPTURE_STATEMENT,
+    "0012": sql.CAPTURE_STATEMENT_CHEAPER,
+    "0015": sql.CAPTURE_STATEMENT_BULK,
+}
+#: Earlier builders of the bulk statement, installed with their capture.
+EARLIER_BUILDERS = {"0015": sql.RESTORE_CAPTURE_BULK_STATEMENT}
+BUILDER = "audit.capture_bulk_statement("
 
 #: From this many rows a statement's entries come from the bulk path.
 BULK = sql.BULK_FROM_ROWS
@@ -35,7 +43,14 @@ def install_earlier_capture(cursor, version, table, log_table, subject, personal
     name = f"audit.capture_statement_{version}"
     function = EARLIER[version]
     assert function.count("audit.capture_statement()") == 2, "created, then revoked"
-    cursor.execute(function.replace("audit.capture_statement()", f"{name}()"))
+    function = function.replace("audit.capture_statement()", f"{name}()")
+    if version in EARLIER_BUILDERS:
+        builder = f"audit.capture_bulk_statement_{version}("
+        assert EARLIER_BUILDERS[version].count(BUILDER) == 2, "created, then revoked"
+        assert function.count(BUILDER) == 1
+        cursor.execute(EARLIER_BUILDERS[version].replace(BUILDER, builder))
+        function = function.replace(BUILDER, builder)
+    cursor.execute(function)
     for statement in sql.capture_statements(table, log_table, subject, personal, key):
         cursor.execute(
             statement.replace("audit.capture_statement(", f"{name}(").replace(
