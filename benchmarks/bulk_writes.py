@@ -87,7 +87,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 import audit_capture  # noqa: E402  (sets up Django)
 import paired  # noqa: E402
 import seed_demo  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from audit import sql as audit_sql  # noqa: E402
@@ -95,8 +94,6 @@ from demo import orders  # noqa: E402
 from demo.management.commands.seed_demo import default_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
 from demo.writer import TableSpec  # noqa: E402
-from gatimitra.ops import reference  # noqa: E402
-from gatimitra.seeds import fixture_paths  # noqa: E402
 
 UPDATES = {
     "orders.orders": "customer_note = customer_note || ' '",
@@ -584,15 +581,11 @@ def main():
     print(server_version())
     plan = PLANS["city"].scaled(args.scale_factor)
     home = connection.settings_dict["NAME"]
-    ref = reference.ensure_reference_database(connection)
     tag = uuid.uuid4().hex[:6]
     kinds = ("fixtures", "full", "base", "on", "off", "earlier", "customers")
     names = {kind: f"{home[:30]}_bulk_{kind}_{tag}" for kind in kinds}
     try:
-        seed_demo.create(names["fixtures"], ref)
-        seed_demo.use(names["fixtures"])
-        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-        seed_demo.use(home)
+        seed_demo.create_with_fixtures(names["fixtures"], home)
         for kind in ("full", "base"):
             seed_demo.create(names[kind], names["fixtures"])
         database = "fixtures" if args.singles_only else "full"

@@ -41,11 +41,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
 import bulk_writes  # noqa: E402  (sets up Django)
 import seed_demo  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-
-from gatimitra.ops import reference  # noqa: E402
-from gatimitra.seeds import fixture_paths  # noqa: E402
 
 m0028 = import_module("orders.migrations.0028_read_gst_state_name_column_directly")
 m0029 = import_module("orders.migrations.0029_look_up_state_names_by_index")
@@ -102,13 +98,9 @@ def main():
     print(bulk_writes.machine())
     print(bulk_writes.server_version())
     home = connection.settings_dict["NAME"]
-    ref = reference.ensure_reference_database(connection)
     name = f"{home[:30]}_gst_{uuid.uuid4().hex[:6]}"
     try:
-        seed_demo.create(name, ref)
-        seed_demo.use(name)
-        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-        seed_demo.use(home)
+        seed_demo.create_with_fixtures(name, home)
         with seed_demo.connect(name) as conn:
             columns = conn.execute(COLUMNS_SQL, [TABLE]).fetchone()[0]
             conn.execute(

@@ -131,15 +131,21 @@ def plain_copy(target, data, replica):
     return seconds, commit, total
 
 
+def create_with_fixtures(name, home):
+    """Scratch database ``name``: the reference database plus fixtures/, the
+    start of every seed the benchmarks time; the connection goes back to
+    ``home``."""
+    create(name, reference.ensure_reference_database(connection))
+    use(name)
+    call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
+    use(home)
+
+
 def before_and_after_orders(plan, seed_value, now, names, home):
     """Scratch databases ``names["full"]`` (seeded through the order step)
     and ``names["base"]`` (up to it), both from ``names["fixtures"]`` (the
     reference database plus fixtures/); returns the full seed's Demo."""
-    ref = reference.ensure_reference_database(connection)
-    create(names["fixtures"], ref)
-    use(names["fixtures"])
-    call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-    use(home)
+    create_with_fixtures(names["fixtures"], home)
     for kind in ("full", "base"):
         create(names[kind], names["fixtures"])
     use(names["full"])

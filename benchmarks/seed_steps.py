@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
 import seed_demo  # noqa: E402  (sets up Django)
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from seed_demo_fingerprint import cpu_model  # noqa: E402
 
@@ -48,8 +47,6 @@ from demo import access, customers, runner, tail  # noqa: E402
 from demo.management.commands.seed_demo import default_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
 from demo.writer import Writer  # noqa: E402
-from gatimitra.ops import reference  # noqa: E402
-from gatimitra.seeds import fixture_paths  # noqa: E402
 
 #: The steps this script can time: the module attribute ``runner._wire`` calls.
 STEP_FUNCTIONS = {
@@ -180,10 +177,7 @@ def main():
     rounds = []
     profiler = cProfile.Profile() if args.profile else None
     try:
-        seed_demo.create(fixtures, reference.ensure_reference_database(connection))
-        seed_demo.use(fixtures)
-        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-        seed_demo.use(home)
+        seed_demo.create_with_fixtures(fixtures, home)
         for number in range(args.rounds):
             scratch = f"{home}_seedsteps_{tag}_{number}"
             seed_demo.create(scratch, fixtures)

@@ -42,15 +42,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 import bulk_writes  # noqa: E402  (sets up Django)
 import row_triggers  # noqa: E402
 import seed_demo  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from customers.sqlfrozen import m0015_check_notifications_per_statement as m0015  # noqa: E402
 from demo import runner  # noqa: E402
 from demo.management.commands.seed_demo import default_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
-from gatimitra.ops import reference  # noqa: E402
-from gatimitra.seeds import fixture_paths  # noqa: E402
 
 #: customers 0015 undone, inside the rolled-back load only.
 BEFORE_0015 = [m0015.CUSTOMER_ORDER_AS_JSONB, *m0015.PROVIDER_MESSAGES_PER_ROW]
@@ -145,10 +142,7 @@ def main():
         names[f"full{index}"] = f"bench_tail_full{index}_{tag}"
     try:
         print(f"plan {plan.name}: {plan.orders:,} orders; steps: {', '.join(steps)}")
-        seed_demo.create(names["fixtures"], reference.ensure_reference_database(connection))
-        seed_demo.use(names["fixtures"])
-        call_command("loaddata", *fixture_paths(), verbosity=0, not_production=True)
-        seed_demo.use(home)
+        seed_demo.create_with_fixtures(names["fixtures"], home)
         for index, step in enumerate(steps):
             before_step = runner.STEPS[runner.STEPS.index(step) - 1]
             base = seeded(names, f"base{index}", plan, args.seed, now, before_step)
