@@ -91,7 +91,7 @@ from django.db import connection  # noqa: E402
 
 from audit import sql as audit_sql  # noqa: E402
 from demo import orders  # noqa: E402
-from demo.management.commands.seed_demo import default_as_of  # noqa: E402
+from demo.management.commands.seed_demo import default_as_of, parse_as_of  # noqa: E402
 from demo.plan import PLANS  # noqa: E402
 from demo.writer import TableSpec  # noqa: E402
 
@@ -574,7 +574,16 @@ def main():
         default=["copy", "updates", "singles"],
         help="the parts to run (the seed_demo order step runs for copy and updates)",
     )
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        help="when every seed of the run ends (as seed_demo --as-of; default: the current "
+        "hour in India, read once for the whole run)",
+    )
     args = parser.parse_args()
+    if args.as_of is None:
+        args.as_of = default_as_of()
     if args.pairs < 1 or args.singles_repeat < 1:
         parser.error("--pairs and --singles-repeat must be at least 1")
     print(machine())
@@ -585,25 +594,22 @@ def main():
     kinds = ("fixtures", "full", "base", "on", "off", "earlier", "customers")
     names = {kind: f"{home[:30]}_bulk_{kind}_{tag}" for kind in kinds}
     try:
-        seed_demo.create_with_fixtures(names["fixtures"], home)
-        for kind in ("full", "base"):
-            seed_demo.create(names[kind], names["fixtures"])
-        database = "fixtures" if args.singles_only else "full"
         if args.singles_only:
+            seed_demo.create_with_fixtures(names["fixtures"], home)
             print(
                 "--singles-only: on the fixtures' few customers and wallets (5 each today), "
                 "where 4 clients queue on row locks; compare the full run's figures instead"
             )
-            singles_part(names, database, args)
+            singles_part(names, "fixtures", args)
             return
-        print(f"plan {plan.name}: {plan.orders:,} orders; {args.rounds} round(s), medians")
-
-        seed_demo.use(names["full"])
-        demo = seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.THROUGH_ORDERS)
+        print(
+            f"plan {plan.name}: {plan.orders:,} orders, data up to {args.as_of.isoformat()}; "
+            f"{args.rounds} round(s), medians"
+        )
+        # One --as-of for every seed of the run: the rows replayed into the
+        # base database were built for its riders' duty and the day it ends.
+        demo = seed_demo.before_and_after_orders(plan, args.seed, args.as_of, names, home)
         step_seconds = demo.step_seconds["orders"]
-        seed_demo.use(names["base"])
-        seed_demo.seed(plan, args.seed, default_as_of(), seed_demo.BEFORE_ORDERS)
-        seed_demo.use(home)
 
         print(f"\nseed_demo order step: {plan.orders / step_seconds:,.0f} orders/s")
         if "copy" in args.parts:
@@ -611,7 +617,7 @@ def main():
         if "updates" in args.parts:
             updates_part(names, plan, args)
         if "singles" in args.parts:
-            singles_part(names, database, args)
+            singles_part(names, "full", args)
         print(f"\nload after the run: {machine().split('uptime: ')[1]}")
     finally:
         seed_demo.use(home)
@@ -665,7 +671,7 @@ def customers_database(names, plan, args):
     seed_demo.create(names["customers"], names["fixtures"])
     seed_demo.use(names["customers"])
     try:
-        seed_demo.seed(bigger, args.seed, default_as_of(), "customers")
+        seed_demo.seed(bigger, args.seed, args.as_of, "customers")
     finally:
         seed_demo.use(home)
     print(

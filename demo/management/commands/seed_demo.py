@@ -15,7 +15,7 @@ from orders.choices import IndianTimeZone
 IST = ZoneInfo(IndianTimeZone.ASIA_KOLKATA)
 
 
-def _as_of(text):
+def parse_as_of(text):
     """``YYYY-MM-DD`` (midnight IST) or an ISO timestamp (IST when naive)."""
     try:
         moment = datetime.fromisoformat(text)
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42, help="Same seed, same data.")
         parser.add_argument(
             "--as-of",
-            type=_as_of,
+            type=parse_as_of,
             default=None,
             help="When the data ends (YYYY-MM-DD or an ISO timestamp, IST; within the past "
             "year). Default: the current hour. Same seed and --as-of give identical rows.",
