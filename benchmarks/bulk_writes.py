@@ -581,6 +581,13 @@ def main():
         help="when every seed of the run ends (as seed_demo --as-of; default: the current "
         "hour in India, read once for the whole run)",
     )
+    parser.add_argument(
+        "--updates-on",
+        metavar="DATABASE",
+        default=None,
+        help="only the bulk UPDATEs (rolled back), on this database as it is, e.g. one a "
+        "whole `seed_demo --scale city` filled; nothing is seeded or dropped",
+    )
     args = parser.parse_args()
     if args.as_of is None:
         args.as_of = default_as_of()
@@ -588,6 +595,11 @@ def main():
         parser.error("--pairs and --singles-repeat must be at least 1")
     print(machine())
     print(server_version())
+    if args.updates_on:
+        # Nothing seeded, created or dropped: each UPDATE is rolled back.
+        print(f"bulk UPDATEs only, on database {args.updates_on}; {args.rounds} round(s), medians")
+        print_updates(dict.fromkeys(UPDATES, args.updates_on), args)
+        return
     plan = PLANS["city"].scaled(args.scale_factor)
     home = connection.settings_dict["NAME"]
     tag = uuid.uuid4().hex[:6]
@@ -683,10 +695,18 @@ def customers_database(names, plan, args):
 
 
 def updates_part(names, plan, args):
-    databases = {
-        "orders.orders": names["full"],
-        "customers.customers": customers_database(names, plan, args),
-    }
+    print_updates(
+        {
+            "orders.orders": names["full"],
+            "customers.customers": customers_database(names, plan, args),
+        },
+        args,
+    )
+
+
+def print_updates(databases, args):
+    """The bulk UPDATEs in ``databases`` (table -> database), rules on vs
+    off, as a table of medians."""
     print(
         "\n| statement | rules on | rules off | on vs off "
         f"| rules on, audit {args.earlier or '(none)'} capture |"
