@@ -7,9 +7,10 @@ model classes) at the first such migration and keeps it rendered from there
 on, so every later migration of the plan, applied or unapplied, re-renders
 the models its operations touch; with foreign keys between nearly all of the
 project's models that is nearly every model, per operation. On this graph
-that walk was most of a ``migrate <app> <earlier>`` (about 40 of 55 s for
-``migrate riders 0003``) and all of a ``migrate <app> zero --fake``, which
-never looks at a model.
+that walk was about half of ``migrate riders 0003`` (52.9 s with Django's
+executor, 29.5 s with this one) and nearly all of ``migrate access_mgmt zero
+--fake`` (47.0 s, 1.5 s), which never looks at a model (benchmarks/README.md,
+``benchmarks/migrate_backwards.py``).
 
 Here the walk keeps the states unrendered (pure bookkeeping: the operations'
 ``state_forwards`` change the same model states either way), and each state
