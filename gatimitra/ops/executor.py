@@ -20,8 +20,11 @@ renders every other state it starts from (the forward run's first state,
 ``sqlmigrate --backwards``); the unapply itself (``Migration.unapply``) and
 the state ``migrate`` returns are Django's, unchanged.
 
-``migrate`` (``gatimitra/management/commands/migrate.py``) runs Django's
-command with this executor (:func:`used_by_migrate`).
+``_migrate_all_backwards`` below is Django 5.2's with those two changes;
+``tests/gatimitra/test_executor.py`` compares its states, rendered models and
+result with Django's own executor on every run, so a Django upgrade that
+changes them fails there. ``migrate`` (``gatimitra/management/commands/migrate.py``)
+runs Django's command with this executor (:func:`used_by_migrate`).
 """
 
 from contextlib import contextmanager
