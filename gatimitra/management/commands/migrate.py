@@ -4,7 +4,9 @@ The run itself is ``gatimitra.ops.deploy.MigrationRun`` (see that module for
 the reasons); this command only maps its options onto one. Options added
 here: ``--lock-wait SECONDS`` (how long to wait for another migrate),
 ``--no-verify`` (skip the edited-migration check, for emergencies) and
-``--no-snapshot`` (apply one by one even on an empty database).
+``--no-snapshot`` (apply one by one even on an empty database). Django's
+command runs with ``gatimitra.ops.executor.MigrationExecutor`` (a backward
+run without the renders Django throws away).
 """
 
 import argparse
@@ -13,7 +15,7 @@ from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import connections
 
 from gatimitra.db.autodetector import SchemaAwareCommandMixin
-from gatimitra.ops import deploy, snapshot
+from gatimitra.ops import deploy, executor, snapshot
 from gatimitra.ops.topology import requires_session
 
 
@@ -54,7 +56,8 @@ class Command(SchemaAwareCommandMixin, MigrateCommand):
             say=self.stderr.write if options["verbosity"] >= 1 else (lambda message: None),
             write=self.stdout.write,
         )
-        return self._run.execute(lambda: super(Command, self).handle(*args, **options))
+        with executor.used_by_migrate():
+            return self._run.execute(lambda: super(Command, self).handle(*args, **options))
 
     def migration_progress_callback(self, action, migration=None, fake=False):
         super().migration_progress_callback(action, migration, fake)
