@@ -66,7 +66,7 @@ def _trigger_definitions():
                WHERE tgrelid IN ('orders.order_rider_assignments'::regclass,
                                  'orders.order_settlements'::regclass,
                                  'merchants.merchant_store_payouts'::regclass)
-                 AND NOT tgisinternal ORDER BY 1"""
+                 AND NOT tgisinternal ORDER BY 1, 2"""
         )
         return cursor.fetchall()
 
