@@ -50,7 +50,9 @@ arithmetic is in benchmarks/paired.py (tested in
 tests/gatimitra/test_benchmark_paired.py).
 
 Rules on are also measured with an earlier migration's audit capture put
-back (``--earlier-capture``, audit 0006's by default, or 0012's;
+back (``--earlier-capture``, audit 0006's by default, or 0012's, or
+``none``: the capture triggers call a function that writes nothing, so that
+column is what every rule but the capture costs;
 ``--no-earlier-capture`` skips it): the bulk UPDATEs once per round, the
 single-row writes in their own interleaved pairs, capture as migrated vs
 the earlier one.
@@ -134,14 +136,40 @@ SINGLE_RULES_OFF = {
 }
 
 
-#: ``--earlier-capture``: the statement capture of an earlier audit migration.
+#: A capture trigger function that returns at once: same trigger, same
+#: ``SECURITY DEFINER`` owner and settings, no entry written.
+NO_CAPTURE = """
+CREATE OR REPLACE FUNCTION audit.capture_statement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET jit = off AS $function$
+BEGIN
+    RETURN NULL;
+END
+$function$;
+"""
+
+#: ``--earlier-capture``: the statement capture of an earlier audit migration,
+#: or ``none`` (no entry written: what the other rules cost).
 EARLIER_CAPTURES = {
     "0006": audit_sql.RESTORE_CAPTURE_STATEMENT,
     # Static statements for every statement, before audit 0015's bulk path.
     "0012": audit_sql.CAPTURE_STATEMENT_CHEAPER,
+    # No capture at all: the same triggers call a function that writes no entry,
+    # so "rules on" less this is what the capture costs, and this against rules
+    # off is what every other rule costs: the floor of any capture that left the
+    # write path (built from the WAL, say), before that mechanism's own cost.
+    "none": NO_CAPTURE,
 }
 #: The capture as migrated, put back after an earlier one.
 CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_BULK
+
+
+def capture_title(earlier):
+    """How the figures name the capture ``earlier`` (an ``EARLIER_CAPTURES`` key)."""
+    if earlier is None:
+        return "(none run)"
+    if earlier == "none":
+        return "no capture (rules on, no entry written)"
+    return f"audit {earlier}'s capture"
 
 
 def use_capture(name, earlier):
@@ -470,7 +498,7 @@ def singles(names, database, seconds, earlier, pairs):
                     use_capture(name, None)
 
             modes = ("now", "earlier")
-            titles = {"now": "capture as migrated", "earlier": f"audit {earlier}'s capture"}
+            titles = {"now": "capture as migrated", "earlier": capture_title(earlier)}
             figures = print_pairs(label, paired_runs(captures, modes, pairs), modes, titles)
             line.append(f"{figures[2]}; CPU {figures[3]}")
         else:
@@ -480,7 +508,7 @@ def singles(names, database, seconds, earlier, pairs):
         "\n| single-row write, 4 pgbench clients | rules on: median tps, pooled p50 / p95 ms, "
         "median server CPU ms/txn | rules off | on vs off: mean latency, median (range) "
         "| server CPU per txn | "
-        f"capture as migrated vs audit {earlier or '(none)'}'s |"
+        f"capture as migrated vs {capture_title(earlier)} |"
     )
     print("|---|---|---|---|---|---|")
     for line in summaries:
@@ -558,7 +586,8 @@ def main():
         dest="earlier",
         choices=sorted(EARLIER_CAPTURES),
         default="0006",
-        help="the audit migration whose capture is put back for comparison",
+        help="the audit migration whose capture is put back for comparison, or none: "
+        "capture triggers that write nothing (what every other rule costs)",
     )
     parser.add_argument(
         "--no-earlier-capture",
@@ -652,12 +681,12 @@ def copy_part(names, plan, args):
     )
     if before_total:
         print(
-            f"  with audit {args.earlier}'s capture: rules on "
+            f"  with {capture_title(args.earlier)}: rules on "
             f"{plan.orders / before_total:,.0f} orders/s"
         )
     print(
         "\n| table | rows | COPY rules on rows/s | rules off rows/s | on vs off "
-        f"| rules on, audit {args.earlier or '(none)'} capture |"
+        f"| rules on, {capture_title(args.earlier)} |"
     )
     print("|---|---|---|---|---|---|")
     for label, (_spec, _payload, rows) in sorted(data.items(), key=lambda item: -item[1][2]):
@@ -709,7 +738,7 @@ def print_updates(databases, args):
     off, as a table of medians."""
     print(
         "\n| statement | rules on | rules off | on vs off "
-        f"| rules on, audit {args.earlier or '(none)'} capture |"
+        f"| rules on, {capture_title(args.earlier)} |"
     )
     print("|---|---|---|---|---|")
     rows, seconds = updates(databases, args.rounds, args.earlier)
