@@ -18,19 +18,16 @@ import importlib
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
+import bulk_writes  # noqa: E402  (sets up Django)
 from django.db import connection, transaction  # noqa: E402
 
 from gatimitra.db.validators import make_gstin  # noqa: E402
@@ -72,13 +69,11 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"{os.cpu_count()} cores; uptime: {load}")
+    print(bulk_writes.machine())
+    print(bulk_writes.server_version())
     samples = gstins(args.rows)
     seconds = {mode: [] for mode in CHECKS}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        print(cursor.fetchone()[0].split(",")[0])
         for sql in (inlined.QUERY_CHECK_CHARACTER, inlined.STRICT_GSTIN_VALID):
             cursor.execute(sql.replace("public.gatimitra_gstin_", "pg_temp.gstin_0007_"))
         for number in range(args.rounds):
@@ -96,8 +91,7 @@ def main():
             f"| {mode} | {median:.3f} ({min(runs):.3f}-{max(runs):.3f}) "
             f"| {args.rows / median:,.0f} | {added:.1f} us |"
         )
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"\nload after the run: {load}")
+    print(f"\nload after the run: {bulk_writes.machine().split('uptime: ')[1]}")
 
 
 if __name__ == "__main__":
