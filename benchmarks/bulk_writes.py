@@ -52,7 +52,9 @@ tests/gatimitra/test_benchmark_paired.py).
 Rules on are also measured with an earlier migration's audit capture put
 back (``--earlier-capture``, audit 0006's by default, or 0012's, or
 ``none``: the capture triggers call a function that writes nothing, so that
-column is what every rule but the capture costs;
+column is what every rule but the capture costs; or ``message``: no entry
+either, each audited statement emits the context a capture built from the
+WAL would need, benchmarks/context_message.py;
 ``--no-earlier-capture`` skips it): the bulk UPDATEs once per round, the
 single-row writes in their own interleaved pairs, capture as migrated vs
 the earlier one.
@@ -87,6 +89,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gatimitra.settings")
 
 import audit_capture  # noqa: E402  (sets up Django)
+import context_message  # noqa: E402
 import paired  # noqa: E402
 import seed_demo  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -148,7 +151,8 @@ $function$;
 """
 
 #: ``--earlier-capture``: the statement capture of an earlier audit migration,
-#: or ``none`` (no entry written: what the other rules cost).
+#: ``none`` (no entry written: what the other rules cost), or ``message`` (no
+#: entry, the context message a WAL-built capture would need).
 EARLIER_CAPTURES = {
     "0006": audit_sql.RESTORE_CAPTURE_STATEMENT,
     # Static statements for every statement, before audit 0015's bulk path.
@@ -158,6 +162,7 @@ EARLIER_CAPTURES = {
     # off is what every other rule costs: the floor of any capture that left the
     # write path (built from the WAL, say), before that mechanism's own cost.
     "none": NO_CAPTURE,
+    "message": context_message.SQL,
 }
 #: The capture as migrated, put back after an earlier one.
 CURRENT_CAPTURE = audit_sql.CAPTURE_STATEMENT_BULK
@@ -169,6 +174,8 @@ def capture_title(earlier):
         return "(none run)"
     if earlier == "none":
         return "no capture (rules on, no entry written)"
+    if earlier == "message":
+        return "context message only (rules on, no entry written)"
     return f"audit {earlier}'s capture"
 
 
@@ -587,7 +594,8 @@ def main():
         choices=sorted(EARLIER_CAPTURES),
         default="0006",
         help="the audit migration whose capture is put back for comparison, or none: "
-        "capture triggers that write nothing (what every other rule costs)",
+        "capture triggers that write nothing (what every other rule costs), or message: "
+        "no entry, the per-transaction context message a capture built from the WAL needs",
     )
     parser.add_argument(
         "--no-earlier-capture",
