@@ -6,8 +6,6 @@ so the figures the benchmark prints for it are of a capture that does what
 docs/audit_capture.md says. No timings."""
 
 import hashlib
-import importlib.util
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -17,20 +15,9 @@ from access_mgmt.factories.users import SystemUserFactory
 from access_mgmt.models import FeatureFlag
 from audit.context import acting_as
 from gatimitra.enums import ActorType
-from tests.fixtures.gatimitra import connect
+from tests.fixtures.gatimitra import benchmark_module, connect
 
-MODULE = Path(__file__).resolve().parents[2] / "benchmarks" / "context_message.py"
-
-
-def load_context_message():
-    # benchmarks/ is a folder of scripts, not a package: load the module by path.
-    spec = importlib.util.spec_from_file_location("benchmarks_context_message", MODULE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-context_message = load_context_message()
+context_message = benchmark_module("context_message")
 
 pytestmark = pytest.mark.django_db
 

@@ -2,23 +2,11 @@
 the order of each pair, percentiles, ratios and pgbench's output read back.
 No timings: the figures themselves are printed by the benchmark, never asserted."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-PAIRED = Path(__file__).resolve().parents[2] / "benchmarks" / "paired.py"
+from tests.fixtures.gatimitra import benchmark_module
 
-
-def load_paired():
-    # benchmarks/ is a folder of scripts, not a package: load the module by path.
-    spec = importlib.util.spec_from_file_location("benchmarks_paired", PAIRED)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-paired = load_paired()
+paired = benchmark_module("paired")
 
 
 def test_pairs_alternate_which_mode_runs_first():
