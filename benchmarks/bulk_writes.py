@@ -595,7 +595,8 @@ def main():
         default="0006",
         help="the audit migration whose capture is put back for comparison, or none: "
         "capture triggers that write nothing (what every other rule costs), or message: "
-        "no entry, the per-transaction context message a capture built from the WAL needs",
+        "no entry, the context message per statement that a capture built from the WAL "
+        "needs",
     )
     parser.add_argument(
         "--no-earlier-capture",
